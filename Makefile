@@ -1,0 +1,35 @@
+# The two first commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test check lint types bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p out
+	$(BIN)/fiches enrich data/fiches_sample.txt -o out/enriched.jsonl
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests bench
+
+types: $(STAMP)
+	$(BIN)/mypy pipeline
+
+check: lint types test
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_enrich.py
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

