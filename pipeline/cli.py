@@ -3,7 +3,6 @@ stderr."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -30,11 +29,13 @@ def _report(stats: ReadStats, written: int) -> int:
     """Print notices, rejections and the summary line on stderr; return the exit code."""
     for notice in stats.notices:
         _say(f"note: {notice}")
+    for failure in stats.failed_files:
+        _say(f"failed: {failure.reason}")
     for rejection in stats.rejected:
         _say(f"rejected: {rejection}")
     _say(f"fiches read: {stats.found}, written: {written}, duplicates: {stats.duplicates}, "
-         f"rejected: {len(stats.rejected)}")
-    return 1 if stats.rejected else 0
+         f"rejected: {len(stats.rejected)}, files failed: {len(stats.failed_files)}")
+    return 1 if stats.rejected or stats.failed_files else 0
 
 
 @app.command("parse")

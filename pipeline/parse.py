@@ -65,6 +65,10 @@ _HEADING_SHAPE = re.compile(r"^- [A-ZÉÈÀ][^\n]{2,100}[?:]$")
 # Bytes that never appear in text: NUL (UTF-16 or binary data).
 _BINARY = re.compile(rb"\x00")
 _MAX_LINE = 1_000_000
+# A fiche opens with one of its first headings (structure, attached files, status).
+_FIRST_HEADINGS = 2
+# How many required headings may be missing between two headings read in a row.
+_MAX_SKIPPED = 2
 
 
 class InputError(Exception):
@@ -85,12 +89,14 @@ class Rejection:
 
 @dataclass
 class ReadStats:
-    """What a read saw: fiches found, records produced, duplicates, rejections, notices."""
+    """What a read saw. Invariant: `found == read + len(rejected)`; files that could not be
+    read at all are in `failed_files`."""
 
     found: int = 0
     read: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    failed_files: list[Rejection] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
 
@@ -105,8 +111,8 @@ def normalise_heading(text: str) -> str:
 
 
 _HEADING_INDEX: dict[str, list[int]] = {}
-for _i, (_key, _text) in enumerate(HEADINGS):
-    _HEADING_INDEX.setdefault(normalise_heading(_text), []).append(_i)
+for _position, (_, _heading) in enumerate(HEADINGS):
+    _HEADING_INDEX.setdefault(normalise_heading(_heading), []).append(_position)
 _PAGE_HEADER_NORM = normalise_heading(PAGE_HEADER)
 _MARKER_NORM = normalise_heading(FICHE_MARKER)
 
@@ -304,22 +310,32 @@ def _first_nonblank(lines: list[str]) -> int | None:
     return None
 
 
+def _opens_fiche(line: str) -> bool:
+    return any(p <= _FIRST_HEADINGS for p in heading_positions(line))
+
+
 def _starts_fiche(ahead: list[str]) -> bool:
-    """"Actions" starts a fiche when a title follows, then a known heading."""
+    """"Actions" starts a fiche when a title follows, then one of the form's first headings."""
     j = _first_nonblank(ahead)
     if j is None:
         return True  # a marker at the very end: an empty, truncated fiche
-    if heading_positions(ahead[j]):
+    if _opens_fiche(ahead[j]):
         return True  # title missing; still a fiche
     k = _first_nonblank(ahead[j + 1:])
-    return k is None or bool(heading_positions(ahead[j + 1 + k]))
+    return k is None or _opens_fiche(ahead[j + 1 + k])
 
 
 def _next_heading(positions: list[int], current: int | None) -> int | None:
-    """The first of `positions` after `current` (headings come in order), else None."""
+    """The first of `positions` after `current` (headings come in order), else None.
+
+    A jump over more than `_MAX_SKIPPED` required headings is taken for text that happens to
+    read like a heading (a bullet "- Public" in a summary), not for a heading.
+    """
+    start = -1 if current is None else current
     for p in positions:
-        if current is None or p > current:
-            return p
+        if p > start:
+            skipped = sum(1 for q in range(start + 1, p) if HEADINGS[q][0] not in OPTIONAL_HEADINGS)
+            return p if skipped <= _MAX_SKIPPED else None
     return None
 
 
@@ -483,13 +499,13 @@ def read_many(paths: Iterable[str | Path], stats: ReadStats,
               stdin: IO[bytes] | None = None) -> Iterator[Fiche]:
     """Read several inputs in turn; a file that fails whole is recorded, not fatal.
 
-    A failed file is added to `stats.rejected` with line 0 and the reason.
+    A failed file is added to `stats.failed_files` with the reason.
     """
     for path in paths:
         try:
             yield from read_fiches(path, stats, stdin=stdin)
         except InputError as exc:
-            stats.rejected.append(Rejection(str(path), 0, str(exc)))
+            stats.failed_files.append(Rejection(str(path), 0, str(exc)))
 
 
 def read_string(text: str, name: str = "<string>",

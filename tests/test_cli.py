@@ -1,0 +1,69 @@
+"""The command line: help on every command, parse to stdout and files, errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "fiches_sample.txt"
+runner = CliRunner()
+
+
+def test_every_command_has_help_with_an_example():
+    commands = [c.name for c in app.registered_commands]
+    assert {"parse", "enrich"} <= set(commands)
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        commands += [f"{group.name} {c.name}" for c in sub.registered_commands] if sub else []
+    for command in commands:
+        result = runner.invoke(app, [*command.split(), "--help"])
+        assert result.exit_code == 0, command
+        assert re.search(r"fiches \w", result.output), f"{command} help lacks an example"
+
+
+def test_parse_sample_to_stdout():
+    result = runner.invoke(app, ["parse", str(SAMPLE)])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 25
+    assert [r["duplicate_of"] for r in records[6:9]] == [None, 6, 6]
+    assert records[4]["structure"] == {"name": "CENTRE SOCIAL MONTREUIL - VAUBAN",
+                                       "departement": "Yvelines"}
+    assert records[22]["keywords"] == ["Emploi, économie"]
+    assert ("fiches read: 25, written: 25, duplicates: 2, rejected: 0, files failed: 0"
+            in result.stderr)
+
+
+def test_parse_to_file_then_from_jsonl_is_identical(tmp_path):
+    out1, out2 = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert runner.invoke(app, ["parse", str(SAMPLE), "-o", str(out1)]).exit_code == 0
+    assert runner.invoke(app, ["parse", str(out1), "-o", str(out2)]).exit_code == 0
+    assert out1.read_bytes() == out2.read_bytes()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_parse_reads_stdin():
+    result = runner.invoke(app, ["parse", "-"], input=SAMPLE.read_bytes())
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 25
+
+
+def test_bad_inputs_are_named_and_counted(tmp_path):
+    junk = tmp_path / "junk.txt"
+    junk.write_text("pas un export\n", encoding="utf-8")
+    records = tmp_path / "r.jsonl"
+    good = runner.invoke(app, ["parse", str(SAMPLE)]).stdout.splitlines()[0]
+    records.write_text(good + "\n[1, 2]\n", encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(junk), str(records), str(tmp_path / "absent.txt")])
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 1  # the valid record still comes out
+    assert "junk.txt: no fiche found" in result.stderr
+    assert "r.jsonl:2: not a fiche record" in result.stderr
+    assert "absent.txt: cannot read" in result.stderr
+    assert ("fiches read: 2, written: 1, duplicates: 0, rejected: 1, files failed: 2"
+            in result.stderr)
