@@ -1,0 +1,365 @@
+"""Budget synthesis of enriched records: pure pandas functions returning DataFrames and dicts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# Label of a missing département, dimension, status or start year in the grouped tables.
+UNKNOWN = "(non renseigné)"
+
+BASES = ("explicit_total", "sum_of_expenses", "sum_of_funding", "single_amount")
+
+FICHE_COLUMNS: tuple[str, ...] = (
+    "id", "copies", "file", "line", "title", "structure", "departement", "status", "dimension",
+    "start", "start_year", "budget_eur", "basis", "approximate", "unit_assumed", "inconsistent",
+    "funders", "budget_lines", "budget_evidence", "financial_resources",
+)
+FUNDER_COLUMNS: tuple[str, ...] = ("id", "type", "name", "amount_eur")
+GROUP_COLUMNS: tuple[str, ...] = (
+    "fiches", "fiches_with_budget", "budget_total_eur", "budget_median_eur")
+FUNDER_TYPE_COLUMNS: tuple[str, ...] = (
+    "funder_type", "fiches", "fiches_with_amount", "amount_known_eur", "share_of_known_total")
+QUALITY_FLAGS: tuple[str, ...] = ("approximate", "unit_assumed", "inconsistent")
+
+ENRICH_HINT = ("these look like parsed records, not enriched ones: run `fiches enrich` first "
+               "(fiches enrich data/fiches_sample.txt -o out/enriched.jsonl)")
+
+
+class ReportError(ValueError):
+    """A record that cannot be summarised; the message says which one and why."""
+
+
+@dataclass
+class BudgetReport:
+    """Everything the budget report shows, as plain data.
+
+    Attributes:
+        overview: key figures and data-quality counts (see `overview`).
+        fiches: one row per distinct fiche (see `fiches_frame`).
+        funders: one row per funder mention of a distinct fiche (see `funders_frame`).
+        tables: the grouped tables by name: `funder_types`, `departements`, `dimensions`,
+            `statuses`, `start_years`.
+    """
+
+    overview: dict[str, Any]
+    fiches: pd.DataFrame
+    funders: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def quality(self) -> pd.DataFrame:
+        """The fiches with at least one data-quality flag, for checking by hand."""
+        return quality_fiches(self.fiches)
+
+
+def check_record(record: Any, where: str) -> None:
+    """Check that a record is an enriched fiche the report can read.
+
+    Args:
+        record: one decoded JSON value.
+        where: how to name the record in errors, e.g. `"out/enriched.jsonl:12"`.
+
+    Raises:
+        ReportError: the record is not an object, has no `id`, has no `budget` key (a parsed,
+            not enriched, record), or its budget or funders have the wrong shape.
+    """
+    if not isinstance(record, dict):
+        raise ReportError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    if not isinstance(record.get("id"), str):
+        raise ReportError(f"{where}: record has no 'id'")
+    if "budget" not in record:
+        raise ReportError(f"{where}: record has no 'budget' field; {ENRICH_HINT}")
+    budget = record["budget"]
+    if budget is not None:
+        if not isinstance(budget, dict):
+            raise ReportError(f"{where}: 'budget' must be an object or null")
+        if not _is_amount(budget.get("total_eur")):
+            raise ReportError(f"{where}: 'budget.total_eur' must be a number or null")
+        if not isinstance(budget.get("lines") or [], list):
+            raise ReportError(f"{where}: 'budget.lines' must be a list")
+    funders = record.get("funders") or []
+    if not isinstance(funders, list):
+        raise ReportError(f"{where}: 'funders' must be a list")
+    for funder in funders:
+        if not isinstance(funder, dict) or not isinstance(funder.get("type"), str):
+            raise ReportError(f"{where}: each funder must be an object with a 'type'")
+        if not _is_amount(funder.get("amount_eur")):
+            raise ReportError(f"{where}: 'funders[].amount_eur' must be a number or null")
+
+
+def distinct_records(records: Iterable[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
+    """The first record of each `id`, in input order, with how many records share that id.
+
+    The id is a hash of the fiche's content, so it identifies duplicates across input files as
+    well as within one (where `duplicate_of` also marks them).
+
+    Raises:
+        ReportError: a record fails `check_record`.
+    """
+    first: dict[str, dict[str, Any]] = {}
+    copies: dict[str, int] = {}
+    for i, record in enumerate(records):
+        check_record(record, _where(record, i))
+        key = record["id"]
+        if key not in first:
+            first[key] = record
+        copies[key] = copies.get(key, 0) + 1
+    return [(record, copies[key]) for key, record in first.items()]
+
+
+def fiches_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """One row per distinct fiche (first record of each `id`), in input order.
+
+    Columns: `id`, `copies` (records with that id), `file`, `line`, `title`, `structure`,
+    `departement`, `status`, `dimension`, `start` (`dates.start`), `start_year`, `budget_eur`
+    (`budget.total_eur`, NaN when none), `basis`, `approximate`, `unit_assumed`,
+    `inconsistent` (`budget.consistent` is false), `funders` ("CAF 1500 €; Commune"),
+    `budget_lines` (the extracted lines), `budget_evidence` (the text of each line, cut from its
+    field), `financial_resources` (the budget field's text).
+
+    Raises:
+        ReportError: a record fails `check_record`.
+    """
+    rows = [_fiche_row(record, copies) for record, copies in distinct_records(records)]
+    frame = pd.DataFrame(rows, columns=list(FICHE_COLUMNS))
+    types = {name: "str" for name in FICHE_COLUMNS}
+    types.update({"copies": "int64", "line": "Int64", "budget_eur": "float64",
+                  "approximate": "bool", "unit_assumed": "bool", "inconsistent": "bool"})
+    return frame.astype(types)
+
+
+def funders_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """One row per funder mention of each distinct fiche: `id`, `type`, `name`, `amount_eur`.
+
+    Raises:
+        ReportError: a record fails `check_record`.
+    """
+    rows = [
+        {"id": record["id"], "type": funder["type"], "name": funder.get("name"),
+         "amount_eur": _float(funder.get("amount_eur"))}
+        for record, _ in distinct_records(records)
+        for funder in record.get("funders") or []
+    ]
+    frame = pd.DataFrame(rows, columns=list(FUNDER_COLUMNS))
+    return frame.astype({"id": "str", "type": "str", "name": "str", "amount_eur": "float64"})
+
+
+def overview(fiches: pd.DataFrame) -> dict[str, Any]:
+    """Key figures of the catalogue, JSON-ready (missing statistics are `None`).
+
+    Keys: `records` (records read), `fiches` (distinct fiches), `duplicates`,
+    `fiches_with_budget`, `budget_total_eur` (sum of the budgets, 0 when none),
+    `budget_min_eur`, `budget_q1_eur`, `budget_median_eur`, `budget_q3_eur`, `budget_max_eur`
+    (quartiles by linear interpolation, pandas' default), `basis` (fiches per basis of the
+    budget), and `quality`: fiches whose budget is `approximate`, whose unit was assumed
+    (`unit_assumed`), whose stated expense and funding totals disagree (`inconsistent`), and with
+    no budget (`no_budget`).
+    """
+    budgets = fiches["budget_eur"].dropna()
+    records = int(fiches["copies"].sum())
+    stats = {
+        "budget_min_eur": budgets.min(), "budget_q1_eur": budgets.quantile(0.25),
+        "budget_median_eur": budgets.median(), "budget_q3_eur": budgets.quantile(0.75),
+        "budget_max_eur": budgets.max(),
+    }
+    basis = fiches.loc[fiches["budget_eur"].notna(), "basis"].fillna(UNKNOWN).value_counts()
+    return {
+        "records": records,
+        "fiches": len(fiches),
+        "duplicates": records - len(fiches),
+        "fiches_with_budget": len(budgets),
+        "budget_total_eur": float(budgets.sum()),
+        **{key: _json_number(value) for key, value in stats.items()},
+        "basis": {str(k): int(v) for k, v in sorted(basis.items(), key=_basis_order)},
+        "quality": {
+            **{flag: int(fiches[flag].sum()) for flag in QUALITY_FLAGS},
+            "no_budget": int(fiches["budget_eur"].isna().sum()),
+        },
+    }
+
+
+def by_funder_type(fiches: pd.DataFrame, funders: pd.DataFrame) -> pd.DataFrame:
+    """Funding by funder type, most money first.
+
+    Columns: `funder_type`; `fiches`, distinct fiches naming that type as a funder;
+    `fiches_with_amount`, those of them giving an amount for it; `amount_known_eur`, the sum of
+    the amounts given for that type (amounts not stated count for nothing, so this is a floor,
+    not the type's real contribution); `share_of_known_total`, `amount_known_eur` divided by the
+    sum of `amount_known_eur` over all types (a fraction from 0 to 1, NaN when no amount at all).
+
+    Args:
+        fiches: from `fiches_frame`; only its ids are used, to keep distinct fiches.
+        funders: from `funders_frame`.
+    """
+    mentions = funders[funders["id"].isin(fiches["id"])]
+    known = mentions[mentions["amount_eur"].notna()]
+    table = pd.DataFrame({
+        "fiches": mentions.groupby("type")["id"].nunique(),
+        "fiches_with_amount": known.groupby("type")["id"].nunique(),
+        "amount_known_eur": known.groupby("type")["amount_eur"].sum(),
+    })
+    table = table.fillna({"fiches_with_amount": 0, "amount_known_eur": 0.0})
+    table = table.astype({"fiches": "int64", "fiches_with_amount": "int64",
+                          "amount_known_eur": "float64"})
+    total = table["amount_known_eur"].sum()
+    table["share_of_known_total"] = table["amount_known_eur"] / total if total else math.nan
+    table = table.rename_axis("funder_type").reset_index()
+    table["funder_type"] = table["funder_type"].astype("str")
+    table = table.sort_values(["amount_known_eur", "fiches", "funder_type"],
+                              ascending=[False, False, True], kind="stable")
+    return table.reset_index(drop=True)[list(FUNDER_TYPE_COLUMNS)]
+
+
+def by_group(fiches: pd.DataFrame, column: str, *, order: str = "fiches") -> pd.DataFrame:
+    """Fiches and budgets per value of `column`, missing values as `UNKNOWN`.
+
+    Columns: `column`, `fiches` (distinct fiches), `fiches_with_budget`, `budget_total_eur`
+    (sum of their budgets, 0 when none), `budget_median_eur` (NaN when none).
+
+    Args:
+        fiches: from `fiches_frame`.
+        column: the column to group by.
+        order: `"fiches"` sorts by most fiches then label; `"label"` by label. `UNKNOWN` is last.
+    """
+    keys = fiches[column].astype("object").where(fiches[column].notna(), UNKNOWN).astype("str")
+    grouped = fiches["budget_eur"].groupby(keys)
+    table = pd.DataFrame({
+        "fiches": grouped.size(),
+        "fiches_with_budget": grouped.count(),
+        "budget_total_eur": grouped.sum(),
+        "budget_median_eur": grouped.median(),
+    }).astype({"fiches": "int64", "fiches_with_budget": "int64", "budget_total_eur": "float64",
+               "budget_median_eur": "float64"})
+    table = table.rename_axis(column).reset_index()
+    table["_unknown"] = table[column] == UNKNOWN
+    by, ascending = (["_unknown", column], [True, True]) if order == "label" else (
+        ["_unknown", "fiches", column], [True, False, True])
+    table = table.sort_values(by, ascending=ascending, kind="stable").drop(columns="_unknown")
+    return table.reset_index(drop=True)
+
+
+def quality_fiches(fiches: pd.DataFrame) -> pd.DataFrame:
+    """The fiches with a data-quality flag (approximate, unit assumed, inconsistent)."""
+    flagged = fiches[list(QUALITY_FLAGS)].any(axis=1)
+    columns = ["id", "file", "line", "title", "departement", "budget_eur", "basis",
+               *QUALITY_FLAGS, "budget_lines", "financial_resources"]
+    return fiches.loc[flagged, columns].reset_index(drop=True)
+
+
+def build_report(records: Iterable[dict[str, Any]]) -> BudgetReport:
+    """The whole budget report of a list of enriched records.
+
+    Raises:
+        ReportError: a record fails `check_record`.
+    """
+    records = list(records)
+    fiches = fiches_frame(records)
+    funders = funders_frame(records)
+    return BudgetReport(
+        overview=overview(fiches),
+        fiches=fiches,
+        funders=funders,
+        tables={
+            "funder_types": by_funder_type(fiches, funders),
+            "departements": by_group(fiches, "departement"),
+            "dimensions": by_group(fiches, "dimension"),
+            "statuses": by_group(fiches, "status"),
+            "start_years": by_group(fiches, "start_year", order="label"),
+        },
+    )
+
+
+def format_eur(value: float | None) -> str:
+    """French euro amount for people: 12000.5 -> "12 000,50 €", NaN or None -> "—"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    decimals = 0 if float(value).is_integer() else 2
+    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return f"{text}\u00a0€"
+
+
+def _where(record: Any, index: int) -> str:
+    source = record.get("source") if isinstance(record, dict) else None
+    if isinstance(source, dict) and "file" in source:
+        return f"record {index + 1} ({source.get('file')}, fiche line {source.get('line')})"
+    return f"record {index + 1}"
+
+
+def _fiche_row(record: dict[str, Any], copies: int) -> dict[str, Any]:
+    budget = record.get("budget") or {}
+    source = record.get("source") or {}
+    structure = record.get("structure") or {}
+    dates = record.get("dates") or {}
+    start = dates.get("start") if isinstance(dates, dict) else None
+    start = start if isinstance(start, str) else None
+    lines = [line for line in budget.get("lines") or [] if isinstance(line, dict)]
+    return {
+        "id": record["id"],
+        "copies": copies,
+        "file": source.get("file"),
+        "line": source.get("line"),
+        "title": record.get("title"),
+        "structure": structure.get("name"),
+        "departement": structure.get("departement"),
+        "status": record.get("status"),
+        "dimension": record.get("dimension"),
+        "start": start,
+        "start_year": start[:4] if start and start[:4].isdigit() else None,
+        "budget_eur": _float(budget.get("total_eur")),
+        "basis": budget.get("basis"),
+        "approximate": budget.get("approximate") is True,
+        "unit_assumed": budget.get("unit_assumed") is True,
+        "inconsistent": budget.get("consistent") is False,
+        "funders": "; ".join(_describe_funder(f) for f in record.get("funders") or []),
+        "budget_lines": "; ".join(_describe_line(line) for line in lines),
+        "budget_evidence": " | ".join(e for line in lines if (e := _evidence(record, line))),
+        "financial_resources": record.get("financial_resources"),
+    }
+
+
+def _describe_funder(funder: dict[str, Any]) -> str:
+    amount = funder.get("amount_eur")
+    return funder["type"] if amount is None else f"{funder['type']} {_plain(amount)} €"
+
+
+def _describe_line(line: dict[str, Any]) -> str:
+    label = line.get("label") or ""
+    amount = line.get("amount_eur")
+    value = "?" if not _is_amount(amount) or amount is None else f"{_plain(amount)} €"
+    return f"{label}: {value} ({line.get('kind')})" if label else f"{value} ({line.get('kind')})"
+
+
+def _evidence(record: dict[str, Any], line: dict[str, Any]) -> str | None:
+    """The text a budget line was read from, when its field and offsets are valid."""
+    text = record.get(line.get("field") or "")
+    start, end = line.get("start"), line.get("end")
+    if not isinstance(text, str) or not isinstance(start, int) or not isinstance(end, int):
+        return None
+    if not 0 <= start < end <= len(text):
+        return None
+    return text[start:end]
+
+
+def _plain(amount: float) -> str:
+    return str(int(amount)) if float(amount).is_integer() else str(amount)
+
+
+def _is_amount(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _float(value: Any) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _json_number(value: Any) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _basis_order(item: tuple[Any, Any]) -> tuple[int, str]:
+    key = str(item[0])
+    return (BASES.index(key) if key in BASES else len(BASES), key)
