@@ -1,0 +1,138 @@
+"""Pure normalisers for counts written in French: digits, number words, "une dizaine", ranges."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+# Number words, longest alternatives first so "quatorze" is not read as "quatre".
+_UNIT_WORDS = (
+    "quatre-vingts?|soixante|quarante|cinquante|quatorze|vingts?|trente|septante|huitante"
+    "|octante|nonante|treize|quinze|douze|seize|trois|quatre|cinq|onze|deux|sept|huit|neuf"
+    "|dix|six|cents?|mille|une|un"
+)
+# A run of number words ("deux", "vingt-cinq", "quatre-vingt-dix", "vingt et un"). Separators
+# and repetitions are bounded so a hostile run of spaces or words cannot make it backtrack.
+NUMBER_WORDS_RE = re.compile(
+    rf"\b(?:{_UNIT_WORDS})"
+    rf"(?:(?:[- \u00a0]{{1,3}}|[- \u00a0]et[- \u00a0])(?:{_UNIT_WORDS})){{0,6}}\b",
+    re.IGNORECASE,
+)
+# Digits, with optional thousands groups ("1 200"); never part of a longer digit run.
+DIGITS_RE = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,3}(?![\d,.]\d)|(?<![\d.,])\d{1,6}(?!\d)"
+)
+
+# "une dizaine", "une bonne vingtaine", "une petite centaine": singular only, plurals are vague.
+APPROX_NOUNS: dict[str, int] = {
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
+    "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
+}
+APPROX_NOUN_RE = re.compile(
+    r"\b(?:une[ \u00a0]{1,3}(?:(?:bonne|petite|grosse)[ \u00a0]{1,3})?)?"
+    r"(?P<noun>dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine"
+    r"|soixantaine|centaine)\b(?!s)",
+    re.IGNORECASE,
+)
+# Words before a number that make it an estimate.
+APPROX_PREFIX_RE = re.compile(
+    r"(?:\benviron|\bapproximativement|\bapprox\.?|\benv\.|\bà[ \u00a0]peu[ \u00a0]près"
+    r"|\bpr[eè]s[ \u00a0]d[e'’]|\bautour[ \u00a0]d[e'’]|\bpresque|\bplus[ \u00a0]d[e'’]"
+    r"|\bau[ \u00a0]moins|\bune?[ \u00a0]petite|~|≈)[ \u00a0]{0,3}$",
+    re.IGNORECASE,
+)
+
+_NUM = rf"(?:{DIGITS_RE.pattern}|(?:{NUMBER_WORDS_RE.pattern}))"
+# One count: "une vingtaine", "3 à 5", "5-10", "1 ou 2", "entre 10 et 15", "deux", "12".
+COUNT_RE = re.compile(
+    rf"(?P<approx>{APPROX_NOUN_RE.pattern})"
+    rf"|\bentre[ \u00a0]{{1,3}}(?P<lo1>{_NUM})[ \u00a0]{{1,3}}et[ \u00a0]{{1,3}}(?P<hi1>{_NUM})"
+    rf"|(?P<lo>{_NUM})(?:[ \u00a0]{{0,3}}(?:à|a|-|–|ou)[ \u00a0]{{0,3}}(?P<hi>{_NUM}))?",
+    re.IGNORECASE,
+)
+_SPACES_RE = re.compile(r"[\s\u00a0\u202f]+")
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count of people: `low == high` for a single number; `approximate` for estimates."""
+
+    low: int
+    high: int
+    approximate: bool = False
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its accents ("Bénévoles" -> "benevoles")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def parse_number(text: str) -> int | None:
+    """A whole number written in digits or French words ("1 200", "vingt-cinq"), else None."""
+    text = _SPACES_RE.sub(" ", text.strip())
+    if not text:
+        return None
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        return int(digits) if len(digits) <= 9 else None
+    if not NUMBER_WORDS_RE.fullmatch(text):
+        return None
+    try:
+        value = text2num(text.lower(), "fr")
+    except ValueError:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def parse_approx_noun(text: str) -> int | None:
+    """The value of "une dizaine" / "vingtaine"... (10, 20...), else None."""
+    match = APPROX_NOUN_RE.search(text)
+    return APPROX_NOUNS[match.group("noun").lower()] if match else None
+
+
+def count_from_match(match: re.Match[str]) -> Count | None:
+    """The `Count` of a `COUNT_RE` match; None when a part is not a number or a range is reversed.
+
+    A range whose low end is a lone "un"/"une" ("une à deux") is kept; an approximate noun is
+    marked approximate.
+    """
+    if match.group("approx"):
+        value = APPROX_NOUNS[match.group("noun").lower()]
+        return Count(value, value, approximate=True)
+    lo_text = match.group("lo1") or match.group("lo")
+    hi_text = match.group("hi1") or match.group("hi")
+    low = parse_number(lo_text) if lo_text else None
+    if low is None:
+        return None
+    high = parse_number(hi_text) if hi_text else low
+    if high is None or high < low:
+        return None
+    return Count(low, high)
+
+
+def parse_count(text: str) -> Count | None:
+    """Parse a whole count expression: "3 à 5", "environ 20", "une quinzaine", "deux".
+
+    Returns:
+        The `Count`, or None when `text` is not exactly one count (with an optional approximation
+        word before it).
+    """
+    text = _SPACES_RE.sub(" ", text.strip())
+    approximate = False
+    for match in COUNT_RE.finditer(text):
+        prefix = text[:match.start()]
+        if prefix and not APPROX_PREFIX_RE.search(prefix):
+            continue
+        if prefix:
+            approximate = True
+        if match.end() != len(text):
+            return None
+        count = count_from_match(match)
+        if count is None:
+            return None
+        return Count(count.low, count.high, approximate or count.approximate)
+    return None
