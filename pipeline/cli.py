@@ -71,6 +71,45 @@ def enrich_cmd(inputs: Inputs, output: Output = "-") -> None:
     raise typer.Exit(_report(stats, written))
 
 
+report_app = typer.Typer(help="Summaries of enriched records for analysts.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("budgets")
+def report_budgets_cmd(
+    enriched: Annotated[str, typer.Argument(
+        help="Enriched JSONL (from `fiches enrich`); '-' reads standard input.",
+        metavar="ENRICHED.jsonl")],
+    out: Annotated[str, typer.Option("--out", help="Report folder (created if needed).")],
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write every table to "
+                                                      "budgets.xlsx.")] = False,
+) -> None:
+    """Summarise, check and chart the budgets of enriched records: overview.json, CSV tables,
+    PNG charts and a self-contained report.html (plus budgets.xlsx with --xlsx).
+
+    Duplicates (same id) count once. Files are written to a temporary folder, then moved.
+    Exit code 1 when the input cannot be read or holds records that are not enriched.
+
+    Example:
+
+        fiches report budgets out/enriched.jsonl --out out/report --xlsx
+    """
+    from pipeline.report import ReportError, build_report
+    from pipeline.report_write import HTML_FILE, read_enriched, write_report
+
+    try:
+        report = build_report(read_enriched(enriched))
+        files = write_report(report, out, source="<stdin>" if enriched == "-" else enriched,
+                             xlsx=xlsx)
+    except ReportError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    ov = report.overview
+    _say(f"fiches: {ov['fiches']} (records: {ov['records']}, duplicates: {ov['duplicates']}), "
+         f"with a budget: {ov['fiches_with_budget']}, total: {ov['budget_total_eur']:.2f} EUR")
+    _say(f"{len(files)} files written; open {files[0].parent / HTML_FILE}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="fiches")
