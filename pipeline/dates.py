@@ -1,9 +1,94 @@
-"""SCAFFOLD: placeholder for dates (to be replaced)."""
+"""Turns the date spans of a fiche's fields into its start, end and the years it mentions."""
+
+from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from pipeline.components.dates import SPANS_KEY
+from pipeline.records import TEXT_FIELDS
+
+# Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
+# budget) are about other things and never give the start.
+NARRATIVE_FIELDS: tuple[str, ...] = ("summary", "initiative_detail", "experience", "description")
+MONEY_KEY = "money"
 
 
 def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
-    return {"start": None, "end": None, "years": [], "mentions": []}
+    """Start, end and years of a fiche from its fields' date spans.
+
+    `start` is the earliest date a narrative field ties to the beginning ("a débuté en avril
+    2018", "depuis mars 2018", "dès 2017"); without one, the earliest dated event those fields
+    tell in the past ("3 réunions mai-juin 2018", "1er semestre 2016 : repérage"). Year ranges
+    ("thème de l'année 2017-2018") and future dates ("d'ici 2017") never give the start. A month
+    whose year is only guessed from context gives no start and no year.
+
+    Args:
+        docs: field name -> Doc, as made by `pipeline.extract.analyse_fields`.
+
+    Returns:
+        `{start, end, years, mentions}`: start/end "YYYY-MM", "YYYY" or None; `years` sorted
+        ints; `mentions` `[{text, value, field, start, end}]`.
+    """
+    mentions: list[dict[str, Any]] = []
+    years: set[int] = set()
+    strong: list[Span] = []
+    weak: list[Span] = []
+    ends: list[Span] = []
+    for name in _field_order(docs):
+        doc = docs[name]
+        if SPANS_KEY not in doc.spans:
+            continue
+        money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
+            if MONEY_KEY in doc.spans else []
+        for span in doc.spans[SPANS_KEY]:
+            if any(s < span.end_char and span.start_char < e for s, e in money):
+                continue
+            mentions.append({"text": span.text, "value": span._.date_value, "field": name,
+                             "start": span.start_char, "end": span.end_char})
+            if span._.date_inferred or not span._.date_years:
+                continue
+            years.update(span._.date_years)
+            if name not in NARRATIVE_FIELDS:
+                continue
+            cue = span._.date_cue
+            if cue == "start":
+                strong.append(span)
+            elif cue == "end":
+                ends.append(span)
+            elif cue is None and span._.date_kind != "year_range":
+                weak.append(span)
+    chosen = _earliest(strong or weak)
+    start = _precise(chosen._.date_first) if chosen is not None else None
+    end: str | None = None
+    if ends:
+        end = _precise(max((s._.date_last for s in ends), key=_sort_key))
+    elif chosen is not None and chosen._.date_last != chosen._.date_first:
+        end = _precise(chosen._.date_last)
+    return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+
+
+def _field_order(docs: dict[str, Doc]) -> list[str]:
+    known = [name for name in TEXT_FIELDS if name in docs]
+    return known + [name for name in docs if name not in TEXT_FIELDS]
+
+
+def _sort_key(value: str) -> tuple[int, int]:
+    year, _, month = value.partition("-")
+    return int(year), int(month or 0)
+
+
+def _earliest(spans: list[Span]) -> Span | None:
+    """The earliest span; within its year, the earliest one that names a month, if any."""
+    if not spans:
+        return None
+    first_year = min(_sort_key(s._.date_first)[0] for s in spans)
+    same_year = [s for s in spans if _sort_key(s._.date_first)[0] == first_year]
+    with_month = [s for s in same_year if "-" in s._.date_first]
+    return min(with_month or same_year, key=lambda s: _sort_key(s._.date_first))
+
+
+def _precise(value: str) -> str:
+    """At most month precision: "2015-04-04" -> "2015-04"."""
+    return value[:7]

@@ -1,17 +1,273 @@
-"""SCAFFOLD: placeholder for the fiches_dates component (to be replaced)."""
+"""The fiches_dates component: years and months written in French, in `doc.spans["dates"]`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, SpanGroup
+
+from pipeline.numbers import fold
+
+SPANS_KEY = "dates"
+MIN_YEAR, MAX_YEAR = 1950, 2100
+
+MONTHS: dict[str, int] = {
+    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
+    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
+    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}
+_MONTH = (r"(?:janvier|janv\.?|f[ée]vrier|f[ée]vr?\.|mars|avril|avr\.|mai|juin|juillet|juil\.?"
+          r"|ao[uû]t|septembre|sept\.?|octobre|oct\.|novembre|nov\.|d[ée]cembre|d[ée]c\.)")
+_YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
+_SP = r"[ \u00a0]{1,3}"
+_ORDINAL = (r"(?:1er|1ere|1ère|premier|première|2e|2eme|2ème|2nd|2nde|second|seconde|deuxième"
+            r"|deuxieme|3e|3eme|3ème|troisième|troisieme|4e|4eme|4ème|quatrième|quatrieme)")
+_SEASON = (r"(?:printemps|[ée]t[ée]|automne|hiver|rentr[ée]e(?:[ \u00a0]scolaire)?"
+           rf"|{_ORDINAL}{_SP}(?:semestre|trimestre))")
+_RANGE_SEP = r"[ \u00a0]{0,3}(?:-|–|/|à|au|et|ou)[ \u00a0]{0,3}"
+_NO_DIGIT_BEFORE = r"(?<![\d.,/\-–])"
+_NO_DIGIT_AFTER = r"(?![\d]|[.,/\-]\d)"
+
+# One alternative per form; at one position the earlier alternative wins. Every repetition is
+# bounded, so no input makes the pattern backtrack for long.
+DATE_RE = re.compile(
+    # 04/04/2015, 4-4-15, 04.04.2015
+    rf"{_NO_DIGIT_BEFORE}(?P<nd>\d{{1,2}})[/.\-](?P<nm>\d{{1,2}})[/.\-](?P<ny>\d{{4}}|\d{{2}})"
+    rf"{_NO_DIGIT_AFTER}"
+    # 2015-04-04
+    rf"|{_NO_DIGIT_BEFORE}(?P<iy>{_YEAR})-(?P<im>\d{{2}})-\d{{2}}{_NO_DIGIT_AFTER}"
+    # le 4 avril 2015, mai-juin 2018, janvier à juin, septembre 2018, mars/avril 2019
+    rf"|(?:(?:1er|\d{{1,2}}){_SP})?\b(?P<m1>{_MONTH})(?![^\W\d_])"
+    rf"(?:{_RANGE_SEP}(?:(?:1er|\d{{1,2}}){_SP})?(?P<m2>{_MONTH})(?![^\W\d_]))?"
+    rf"(?:{_SP}(?:de{_SP}l['’]ann[ée]e{_SP})?{_NO_DIGIT_BEFORE}(?P<my>{_YEAR}){_NO_DIGIT_AFTER})?"
+    # printemps 2015, 1er semestre 2016, rentrée 2018, été 2017-2018
+    rf"|\b(?P<season>{_SEASON}){_SP}(?:de{_SP}l['’]ann[ée]e{_SP})?{_NO_DIGIT_BEFORE}"
+    rf"(?P<sy>{_YEAR}){_NO_DIGIT_AFTER}"
+    # 2017-2018, 2017/2018, de 2016 à 2018, 2016-17
+    rf"|{_NO_DIGIT_BEFORE}(?P<ya>{_YEAR}){_RANGE_SEP}(?P<yb>{_YEAR}|\d{{2}}){_NO_DIGIT_AFTER}"
+    # a bare year, kept only in a date context (see _bare_year_is_date)
+    rf"|{_NO_DIGIT_BEFORE}(?P<y>{_YEAR}){_NO_DIGIT_AFTER}",
+    re.IGNORECASE,
+)
+# Words after which a bare four-digit number reads as a year ("en 2019", "depuis 2016").
+_YEAR_INTRODUCERS = frozenset(
+    "en depuis des dès sur pour dans de d du a à au aux jusqu avant apres après ici fin debut "
+    "début mi courant milieu annee année annees années an saison exercice rentree rentrée et ou "
+    "entre puis vers durant pendant lors bilan edition édition budget campagne promotion session "
+    "annuel annuelle annuels calendrier programme programmation plan contrat cloture clôture "
+    "scolaire printemps ete été automne hiver semestre trimestre le the".split()
+    + list(MONTHS)
+)
+_WORD_BEFORE_RE = re.compile(r"(?P<word>[^\W\d_]+)['’]?[ \u00a0\-]{0,3}$")
+_PUNCT_BEFORE_RE = re.compile(r"(?:^|[\n(:;,\-–•*])[ \u00a0]{0,3}$")
+# What makes a four-digit number an amount, a count or an age rather than a year.
+_NOT_YEAR_AFTER_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:€|euros?\b|eur\b|k€|keur|ans?\b|%|personnes?\b|habitants?\b|h\b|\d"
+    r"|heures?\b|m2|m²|km\b|exemplaires?\b|participants?\b|familles?\b|jeunes\b|enfants\b"
+    r"|bénéficiaires?\b|adhérents?\b|visiteurs?\b|places?\b|repas\b|[.,]\d)",
+    re.IGNORECASE,
+)
+_NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.?|\bcode|\+)"
+                                 r"[ \u00a0]{0,3}$", re.IGNORECASE)
+
+# What a sentence says about the date next to it.
+START_CUE_RE = re.compile(
+    r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|lanc[ée]e?s?\b"
+    r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
+    r"|depuis|dès|des[ \u00a0]le[ \u00a0]d[ée]but|à[ \u00a0]partir[ \u00a0]d)",
+    re.IGNORECASE,
+)
+END_CUE_RE = re.compile(
+    r"\b(?:fin[ \u00a0](?:en|au|à|de[ \u00a0]l['’]action)|jusqu['’]|termin[ée]e?s?\b"
+    r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b)",
+    re.IGNORECASE,
+)
+FUTURE_CUE_RE = re.compile(
+    r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
+    r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?|[^\W\d_]{2,30}(?:eront|erons|iront"
+    r"|irons))\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END_RE = re.compile(r"[.;!?\n]")
+_WINDOW = 150
+_CONTEXT_YEAR_WINDOW = 200
 
 
-class _Placeholder:
+@dataclass
+class DateMention:
+    """One date expression: its text bounds, value, years, and what the sentence says of it."""
+
+    start: int
+    end: int
+    value: str
+    first: str
+    last: str
+    years: list[int] = field(default_factory=list)
+    kind: str = "year"
+    inferred: bool = False
+    cue: str | None = None
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    if len(text) == 2:
+        value += 2000
+    return value if MIN_YEAR <= value <= MAX_YEAR else None
+
+
+def _month(text: str) -> int:
+    return MONTHS[fold(text).rstrip(".")]
+
+
+def _ym(year: int | None, month: int) -> str:
+    return f"{year}-{month:02d}" if year else f"--{month:02d}"
+
+
+def read_date(match: re.Match[str]) -> DateMention | None:
+    """The `DateMention` of a `DATE_RE` match, or None when it is no plausible date."""
+    start, end = match.span()
+    if match.group("nd"):
+        day, month, year = int(match.group("nd")), int(match.group("nm")), _year(match.group("ny"))
+        if year is None or not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        return DateMention(start, end, _ym(year, month), _ym(year, month), _ym(year, month),
+                           [year], "day")
+    if match.group("iy"):
+        year, month = int(match.group("iy")), int(match.group("im"))
+        if not 1 <= month <= 12:
+            return None
+        return DateMention(start, end, _ym(year, month), _ym(year, month), _ym(year, month),
+                           [year], "day")
+    if match.group("m1"):
+        year = _year(match.group("my"))
+        first = _ym(year, _month(match.group("m1")))
+        last = _ym(year, _month(match.group("m2"))) if match.group("m2") else first
+        value = first if first == last else f"{first}/{last}"
+        return DateMention(start, end, value, first, last, [year] if year else [], "month")
+    if match.group("season"):
+        year = _year(match.group("sy"))
+        if year is None:
+            return None
+        return DateMention(start, end, str(year), str(year), str(year), [year], "season")
+    if match.group("ya"):
+        low, high = _year(match.group("ya")), _year(match.group("yb"))
+        if match.group("yb") and len(match.group("yb")) == 2 and low:
+            high = low // 100 * 100 + int(match.group("yb"))
+        if low is None or high is None or not 0 < high - low <= 10:
+            return None
+        return DateMention(start, end, f"{low}/{high}", str(low), str(high),
+                           list(range(low, high + 1)), "year_range")
+    year = _year(match.group("y"))
+    if year is None:
+        return None
+    return DateMention(start, end, str(year), str(year), str(year), [year], "year")
+
+
+def _bare_year_is_date(text: str, start: int, end: int) -> bool:
+    """A four-digit number is a year only where French puts years: "en 2019", "(2017)", "2018 :".
+
+    "Horizons 2000" (a name), "2000 €" (an amount), "n° 2019" are not.
+    """
+    before = text[max(0, start - 40):start]
+    if _NOT_YEAR_AFTER_RE.match(text, end) or _NOT_YEAR_BEFORE_RE.search(before):
+        return False
+    if _PUNCT_BEFORE_RE.search(before):
+        return True
+    word = _WORD_BEFORE_RE.search(before)
+    return word is not None and fold(word.group("word")) in {fold(w) for w in _YEAR_INTRODUCERS}
+
+
+def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) -> str | None:
+    """Start, end or future, from the words between the previous date (or clause) and this one."""
+    floor = max(previous_end, mention.start - _WINDOW, 0)
+    window = text[floor:mention.start]
+    clause = _CLAUSE_END_RE.split(window)[-1]
+    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
+        if regex.search(clause):
+            return name
+    if len(clause.strip()) <= 12:
+        after = text[mention.end:min(next_start, mention.end + _WINDOW)]
+        after = _CLAUSE_END_RE.split(after)[0]
+        for regex, name in ((START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
+            if regex.search(after):
+                return name
+    return None
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date in `text`, in order, with its cue and, for a month alone, the context's year."""
+    found: list[DateMention] = []
+    for match in DATE_RE.finditer(text):
+        mention = read_date(match)
+        if mention is None:
+            continue
+        if mention.kind == "year" and not _bare_year_is_date(text, *match.span("y")):
+            continue
+        found.append(mention)
+    for i, mention in enumerate(found):
+        previous_end = found[i - 1].end if i else 0
+        next_start = found[i + 1].start if i + 1 < len(found) else len(text)
+        mention.cue = _cue(text, mention, previous_end, next_start)
+        if mention.kind == "month" and not mention.years:
+            _infer_year(mention, found[:i])
+    return found
+
+
+def _infer_year(mention: DateMention, earlier: list[DateMention]) -> None:
+    """Give a month with no year the single year of the date just before it, when close."""
+    for other in reversed(earlier):
+        if mention.start - other.end > _CONTEXT_YEAR_WINDOW:
+            return
+        if len(other.years) == 1 and not other.inferred:
+            year = other.years[0]
+            mention.first = f"{year}{mention.first[1:]}"
+            mention.last = f"{year}{mention.last[1:]}"
+            mention.value = mention.first if mention.first == mention.last \
+                else f"{mention.first}/{mention.last}"
+            mention.inferred = True
+            return
+        if other.years:
+            return
+
+
+class DateFinder:
+    """Finds dates with a character-level regex and maps them to spans."""
+
     def __init__(self, config_dir: str = "") -> None:
         self.config_dir = config_dir
+        for name in ("date_value", "date_first", "date_last", "date_years", "date_kind",
+                     "date_cue", "date_inferred"):
+            if not Span.has_extension(name):
+                Span.set_extension(name, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for mention in find_dates(doc.text):
+            span = doc.char_span(mention.start, mention.end, label="DATE",
+                                 alignment_mode="expand")
+            if span is None:
+                continue
+            span._.date_value = mention.value
+            span._.date_first = mention.first
+            span._.date_last = mention.last
+            span._.date_years = list(mention.years)
+            span._.date_kind = mention.kind
+            span._.date_cue = mention.cue
+            span._.date_inferred = mention.inferred
+            spans.append(span)
+        doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
         return doc
 
 
-@Language.factory("fiches_dates", default_config={"config_dir": ""})
-def make_component(nlp: Language, name: str, config_dir: str) -> _Placeholder:
-    return _Placeholder(config_dir)
+@Language.factory(
+    "fiches_dates",
+    default_config={"config_dir": ""},
+    assigns=["doc.spans"],
+)
+def make_dates(nlp: Language, name: str, config_dir: str) -> DateFinder:
+    """Build the fiches_dates component."""
+    return DateFinder(config_dir)
