@@ -283,8 +283,7 @@ def render_html(report: BudgetReport, charts: dict[str, bytes], source: str) -> 
     esc = html.escape
     key_figures = [
         ("Fiches (distinctes)", str(ov["fiches"])),
-        ("Enregistrements lus (doublons comptés une fois)",
-         f"{ov['records']} (doublons : {ov['duplicates']})"),
+        ("Enregistrements lus", f"{ov['records']} (dont {ov['duplicates']} doublons)"),
         ("Fiches avec un budget", str(ov["fiches_with_budget"])),
         ("Budget total", format_eur(ov["budget_total_eur"])),
         ("Premier quartile", format_eur(ov["budget_q1_eur"])),
