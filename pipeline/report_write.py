@@ -87,7 +87,7 @@ BASIS_LABELS: dict[str, str] = {
     "sum_of_funding": "somme des financements", "single_amount": "montant unique",
 }
 NO_DATA = "aucune donnée"
-# Bars shown in the département chart; the rest are summed into one "others" bar.
+# Départements drawn in the chart; the title sums up the others.
 MAX_BARS = 25
 _DPI = 110
 _BAR = "#3b6ea5"
@@ -149,14 +149,15 @@ def chart_distribution(fiches: pd.DataFrame) -> Figure:
     if 10.0 ** high == positive.max():
         high += 1  # the top edge of the last bin is exclusive
     bins = [10 ** (low + i / 4) for i in range((high - low) * 4 + 1)]
-    ax.hist(positive, bins=bins, color=_BAR, edgecolor="white")
+    counts, _, _ = ax.hist(positive, bins=bins, color=_BAR, edgecolor="white")
+    ax.set_ylim(0, float(max(counts)) * 1.2)  # headroom for the legend
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_eur(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _whole_eur(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     median = float(budgets.median())
     ax.axvline(median, color=_BAR2, linestyle="--", linewidth=1.5,
-               label=f"médiane : {format_eur(median)}")
+               label=f"médiane : {_whole_eur(median)}")
     ax.legend(loc="upper right", frameon=False)
     ax.set_xlabel("Budget de l'action (échelle logarithmique)")
     ax.set_ylabel("Nombre de fiches")
@@ -174,28 +175,34 @@ def chart_funder_types(table: pd.DataFrame) -> Figure:
         table["funder_type"].tolist(), table["fiches"].tolist(),
         table["amount_known_eur"].tolist(), title=title,
         left_title="Fiches financées", right_title="Montant connu (somme des montants cités)",
-        right_labels=[f"{format_eur(a)} ({_percent(s)})" if a else "non chiffré"
+        right_labels=[f"{_whole_eur(a)} ({_percent(s)})" if a else "non chiffré"
                       for a, s in zip(table["amount_known_eur"], table["share_of_known_total"],
                                       strict=True)])
 
 
 def chart_departements(table: pd.DataFrame) -> Figure:
-    """Fiches and total budget per département, as two horizontal bar panels."""
-    table = _top_rows(table, "departement", MAX_BARS)
+    """Fiches and total budget per département, as two horizontal bar panels.
+
+    Only the `MAX_BARS` départements with most fiches are drawn; the title says how many fiches
+    and euros the others hold (one "others" bar would dwarf the rest).
+    """
+    title = "Fiches et budgets par département"
+    rest = table.iloc[MAX_BARS:]
+    if not rest.empty:
+        title += (f"\n{MAX_BARS} départements les plus représentés ; les {len(rest)} autres "
+                  f"({rest['fiches'].sum()} fiches, {_whole_eur(rest['budget_total_eur'].sum())})"
+                  " ne sont pas dessinés")
+    table = table.iloc[:MAX_BARS]
     return _two_panel_bars(
         table["departement"].tolist(), table["fiches"].tolist(),
-        table["budget_total_eur"].tolist(), title="Fiches et budgets par département",
+        table["budget_total_eur"].tolist(), title=title,
         left_title="Nombre de fiches", right_title="Budget total connu",
-        right_labels=[format_eur(v) if v else "non chiffré" for v in table["budget_total_eur"]])
+        right_labels=[_whole_eur(v) if v else "non chiffré" for v in table["budget_total_eur"]])
 
 
-def _top_rows(table: pd.DataFrame, column: str, limit: int) -> pd.DataFrame:
-    if len(table) <= limit:
-        return table
-    head, rest = table.iloc[:limit - 1], table.iloc[limit - 1:]
-    others = {column: f"Autres ({len(rest)} départements)", "fiches": rest["fiches"].sum(),
-              "budget_total_eur": rest["budget_total_eur"].sum()}
-    return pd.concat([head, pd.DataFrame([others])], ignore_index=True)
+def _whole_eur(value: float) -> str:
+    """Euros rounded to the unit, for chart labels."""
+    return format_eur(float(round(value)))
 
 
 def _two_panel_bars(labels: list[str], counts: list[int], amounts: list[float], *, title: str,
@@ -217,7 +224,7 @@ def _two_panel_bars(labels: list[str], counts: list[int], amounts: list[float], 
     right.bar_label(bars, labels=right_labels, padding=3, fontsize=9)
     right.set_xlim(0, max(max(amounts), 1.0) * 1.75)
     right.xaxis.set_major_locator(MaxNLocator(nbins=3))
-    right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_eur(v)))
+    right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _whole_eur(v)))
     right.set_title(right_title, fontsize=10)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
