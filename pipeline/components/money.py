@@ -1,17 +1,94 @@
-"""SCAFFOLD: placeholder for the fiches_money component (to be replaced)."""
+"""The fiches_money component: every amount of money in a field, as spans in `doc.spans["money"]`."""
+
+from __future__ import annotations
+
+import re
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, SpanGroup
+
+from pipeline.amounts import AMOUNT_RE, BARE_NUMBER_RE, Amount, find_amounts, parse_number
+
+SPANS_KEY = "money"
+
+# Words that make the amount after them an estimate ("environ 300 €", "~ 2 k€").
+_APPROX_BEFORE_RE = re.compile(
+    r"(?:\benviron|\bautour\s+d[eu]|\bprès\s+d[e']|\bapproximativement|\bapprox\.?|\benv\."
+    r"|\bà\s+peu\s+près|\bde\s+l['’]ordre\s+d[e']|\bquelque|\bestimée?s?\s+à|~|≈)\s*$",
+    re.IGNORECASE,
+)
+_APPROX_AFTER_RE = re.compile(r"^\s*(?:environ|env\.|approximativement)\b", re.IGNORECASE)
+_APPROX_WINDOW = 40
+
+# A line that is nothing but a number, maybe after a short label and a colon ("total : 1228",
+# "81190"): in a budget field that number is euros. Lines are cut at 200 chars before matching.
+_BARE_LINE_RE = re.compile(
+    r"^[ \t\u00a0]*(?:(?P<label>[^\n:\d]{1,80}):[ \t\u00a0]*)?"
+    r"(?P<number>\d[\d \u00a0\u202f.,]{0,20})[ \t\u00a0]*\.?[ \t\u00a0]*$"
+)
+_MAX_BARE_LINE = 200
 
 
-class _Placeholder:
+class MoneyFinder:
+    """Finds written amounts with a character-level regex and maps them to spans."""
+
     def __init__(self, config_dir: str = "") -> None:
         self.config_dir = config_dir
+        for name in ("amount_eur", "approximate", "unit_assumed"):
+            if not Span.has_extension(name):
+                Span.set_extension(name, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        amounts = find_amounts(text)
+        amounts.extend(_bare_amounts(text, amounts))
+        amounts.sort(key=lambda a: a.start)
+        spans: list[Span] = []
+        seen: set[tuple[int, int]] = set()
+        for amount in amounts:
+            span = doc.char_span(amount.start, amount.end, label="MONEY", alignment_mode="expand")
+            if span is None or (span.start_char, span.end_char) in seen:
+                continue
+            seen.add((span.start_char, span.end_char))
+            span._.amount_eur = amount.value
+            span._.unit_assumed = amount.unit_assumed
+            span._.approximate = _is_approximate(text, amount)
+            spans.append(span)
+        doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
         return doc
 
 
-@Language.factory("fiches_money", default_config={"config_dir": ""})
-def make_component(nlp: Language, name: str, config_dir: str) -> _Placeholder:
-    return _Placeholder(config_dir)
+def _is_approximate(text: str, amount: Amount) -> bool:
+    before = text[max(0, amount.start - _APPROX_WINDOW):amount.start]
+    after = text[amount.end:amount.end + _APPROX_WINDOW]
+    return bool(_APPROX_BEFORE_RE.search(before) or _APPROX_AFTER_RE.match(after))
+
+
+def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
+    """Numbers standing alone on a line, with no currency: euros by assumption."""
+    taken = [(a.start, a.end) for a in found]
+    bare = []
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) <= _MAX_BARE_LINE and (match := _BARE_LINE_RE.match(line)):
+            number = match.group("number").strip(" \u00a0\u202f.,")
+            value = parse_number(number)
+            start = offset + match.start("number")
+            inside = any(s <= start < e for s, e in taken)
+            if value is not None and not inside and BARE_NUMBER_RE.fullmatch(number):
+                bare.append(Amount(start, start + len(number), value, unit_assumed=True))
+        offset += len(line) + 1
+    return bare
+
+
+@Language.factory(
+    "fiches_money",
+    default_config={"config_dir": ""},
+    assigns=["doc.spans"],
+)
+def make_money(nlp: Language, name: str, config_dir: str) -> MoneyFinder:
+    """Build the fiches_money component."""
+    return MoneyFinder(config_dir)
+
+
+__all__ = ["AMOUNT_RE", "SPANS_KEY", "MoneyFinder", "make_money"]

@@ -1,17 +1,141 @@
-"""SCAFFOLD: placeholder for the fiches_organisations component (to be replaced)."""
+"""The fiches_organisations component: a gazetteer of funders and partners with canonical ids."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.util import filter_spans
+
+SPANS_KEY = "orgs"
+GAZETTEER_FILE = "organisations.json"
+# Stock NER labels kept in `doc.spans["orgs"]` beside the gazetteer's.
+_STOCK_ORG_LABELS = frozenset({"ORG"})
+# Token-pattern attributes that a PhraseMatcher can stand in for (it hashes, the Matcher walks).
+_PHRASE_ATTRS = ("ORTH", "LOWER")
+# Determiners a pattern may need for context ("la commune") but that are not part of the name.
+_LEADING_DETERMINERS = frozenset({"la", "le", "l'", "les", "cette", "d'"})
 
 
-class _Placeholder:
-    def __init__(self, config_dir: str = "") -> None:
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case `text`, strip its accents and straighten its apostrophes: "État" -> "etat"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def load_gazetteer(config_dir: str | Path) -> dict[str, Any]:
+    """Read `organisations.json` from `config_dir`.
+
+    Raises:
+        OSError: when the file cannot be read.
+        ValueError: when it is not valid JSON or has no pattern list.
+    """
+    data = json.loads((Path(config_dir) / GAZETTEER_FILE).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
+        raise ValueError(f"{GAZETTEER_FILE}: expected an object with a 'patterns' list")
+    return data
+
+
+class OrganisationRuler:
+    """Matches gazetteer patterns; the gazetteer wins over the stock NER where they overlap.
+
+    Phrase patterns are matched with a PhraseMatcher on a shadow Doc of accent- and case-folded
+    tokens (one per original token, so indices carry over); token patterns with a Matcher on the
+    original tokens, where case can tell "l'État" from "un état des lieux".
+    """
+
+    def __init__(self, nlp: Language, config_dir: str = "") -> None:
+        self.nlp = nlp
         self.config_dir = config_dir
+        self.matcher = Matcher(nlp.vocab)
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.exact_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in _PHRASE_ATTRS}
+        self.not_followed_by: dict[str, list[list[str]]] = {}
+        if config_dir:
+            self.add_gazetteer(load_gazetteer(config_dir))
+
+    def add_gazetteer(self, data: dict[str, Any]) -> None:
+        """Add the patterns (and exclusions) of a gazetteer dict to the matcher."""
+        for entry in data["patterns"]:
+            pattern = entry["pattern"]
+            key = f"{entry['label']}|{entry.get('id', '')}"
+            if isinstance(pattern, str):
+                self.phrase_matcher.add(key, [self._folded(self.nlp.make_doc(pattern))])
+            elif (attr_phrases := _as_phrases(pattern)) is not None:
+                attr, phrases = attr_phrases
+                self.exact_matchers[attr].add(
+                    key, [Doc(self.nlp.vocab, words=words) for words in phrases])
+            else:
+                self.matcher.add(key, [pattern])
+        for org_id, phrases in data.get("not_followed_by", {}).items():
+            self.not_followed_by[org_id] = [
+                [fold(t.text) for t in self.nlp.make_doc(p)] for p in phrases]
 
     def __call__(self, doc: Doc) -> Doc:
+        found = []
+        matches = [*self.matcher(doc), *self.phrase_matcher(self._folded(doc))]
+        for exact in self.exact_matchers.values():
+            matches.extend(exact(doc))
+        for match_id, start, end in matches:
+            label, _, org_id = self.nlp.vocab.strings[match_id].partition("|")
+            while end - start > 1 and doc[start].lower_ in _LEADING_DETERMINERS:
+                start += 1
+            if self._excluded(doc, end, org_id):
+                continue
+            found.append(Span(doc, start, end, label=label, span_id=org_id))
+        gazetteer = filter_spans(found)
+        taken = {i for span in gazetteer for i in range(span.start, span.end)}
+        stock = [ent for ent in doc.ents
+                 if not any(i in taken for i in range(ent.start, ent.end))]
+        doc.ents = sorted([*gazetteer, *stock], key=lambda s: s.start)
+        own = {(s.start, s.end) for s in gazetteer}
+        orgs = [s for s in doc.ents if s.label_ in _STOCK_ORG_LABELS or (s.start, s.end) in own]
+        doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=orgs)
         return doc
 
+    def _folded(self, doc: Doc) -> Doc:
+        return Doc(self.nlp.vocab, words=[fold(t.text) for t in doc],
+                   spaces=[bool(t.whitespace_) for t in doc])
 
-@Language.factory("fiches_organisations", default_config={"config_dir": ""})
-def make_component(nlp: Language, name: str, config_dir: str) -> _Placeholder:
-    return _Placeholder(config_dir)
+    def _excluded(self, doc: Doc, end: int, org_id: str) -> bool:
+        for phrase in self.not_followed_by.get(org_id, []):
+            following = [fold(t.text) for t in doc[end:end + len(phrase)]]
+            if following == phrase:
+                return True
+        return False
+
+
+def _as_phrases(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | None:
+    """A token pattern made only of equality / IN tests on one attribute, as the phrases it
+    matches (attribute, phrase word lists); None when it needs the Matcher."""
+    attrs = {key for spec in pattern for key in spec}
+    if len(attrs) != 1 or (attr := attrs.pop()) not in _PHRASE_ATTRS:
+        return None
+    choices: list[list[str]] = []
+    for spec in pattern:
+        value = spec[attr]
+        if isinstance(value, str):
+            choices.append([value])
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            choices.append([str(v) for v in value["IN"]])
+        else:
+            return None
+    return attr, [list(words) for words in itertools.product(*choices)]
+
+
+@Language.factory(
+    "fiches_organisations",
+    default_config={"config_dir": ""},
+    assigns=["doc.ents", "doc.spans"],
+)
+def make_organisations(nlp: Language, name: str, config_dir: str) -> OrganisationRuler:
+    """Build the fiches_organisations component from `config_dir/organisations.json`."""
+    return OrganisationRuler(nlp, config_dir)
