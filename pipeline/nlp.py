@@ -20,10 +20,17 @@ PROJECT_COMPONENTS: tuple[str, ...] = (
     "fiches_dates",
 )
 
-# What each field needs. The parser, tagger and lemmatizer are used by nothing we extract,
-# so no field runs them; the budget and people fields need no statistical NER either.
-DEFAULT_PROFILE: tuple[str, ...] = ("ner", "fiches_organisations", "fiches_money", "fiches_dates")
+# What each field needs. The parser, tagger and lemmatizer are used by nothing we extract, so no
+# field runs them. The statistical NER is most of the cost (it has its own embedding layer), so it
+# runs only where the fiche describes the action and its actors; the gazetteer, amounts and dates
+# run everywhere, and the budget and people fields get only what they hold.
+WITH_NER: tuple[str, ...] = ("ner", "fiches_organisations", "fiches_money", "fiches_dates")
+DEFAULT_PROFILE: tuple[str, ...] = ("fiches_organisations", "fiches_money", "fiches_dates")
 FIELD_PROFILES: dict[str, tuple[str, ...]] = {
+    "summary": WITH_NER,
+    "experience": WITH_NER,
+    "description": WITH_NER,
+    "initiative_detail": WITH_NER,
     "financial_resources": ("fiches_organisations", "fiches_money", "fiches_dates"),
     "people_mobilised": ("fiches_headcounts", "fiches_dates"),
 }
