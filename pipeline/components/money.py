@@ -1,4 +1,4 @@
-"""The fiches_money component: every amount of money in a field, as spans in `doc.spans["money"]`."""
+"""The fiches_money component: every amount of money in a field, in `doc.spans["money"]`."""
 
 from __future__ import annotations
 

@@ -59,6 +59,9 @@ class OrganisationRuler:
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.exact_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in _PHRASE_ATTRS}
         self.not_followed_by: dict[str, list[list[str]]] = {}
+        self.funder_types: dict[str, str] = {}
+        if not Span.has_extension("funder_type"):
+            Span.set_extension("funder_type", default=None)
         if config_dir:
             self.add_gazetteer(load_gazetteer(config_dir))
 
@@ -75,6 +78,7 @@ class OrganisationRuler:
                     key, [Doc(self.nlp.vocab, words=words) for words in phrases])
             else:
                 self.matcher.add(key, [pattern])
+        self.funder_types.update(data.get("funder_types", {}))
         for org_id, phrases in data.get("not_followed_by", {}).items():
             self.not_followed_by[org_id] = [
                 [fold(t.text) for t in self.nlp.make_doc(p)] for p in phrases]
@@ -92,6 +96,8 @@ class OrganisationRuler:
                 continue
             found.append(Span(doc, start, end, label=label, span_id=org_id))
         gazetteer = filter_spans(found)
+        for span in gazetteer:
+            span._.funder_type = self.funder_types.get(span.id_)
         taken = {i for span in gazetteer for i in range(span.start, span.end)}
         stock = [ent for ent in doc.ents
                  if not any(i in taken for i in range(ent.start, ent.end))]
