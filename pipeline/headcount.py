@@ -42,12 +42,15 @@ def build_headcount(docs: dict[str, Doc]) -> dict[str, Any]:
         else []
     sums: dict[str, list[int | bool]] = {}
     mentions = []
+    units_of: dict[str, int | None] = {}
     for span in spans:
         role, low, high = span._.count_role, span._.count_min, span._.count_max
         if role is None or low is None:
             continue
         if span._.count_per:
-            units = count_units(docs, span._.count_per)
+            if span._.count_per not in units_of:
+                units_of[span._.count_per] = count_units(docs, span._.count_per)
+            units = units_of[span._.count_per]
             if units:
                 low, high = low * units, high * units
         total = sums.setdefault(role, [0, 0, False])

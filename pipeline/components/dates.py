@@ -60,6 +60,7 @@ _YEAR_INTRODUCERS = frozenset(
     "scolaire printemps ete été automne hiver semestre trimestre le the".split()
     + list(MONTHS)
 )
+_FOLDED_INTRODUCERS = frozenset(fold(w) for w in _YEAR_INTRODUCERS)
 _WORD_BEFORE_RE = re.compile(r"(?P<word>[^\W\d_]+)['’]?[ \u00a0\-]{0,3}$")
 _PUNCT_BEFORE_RE = re.compile(r"(?:^|[\n(:;,\-–•*])[ \u00a0]{0,3}$")
 # What makes a four-digit number an amount, a count or an age rather than a year.
@@ -178,7 +179,7 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     if _PUNCT_BEFORE_RE.search(before):
         return True
     word = _WORD_BEFORE_RE.search(before)
-    return word is not None and fold(word.group("word")) in {fold(w) for w in _YEAR_INTRODUCERS}
+    return word is not None and fold(word.group("word")) in _FOLDED_INTRODUCERS
 
 
 def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) -> str | None:
@@ -213,13 +214,13 @@ def find_dates(text: str) -> list[DateMention]:
         next_start = found[i + 1].start if i + 1 < len(found) else len(text)
         mention.cue = _cue(text, mention, previous_end, next_start)
         if mention.kind == "month" and not mention.years:
-            _infer_year(mention, found[:i])
+            _infer_year(mention, found, i)
     return found
 
 
-def _infer_year(mention: DateMention, earlier: list[DateMention]) -> None:
+def _infer_year(mention: DateMention, found: list[DateMention], index: int) -> None:
     """Give a month with no year the single year of the date just before it, when close."""
-    for other in reversed(earlier):
+    for other in reversed(found[max(0, index - 20):index]):
         if mention.start - other.end > _CONTEXT_YEAR_WINDOW:
             return
         if len(other.years) == 1 and not other.inferred:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,8 @@ _CLAUSE_END = ".;\n"
 _LOOKBACK = 300
 _AFTER_WINDOW = 80
 _YEAR_LIKE = range(1900, 2101)
+_MAX_WORD = 40
+_COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,12 @@ class Lexicon:
                          "volunteer", "professional"):
             for word in data.get(category, []):
                 self.words[_stem(word)] = category
+        # Deletion index (as in SymSpell): a typo within the allowed distance of a known word
+        # shares a deletion variant with it, so a lookup costs a few set probes, not a scan.
+        self._variants: dict[str, set[str]] = {}
+        for known in self.words:
+            for variant in _deletions(known, _allowed(known)):
+                self._variants.setdefault(variant, set()).add(known)
         self.cues = {name: {_stem(w) for w in data.get(f"{name}_cues", [])}
                      for name in ("beneficiary", "volunteer", "professional")}
         self.skip = {_stem(w) for w in data.get("skip_before_noun", [])}
@@ -75,13 +84,17 @@ class Lexicon:
         stem = _stem(word)
         if stem in self.words:
             return self.words[stem]
+        if len(stem) > _MAX_WORD:
+            return None
+        candidates: set[str] = set()
+        for variant in _deletions(stem, 2 if len(stem) >= 10 else 1):
+            candidates |= self._variants.get(variant, set())
         best: tuple[int, str] | None = None
-        for known, category in self.words.items():
-            allowed = 2 if len(known) >= 11 else 1 if len(known) >= 6 else 0
-            if allowed and abs(len(known) - len(stem)) <= allowed:
-                distance = _osa_distance(stem, known, allowed)
-                if distance <= allowed and (best is None or distance < best[0]):
-                    best = (distance, category)
+        for known in sorted(candidates):
+            allowed = _allowed(known)
+            distance = _osa_distance(stem, known, allowed)
+            if distance <= allowed and (best is None or distance < best[0]):
+                best = (distance, self.words[known])
         return best[1] if best and best[1] != "other" else None
 
     def cue(self, text: str) -> str | None:
@@ -93,6 +106,21 @@ class Lexicon:
         if any(self.classify(w) == "volunteer" for w in stems):
             return "volunteer"
         return None
+
+
+def _allowed(known: str) -> int:
+    """Edits tolerated for a typo of `known`: none for short words, where typos make others."""
+    return 2 if len(known) >= 11 else 1 if len(known) >= 6 else 0
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """`word` and every string made by deleting up to `depth` of its characters."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
 
 
 def _stem(word: str) -> str:
@@ -129,6 +157,10 @@ def load_lexicon(config_dir: str | Path) -> Lexicon:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a JSON object of word lists")
     return Lexicon({k: v for k, v in data.items() if isinstance(v, list)})
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
 
 
 def _role_of(category: str | None) -> str | None:
@@ -186,8 +218,7 @@ class HeadcountFinder:
                 found.append(mention)
         for mention in self._article_roles(text):
             if not self._repeats(text, mention, found):
-                found.append(mention)
-        found.sort(key=lambda m: m.start)
+                insort(found, mention, key=_start)
         return found
 
     def _read(self, text: str, match: re.Match[str], next_start: int,
@@ -197,16 +228,6 @@ class HeadcountFinder:
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
-        before = text[max(0, start - 40):start]
-        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
-            return None
-        if prefix := APPROX_PREFIX_RE.search(before):
-            count = Count(count.low, count.high, True)
-            start = start - len(before) + prefix.start()
-        lone_article = match.group(0).lower() in ("un", "une")
-        in_parens, clause_before = self._parenthetical(text, match.start(), found)
-        if in_parens and clause_before is None:
-            return None
         head = _HEAD_RE.match(after)
         if head and fold(head.group("word")) in ("et", "ou"):
             head = None
@@ -218,12 +239,23 @@ class HeadcountFinder:
                     break
                 word, head_end = nxt.group("word"), nxt.end()
         category = self.lexicon.classify(word) if word else None
+        if head is not None and category not in _COUNTED:
+            return None  # a noun we do not count: organisations, meetings, euros...
+        lone_article = match.group(0).lower() in ("un", "une")
+        if lone_article and head is None:
+            return None
+        before = text[max(0, start - 40):start]
+        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
+            return None
+        if prefix := APPROX_PREFIX_RE.search(before):
+            count = Count(count.low, count.high, True)
+            start = start - len(before) + prefix.start()
+        in_parens, clause_before = self._parenthetical(text, match.start(), found)
+        if in_parens and clause_before is None:
+            return None
         clause_after = self._clause_after(text, head_end, next_start)
         if _TRAILING_APPROX_RE.match(clause_after):
             count = Count(count.low, count.high, True)
-        if lone_article and category not in ("professional", "volunteer", "inhabitant",
-                                             "beneficiary", "person"):
-            return None
         role: str | None = None
         if category in ("professional", "volunteer", "beneficiary"):
             role = _role_of(category)
@@ -236,8 +268,6 @@ class HeadcountFinder:
             if role is None and clause_before:
                 role = self._context_role(clause_before)
             role = role or "total"
-        elif head is not None:
-            return None  # a noun we do not count: organisations, meetings, euros...
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is None:
@@ -269,8 +299,11 @@ class HeadcountFinder:
         if opening == -1 or text.find(")", opening, pos) != -1:
             return False, ""
         clause_start = _clause_start(text, opening)
-        if any(m.start >= clause_start and m.end <= opening for m in found):
-            return True, None
+        for earlier in reversed(found):
+            if earlier.start < clause_start:
+                break
+            if earlier.end <= opening:
+                return True, None
         return True, text[clause_start:opening]
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
@@ -342,7 +375,9 @@ class HeadcountFinder:
 
         "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
         """
-        for earlier in found:
+        low = bisect_left(found, mention.start - _LOOKBACK, key=_start)
+        high = bisect_right(found, mention.start, key=_start)
+        for earlier in found[low:high]:
             if earlier.start < mention.start and earlier.head == mention.head and mention.head \
                     and earlier.count.high >= max(2, mention.count.high) \
                     and not any(c in text[earlier.end:mention.start] for c in _CLAUSE_END):

@@ -1,0 +1,146 @@
+"""Tests for the fiches_headcounts component and build_headcount."""
+
+import time
+
+import pytest
+import spacy
+
+from pipeline.components.headcounts import SPANS_KEY
+from pipeline.headcount import PEOPLE_FIELD, build_headcount
+from pipeline.nlp import CONFIG_DIR
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    blank = spacy.blank("fr")
+    blank.add_pipe("fiches_headcounts", config={"config_dir": str(CONFIG_DIR)})
+    return blank
+
+
+def counts(nlp, text, **other_fields):
+    docs = {PEOPLE_FIELD: nlp(text)}
+    docs.update({name: nlp(value) for name, value in other_fields.items()})
+    result = build_headcount(docs)
+    return {role: (v["min"], v["max"]) for role, v in result.items()
+            if role != "mentions" and v is not None}
+
+
+# Expected counts by role: (min, max). Roles absent from the dict must be absent (None).
+CASES = [
+    ("3 salariés et 12 bénévoles", {"professionals": (3, 3), "volunteers": (12, 12)}),
+    ("Deux animatrices, une coordinatrice", {"professionals": (3, 3)}),
+    ("une dizaine de bénévoles", {"volunteers": (10, 10)}),
+    ("Une quinzaine d'habitants", {"volunteers": (15, 15)}),
+    ("entre 10 et 15 bénévoles", {"volunteers": (10, 15)}),
+    ("3 à 5 animateurs", {"professionals": (3, 5)}),
+    ("5-10 bénévoles", {"volunteers": (5, 10)}),
+    ("1 ou 2 salariés", {"professionals": (1, 2)}),
+    ("vingt-cinq bénévoles", {"volunteers": (25, 25)}),
+    ("quatre-vingt-dix participants", {"beneficiaries": (90, 90)}),
+    ("Salariés : 4\nBénévoles : 12", {"professionals": (4, 4), "volunteers": (12, 12)}),
+    ("Bénévoles 8", {"volunteers": (8, 8)}),
+    ("2 professionels et 6 bénévols", {"professionals": (2, 2), "volunteers": (6, 6)}),
+    ("3 animateus, 4 benevoles", {"professionals": (3, 3), "volunteers": (4, 4)}),
+    ("la directrice et 2 éducateurs spécialisés", {"professionals": (3, 3)}),
+    ("1 CESF, 1 référente famille", {"professionals": (1, 1)}),
+    ("40 familles ont bénéficié de l'action", {"beneficiaries": (40, 40)}),
+    ("25 seniors inscrits", {"beneficiaries": (25, 25)}),
+    ("12 jeunes accueillis chaque semaine", {"beneficiaries": (12, 12)}),
+    ("6 parents impliqués dans l'organisation", {"volunteers": (6, 6)}),
+    ("une trentaine de personnes dont 5 salariés", {"total": (30, 30),
+                                                   "professionals": (5, 5)}),
+    ("30 bénévoles dont 10 jeunes", {"volunteers": (30, 30), "total": (30, 30)}),
+    ("10 personnes bénévoles", {"volunteers": (10, 10), "total": (10, 10)}),
+    ("3 personnes salariées du centre", {"professionals": (3, 3), "total": (3, 3)}),
+    # not people, not counts
+    ("jeunes de 16 à 18 ans", {}),
+    ("jeunes de 11-17 ans", {}),
+    ("public 16 / 25 ans", {}),
+    ("15 associations et 3 partenaires institutionnels", {}),
+    ("2 écoles, 1 collège", {}),
+    ("mobilisé à 50% de son temps", {}),
+    ("3 réunions de 2 heures", {}),
+    ("2 000 € de budget", {}),
+    ("depuis 15 ans", {}),
+    ("de 18H30 à 20H", {}),
+    ("les bénévoles de l'association Horizons 2000", {}),
+    ("Partenaires : 12", {}),
+    ("une action menée avec les habitants", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_headcount_expressions(nlp, text, expected):
+    got = counts(nlp, text)
+    if "total" not in expected:
+        got.pop("total", None)
+    assert got == expected
+
+
+def test_spans_carry_role_and_range(nlp):
+    doc = nlp("environ 5 à 10 bénévoles")
+    (span,) = doc.spans[SPANS_KEY]
+    assert (span._.count_role, span._.count_min, span._.count_max) == ("volunteers", 5, 10)
+    assert span._.approximate is True
+    assert "bénévoles" in span.text
+
+
+def test_breakdown_in_brackets_is_not_counted_twice(nlp):
+    got = counts(nlp, "- 4 animateurs (2 par structure)\n- 3 coordinateurs (1 par quartier)")
+    assert got["professionals"] == (7, 7)
+
+
+def test_repeated_role_in_one_sentence_is_a_detail(nlp):
+    got = counts(nlp, "Nous mobilisons trois animateurs, un animateur sportif et "
+                      "un autre animateur pour le suivi.")
+    assert got["professionals"] == (3, 3)
+
+
+def test_people_in_brackets_after_an_organisation(nlp):
+    got = counts(nlp, "10 associations bénévoles (environ 25 personnes)")
+    assert got == {"volunteers": (25, 25), "total": (25, 25)}
+
+
+def test_per_centre_counts_are_multiplied_by_the_centres_stated(nlp):
+    text = "- 1 animateur par centre social\n- 2 bénévoles par centre social"
+    got = counts(nlp, text, summary="Une action des trois centres sociaux de la ville.")
+    assert got["professionals"] == (3, 3)
+    assert got["volunteers"] == (6, 6)
+    assert counts(nlp, text)["professionals"] == (1, 1)
+
+
+def test_total_is_the_stated_total_or_the_sum(nlp):
+    assert counts(nlp, "une cinquantaine : 30 professionnels et 20 bénévoles")["total"] == (50, 50)
+    assert counts(nlp, "3 salariés et 4 bénévoles")["total"] == (7, 7)
+
+
+def test_mentions_have_field_offsets(nlp):
+    text = "Bénévoles : 20"
+    result = build_headcount({PEOPLE_FIELD: nlp(text)})
+    (mention,) = result["mentions"]
+    assert mention["field"] == PEOPLE_FIELD
+    assert text[mention["start"]:mention["end"]] == mention["text"]
+    assert (mention["role"], mention["min"], mention["max"]) == ("volunteers", 20, 20)
+
+
+def test_no_people_field_gives_nulls(nlp):
+    result = build_headcount({"summary": nlp("12 bénévoles")})
+    assert result == {"professionals": None, "volunteers": None, "beneficiaries": None,
+                      "total": None, "mentions": []}
+
+
+@pytest.mark.parametrize("text", [
+    "1" * 100_000,
+    "(" * 10_000 + "3 bénévoles" + ")" * 10_000,
+    "mot " * 1_250_000,
+    pytest.param(("12 bénévoles, (3 agents) le directeur, 2 personnes au centre. "
+                  * 80_000)[:5_000_000], marks=pytest.mark.slow),
+    "deux " * 200_000,
+])
+def test_hostile_input_in_bounded_time(text):
+    from pipeline.components.headcounts import HeadcountFinder
+
+    finder = HeadcountFinder(str(CONFIG_DIR))
+    started = time.perf_counter()
+    finder.find(text)
+    assert time.perf_counter() - started < 60
