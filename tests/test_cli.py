@@ -67,3 +67,14 @@ def test_bad_inputs_are_named_and_counted(tmp_path):
     assert "absent.txt: cannot read" in result.stderr
     assert ("fiches read: 2, written: 1, duplicates: 0, rejected: 1, files failed: 2"
             in result.stderr)
+
+
+def test_enrich_refuses_an_output_another_run_holds(tmp_path):
+    from pipeline.batch import lock
+
+    out = tmp_path / "enriched.jsonl"
+    with lock(tmp_path / ".enriched.jsonl.lock", f"output {out}"):
+        result = runner.invoke(app, ["enrich", str(SAMPLE), "-o", str(out), "--quiet"])
+    assert result.exit_code == 2
+    assert "in use by another run" in result.stderr
+    assert not out.exists()
