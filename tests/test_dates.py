@@ -1,0 +1,160 @@
+"""Tests for the fiches_dates component and build_dates."""
+
+import time
+
+import pytest
+import spacy
+
+from pipeline.components.dates import DATE_RE, SPANS_KEY, find_dates
+from pipeline.dates import build_dates
+from pipeline.nlp import CONFIG_DIR
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    blank = spacy.blank("fr")
+    blank.add_pipe("fiches_dates", config={"config_dir": str(CONFIG_DIR)})
+    return blank
+
+
+def values(text):
+    return [m.value for m in find_dates(text)]
+
+
+CASES = [
+    ("mai-juin 2018", ["2018-05/2018-06"]),
+    ("début septembre 2018", ["2018-09"]),
+    ("au printemps 2015", ["2015"]),
+    ("1er semestre 2016 : repérage", ["2016"]),
+    ("le 4 avril 2015", ["2015-04"]),
+    ("04/04/2015", ["2015-04"]),
+    ("2015-04-04", ["2015-04"]),
+    ("sur l'année 2017-2018", ["2017/2018"]),
+    ("thème 2017/2018", ["2017/2018"]),
+    ("année scolaire 2016-2017", ["2016/2017"]),
+    ("saison 2016-17", ["2016/2017"]),
+    ("depuis 2016", ["2016"]),
+    ("en 2019", ["2019"]),
+    ("rentrée 2018", ["2018"]),
+    ("rentrée scolaire 2019", ["2019"]),
+    ("fin 2017", ["2017"]),
+    ("de 2014 à 2016", ["2014/2016"]),
+    ("Bilan 2018 :", ["2018"]),
+    ("(2017)", ["2017"]),
+    ("en septembre dernier", ["--09"]),
+    ("de janvier à juin", ["--01/--06"]),
+    ("En 2018, de janvier à juin", ["2018", "2018-01/2018-06"]),
+    ("mars/avril 2019", ["2019-03/2019-04"]),
+    ("le 1er décembre 2017", ["2017-12"]),
+    # not dates
+    ("l'association Horizons 2000", []),
+    ("une subvention de 2000€", []),
+    ("2 000 euros", []),
+    ("la commune 2000 euros", []),
+    ("les 16 / 25 ans", []),
+    ("de 18H30 à 20H", []),
+    ("Tél : 01 39 20 18 45", []),
+    ("78200 Mantes-la-Jolie", []),
+    ("n° 2019", []),
+    ("1500 personnes", []),
+    ("Agenda 2030", []),
+    ("en 1850", []),
+    ("depuis 15 ans", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_date_expressions(text, expected):
+    assert values(text) == expected
+
+
+def test_spans_carry_value_and_years(nlp):
+    doc = nlp("L'action a débuté en avril 2018 pour une fin en juin 2018.")
+    spans = list(doc.spans[SPANS_KEY])
+    assert [s._.date_value for s in spans] == ["2018-04", "2018-06"]
+    assert [s._.date_years for s in spans] == [[2018], [2018]]
+    assert [s._.date_cue for s in spans] == ["start", "end"]
+
+
+def test_month_takes_the_year_from_context(nlp):
+    doc = nlp("Mai 2018 : rencontre. Début juin : réunion.")
+    (_, second) = doc.spans[SPANS_KEY]
+    assert second._.date_value == "2018-06" and second._.date_inferred
+
+
+def test_start_prefers_an_explicit_beginning(nlp):
+    docs = {"summary": nlp("Nous avons organisé une fête en 2019."),
+            "description": nlp("L'action a démarré en mars 2017.")}
+    result = build_dates(docs)
+    assert result["start"] == "2017-03"
+    assert result["years"] == [2017, 2019]
+
+
+def test_start_from_a_past_timeline(nlp):
+    docs = {"description": nlp("3 réunions mai-juin 2018\nMai 2018 : rencontre des bailleurs")}
+    result = build_dates(docs)
+    assert (result["start"], result["end"]) == ("2018-05", "2018-06")
+
+
+def test_no_start_from_ranges_future_or_perspectives(nlp):
+    docs = {"experience": nlp("Le thème de l'année 2017-2018 a été voté."),
+            "summary": nlp("Une ouverture est prévue d'ici 2019."),
+            "perspectives": nlp("Poursuite de l'action en 2020.")}
+    result = build_dates(docs)
+    assert result["start"] is None
+    assert result["years"] == [2017, 2018, 2019, 2020]
+
+
+def test_mentions_have_field_offsets(nlp):
+    text = "Depuis janvier 2016, le groupe se réunit."
+    result = build_dates({"summary": nlp(text)})
+    (mention,) = result["mentions"]
+    assert mention["field"] == "summary" and mention["value"] == "2016-01"
+    assert text[mention["start"]:mention["end"]] == mention["text"]
+    assert result["start"] == "2016-01"
+
+
+def test_empty_fiche(nlp):
+    assert build_dates({}) == {"start": None, "end": None, "years": [], "mentions": []}
+
+
+@pytest.mark.parametrize("text", [
+    "1" * 100_000,
+    "(" * 10_000 + "mai 2018" + ")" * 10_000,
+    "2017-2018/2019 " * 100_000,
+    "en " * 1_000_000,
+    pytest.param(("Depuis mai 2018, en 2019 (2017/2018) le 04/04/2015. " * 100_000)[:5_000_000],
+                 marks=pytest.mark.slow),
+])
+def test_hostile_input_in_bounded_time(text):
+    started = time.perf_counter()
+    find_dates(text)
+    assert time.perf_counter() - started < 60
+
+
+def test_regex_alone_is_linear():
+    started = time.perf_counter()
+    for _ in DATE_RE.finditer("9" * 1_000_000 + "/" * 100_000):
+        pass
+    assert time.perf_counter() - started < 5
+
+
+@pytest.fixture(scope="session")
+def full_nlp():
+    from pipeline.nlp import build_nlp
+
+    return build_nlp()
+
+
+@pytest.mark.slow
+def test_full_pipeline_dates_and_headcounts(full_nlp):
+    from pipeline.extract import analyse_fields, extract
+    from pipeline.records import Fiche, Source
+
+    fiche = Fiche(source=Source("t", 0, 1),
+                  description="L'action a débuté au cours du printemps 2015.",
+                  people_mobilised="7 professionnels et 9 habitants")
+    (docs,) = analyse_fields([fiche], full_nlp)
+    result = extract(docs)
+    assert result["dates"]["start"] == "2015"
+    assert result["headcount"]["volunteers"] == {"min": 9, "max": 9, "approximate": False}
