@@ -27,7 +27,7 @@ _ORDINAL = (r"(?:1er|1ere|1ère|premier|première|2e|2eme|2ème|2nd|2nde|second|
 _SEASON = (r"(?:printemps|[ée]t[ée]|automne|hiver|rentr[ée]e(?:[ \u00a0]scolaire)?"
            rf"|{_ORDINAL}{_SP}(?:semestre|trimestre))")
 _RANGE_SEP = r"[ \u00a0]{0,3}(?:-|–|/|à|au|et|ou)[ \u00a0]{0,3}"
-_NO_DIGIT_BEFORE = r"(?<![\d.,/\-–])"
+_NO_DIGIT_BEFORE = r"(?<![\d.,/])(?<!\d[\-–])"
 _NO_DIGIT_AFTER = r"(?![\d]|[.,/\-]\d)"
 
 # One alternative per form; at one position the earlier alternative wins. Every repetition is
