@@ -50,6 +50,12 @@ SOURCE_RE = re.compile(_WORD.format(
 PARTNER_RE = re.compile(_WORD.format(
     r"partenaires?|partenariats?|en\s+lien\s+avec|accompagn\w+|rencontres?|coordinat\w+"
     r"|r[ée]unions?|convention\s+de\s+partenariat"), re.IGNORECASE)
+# What links an amount to the funder written after it: "2 000 € de la CAF", "500 € versés par".
+POSTPOSED_RE = re.compile(
+    r"[ \t\u00a0]*(?:(?:vers[ée]e?s?|accord[ée]e?s?|allou[ée]e?s?|attribu[ée]e?s?|apport[ée]e?s?)"
+    r"[ \t\u00a0]+)?(?:de[ \t\u00a0]+la[ \t\u00a0]+part[ \t\u00a0]+)?"
+    r"(?:de[ \t\u00a0]+la|de[ \t\u00a0]+l['’]|du|des|de|d['’]|par[ \t\u00a0]+(?:la|le|les|l['’]))"
+    r"[ \t\u00a0]*")
 # Clause boundaries: line breaks, sentence ends, semicolons.
 CLAUSE_END_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)")
 
@@ -146,17 +152,29 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
         for m in c_money:
             seg_cues = [c for c in cues if seg_start <= c.start < m.start_char]
             line = _classify(text, seg_start, m, seg_cues, field, mode)
+            seg_start = m.end_char
+            if (after := _postposed(text, m.end_char, cues)) is not None and line.kind not in (
+                    "total", "in_kind"):
+                line.kind, line.funder, seg_start = "funding", after.funder, after.end
+                seg_cues = []
             if line.kind == "funding" and line.funder and not excluded:
                 funders.append(_funder(line))
             lines.append(line)
             _amountless(seg_cues, line, excluded, text, field, funders)
-            seg_start = m.end_char
         tail = [c for c in cues if c.start >= seg_start]
         if not excluded and not any(c.kind == "in_kind" for c in tail):
             for cue in tail:
                 if cue.funder:
                     funders.append(_cue_funder(cue, text, field))
     return lines, funders
+
+
+def _postposed(text: str, end: int, cues: list[_Cue]) -> _Cue | None:
+    """The funding cue written right after an amount and linked to it by "de la", "par"..."""
+    link = POSTPOSED_RE.match(text, end, end + 60)
+    if link is None:
+        return None
+    return next((c for c in cues if c.start == link.end() and c.kind == "funding"), None)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

@@ -137,3 +137,11 @@ def test_entities_have_field_offsets_and_ids(nlp: Language) -> None:
     assert build_entities(docs) == [{"text": "CAF", "label": "ORG",
                                      "field": "financial_resources", "start": 11, "end": 14,
                                      "id": "CAF"}]
+
+
+def test_funder_written_after_its_amount(nlp: Language) -> None:
+    budget, funders = run(nlp, financial_resources=(
+        "Coût global du projet : 9 000 € dont 3 000 € de la MSA, 2 500 € versés par la "
+        "Région et 3 500 € de fonds propres."))
+    assert (budget["total_eur"], budget["basis"]) == (9000, "explicit_total")
+    assert funders == {"MSA": 3000, "Région": 2500}
