@@ -186,7 +186,9 @@ class Outcome:
 def assemble(fiche: Fiche, extraction: str, suggestions: str) -> dict[str, Any]:
     """The enriched record: the parsed fiche, then extraction fields, then suggestions."""
     record = fiche.to_dict()
-    record.update(json.loads(extraction))
+    fields = json.loads(extraction)
+    record["warnings"] = record["warnings"] + fields.pop("extraction_warnings", [])
+    record.update(fields)
     record["suggestions"] = json.loads(suggestions)
     return record
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,11 +17,43 @@ from pipeline.records import Fiche
 
 # A field longer than this is cut before NLP (and a warning is added): bounded work per input.
 MAX_FIELD_CHARS = 200_000
+# spaCy's tokenizer peels prefixes and suffixes off a whitespace-free run one at a time, which is
+# quadratic on runs like 10 000 nested brackets. Such runs are never words: every `_RUN_STEP`-th
+# character of a run longer than `_LONG_RUN` becomes a space, which keeps every offset unchanged.
+_LONG_RUN = re.compile(r"\S{200,}")
+_RUN_STEP = 100
 
 
-def analyse_fields(fiches: list[Fiche], nlp: Language,
-                   batch_size: int = 64) -> list[dict[str, Doc]]:
+def bounded_text(text: str) -> tuple[str, list[str]]:
+    """The text NLP may safely run on, same offsets as `text` up to the cut, and what was done.
+
+    Returns:
+        `(text, notes)`: the text cut at MAX_FIELD_CHARS with long runs broken up; `notes` says
+        what changed, for the record's warnings.
+    """
+    notes = []
+    if len(text) > MAX_FIELD_CHARS:
+        notes.append(f"cut at {MAX_FIELD_CHARS} of {len(text)} characters for extraction")
+        text = text[:MAX_FIELD_CHARS]
+
+    def breakup(match: re.Match[str]) -> str:
+        run = list(match.group())
+        for i in range(_RUN_STEP - 1, len(run), _RUN_STEP):
+            run[i] = " "
+        return "".join(run)
+
+    broken = _LONG_RUN.sub(breakup, text)
+    if broken != text:
+        notes.append("runs of over 200 characters without a space broken up for extraction")
+    return broken, notes
+
+
+def analyse_fields(fiches: list[Fiche], nlp: Language, batch_size: int = 64,
+                   notes: list[list[str]] | None = None) -> list[dict[str, Doc]]:
     """One Doc per non-empty text field of each fiche, each field run with only its profile.
+
+    Args:
+        notes: if given, a list parallel to `fiches` that receives what `bounded_text` changed.
 
     Returns a list parallel to `fiches` of `{field: Doc}`.
     """
@@ -28,8 +61,10 @@ def analyse_fields(fiches: list[Fiche], nlp: Language,
     by_profile: dict[tuple[str, ...], list[tuple[str, tuple[int, str]]]] = {}
     for i, fiche in enumerate(fiches):
         for name, text in fiche.text_fields().items():
-            by_profile.setdefault(profile_for(name), []).append(
-                (text[:MAX_FIELD_CHARS], (i, name)))
+            safe, changed = bounded_text(text)
+            if notes is not None:
+                notes[i].extend(f"{name}: {note}" for note in changed)
+            by_profile.setdefault(profile_for(name), []).append((safe, (i, name)))
     for profile, items in by_profile.items():
         with nlp.select_pipes(enable=list(profile)):
             for doc, (i, name) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
@@ -65,6 +100,10 @@ def extract_all(fiches: Iterable[Fiche], nlp: Language,
 def _extract_chunk(chunk: list[Fiche], nlp: Language) -> Iterator[tuple[Fiche, dict[str, Any]]]:
     # The memory zone frees the strings each chunk adds, so a long run keeps a flat footprint;
     # results are plain dicts built inside it.
+    notes: list[list[str]] = [[] for _ in chunk]
     with nlp.memory_zone():
-        results = [extract(d) for d in analyse_fields(chunk, nlp)]
+        results = [extract(d) for d in analyse_fields(chunk, nlp, notes=notes)]
+    for result, note in zip(results, notes, strict=True):
+        if note:
+            result["extraction_warnings"] = note
     yield from zip(chunk, results, strict=True)

@@ -1,0 +1,60 @@
+"""Extraction over whole fiches: evidence offsets point into the field, hostile input is bounded."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipeline.enrich import Settings, enrich
+from pipeline.extract import MAX_FIELD_CHARS, bounded_text
+from pipeline.records import Fiche, Source
+
+
+def test_bounded_text_keeps_offsets_and_says_what_changed():
+    text = "Budget : 1 500 € " + "(" * 1000 + " fin"
+    safe, notes = bounded_text(text)
+    assert len(safe) == len(text)
+    assert safe[:17] == text[:17] and safe.endswith(" fin")
+    assert max(len(run) for run in safe.split()) < 200
+    assert notes == ["runs of over 200 characters without a space broken up for extraction"]
+    cut, notes = bounded_text("mot " * MAX_FIELD_CHARS)
+    assert len(cut) == MAX_FIELD_CHARS and "cut at" in notes[0]
+    assert bounded_text("Un texte ordinaire.") == ("Un texte ordinaire.", [])
+
+
+@pytest.mark.slow
+def test_evidence_offsets_point_into_the_field_text():
+    fiche = Fiche(
+        source=Source("t.txt", 0, 1), title="Jardin",
+        description="Depuis mars 2019, l'action est financée par la CAF du Nord et la Ville.",
+        financial_resources="Subvention CAF : 2 000 €\nVille : 1 000 €\nTotal : 3 000 €",
+        people_mobilised="2 animateurs et une dizaine de bénévoles")
+    [record] = enrich([fiche], Settings(model=None))
+    fields = fiche.text_fields()
+    spans = [*record["entities"], *record["funders"], *record["budget"]["lines"],
+             *record["headcount"]["mentions"], *record["dates"]["mentions"]]
+    assert spans
+    for span in spans:
+        text = fields[span["field"]]
+        assert 0 <= span["start"] < span["end"] <= len(text)
+        if "text" in span:
+            assert text[span["start"]:span["end"]] == span["text"]
+    assert record["budget"]["total_eur"] == 3000
+    assert {f["type"] for f in record["funders"]} == {"CAF", "Commune"}
+    assert record["dates"]["start"] == "2019-03"
+
+
+@pytest.mark.slow
+def test_hostile_fields_are_processed_in_bounded_time():
+    fiche = Fiche(
+        source=Source("t.txt", 0, 1), title="Hostile",
+        description="(" * 10_000 + "CAF" + ")" * 10_000,
+        financial_resources="1" * 100_000 + " €",
+        summary="Financé par la CAF : 1 000 €. " * 170_000,  # about 5 MB
+    )
+    started = time.perf_counter()
+    [record] = enrich([fiche], Settings(model=None))
+    assert time.perf_counter() - started < 120
+    assert any("summary: cut at" in w for w in record["warnings"])
+    assert any("broken up" in w for w in record["warnings"])
