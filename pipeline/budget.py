@@ -56,6 +56,11 @@ POSTPOSED_RE = re.compile(
     r"[ \t\u00a0]+)?(?:de[ \t\u00a0]+la[ \t\u00a0]+part[ \t\u00a0]+)?"
     r"(?:de[ \t\u00a0]+la|de[ \t\u00a0]+l['’]|du|des|de|d['’]|par[ \t\u00a0]+(?:la|le|les|l['’]))"
     r"[ \t\u00a0]*")
+# An organisation introduced like this is a partner or a place, not a source of money.
+NOT_GIVING_RE = re.compile(
+    r"(?<![\w])(?:avec|aupr[èe]s|chez|aux\s+c[ôo]t[ée]s|en\s+lien\s+avec|pour|vers|[àa])"
+    r"[ \t\u00a0]+(?:(?:la|le|les|l['’]|des|du|de\s+la|de\s+l['’])[ \t\u00a0]*)?$",
+    re.IGNORECASE)
 # Clause boundaries: line breaks, sentence ends, semicolons.
 CLAUSE_END_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)")
 
@@ -74,6 +79,7 @@ class _Line:
     end: int
     approximate: bool
     unit_assumed: bool
+    funder_cue: _Cue | None = None
 
 
 @dataclass
@@ -156,15 +162,16 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
             if (after := _postposed(text, m.end_char, cues)) is not None and line.kind not in (
                     "total", "in_kind"):
                 line.kind, line.funder, seg_start = "funding", after.funder, after.end
+                line.funder_cue = after
                 seg_cues = []
             if line.kind == "funding" and line.funder and not excluded:
-                funders.append(_funder(line))
+                funders.append(_funder(line, text))
             lines.append(line)
             _amountless(seg_cues, line, excluded, text, field, funders)
         tail = [c for c in cues if c.start >= seg_start]
         if not excluded and not any(c.kind == "in_kind" for c in tail):
             for cue in tail:
-                if cue.funder:
+                if cue.funder and (budget_field or not _not_giving(text, c_start, cue)):
                     funders.append(_cue_funder(cue, text, field))
     return lines, funders
 
@@ -217,6 +224,7 @@ def _classify(text: str, seg_start: int, money: Span, cues: list[_Cue], field: s
     kinds = {c.kind for c in cues}
     side = None
     funder = None
+    funder_cue = None
     if "in_kind" in kinds:
         kind = "in_kind"
     elif "total" in kinds:
@@ -233,7 +241,7 @@ def _classify(text: str, seg_start: int, money: Span, cues: list[_Cue], field: s
                 if cue.kind == "expense":
                     break
                 if cue.funder:
-                    funder = cue.funder
+                    funder, funder_cue = cue.funder, cue
                     break
     else:
         kind = mode or "other"
@@ -242,7 +250,7 @@ def _classify(text: str, seg_start: int, money: Span, cues: list[_Cue], field: s
     return _Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),
-                 unit_assumed=bool(money._.unit_assumed))
+                 unit_assumed=bool(money._.unit_assumed), funder_cue=funder_cue)
 
 
 def _first(cues: list[_Cue], kind: str) -> _Cue:
@@ -271,9 +279,20 @@ def _amountless(cues: list[_Cue], line: _Line, excluded: bool, text: str, field:
         funders.append(_cue_funder(cue, text, field))
 
 
-def _funder(line: _Line) -> dict[str, Any]:
-    return {"type": line.funder, "name": line.label or None, "amount_eur": line.amount,
-            "field": line.field, "start": line.start, "end": line.end}
+def _not_giving(text: str, clause_start: int, cue: _Cue) -> bool:
+    """True when the organisation is introduced as a partner or a place ("avec le bailleur")."""
+    return NOT_GIVING_RE.search(text, max(clause_start, cue.start - 30), cue.start) is not None
+
+
+def _funder(line: _Line, text: str) -> dict[str, Any]:
+    """A funder with its amount; `name` and offsets are those of the organisation as written,
+    or of the amount when the line names none."""
+    cue = line.funder_cue
+    if cue is None:
+        return {"type": line.funder, "name": line.label or None, "amount_eur": line.amount,
+                "field": line.field, "start": line.start, "end": line.end}
+    return {"type": line.funder, "name": text[cue.start:cue.end], "amount_eur": line.amount,
+            "field": line.field, "start": cue.start, "end": cue.end}
 
 
 def _cue_funder(cue: _Cue, text: str, field: str) -> dict[str, Any]:

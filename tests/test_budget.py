@@ -145,3 +145,20 @@ def test_funder_written_after_its_amount(nlp: Language) -> None:
         "Région et 3 500 € de fonds propres."))
     assert (budget["total_eur"], budget["basis"]) == (9000, "explicit_total")
     assert funders == {"MSA": 3000, "Région": 2500}
+
+
+def test_funder_name_and_offsets_are_the_organisation_as_written(nlp: Language) -> None:
+    text = "Coût : 9 000 € dont 4 000 € de la MSA, et Subvention Région : 2 000 €"
+    _, funders = build_budget({"financial_resources": nlp(text)})
+    by_type = {f["type"]: f for f in funders}
+    for kind, name in (("MSA", "MSA"), ("Région", "Région")):
+        funder = by_type[kind]
+        assert funder["name"] == name
+        assert text[funder["start"]:funder["end"]] == name
+
+
+def test_partner_named_in_a_financing_sentence_is_not_a_funder(nlp: Language) -> None:
+    _, funders = run(nlp, financial_resources="6 000 €", description=(
+        "Mené avec le bailleur et en lien avec la Mission locale, le projet est financé "
+        "par la CAF et la Ville."))
+    assert set(funders) == {"CAF", "Commune"}
