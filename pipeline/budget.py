@@ -163,6 +163,7 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
                     "total", "in_kind"):
                 line.kind, line.funder, seg_start = "funding", after.funder, after.end
                 line.funder_cue = after
+                line.label = text[after.start:after.end]  # "5 000 € de la CAF": the CAF line
                 seg_cues = []
             if line.kind == "funding" and line.funder and not excluded:
                 funders.append(_funder(line, text))
