@@ -53,7 +53,8 @@ _WORD = re.compile(r"[^\W_]+\*?")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 STOPWORDS = frozenset("""
 a à afin ai aie aient ainsi alors au aucun aupres auprès aussi autre aux avait avant avec avoir
-ayant c ça car ce ceci cela celle celles celui ces cet cette chacun chaque chez ci comme comment
+avons avez ayant c contre ça car ce ceci cela celle celles celui ces cet cette chacun chaque
+chez ci comme comment
 d dans de des deja déjà depuis dont du elle elles en encore entre est et etaient étaient etait
 était etant étant ete été etre être eu eux fait faire fois font ici il ils j je jusqu l la le
 les leur leurs lors lui m ma mais me meme même mes moi mon n ne ni nos notre nous on ont ou où
@@ -83,7 +84,7 @@ def light_stem(word: str) -> str:
         word = word[:-1]
     for ending, replacement in (("elle", "el"), ("enne", "en"), ("euse", "eur"), ("ive", "if"),
                                 ("ee", "e")):
-        if len(word) > len(ending) + 2 and word.endswith(ending):
+        if len(word) > len(ending) + 1 and word.endswith(ending):
             return word[: -len(ending)] + replacement
     if len(word) > 4 and word.endswith("e"):
         word = word[:-1]
@@ -141,7 +142,7 @@ class Document:
         """Space-joined stems for the TF-IDF vectoriser; the title counts twice."""
         parts = []
         for name, toks in self.fields:
-            words = " ".join(t.stem for t in toks)
+            words = " ".join(t.stem for t in toks if not t.stem.isdigit())
             parts.append(f"{words} {words}" if name == "title" else words)
         return " ".join(parts)
 
@@ -349,14 +350,14 @@ class LexicalBackend(Backend):
                                                         for t in toks[start:end])))
         return out
 
-    def _raw(self, doc: Document) -> tuple[Array, dict[int, Counter[str]]]:
-        per_term: Counter[int] = Counter()
-        words: dict[int, Counter[str]] = {}
+    def _raw(self, doc: Document) -> tuple[Array, dict[int, dict[str, float]]]:
+        per_term: dict[int, float] = {}
+        words: dict[int, dict[str, float]] = {}
         for i, weight, text in self.matches(doc):
-            per_term[i] += weight
-            label = self.terms_[i].label
-            words.setdefault(label, Counter())[text] += (weight * self.terms_[i].weight
-                                                         * self.specificity_[i])
+            per_term[i] = per_term.get(i, 0.0) + weight
+            label_words = words.setdefault(self.terms_[i].label, {})
+            label_words[text] = label_words.get(text, 0.0) + (
+                weight * self.terms_[i].weight * self.specificity_[i])
         raw = np.zeros(len(self.labels))
         for i, total in per_term.items():
             raw[self.terms_[i].label] += (self.terms_[i].weight * self.specificity_[i]
@@ -368,8 +369,8 @@ class LexicalBackend(Backend):
         return 1.0 - np.exp(-raw / self.params["scale"])
 
     def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
-        words = self._raw(doc)[1].get(label, Counter())
-        return [(w, float(s)) for w, s in words.most_common()]
+        words = self._raw(doc)[1].get(label, {})
+        return sorted(((w, float(s)) for w, s in words.items()), key=lambda ws: -ws[1])
 
 
 class TfidfBackend(Backend):
@@ -380,7 +381,7 @@ class TfidfBackend(Backend):
     """
 
     name = "tfidf"
-    DEFAULT_PARAMETERS = {"C": 10.0, "min_examples": 2, "ngram_max": 2, "max_features": 50_000,
+    DEFAULT_PARAMETERS = {"C": 3.0, "min_examples": 2, "ngram_max": 2, "max_features": 50_000,
                           "multilabel": True, "class_weight": None, "prior_fill": True,
                           "prior_strength": 2.0}
 
@@ -723,7 +724,8 @@ class Tagger:
         for w in self.params["weight_grid"]:
             raw = combine(lex, sup, w)
             cal = calibrate(raw, fit_calibration(raw, y))
-            objective = tune_cutoff(cal, y)[2] + ev.ndcg_at_k(y, cal, 5)
+            objective = (tune_cutoff(cal, y)[2] + ev.ndcg_at_k(y, cal, 5)
+                         + ev.precision_at_k(y, cal, 1))
             key = (objective, -abs(w - 0.5), w)
             if best is None or key > best:
                 best = key
@@ -806,7 +808,7 @@ class Tagger:
         out = []
         for row, (fiche, doc) in enumerate(zip(fiches, docs, strict=True)):
             has = {j for k in fiche.keywords if (j := self.labels.keyword_index(k)) is not None}
-            keywords = []
+            keywords: list[Suggestion] = []
             for j in np.argsort(-kw[row], kind="stable"):
                 if len(keywords) >= limit or kw[row, j] < threshold:
                     break
@@ -845,7 +847,7 @@ def cross_evaluate(fiches: Iterable[Fiche], labels: Labels, thesaurus: dict[str,
 
     Each outer fold trains a full tagger (which tunes itself by inner cross-validation) on the
     other fiches and scores the held-out ones; baselines tune their threshold and limit the same
-    way. Leave-one-out when `k` is None and there are at most 30 fiches, else `k` (default 5).
+    way. `k` folds; 0 for leave-one-out; None for leave-one-out up to 30 fiches, else 5.
 
     Returns:
         A JSON-ready dict: `keywords` (per system: summary metrics, per-label P/R), `dimension`
@@ -858,7 +860,7 @@ def cross_evaluate(fiches: Iterable[Fiche], labels: Labels, thesaurus: dict[str,
     kw = corpus.subset(np.flatnonzero(corpus.keywords.sum(axis=1) > 0))
     if len(kw.docs) < 3:
         raise TrainingError("cross-validation needs at least 3 fiches with keywords")
-    outer_k = k if k is not None else (None if len(kw.docs) <= 30 else 5)
+    outer_k = None if k == 0 else k if k is not None else (None if len(kw.docs) <= 30 else 5)
     inner_k = (params or {}).get("folds", Tagger.DEFAULT_PARAMETERS["folds"])
     systems = ("ensemble", "thesaurus", "tfidf", "most frequent", "tf-idf + logreg")
     scores = {s: np.zeros(kw.keywords.shape) for s in systems}

@@ -48,8 +48,16 @@ class Suggester(Protocol):
 
 
 def load_suggester(settings: Settings) -> Suggester | None:
-    """The tagger for `suggestions`, or None when there is no model to load."""
-    return None
+    """The tagger for `suggestions`, or None when there is no model to load.
+
+    Raises:
+        ModelError: the model is missing, altered or made with other library versions.
+    """
+    if settings.model is None:
+        return None
+    from pipeline.classify import load_suggester as load_tagger
+
+    return load_tagger(settings.model, settings.threshold, settings.limit)
 
 
 def _digest(parts: Iterable[bytes]) -> str:

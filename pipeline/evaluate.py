@@ -124,3 +124,30 @@ def summary(truth: Matrix, scores: Matrix, predicted: Matrix) -> dict[str, float
             "micro_f1": micro_f1(truth, predicted),
             "macro_f1": macro_f1(truth, predicted),
             "ndcg@5": ndcg_at_k(truth, scores, 5)}
+
+
+HEADLINE = ("precision@1", "precision@3", "micro_f1", "macro_f1", "ndcg@5")
+
+
+def format_report(result: dict) -> str:
+    """The plain-text table of a `classify.cross_evaluate` result."""
+    systems = list(result["keywords"])
+    lines = [f"Keywords: {result['fiches']} distinct tagged fiches, cross-validation: "
+             f"{result['folds']} (nested: each system tunes itself on its training folds)", ""]
+    lines.append(f"{'system':<18}" + "".join(f"{h:>13}" for h in HEADLINE))
+    for name in systems:
+        row = result["keywords"][name]
+        lines.append(f"{name:<18}" + "".join(f"{row[h]:>13.3f}" for h in HEADLINE))
+    lines += ["", "Per label (support; precision / recall):",
+              f"{'label':<46}{'n':>4}" + "".join(f"{s[:16]:>18}" for s in systems)]
+    for j, label in enumerate(result["labels"]):
+        cells = [result["keywords"][s]["per_label"][j] for s in systems]
+        lines.append(f"{label[:45]:<46}{cells[0]['support']:>4}"
+                     + "".join(f"{c['precision']:>10.2f} / {c['recall']:.2f}" for c in cells))
+    dim = result.get("dimension") or {}
+    if dim:
+        lines += ["", f"Dimension: {dim['fiches']} fiches", f"{'system':<18}{'accuracy':>13}"
+                  f"{'macro_f1':>13}"]
+        for name in systems:
+            lines.append(f"{name:<18}{dim[name]['accuracy']:>13.3f}{dim[name]['macro_f1']:>13.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,171 @@
+"""Tests of the tagger: normalisation, thesaurus matching, training, calibration, model files."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline import classify as c
+from pipeline.records import Fiche, Source
+
+LABELS = c.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
+                  dimensions=("Citoyenneté", "Services"))
+THESAURUS = {
+    "keywords": {
+        "Viellissement": {"terms": ["personnes âgées", "seniors", "EHPAD", "vieill*"]},
+        "Culture": {"terms": ["théâtre", "musique*", "spectacle*"]},
+        "Petite Enfance": {"terms": ["crèche*", "tout-petits"], "related": ["éveil"]},
+    },
+    "dimensions": {"Citoyenneté": {"terms": ["citoyen*", "débat*"]},
+                   "Services": {"terms": ["permanence*", "accueil"]}},
+}
+
+
+def fiche(i, title, summary, keywords=(), dimension=None):
+    return Fiche(source=Source("t.txt", i, i + 1), title=title, summary=summary,
+                 keywords=list(keywords), dimension=dimension)
+
+
+CORPUS = [
+    fiche(0, "Bien vieillir", "Ateliers pour les seniors et visites en EHPAD", ["Viellissement"],
+          "Services"),
+    fiche(1, "Repas des aînés", "Les personnes âgées du quartier se retrouvent", ["Viellissement"],
+          "Citoyenneté"),
+    fiche(2, "Théâtre", "Un spectacle de théâtre avec les habitants", ["Culture"], "Citoyenneté"),
+    fiche(3, "Fête de la musique", "Concert et musiciens amateurs", ["Culture"], "Citoyenneté"),
+    fiche(4, "Vieillissement actif", "Prévention pour seniors, permanence", ["Viellissement"],
+          "Services"),
+    fiche(5, "Spectacle vivant", "Débat citoyen après le spectacle", ["Culture", "inconnu"],
+          "Citoyenneté"),
+    fiche(6, "Accueil seniors", "Permanence d'accueil des retraités", ["Viellissement"],
+          "Services"),
+    fiche(7, "Musique au parc", "Des musiciens jouent pour tous", ["Culture"], "Citoyenneté"),
+]
+
+
+def test_normalisation_folds_and_strips_endings():
+    assert c.fold("Âgées ŒUVRE") == "agees oeuvre"
+    assert c.light_stem("agees") == c.light_stem("age") == "age"
+    assert c.light_stem("sociaux") == "social"
+    assert c.light_stem("culturelles") == c.light_stem("culturel")
+    stems = [t.stem for t in c.tokenize("Les personnes âgées, à l'EHPAD")]
+    assert stems == [c.light_stem("personne"), "age", "ehpad"]
+
+
+def test_tokenize_hostile_input_is_linear():
+    text = "a" * 1_000_000 + " " + "9" * 100_000
+    assert len(c.tokenize(text)) == 2
+
+
+def test_thesaurus_matches_multiword_prefix_and_stems():
+    lex = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit([], np.zeros((0, 3)))
+    doc = c.fiche_document(fiche(0, "Crèches", "Une Personne Âgée et des vieillards au théâtre"))
+    found = {lex.terms_[i].text for i, _, _ in lex.matches(doc)}
+    assert found == {"personnes âgées", "vieill*", "théâtre", "crèche*"}
+    scores = lex.suggest_batch([doc])[0]
+    assert scores[0] > scores[1] > 0 and scores[2] > 0
+    assert lex.explain(doc, 0)[0][0] in {"personne âgée", "vieillards"}
+
+
+def test_thesaurus_weighs_common_terms_down():
+    docs = [c.fiche_document(fiche(i, "x", "seniors du quartier")) for i in range(5)]
+    docs.append(c.fiche_document(fiche(9, "x", "EHPAD")))
+    lex = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((6, 3)))
+    common, rare = lex.suggest_batch([docs[0], docs[-1]])[:, 0]
+    assert rare > common > 0
+
+
+def test_corpus_dedupes_and_counts_unknown_keywords():
+    dup = fiche(8, "Bien vieillir", CORPUS[0].summary, ["Viellissement"], "Services")
+    dup.source = CORPUS[0].source
+    corpus = c.build_corpus([*CORPUS, CORPUS[0], fiche(9, "Sans", "rien")], LABELS)
+    assert len(corpus.docs) == len(CORPUS)
+    assert corpus.duplicates == 1 and corpus.untagged == 1
+    assert corpus.unknown_keywords == {"inconnu": 1}
+
+
+def test_training_on_tiny_corpus_suggests_with_evidence():
+    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
+    assert tagger.lexical_.specificity_.shape == (len(tagger.lexical_.terms_),)
+    new = [fiche(20, "Après-midi", "Les retraités et les seniors jouent aux cartes"),
+           fiche(21, "Crèche", "Éveil musical des tout-petits", ["Petite Enfance"])]
+    out = tagger.suggest(new, threshold=0.0, limit=3)
+    first = out[0]["keywords"][0]
+    assert first.label == "Viellissement" and "seniors" in first.evidence
+    # a label with no training example is still suggested, from the thesaurus...
+    # ...but never one the fiche already has
+    assert "Petite Enfance" not in [s.label for s in out[1]["keywords"]]
+    assert out[0]["dimension"] is not None and out[1]["dimension"] is not None
+
+
+def test_label_without_examples_comes_from_the_thesaurus():
+    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
+    out = tagger.suggest([fiche(30, "Crèche", "Les tout-petits de la crèche")], 0.0, 3)
+    labels = [s.label for s in out[0]["keywords"]]
+    assert "Petite Enfance" in labels
+
+
+def test_scores_are_calibrated_within_bounds():
+    raw = np.array([-1e9, -5.0, 0.0, 0.3, 1.0, 1e9, np.inf])
+    cal = c.calibrate(raw, (50.0, -3.0))
+    assert ((cal >= 0) & (cal <= 1)).all() and np.all(np.diff(cal) >= 0)
+    assert c.fit_calibration(np.array([0.1, 0.2]), np.array([0, 0])) == (6.0, -3.0)
+    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
+    out = tagger.suggest(CORPUS, threshold=0.0, limit=10)
+    scores = [s.score for r in out for s in r["keywords"]]
+    assert scores and all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_training_without_tags_fails_clearly():
+    with pytest.raises(c.TrainingError):
+        c.Tagger(LABELS, THESAURUS).fit([fiche(0, "x", "y")])
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
+    card = c.model_card(tagger, "hash", "thesaurus")
+    return c.save(tagger, card, tmp_path_factory.mktemp("m") / "tagger")
+
+
+def test_save_and_load_round_trip(model_dir):
+    suggester = c.load_suggester(model_dir, threshold=0.0, limit=2)
+    out = suggester.suggest_records([fiche(0, "Seniors", "EHPAD")])[0]
+    assert out["keywords"][0]["label"] == "Viellissement"
+    assert out["model"]["sha256"] and len(out["keywords"]) <= 2
+    card = json.loads((model_dir / c.CARD_FILE).read_text())
+    assert card["examples_per_label"]["keywords"]["Petite Enfance"] == 0
+    assert card["sha256"] == c.sha256_file(model_dir / c.MODEL_FILE)
+
+
+def test_tampered_model_is_refused_before_unpickling(model_dir, tmp_path, monkeypatch):
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(model_dir, bad)
+    with open(bad / c.MODEL_FILE, "ab") as handle:
+        handle.write(b"evil")
+    monkeypatch.setattr("joblib.load", lambda *a, **k: pytest.fail("unpickled"))
+    with pytest.raises(c.ModelError, match="retrain with `fiches train`"):
+        c.load(bad)
+
+
+def test_other_library_versions_are_refused(model_dir, tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(model_dir, old)
+    card = json.loads((old / c.CARD_FILE).read_text())
+    card["libraries"]["scikit-learn"] = "0.1"
+    (old / c.CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(c.ModelError, match="scikit-learn 0.1"):
+        c.load(old)
+
+
+def test_missing_or_garbled_model_is_refused(tmp_path):
+    with pytest.raises(c.ModelError, match="no tagger model"):
+        c.load(tmp_path / "nowhere")
+    (tmp_path / c.CARD_FILE).write_text("{not json")
+    (tmp_path / c.MODEL_FILE).write_bytes(b"x")
+    with pytest.raises(c.ModelError, match="unreadable"):
+        c.load(tmp_path)

@@ -1,0 +1,67 @@
+"""CLI tests of train, suggest, evaluate and the enrich model checks."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+SAMPLE = "data/fiches_sample.txt"
+
+
+@pytest.mark.parametrize("command", ["train", "evaluate", "suggest"])
+def test_every_tagger_command_has_help_with_an_example(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Example" in result.output
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    out = tmp_path_factory.mktemp("models") / "tagger"
+    result = runner.invoke(app, ["train", SAMPLE, "--out", str(out), "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.slow
+def test_train_writes_model_and_card(model):
+    card = json.loads((model / "card.json").read_text())
+    assert card["training_data"]["fiches"] == 23 and 0 < card["threshold"] < 1
+    assert card["limit"] >= 1 and card["sha256"]
+
+
+@pytest.mark.slow
+def test_suggest_prints_text_and_jsonl(model):
+    result = runner.invoke(app, ["suggest", SAMPLE, "--model", str(model), "--limit", "2"])
+    assert result.exit_code == 0 and "keywords:" in result.output
+    result = runner.invoke(app, ["suggest", SAMPLE, "--model", str(model), "--jsonl",
+                                 "--threshold", "0"])
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(rows) == 25
+    for row in rows:
+        keywords = row["suggestions"]["keywords"]
+        assert 0 < len(keywords) <= 6 and all(0 <= k["score"] <= 1 for k in keywords)
+
+
+def test_suggest_refuses_a_missing_model(tmp_path):
+    result = runner.invoke(app, ["suggest", SAMPLE, "--model", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "retrain with `fiches train`" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_train_without_tags_fails_clearly(tmp_path):
+    text = tmp_path / "untagged.txt"
+    text.write_text("Actions\nTitre\n- Structure organisatrice\n- X\n- Résumé\nRien\n")
+    result = runner.invoke(app, ["train", str(text), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "error:" in result.output
+
+
+@pytest.mark.slow
+def test_evaluate_prints_the_table():
+    result = runner.invoke(app, ["evaluate", SAMPLE, "--folds", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data["keywords"]) == {"ensemble", "thesaurus", "tfidf", "most frequent",
+                                     "tf-idf + logreg"}
