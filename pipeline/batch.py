@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
-import re
 import signal
 import time
 from collections import deque
@@ -30,7 +29,6 @@ from pipeline.parse import ReadStats, read_many
 from pipeline.records import Fiche
 
 EXTRACTION, SUGGESTIONS = "extraction", "suggestions"
-_MARKER_LINE = re.compile(rb"^Actions\r?$", re.MULTILINE)
 
 
 class LockError(Exception):
@@ -105,19 +103,26 @@ def lock(path: Path, what: str) -> Iterator[None]:
 
 
 def count_fiches(paths: list[str]) -> int | None:
-    """A quick count of the fiches in `paths` for the progress bar (None when unknowable)."""
+    """A quick count of the fiches in `paths` for the progress bar (None when unknowable).
+
+    Streams each file line by line: the count costs no memory whatever the catalogue's size.
+    """
     total = 0
     for path in paths:
         if path == "-":
             return None
+        jsonl: bool | None = None
         try:
-            data = Path(path).read_bytes()
+            with open(path, "rb") as handle:
+                for line in handle:
+                    stripped = line.strip()
+                    if not stripped:
+                        continue
+                    if jsonl is None:
+                        jsonl = stripped.startswith(b"{")
+                    total += 1 if jsonl else stripped == b"Actions"
         except OSError:
             continue
-        if data.lstrip()[:1] == b"{":
-            total += sum(1 for line in data.splitlines() if line.strip())
-        else:
-            total += len(_MARKER_LINE.findall(data))
     return total
 
 
