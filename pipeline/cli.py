@@ -32,14 +32,19 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _report(stats: ReadStats, written: int) -> int:
-    """Print notices, rejections and the summary line on stderr; return the exit code."""
+def _say_problems(stats: ReadStats) -> None:
+    """Print what the reader noticed, the files that failed and the rejected records."""
     for notice in stats.notices:
         _say(f"note: {notice}")
     for failure in stats.failed_files:
         _say(f"failed: {failure.reason}")
     for rejection in stats.rejected:
         _say(f"rejected: {rejection}")
+
+
+def _report(stats: ReadStats, written: int) -> int:
+    """Print notices, rejections and the summary line on stderr; return the exit code."""
+    _say_problems(stats)
     _say(f"fiches read: {stats.found}, written: {written}, duplicates: {stats.duplicates}, "
          f"rejected: {len(stats.rejected)}, files failed: {len(stats.failed_files)}")
     return 1 if stats.rejected or stats.failed_files else 0
@@ -166,12 +171,7 @@ ConfigDir = Annotated[Path, typer.Option(
 def _read_tagged(inputs: list[str]) -> list:
     stats = ReadStats()
     fiches = list(read_many(inputs, stats))
-    for notice in stats.notices:
-        _say(f"note: {notice}")
-    for failure in stats.failed_files:
-        _say(f"failed: {failure.reason}")
-    for rejection in stats.rejected:
-        _say(f"rejected: {rejection}")
+    _say_problems(stats)
     return fiches
 
 
