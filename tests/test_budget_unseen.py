@@ -1,0 +1,284 @@
+"""Held-out budget and funder cases: invented fields in forms the sample catalogue lacks.
+
+Each case is a "Ressources financières mobilisées pour cette action" field (and sometimes a
+"Description générale" sentence) as hurried social-centre staff write it, with the expected
+`budget.total_eur`, `budget.basis` and funders (type -> amount, None when no amount is given).
+None of it comes from the sample; the gold README's conventions apply, plus these, chosen where
+the README is silent:
+
+- Percent shares: a funder's share ("Ville 50 %", "la CAF finance 50 %", "60 % par la Ville")
+  becomes `share x total` once the fiche's total is known (from any basis); with no total the
+  funder keeps a null amount. An amount written for the funder wins over its share.
+- Currency before the number ("€ 2 500", "EUR 4 800") is an amount like any other.
+- A range ("entre 2 000 et 3 000 €", "de 1 500 à 2 000 euros") is one amount, its midpoint,
+  marked approximate.
+- Per-unit prices ("2 € par enfant", "5 €/séance", "45 enfants x 12 € = 540 €") are not lines of
+  the total; the payer named with them is still a funder (without an amount). An amount followed
+  by "= N €" or "soit N €" is restated by N, and only N counts (so "1 500 € HT soit 1 800 € TTC"
+  counts 1 800).
+- Multi-year: the amount stated is the amount; "3 000 € par an sur 3 ans" is 3 000, not 9 000,
+  unless the fiche writes the product itself ("soit 20 000 € au total").
+- Zero or no amount ("coût : 0 €", "pas de budget spécifique", "budget de fonctionnement du
+  centre") gives a null total.
+- Own money ("fonds propres", "autofinancement", "reste à charge") counts in a sum of funding
+  lines but is never a funder. Valued volunteering and premises are in kind: never in the total.
+- Requested, pending or refused money ("demandée mais non obtenue", "en attente de réponse") is
+  not mobilised: its organisation is not a funder and its amount (line kind `unconfirmed`) is not
+  in the total.
+- Programmes: "conférence des financeurs" -> Département (it is run and paid through the
+  Département); CLAS and REAAP -> CAF (both are paid as CAF service funding since the CNAF took
+  them over); FPH (fonds de participation des habitants) -> CGET (a politique de la ville fund);
+  FDVA and DRAC -> État; CNAF -> CAF; "Habitat 44"-style names -> Bailleur social.
+- Under a "Recettes" header, a bare "familles" / "usagers" line is the users' participation.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import pipeline.components  # noqa: F401  (registers the factories)
+from pipeline.budget import build_budget
+from pipeline.nlp import CONFIG_DIR
+
+
+@dataclass(frozen=True)
+class Case:
+    """One invented fiche: its fields and what the extraction should read from them."""
+
+    name: str
+    budget_text: str | None
+    total: float | None
+    basis: str | None
+    funders: dict[str, float | None] = field(default_factory=dict)
+    description: str | None = None
+    approximate: bool | None = None
+
+
+CASES = [
+    Case("bulleted_list_with_total",
+         "- CAF : 3 500 €\n- Mairie de Rezé : 2 000 €\n- Fonds propres : 500 €\nTotal : 6 000 €",
+         6000, "explicit_total", {"CAF": 3500, "Commune": 2000}),
+    Case("percent_shares_of_a_stated_total",
+         "Budget global de l'action : 18 000 € (Ville 50 %, CAF 30 %, autofinancement 20 %)",
+         18000, "explicit_total", {"Commune": 9000, "CAF": 5400}),
+    Case("percent_share_without_total",
+         "Pas de budget spécifique.", None, None, {"CAF": None},
+         description="La CAF finance 50 % de l'action, le reste est pris en charge par le centre."),
+    Case("percent_share_in_description_of_budget_field_total",
+         "Coût de l'action : 6 000 €", 6000, "explicit_total", {"CAF": 3000, "Commune": None},
+         description="La CAF finance 50 % de l'action, la Ville le reste."),
+    Case("percent_before_funder_in_description",
+         "Voir description", 5200, "single_amount", {"Commune": 3120},
+         description="Pour un budget de 5 200 €, financé à 60 % par la Ville."),
+    Case("percent_and_amounts_amounts_win",
+         "Recettes : CAF 45 % (2 700 €), Ville 55 % (3 300 €)",
+         6000, "sum_of_funding", {"CAF": 2700, "Commune": 3300}),
+    Case("euro_sign_before_number",
+         "Subvention CAF € 2 500\nSubvention Ville € 1 000",
+         3500, "sum_of_funding", {"CAF": 2500, "Commune": 1000}),
+    Case("eur_before_number",
+         "Montant total EUR 4 800 ; dont Conseil Départemental EUR 2 000",
+         4800, "explicit_total", {"Département": 2000}),
+    Case("kilo_euros",
+         "Coût global : 12,5 k€ — financé par la Région (8 k€) et la MSA (4,5 k€)",
+         12500, "explicit_total", {"Région": 8000, "MSA": 4500}),
+    Case("programme_with_agency_in_brackets",
+         "Financements obtenus : Contrat de ville (ANCT) 3 200 €, Conseil départemental 1 800 €",
+         5000, "sum_of_funding", {"CGET": 3200, "Département": 1800}),
+    Case("table_flattened_with_tabs",
+         "Financeur\tMontant\nCAF\t2 400 €\nCommune\t1 600 €\nTotal\t4 000 €",
+         4000, "explicit_total", {"CAF": 2400, "Commune": 1600}),
+    Case("table_with_pipes_on_lines",
+         "| Dépenses | Montant |\n| Personnel | 6 000 € |\n| Matériel | 1 000 € |\n"
+         "| Recettes | |\n| CAF | 4 000 € |\n| Ville | 3 000 € |",
+         7000, "sum_of_expenses", {"CAF": 4000, "Commune": 3000}),
+    Case("table_with_pipes_on_one_line",
+         "Charges : animation 3 000 € | sorties 1 200 € | Produits : CAF 2 200 € | "
+         "Département 2 000 €",
+         4200, "sum_of_expenses", {"CAF": 2200, "Département": 2000}),
+    Case("reste_a_charge_is_own_money",
+         "Subvention CAF : 1 500 €\nReste à charge pour le centre social : 700 €",
+         2200, "sum_of_funding", {"CAF": 1500}),
+    Case("autofinancement_is_own_money",
+         "Ville de Saint-Herblain 2 000 € / autofinancement 800 €",
+         2800, "sum_of_funding", {"Commune": 2000}),
+    Case("valued_volunteering_beside_a_total",
+         "Budget : 6 200 €\nValorisation du bénévolat : 5 000 €\nCAF : 4 000 €, Commune : 2 200 €",
+         6200, "explicit_total", {"CAF": 4000, "Commune": 2200}),
+    Case("valued_volunteering_beside_expenses",
+         "Achats : 900 €\nIntervenant : 1 100 €\nValorisation bénévolat : 2 500 €",
+         2000, "sum_of_expenses"),
+    Case("prestation_de_service",
+         "Prestation de service CAF (animation collective familles) : 9 500 €",
+         9500, "single_amount", {"CAF": 9500}),
+    Case("clas_and_reaap_are_caf",
+         "REAAP : 1 200 € ; CLAS : 3 000 €", 4200, "sum_of_funding", {"CAF": 4200}),
+    Case("fonds_de_participation_des_habitants",
+         "Fonds de participation des habitants (FPH) : 800 €", 800, "single_amount",
+         {"CGET": 800}),
+    Case("fdva_and_drac_are_the_state",
+         "FDVA : 2 000 € ; DRAC (action culturelle) : 1 500 €", 3500, "sum_of_funding",
+         {"État": 3500}),
+    Case("ars_and_conference_des_financeurs",
+         "ARS : 3 000 € - Conférence des financeurs : 4 500 €", 7500, "sum_of_funding",
+         {"ARS": 3000, "Département": 4500}),
+    Case("cnaf_and_fondation_de_france",
+         "Appel à projets CNAF 5 000 € et Fondation de France 3 000 €", 8000, "sum_of_funding",
+         {"CAF": 5000, "Fondation": 3000}),
+    Case("region_and_communaute_de_communes",
+         "Conseil Régional : 6 000 €\nCommunauté de communes du Val d'Erdre : 2 000 €\n"
+         "Total des recettes : 8 000 €",
+         8000, "explicit_total", {"Région": 6000, "Intercommunalité": 2000}),
+    Case("metropole_and_named_bailleur",
+         "Nantes Métropole 2 500 €, bailleur (Habitat 44) 1 000 €", 3500, "sum_of_funding",
+         {"Intercommunalité": 2500, "Bailleur social": 1000}),
+    Case("named_bailleur_alone",
+         "Soutien de Habitat 44 : 1 200 €", 1200, "single_amount", {"Bailleur social": 1200}),
+    Case("per_year_amount_is_the_amount",
+         "Subvention de la Région : 3 000 € par an sur 3 ans", 3000, "single_amount",
+         {"Région": 3000}),
+    Case("per_year_with_stated_product",
+         "Soutien du FSE : 10 000 € par an pendant 2 ans, soit 20 000 € au total",
+         20000, "explicit_total", {"Europe": 10000}),
+    Case("zero_cost", "Coût : 0 €", None, None),
+    Case("no_specific_budget",
+         "Pas de budget spécifique, action intégrée au budget de fonctionnement du centre.",
+         None, None),
+    Case("own_staff_cost",
+         "Temps de travail de la référente famille : 4 200 € (sur le budget du centre)",
+         4200, "single_amount"),
+    Case("own_staff_cost_and_material",
+         "Coût salarial de l'animatrice (fonds propres du centre) : 3 600 €\n"
+         "Petit matériel : 250 €",
+         3850, "sum_of_expenses"),
+    Case("range_between", "Entre 2 000 et 3 000 € selon le nombre de sorties",
+         2500, "single_amount", approximate=True),
+    Case("range_from_to_financed_by",
+         "De 1 500 à 2 000 euros, financés par la CAF", 1750, "single_amount", {"CAF": 1750},
+         approximate=True),
+    Case("decimal_point", "Achat de matériel : 1500.50 €\nSortie : 249.50 €",
+         1750, "sum_of_expenses"),
+    Case("dot_thousands",
+         "Subvention Mairie : 1.500 €\nParticipation des familles : 300 €",
+         1800, "sum_of_funding", {"Commune": 1500, "Familles": 300}),
+    Case("before_and_after_tax", "Coût de la prestation : 1 500 € HT soit 1 800 € TTC",
+         1800, "explicit_total"),
+    Case("after_tax_only", "Intervention d'une diététicienne : 1 500 € HT",
+         1500, "single_amount"),
+    Case("amount_in_words", "Mille euros versés par la commune", 1000, "single_amount",
+         {"Commune": 1000}),
+    Case("per_unit_participation",
+         "Participation des familles : 2 € par enfant et par séance\nSubvention CAF : 1 200 €",
+         1200, "single_amount", {"Familles": None, "CAF": 1200}),
+    Case("calculation_operands",
+         "Sortie à la mer : 45 enfants x 12 € = 540 €\nTransport : 460 €",
+         1000, "sum_of_expenses"),
+    Case("dates_and_phone_near_amounts",
+         "Subvention Ville 2019 : 1 800 € (versée le 12/04/2019)\n"
+         "Contact trésorière : 06 12 34 56 78",
+         1800, "single_amount", {"Commune": 1800}),
+    Case("year_range_before_total",
+         "Action 2018-2019 : coût total 3 400 € (dont CAF 2 000 € versés en mars 2019)",
+         3400, "explicit_total", {"CAF": 2000}),
+    Case("refused_subsidy",
+         "Subvention Région demandée mais non obtenue (2 000 €). Financement CAF : 1 500 €.",
+         1500, "single_amount", {"CAF": 1500}),
+    Case("pending_answer",
+         "CAF : 2 500 € (accordé)\nFondation de France : 1 500 € (en attente de réponse)",
+         2500, "single_amount", {"CAF": 2500}),
+    Case("financing_sentence_in_description",
+         None, 6000, "sum_of_funding", {"Fondation": 4000, "CARSAT": 2000},
+         description="Le projet a reçu le soutien de la Fondation de France (4 000 €) et de "
+                     "la CARSAT (2 000 €)."),
+    Case("cofinanced_and_premises_in_description",
+         "3 000 €", 3000, "single_amount", {"CAF": None, "Département": None},
+         description="Cette action est cofinancée par la CAF et le Conseil départemental ; "
+                     "la mairie met une salle à disposition."),
+    Case("leader_and_agglo_with_total",
+         "Programme LEADER : 12 000 € ; Agglo du Choletais : 3 000 € ; total projet 15 000 €",
+         15000, "explicit_total", {"Europe": 12000, "Intercommunalité": 3000}),
+    Case("partners_are_not_funders",
+         "Budget : 2 000 € financé par la CAF. Partenaires : Mission locale, Pôle emploi.",
+         2000, "explicit_total", {"CAF": None}),
+    Case("subtotals_and_total",
+         "Personnel 4 000 €\nMatériel 500 €\nSous-total 4 500 €\nFrais de structure 450 €\n"
+         "TOTAL 4 950 €",
+         4950, "explicit_total"),
+    Case("funders_as_subjects_with_euros",
+         "La CAF de Loire-Atlantique apporte 3 000 euros, la MSA 1 000 euros.",
+         4000, "sum_of_funding", {"CAF": 3000, "MSA": 1000}),
+    Case("headers_and_bare_users_line",
+         "Dépenses :\n- animation : 2 000 €\n- goûters : 300 €\nRecettes :\n- CAF : 1 500 €\n"
+         "- familles : 800 €",
+         2300, "sum_of_expenses", {"CAF": 1500, "Familles": 800}),
+    Case("bare_numbers_in_a_semicolon_list",
+         "CAF : 3500 ; Ville : 1500 ; Total : 5000",
+         5000, "explicit_total", {"CAF": 3500, "Commune": 1500}),
+    Case("funder_after_amount_with_comma",
+         "4 000 €, financés par le Conseil départemental", 4000, "single_amount",
+         {"Département": 4000}),
+    Case("tax_marked_line_in_a_list",
+         "Prestation conteur 600 € TTC ; goûter 150 €", 750, "sum_of_expenses"),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("fiches_organisations", config={"config_dir": str(CONFIG_DIR)})
+    nlp.add_pipe("fiches_money")
+    return nlp
+
+
+def run(nlp: Language, case: Case) -> tuple[dict[str, Any], dict[str, float | None]]:
+    fields = {"financial_resources": case.budget_text, "description": case.description}
+    docs = {name: nlp(text) for name, text in fields.items() if text is not None}
+    budget, funders = build_budget(docs)
+    return budget, {f["type"]: f["amount_eur"] for f in funders}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_total(nlp: Language, case: Case) -> None:
+    budget, _ = run(nlp, case)
+    assert (budget["total_eur"], budget["basis"]) == (case.total, case.basis)
+    if case.approximate is not None:
+        assert budget["approximate"] is case.approximate
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_funder_types(nlp: Language, case: Case) -> None:
+    _, funders = run(nlp, case)
+    assert set(funders) == set(case.funders)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_funder_amounts(nlp: Language, case: Case) -> None:
+    _, funders = run(nlp, case)
+    assert funders == case.funders
+
+
+def test_unconfirmed_money_is_kept_as_a_line(nlp: Language) -> None:
+    budget, _ = run(nlp, Case("", "CAF : 2 500 €\nFondation : 900 € (demande en cours)",
+                              2500, "single_amount"))
+    assert [line["kind"] for line in budget["lines"]] == ["funding", "unconfirmed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hostile", [
+    "CAF 50 % " * 50_000,
+    "entre 1 et " * 50_000 + "2 €",
+    "€ " * 200_000,
+    "de 1 à 2 000 € soit " * 20_000,
+    "2 € par enfant x " * 30_000,
+])
+def test_hostile_fields_are_fast(nlp: Language, hostile: str) -> None:
+    nlp.max_length = 2_000_000
+    start = time.perf_counter()
+    build_budget({"financial_resources": nlp(hostile)})
+    assert time.perf_counter() - start < 30
