@@ -291,9 +291,10 @@ class LexicalBackend(Backend):
     """
 
     name = "thesaurus"
-    # `length_norm` is BM25's b: 0 counts matches as found, 1 divides them by the fiche's
-    # length relative to the average, so that a long fiche does not match every label.
-    DEFAULT_PARAMETERS = {"scale": 2.0, "related_weight": 0.5, "length_norm": 0.0}
+    # `length_norm` is BM25's b (0.75 is its usual value): 0 counts matches as found, 1
+    # divides them by the fiche's length relative to the average, so that a long fiche does not
+    # match every label.
+    DEFAULT_PARAMETERS = {"scale": 2.0, "related_weight": 0.5, "length_norm": 0.75}
 
     def __init__(self, labels: Sequence[str], entries: dict[str, Any],
                  params: dict[str, Any] | None = None) -> None:
@@ -862,9 +863,12 @@ class Suggestion:
 
 
 class Tagger:
-    """Ensemble of the thesaurus and TF-IDF backends, for keywords and for the dimension.
+    """Ensemble of the thesaurus and TF-IDF backends (word vectors optional), for keywords and
+    for the dimension.
 
-    Weights, calibration, threshold and limit are tuned by cross-validation inside `fit`.
+    Keywords: a logistic-regression stacker over the parts' out-of-fold scores, then threshold
+    and limit, all tuned by cross-validation inside `fit`. Dimension: a weighted mean of the
+    parts with a tuned weight and a calibrated top score.
     """
 
     DEFAULT_PARAMETERS: dict[str, Any] = {

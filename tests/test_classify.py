@@ -169,3 +169,65 @@ def test_missing_or_garbled_model_is_refused(tmp_path):
     (tmp_path / c.MODEL_FILE).write_bytes(b"x")
     with pytest.raises(c.ModelError, match="unreadable"):
         c.load(tmp_path)
+
+
+def test_thesaurus_length_normalisation_damps_long_fiches():
+    short = c.fiche_document(fiche(0, "x", "seniors"))
+    long = c.fiche_document(fiche(1, "x", "seniors " + "jardin potager " * 40))
+    docs = [short, long]
+    flat = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"], {"length_norm": 0.0})
+    damped = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"], {"length_norm": 0.75})
+    s_flat = flat.fit(docs, np.zeros((2, 3))).suggest_batch(docs)[:, 0]
+    s_damped = damped.fit(docs, np.zeros((2, 3))).suggest_batch(docs)[:, 0]
+    assert s_flat[0] == pytest.approx(s_flat[1])
+    assert s_damped[0] > s_damped[1] > 0
+
+
+def test_stacker_learns_from_pooled_pairs_and_stays_within_bounds():
+    rng = np.random.default_rng(0)
+    truth = (rng.random((30, 4)) < 0.3).astype(float)
+    parts = {"thesaurus": np.clip(truth * 0.6 + rng.random((30, 4)) * 0.4, 0, 1),
+             "tfidf": rng.random((30, 4))}
+    features = c.stack_features(parts)
+    assert features.shape == (120, 2)
+    model = c.Stacker(1.0).fit(features, truth)
+    scores = model.predict(features, 4)
+    assert scores.shape == (30, 4) and ((scores >= 0) & (scores <= 1)).all()
+    assert model.weights()["thesaurus"] > abs(model.weights()["tfidf"])
+    oof = c.stacked_out_of_fold(features, truth, 1.0, 3)
+    assert oof.shape == truth.shape and ((oof >= 0) & (oof <= 1)).all()
+
+
+def test_stacker_without_positives_predicts_low_scores():
+    model = c.Stacker().fit(np.ones((6, 2)), np.zeros((3, 2)))
+    assert (model.predict(np.ones((6, 2)), 2) < 0.1).all()
+
+
+@pytest.mark.slow
+def test_vector_backend_is_zero_shot_and_not_pickled():
+    import pickle
+
+    docs = [c.fiche_document(f) for f in CORPUS]
+    vec = c.VectorBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((8, 3)))
+    new = [c.fiche_document(fiche(40, "Concert", "Un orchestre joue une symphonie")),
+           c.fiche_document(fiche(41, "Grand âge", "Les retraités et les personnes âgées"))]
+    scores = vec.suggest_batch(new)
+    assert scores.shape == (2, 3) and ((scores >= 0) & (scores <= 1)).all()
+    assert scores[0].argmax() == 1 and scores[1].argmax() == 0
+    assert vec.explain(new[1], 0)
+    state = pickle.dumps(vec)
+    assert len(state) < 50_000
+    assert np.allclose(pickle.loads(state).suggest_batch(new), scores)
+
+
+@pytest.mark.slow
+def test_tagger_with_vectors_records_and_checks_the_package(tmp_path):
+    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3, "use_vectors": True}).fit(CORPUS)
+    out = tagger.suggest([fiche(50, "Concert", "Musique pour les seniors")], 0.0, 3)
+    assert out[0]["keywords"] and all(0 <= s.score <= 1 for s in out[0]["keywords"])
+    card = c.model_card(tagger, "hash", "thesaurus")
+    assert card["word_vectors"]["version"] == c.vectors_version(c.VECTORS_PACKAGE)
+    card["word_vectors"]["version"] = "0.0.1"
+    folder = c.save(tagger, card, tmp_path / "tagger")
+    with pytest.raises(c.ModelError, match="word vectors"):
+        c.load(folder)
