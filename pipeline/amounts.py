@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from text_to_num import text2num
+
 # Spaces people (and word processors) put between digit groups: ordinary, no-break, narrow no-break,
 # thin and figure spaces.
 _SPACES = " \u00a0\u202f\u2009\u2007"
@@ -13,7 +15,7 @@ _SPACES = " \u00a0\u202f\u2009\u2007"
 # optional decimal part ("1500", "1,5", "8450.50"). Quantifiers are bounded and the run is fenced
 # by digit look-arounds, so a 100 000-digit run is rejected in linear time.
 NUMBER = (
-    rf"(?<![\d.,])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}}){{1,4}}(?:,\d{{1,2}})?"
+    rf"(?<![\d.,])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}}){{1,4}}(?:[,.]\d{{1,2}})?"
     rf"|\d{{1,3}}(?:\.\d{{3}}){{1,4}}(?:,\d{{1,2}})?"
     rf"|\d{{1,12}}(?:[.,]\d{{1,3}})?)(?![\d])"
 )
@@ -25,10 +27,37 @@ CURRENCY = (
     rf"(?:[{_SPACES}]?(?:€|(?i:euros?|eur)\b)|[{_SPACES}]e(?![\w'’]))"
 )
 
+# The currency written before the number: "€ 2 500", "EUR 4 800", "€2500". Only the sign and the
+# upper-case code, so words ending in "eur" are not money.
+PREFIX_CURRENCY = r"(?:€|(?<![\w])EUR)"
+
 AMOUNT_RE = re.compile(
     rf"(?P<number>{NUMBER})"
     rf"(?:[{_SPACES}]?(?P<mult>{MULTIPLIER})(?:[{_SPACES}]?(?:d['’]|de[{_SPACES}]))?)?"
     rf"(?P<currency>{CURRENCY})"
+    rf"|{PREFIX_CURRENCY}[{_SPACES}]?(?P<pnumber>{NUMBER})(?:[{_SPACES}]?(?P<pmult>[kK]|M)(?!\w))?"
+)
+# The lower bound of a range ending right before an amount: "entre 2 000 et", "de 1 500 à",
+# "2 000 € à". Searched only in a short window ending at the amount, so it stays linear.
+RANGE_LOW_RE = re.compile(
+    rf"(?:(?P<intro>(?<![\w])(?:entre|de|d['’]|du))[{_SPACES}]*)?"
+    rf"(?P<low>{NUMBER})(?:[{_SPACES}]?(?P<lowmult>[kK])(?!\w))?(?P<lowcur>{CURRENCY})?"
+    rf"[{_SPACES}]*(?P<conn>et|à|a|au|-|–)[{_SPACES}]*$",
+    re.IGNORECASE,
+)
+_RANGE_WINDOW = 40
+# What must sit right before an upper bound; checked first, it spares most amounts the search.
+_RANGE_CONNECTOR_RE = re.compile(rf"(?<![\w])(?:et|à|a|au|-|–)[{_SPACES}]*$", re.IGNORECASE)
+# Amounts in words: "mille euros", "deux mille cinq cents euros". Runs are bounded.
+_NUMBER_WORDS = (
+    r"quatre-vingts?|soixante|quarante|cinquante|quatorze|vingts?|trente|treize|quinze|douze"
+    r"|seize|trois|quatre|cinq|onze|deux|sept|huit|neuf|dix|six|cents?|mille|une|un"
+)
+_WORD_SEP = rf"(?:[- {_SPACES[1:]}]|[- ]et[- ])"
+WORD_AMOUNT_RE = re.compile(
+    rf"(?<![\w-])(?P<words>(?:{_NUMBER_WORDS})(?:{_WORD_SEP}(?:{_NUMBER_WORDS})){{0,8}})"
+    rf"[{_SPACES}]+(?:euros?\b|€)",
+    re.IGNORECASE,
 )
 BARE_NUMBER_RE = re.compile(NUMBER)
 _GROUPED_SPACES_RE = re.compile(rf"[{_SPACES}]")
@@ -49,6 +78,7 @@ class Amount:
     end: int
     value: float
     unit_assumed: bool = False
+    approximate: bool = False
 
 
 def parse_number(text: str, *, multiplied: bool = False) -> float | None:
@@ -100,20 +130,83 @@ def parse_amount(text: str) -> float | None:
 
 
 def find_amounts(text: str) -> list[Amount]:
-    """Every amount with a currency in `text`, left to right, in linear time."""
-    found = []
+    """Every amount with a currency in `text`, left to right, in linear time.
+
+    A range ("entre 2 000 et 3 000 €") is one approximate amount, its midpoint; amounts written
+    in words ("deux mille euros") are read too.
+    """
+    found: list[Amount] = []
     for match in AMOUNT_RE.finditer(text):
         value = _value(match)
-        if value is not None:
-            found.append(Amount(match.start(), match.end(), value))
-    return found
+        if value is None:
+            continue
+        amount = Amount(match.start(), match.end(), value)
+        ranged = _range(text, amount, _MULTIPLIERS.get(match.group("mult") or "", 1.0))
+        if ranged is not None:
+            while found and found[-1].end > ranged.start:
+                found.pop()  # "2 000 €" of "entre 2 000 € et 3 000 €" is the lower bound
+            amount = ranged
+        found.append(amount)
+    found.extend(_word_amounts(text, found))
+    return sorted(found, key=lambda a: a.start)
 
 
 def _value(match: re.Match[str]) -> float | None:
-    mult = match.group("mult")
-    number = parse_number(match.group("number"), multiplied=bool(mult))
+    if match.group("pnumber") is not None:
+        number_text, mult = match.group("pnumber"), match.group("pmult")
+    else:
+        number_text, mult = match.group("number"), match.group("mult")
+    number = parse_number(number_text, multiplied=bool(mult))
     if number is None:
         return None
     if mult:
         number *= _MULTIPLIERS[mult]
     return round(number, 2)
+
+
+def _range(text: str, high: Amount, high_mult: float) -> Amount | None:
+    """The range whose upper bound is `high`, as its midpoint, or None when there is none.
+
+    "entre A et B" and "de A à B" always make a range; a bare "A à B" or "A - B" only when A
+    has its own currency or the word "à" links them, and never when A is not below B. A bound
+    written without unit shares the upper bound's multiplier ("10 à 15 k€").
+    """
+    if high.start >= len(text) or not text[high.start].isdigit():
+        return None  # "€ 2 500": a prefixed amount is never an upper bound
+    if not _RANGE_CONNECTOR_RE.search(text, max(0, high.start - 6), high.start):
+        return None
+    match = RANGE_LOW_RE.search(text, max(0, high.start - _RANGE_WINDOW), high.start)
+    if match is None:
+        return None
+    intro = (match.group("intro") or "").lower()
+    conn = match.group("conn").lower()
+    paired = (intro == "entre" and conn == "et") or (
+        intro not in ("", "entre") and conn in ("à", "a", "au", "-", "–"))
+    bare = not intro and (conn in ("à", "au") or (conn in ("-", "–") and match.group("lowcur")))
+    if not (paired or bare):
+        return None
+    low = parse_number(match.group("low"), multiplied=bool(match.group("lowmult")))
+    if low is None:
+        return None
+    if match.group("lowmult"):
+        low *= 1e3
+    elif not match.group("lowcur") and low * high_mult < high.value:
+        low *= high_mult
+    if not 0 <= low < high.value:
+        return None
+    start = match.start("low")
+    return Amount(start, high.end, round((low + high.value) / 2, 2), approximate=True)
+
+
+def _word_amounts(text: str, found: list[Amount]) -> list[Amount]:
+    """Amounts written in words before "euros", outside the amounts already found."""
+    words = []
+    for match in WORD_AMOUNT_RE.finditer(text):
+        if any(a.start < match.end() and match.start() < a.end for a in found):
+            continue
+        try:
+            value = float(text2num(match.group("words").lower(), "fr"))
+        except ValueError:
+            continue
+        words.append(Amount(match.start(), match.end(), value))
+    return words

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -34,11 +35,16 @@ FUNDING_RE = re.compile(_WORD.format(
     r"financements?|financ[ée]e?s?|financeurs?|recettes?|ressources?|produits?|subventions?"
     r"|subventionn[ée]e?s?|participations?|aides?|soutiens?|cofinancements?|co-financements?"
     r"|apports?|contributions?|dotations?|fonds\s+propres|autofinancement"), re.IGNORECASE)
+# The structure's own money: a funding line, never a funder. Matched before the expense words, so
+# that "reste à charge" is not read as a "charge".
+OWN_FUNDS_RE = re.compile(_WORD.format(
+    r"fonds\s+propres|auto-?financements?|reste\s+[àa]\s+charge"), re.IGNORECASE)
 # Money verbs and nouns that make a sentence outside the budget field a financing sentence.
 FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     r"(?:co-?)?financ(?:[ée]e?s?|ement|ements|er|ent|era|eront|ait|aient)"
     r"|financeurs?\s*(?::|sont|principaux)|partenaires?\s+financiers?|subventions?|subventionn\w+|soutien\s+financier"
     r"|aides?\s+financi[èe]res?|participation\s+financi[èe]re|cr[ée]dits|vers[ée]e?s?"
+    r"|soutien\s+(?:financier\s+)?(?:de|du|des|d['’])|soutenue?s?\s+(?:financi[èe]rement\s+)?par"
     r"|allou[ée]e?s?|octroy[ée]e?s?|accord[ée]e?s?\s+par|pris\s+en\s+charge\s+par"), re.IGNORECASE)
 # An organisation in a sentence like these is not giving money to the action.
 NEGATION_RE = re.compile(_WORD.format(
@@ -50,12 +56,57 @@ SOURCE_RE = re.compile(_WORD.format(
 PARTNER_RE = re.compile(_WORD.format(
     r"partenaires?|partenariats?|en\s+lien\s+avec|accompagn\w+|rencontres?|coordinat\w+"
     r"|r[ée]unions?|convention\s+de\s+partenariat"), re.IGNORECASE)
-# What links an amount to the funder written after it: "2 000 € de la CAF", "500 € versés par".
+# What links an amount to the funder written after it: "2 000 € de la CAF", "500 € versés par",
+# "4 000 €, financés par le Département".
+_SP = r"[ \t\u00a0]"
 POSTPOSED_RE = re.compile(
-    r"[ \t\u00a0]*(?:(?:vers[ée]e?s?|accord[ée]e?s?|allou[ée]e?s?|attribu[ée]e?s?|apport[ée]e?s?)"
-    r"[ \t\u00a0]+)?(?:de[ \t\u00a0]+la[ \t\u00a0]+part[ \t\u00a0]+)?"
-    r"(?:de[ \t\u00a0]+la|de[ \t\u00a0]+l['’]|du|des|de|d['’]|par[ \t\u00a0]+(?:la|le|les|l['’]))"
-    r"[ \t\u00a0]*")
+    rf"{_SP}*(?:,{_SP}*(?=financ|vers|accord|allou|attribu|apport|pris))?"
+    rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ)[ée]e?s?|pris{_SP}+en{_SP}+charge)"
+    rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
+    rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’]))"
+    rf"{_SP}*")
+# A price per person, session, hour...: not a line of the total ("2 € par enfant", "5 €/séance").
+# Periods (par an, par mois) are not units: "3 000 € par an" is a budget.
+PER_UNIT_RE = re.compile(
+    rf"{_SP}*(?:HT|TTC)?{_SP}*(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’]|de{_SP}+l['’])"
+    r"(?:personnes?|pers\b|enfants?|participants?|familles?|foyers?|jeunes?|adultes?|seniors?"
+    r"|parents?|habitants?|adh[ée]rents?|inscrits?|b[ée]n[ée]ficiaires?|[ée]l[èe]ves?"
+    r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|heures?|h\b|jours?|journ[ée]es?"
+    r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
+    re.IGNORECASE)
+# What between two amounts makes the second restate the first: "1 500 € HT soit 1 800 € TTC",
+# "45 x 12 € = 540 €". Only the restatement counts.
+RESTATED_RE = re.compile(
+    rf"(?:=|(?<![\w])soit(?:{_SP}+(?:un{_SP}+total{_SP}+de|au{_SP}+total|environ))?){_SP}*$",
+    re.IGNORECASE)
+# The same, when the whole gap is a tax mark: "1 000 € HT (1 200 € TTC)", "1 000 € HT / 1 200 €".
+TAX_RESTATED_RE = re.compile(rf"{_SP}*HT{_SP}*[(/]{_SP}*$")
+_RESTATED_GAP = 60
+# Money asked for but not (yet) given: not mobilised, so neither a funder nor in the total.
+UNCONFIRMED_RE = re.compile(_WORD.format(
+    r"demand[ée]e?s?|sollicit[ée]e?s?|en\s+attente|demandes?\s+en\s+cours|en\s+cours\s+d['’]instruction"
+    r"|non\s+obtenue?s?|non\s+accord[ée]e?s?|non\s+retenue?s?|non\s+confirm[ée]e?s?"
+    r"|refus[ée]e?s?|[àa]\s+confirmer|sous\s+r[ée]serve"), re.IGNORECASE)
+_STATUS_AFTER = 80
+# A funder's share of the total, written after it ("Ville 50 %", "la CAF finance 50 %",
+# "CAF : à hauteur de 30 %") or before it ("60 % par la Ville", "50 % de la CAF").
+_PCT = r"(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)[ \t\u00a0]?%"
+SHARE_AFTER_RE = re.compile(
+    rf"[ \t\u00a0:(]*(?:(?:finance|participe|contribue|prend{_SP}+en{_SP}+charge|apporte|couvre)"
+    rf"\w*{_SP}+)?(?:(?:[àa]{_SP}+hauteur{_SP}+d[eu]|pour|[àa]){_SP}+)?{_PCT}", re.IGNORECASE)
+SHARE_BEFORE_RE = re.compile(
+    rf"{_PCT}{_SP}*(?:(?:financ\w*{_SP}+)?(?:par|de|du|des){_SP}+"
+    rf"(?:(?:la|le|les){_SP}+|l['’])?)?$", re.IGNORECASE)
+_SHARE_WINDOW = 50
+# A line that names its payers in a word under a "Recettes" header: the users.
+USERS_LABEL_RE = re.compile(
+    r"^(?:les\s+)?(?:familles|usagers|parents|adh[ée]rents|participants|b[ée]n[ée]ficiaires)$",
+    re.IGNORECASE)
+USERS_TYPE = "Familles"
+# Where a funder's share (in %) waits, inside its dict, for the total to be known.
+_SHARE_KEY = "_share"
+# A parenthesised aside: its kind words qualify the line, they do not set its kind.
+_PAREN_RE = re.compile(r"\([^()\n]*\)")
 # An organisation introduced like this is a partner or a place, not a source of money.
 NOT_GIVING_RE = re.compile(
     r"(?<![\w])(?:avec|aupr[èe]s|chez|aux\s+c[ôo]t[ée]s|en\s+lien\s+avec|pour|vers|[àa])"
@@ -126,7 +177,17 @@ def build_budget(docs: dict[str, Doc]) -> tuple[dict[str, Any], list[dict[str, A
         if not lines:
             lines.extend(doc_lines)
         funders.extend(doc_funders)
-    return _budget(lines), _dedupe_funders(funders)
+    budget = _budget(lines)
+    return budget, _apply_shares(_dedupe_funders(funders), budget["total_eur"])
+
+
+def _apply_shares(funders: list[dict[str, Any]], total: float | None) -> list[dict[str, Any]]:
+    """Give funders known only by their share ("Ville 50 %") that share of the total."""
+    for funder in funders:
+        share = funder.pop(_SHARE_KEY, None)
+        if funder["amount_eur"] is None and share is not None and total is not None:
+            funder["amount_eur"] = round(total * share / 100, 2)
+    return funders
 
 
 def _read_field(doc: Doc, field: str, budget_field: bool,
@@ -134,55 +195,173 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
     text = doc.text
     money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
-    if not budget_field:
-        money = [m for m in money if not m._.unit_assumed]
-    orgs = [s for s in (doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [])
-            if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)]
+    money = [m for m in money if (budget_field or not m._.unit_assumed)
+             and not PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)]
+    orgs = sorted((s for s in (doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [])
+                   if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)),
+                  key=lambda s: s.start_char)
+    money_starts = [m.start_char for m in money]
+    org_starts = [o.start_char for o in orgs]
     lines: list[_Line] = []
     funders: list[dict[str, Any]] = []
     mode: str | None = None
     for c_start, c_end in _clauses(text):
+        c_money = _between(money, money_starts, c_start, c_end)
+        c_orgs = _between(orgs, org_starts, c_start, c_end)
         clause = text[c_start:c_end]
-        c_money = [m for m in money if c_start <= m.start_char < c_end]
-        c_orgs = [o for o in orgs if c_start <= o.start_char < c_end]
         if not budget_field and not (FINANCING_TRIGGER_RE.search(clause)
                                      or any(o.label_ == "PROGRAMME" for o in c_orgs)):
             continue
-        excluded = bool(NEGATION_RE.search(clause) or SOURCE_RE.search(clause)
-                        or (PARTNER_RE.search(clause) and not c_money
-                            and not FINANCING_TRIGGER_RE.search(clause)))
         if not c_money:
             mode = _header_mode(clause) or mode
-        cues = _cues(text, c_start, c_end, c_orgs)
-        seg_start = c_start
-        for m in c_money:
-            seg_cues = [c for c in cues if seg_start <= c.start < m.start_char]
-            line = _classify(text, seg_start, m, seg_cues, field, mode)
+        reader = _ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money))
+        reader.read(c_money, lines, funders)
+    return lines, funders
+
+
+def _between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
+    """The spans (sorted by start, with `starts` their start offsets) starting in [start, end)."""
+    return spans[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+
+class _ClauseReader:
+    """Turns the amounts and cues of one clause into budget lines and funders."""
+
+    def __init__(self, text: str, start: int, end: int, field: str, mode: str | None,
+                 orgs: list[Span], has_money: bool) -> None:
+        self.text, self.start, self.end, self.field, self.mode = text, start, end, field, mode
+        clause = text[start:end]
+        # Negated, source and partner clauses name organisations that give nothing; a partner
+        # word beside an amount or a money verb does not make the clause a partner list.
+        self.excluded = bool(NEGATION_RE.search(clause) or SOURCE_RE.search(clause)
+                             or (PARTNER_RE.search(clause) and not has_money
+                                 and not FINANCING_TRIGGER_RE.search(clause)))
+        self.cues = _cues(text, start, end, orgs)
+        self.cue_starts = [c.start for c in self.cues]
+        self.parens = [(m.start(), m.end()) for m in _PAREN_RE.finditer(text, start, end)]
+
+    def read(self, money: list[Span], lines: list[_Line],
+             funders: list[dict[str, Any]]) -> None:
+        """Append the clause's lines and funders to `lines` and `funders`."""
+        text = self.text
+        seg_start = self.start
+        for i, m in enumerate(money):
+            following = money[i + 1] if i + 1 < len(money) else None
+            if following is not None and _restated(text, m, following):
+                continue  # the next amount restates this one and takes its label
+            seg_cues = self._cues_in(seg_start, m.start_char)
+            line = _classify(text, seg_start, m, self._kind_cues(seg_cues), field=self.field,
+                             mode=self.mode)
             seg_start = m.end_char
-            if (after := _postposed(text, m.end_char, cues)) is not None and line.kind not in (
-                    "total", "in_kind"):
+            after = _postposed(text, m.end_char, self.cues, self.cue_starts)
+            if after is not None and line.kind not in ("total", "in_kind"):
                 line.kind, line.funder, seg_start = "funding", after.funder, after.end
                 line.funder_cue = after
                 line.label = text[after.start:after.end]  # "5 000 € de la CAF": the CAF line
                 seg_cues = []
-            if line.kind == "funding" and line.funder and not excluded:
+            if line.kind in ("funding", "other", "expense") and self._unconfirmed(
+                    line, m, following):
+                line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
+            if line.kind == "funding" and line.funder and not self.excluded:
                 funders.append(_funder(line, text))
             lines.append(line)
-            _amountless(seg_cues, line, excluded, text, field, funders)
-        tail = [c for c in cues if c.start >= seg_start]
-        if not excluded and not any(c.kind == "in_kind" for c in tail):
+            self._amountless(seg_cues, line, funders)
+        tail = self._cues_in(seg_start, self.end)
+        if not self.excluded and not any(c.kind == "in_kind" for c in tail):
             for cue in tail:
-                if cue.funder and (budget_field or not _not_giving(text, c_start, cue)):
-                    funders.append(_cue_funder(cue, text, field))
-    return lines, funders
+                if cue.funder and (self.field == BUDGET_FIELD
+                                   or not _not_giving(text, self.start, cue)):
+                    funders.append(self._cue_funder(cue))
+
+    def _cues_in(self, start: int, end: int) -> list[_Cue]:
+        lo = bisect.bisect_left(self.cue_starts, start)
+        return self.cues[lo:bisect.bisect_left(self.cue_starts, end, lo)]
+
+    def _kind_cues(self, cues: list[_Cue]) -> list[_Cue]:
+        """The cues that decide a line's kind: kind words in brackets qualify the line
+        ("Coût salarial (fonds propres) : 3 600 €") unless the line has no other cue."""
+        if not self.parens:
+            return cues
+        outside = [c for c in cues if c.funder or not self._in_parens(c.start)]
+        return outside if any(not c.funder for c in outside) else cues
+
+    def _in_parens(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.parens, (pos, len(self.text))) - 1
+        return i >= 0 and self.parens[i][0] < pos < self.parens[i][1]
+
+    def _unconfirmed(self, line: _Line, money: Span, following: Span | None) -> bool:
+        """True when the line's money is asked for, pending or refused: the status words are
+        in its label or right after its amount, before the next amount or organisation."""
+        before = UNCONFIRMED_RE.search(self.text, _label_start(line, money), money.start_char)
+        stop = min(self.end, money.end_char + _STATUS_AFTER,
+                   following.start_char if following is not None else self.end)
+        for cue in self._cues_in(money.end_char, stop):
+            if cue.funder and cue is not line.funder_cue:
+                stop = cue.start
+                break
+        return bool(before or UNCONFIRMED_RE.search(self.text, money.end_char, stop))
+
+    def _amountless(self, cues: list[_Cue], line: _Line, funders: list[dict[str, Any]]) -> None:
+        """Funders named before an amount that is not theirs.
+
+        In a flattened two-column table a funder label directly followed by an expense label
+        is an empty cell, not a funder; a funder followed by another funder shares a list
+        ("la CAF et la Ville : 3 000 €") and is kept without an amount.
+        """
+        if self.excluded or line.kind in ("in_kind", "total", "unconfirmed"):
+            return
+        owner = line.funder
+        for i, cue in enumerate(cues):
+            if not cue.funder or cue.funder == owner:
+                continue
+            if any(c.kind == "expense" for c in cues[i + 1:]):
+                continue
+            funders.append(self._cue_funder(cue))
+
+    def _cue_funder(self, cue: _Cue) -> dict[str, Any]:
+        funder = _cue_funder(cue, self.text, self.field)
+        funder[_SHARE_KEY] = _share(self.text, cue, self.start, self.end)
+        return funder
 
 
-def _postposed(text: str, end: int, cues: list[_Cue]) -> _Cue | None:
-    """The funding cue written right after an amount and linked to it by "de la", "par"..."""
+def _label_start(line: _Line, money: Span) -> int:
+    return money.start_char - len(line.label) if line.label else money.start_char
+
+
+def _restated(text: str, money: Span, following: Span) -> bool:
+    """True when `following` restates `money` ("1 500 € HT soit 1 800 € TTC", "x 12 € = 540 €")."""
+    gap_start = money.end_char
+    if following.start_char - gap_start > _RESTATED_GAP:
+        return False
+    return bool(RESTATED_RE.search(text, gap_start, following.start_char)
+                or TAX_RESTATED_RE.match(text, gap_start, following.start_char))
+
+
+def _share(text: str, cue: _Cue, start: int, end: int) -> float | None:
+    """The share of the total (in %) written beside a funder, or None."""
+    match = SHARE_AFTER_RE.match(text, cue.end, min(end, cue.end + _SHARE_WINDOW))
+    if match is None:
+        match = SHARE_BEFORE_RE.search(text, max(start, cue.start - _SHARE_WINDOW), cue.start)
+    if match is None:
+        return None
+    pct = float(match.group("pct").replace(",", "."))
+    return pct if 0 < pct <= 100 else None
+
+
+def _postposed(text: str, end: int, cues: list[_Cue], starts: list[int]) -> _Cue | None:
+    """The funding cue written right after an amount and linked to it by "de la", "par"...
+
+    `cues` are sorted by start and `starts` are their start offsets.
+    """
     link = POSTPOSED_RE.match(text, end, end + 60)
     if link is None:
         return None
-    return next((c for c in cues if c.start == link.end() and c.kind == "funding"), None)
+    i = bisect.bisect_left(starts, link.end())
+    while i < len(cues) and cues[i].start == link.end():
+        if cues[i].kind == "funding":
+            return cues[i]
+        i += 1
+    return None
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -209,14 +388,18 @@ def _header_mode(clause: str) -> str | None:
 
 
 def _cues(text: str, start: int, end: int, orgs: list[Span]) -> list[_Cue]:
-    org_cues = [_Cue(o.start_char, o.end_char, "funding", o._.funder_type) for o in orgs]
-    taken = [(c.start, c.end) for c in org_cues]
-    cues = list(org_cues)
-    for kind, regex in (("in_kind", IN_KIND_RE), ("total", TOTAL_RE),
-                        ("expense", EXPENSE_RE), ("funding", FUNDING_RE)):
+    cues = [_Cue(o.start_char, o.end_char, "funding", o._.funder_type) for o in orgs]
+    taken = sorted((c.start, c.end) for c in cues)
+    for kind, regex in (("funding", OWN_FUNDS_RE), ("in_kind", IN_KIND_RE),
+                        ("total", TOTAL_RE), ("expense", EXPENSE_RE), ("funding", FUNDING_RE)):
+        found = []
         for match in regex.finditer(text, start, end):
-            if not any(s <= match.start() < e for s, e in taken):
-                cues.append(_Cue(match.start(), match.end(), kind))
+            i = bisect.bisect_right(taken, (match.start(), end)) - 1
+            if i < 0 or match.start() >= taken[i][1]:
+                found.append(_Cue(match.start(), match.end(), kind))
+        cues.extend(found)
+        if regex is OWN_FUNDS_RE:
+            taken = sorted([*taken, *((c.start, c.end) for c in found)])
     return sorted(cues, key=lambda c: (c.start, c.funder is None))
 
 
@@ -247,7 +430,9 @@ def _classify(text: str, seg_start: int, money: Span, cues: list[_Cue], field: s
     else:
         kind = mode or "other"
     label_start = cues[0].start if cues else seg_start
-    label = text[label_start:money.start_char].strip(" \t:-–()\u00a0,")
+    label = text[label_start:money.start_char].strip(" \t:-–()\u00a0,|")
+    if kind == "funding" and funder is None and USERS_LABEL_RE.match(label):
+        funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"
     return _Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),
@@ -256,28 +441,6 @@ def _classify(text: str, seg_start: int, money: Span, cues: list[_Cue], field: s
 
 def _first(cues: list[_Cue], kind: str) -> _Cue:
     return next(c for c in cues if c.kind == kind)
-
-
-def _amountless(cues: list[_Cue], line: _Line, excluded: bool, text: str, field: str,
-                funders: list[dict[str, Any]]) -> None:
-    """Funders named before an amount that is not theirs.
-
-    In a flattened two-column table a funder label directly followed by an expense label is an
-    empty cell, not a funder; a funder followed by another funder shares a list ("la CAF et la
-    Ville : 3 000 €") and is kept without an amount.
-    """
-    if excluded or line.kind in ("in_kind", "total"):
-        return
-    owner = line.funder
-    for i, cue in enumerate(cues):
-        if not cue.funder:
-            continue
-        later = cues[i + 1:]
-        if any(c.kind == "expense" for c in later):
-            continue
-        if cue.funder == owner:
-            continue
-        funders.append(_cue_funder(cue, text, field))
 
 
 def _not_giving(text: str, clause_start: int, cue: _Cue) -> bool:
@@ -308,7 +471,10 @@ def _dedupe_funders(funders: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kept = by_type.get(funder["type"])
         if kept is None:
             by_type[funder["type"]] = dict(funder)
-        elif funder["amount_eur"] is not None:
+        elif funder["amount_eur"] is None:
+            if kept.get(_SHARE_KEY) is None:
+                kept[_SHARE_KEY] = funder.get(_SHARE_KEY)
+        else:
             if kept["amount_eur"] is None:
                 by_type[funder["type"]] = dict(funder)
             elif (funder["field"] == kept["field"] == BUDGET_FIELD
@@ -321,7 +487,10 @@ def _budget(lines: list[_Line]) -> dict[str, Any]:
     budget: dict[str, Any] = {"total_eur": None, "basis": None, "approximate": None,
                               "unit_assumed": None, "consistent": None,
                               "lines": [_line_dict(line) for line in lines]}
-    counted = [line for line in lines if line.kind != "in_kind"]
+    # In-kind and unconfirmed money is not spent on the action; zero amounts say there is no
+    # budget ("coût : 0 €"), not that the budget is nothing.
+    counted = [line for line in lines
+               if line.kind not in ("in_kind", "unconfirmed") and line.amount > 0]
     if not counted:
         return budget
     totals = [line for line in counted if line.kind == "total"]

@@ -17,7 +17,8 @@ the README is silent:
   by "= N €" or "soit N €" is restated by N, and only N counts (so "1 500 € HT soit 1 800 € TTC"
   counts 1 800).
 - Multi-year: the amount stated is the amount; "3 000 € par an sur 3 ans" is 3 000, not 9 000,
-  unless the fiche writes the product itself ("soit 20 000 € au total").
+  unless the fiche writes the product itself ("10 000 € par an, soit 20 000 € au total": the
+  restatement is the line, so that funder gives 20 000).
 - Zero or no amount ("coût : 0 €", "pas de budget spécifique", "budget de fonctionnement du
   centre") gives a null total.
 - Own money ("fonds propres", "autofinancement", "reste à charge") counts in a sum of funding
@@ -74,7 +75,7 @@ CASES = [
          "Coût de l'action : 6 000 €", 6000, "explicit_total", {"CAF": 3000, "Commune": None},
          description="La CAF finance 50 % de l'action, la Ville le reste."),
     Case("percent_before_funder_in_description",
-         "Voir description", 5200, "single_amount", {"Commune": 3120},
+         "Voir description", 5200, "explicit_total", {"Commune": 3120},
          description="Pour un budget de 5 200 €, financé à 60 % par la Ville."),
     Case("percent_and_amounts_amounts_win",
          "Recettes : CAF 45 % (2 700 €), Ville 55 % (3 300 €)",
@@ -145,7 +146,7 @@ CASES = [
          {"Région": 3000}),
     Case("per_year_with_stated_product",
          "Soutien du FSE : 10 000 € par an pendant 2 ans, soit 20 000 € au total",
-         20000, "explicit_total", {"Europe": 10000}),
+         20000, "single_amount", {"Europe": 20000}),
     Case("zero_cost", "Coût : 0 €", None, None),
     Case("no_specific_budget",
          "Pas de budget spécifique, action intégrée au budget de fonctionnement du centre.",
@@ -168,7 +169,9 @@ CASES = [
          "Subvention Mairie : 1.500 €\nParticipation des familles : 300 €",
          1800, "sum_of_funding", {"Commune": 1500, "Familles": 300}),
     Case("before_and_after_tax", "Coût de la prestation : 1 500 € HT soit 1 800 € TTC",
-         1800, "explicit_total"),
+         1800, "single_amount"),
+    Case("after_tax_in_brackets", "Location du car : 1 000 € HT (1 200 € TTC)",
+         1200, "single_amount"),
     Case("after_tax_only", "Intervention d'une diététicienne : 1 500 € HT",
          1500, "single_amount"),
     Case("amount_in_words", "Mille euros versés par la commune", 1000, "single_amount",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -20,12 +21,17 @@ _APPROX_BEFORE_RE = re.compile(
 _APPROX_AFTER_RE = re.compile(r"^\s*(?:environ|env\.|approximativement)\b", re.IGNORECASE)
 _APPROX_WINDOW = 40
 
-# A line that is nothing but a number, maybe after a short label and a colon ("total : 1228",
-# "81190"): in a budget field that number is euros. Lines are cut at 200 chars before matching.
+# A cell (a line, or a part of one between semicolons) that is nothing but a number, maybe
+# after a short label and a colon ("total : 1228", "CAF : 3500 ; Ville : 1500", "81190"): in a
+# budget field that number is euros. Cells are cut at 200 chars before matching.
 _BARE_LINE_RE = re.compile(
     r"^[ \t\u00a0]*(?:(?P<label>[^\n:\d]{1,80}):[ \t\u00a0]*)?"
     r"(?P<number>\d[\d \u00a0\u202f.,]{0,20})[ \t\u00a0]*\.?[ \t\u00a0]*$"
 )
+_CELL_RE = re.compile(r"[^\n;]+")
+# Labels whose number is a date, not money ("Année : 2019").
+_DATE_LABEL_RE = re.compile(r"\b(?:ann[ée]es?|ann[ée]e\s+scolaire|exercice|depuis|date|p[ée]riode"
+                            r"|en|dur[ée]e)\s*$", re.IGNORECASE)
 _MAX_BARE_LINE = 200
 
 
@@ -52,7 +58,7 @@ class MoneyFinder:
             seen.add((span.start_char, span.end_char))
             span._.amount_eur = amount.value
             span._.unit_assumed = amount.unit_assumed
-            span._.approximate = _is_approximate(text, amount)
+            span._.approximate = amount.approximate or _is_approximate(text, amount)
             spans.append(span)
         doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
         return doc
@@ -65,19 +71,22 @@ def _is_approximate(text: str, amount: Amount) -> bool:
 
 
 def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
-    """Numbers standing alone on a line, with no currency: euros by assumption."""
-    taken = [(a.start, a.end) for a in found]
+    """Numbers standing alone in a cell, with no currency: euros by assumption."""
+    starts = [a.start for a in found]  # `found` is sorted and its amounts do not overlap
     bare = []
-    offset = 0
-    for line in text.split("\n"):
-        if len(line) <= _MAX_BARE_LINE and (match := _BARE_LINE_RE.match(line)):
-            number = match.group("number").strip(" \u00a0\u202f.,")
-            value = parse_number(number)
-            start = offset + match.start("number")
-            inside = any(s <= start < e for s, e in taken)
-            if value is not None and not inside and BARE_NUMBER_RE.fullmatch(number):
-                bare.append(Amount(start, start + len(number), value, unit_assumed=True))
-        offset += len(line) + 1
+    for cell in _CELL_RE.finditer(text):
+        if cell.end() - cell.start() > _MAX_BARE_LINE:
+            continue
+        match = _BARE_LINE_RE.match(cell.group())
+        if match is None or _DATE_LABEL_RE.search(match.group("label") or ""):
+            continue
+        number = match.group("number").strip(" \u00a0\u202f.,")
+        value = parse_number(number)
+        start = cell.start() + match.start("number")
+        before = bisect.bisect_right(starts, start) - 1
+        inside = before >= 0 and start < found[before].end
+        if value is not None and not inside and BARE_NUMBER_RE.fullmatch(number):
+            bare.append(Amount(start, start + len(number), value, unit_assumed=True))
     return bare
 
 

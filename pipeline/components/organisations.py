@@ -22,6 +22,10 @@ _STOCK_ORG_LABELS = frozenset({"ORG"})
 _PHRASE_ATTRS = ("ORTH", "LOWER")
 # Determiners a pattern may need for context ("la commune") but that are not part of the name.
 _LEADING_DETERMINERS = frozenset({"la", "le", "l'", "les", "cette", "d'"})
+# A trailing number is a département ("CAF 93", "Habitat 44") only when it is short and is not
+# the start of an amount or a share ("CAF 30 %", "CAF 3 500 €").
+_MAX_NAME_DIGITS = 3
+_AMOUNT_FOLLOWERS = frozenset({"%", "€", "euros", "euro", "eur", "k€", "ke", "keuros"})
 
 
 @lru_cache(maxsize=65536)
@@ -92,7 +96,7 @@ class OrganisationRuler:
             label, _, org_id = self.nlp.vocab.strings[match_id].partition("|")
             while end - start > 1 and doc[start].lower_ in _LEADING_DETERMINERS:
                 start += 1
-            if self._excluded(doc, end, org_id):
+            if _ends_in_amount(doc, start, end) or self._excluded(doc, end, org_id):
                 continue
             found.append(Span(doc, start, end, label=label, span_id=org_id))
         gazetteer = filter_spans(found)
@@ -117,6 +121,18 @@ class OrganisationRuler:
             if following == phrase:
                 return True
         return False
+
+
+def _ends_in_amount(doc: Doc, start: int, end: int) -> bool:
+    """True when the match `doc[start:end]` ends in a number that starts an amount or a share
+    ("CAF 30 %", "CAF 3 500 €") rather than a département ("CAF 93"). The name without the
+    number is matched by its own pattern."""
+    last = doc[end - 1]
+    if end - start < 2 or not last.is_digit:
+        return False
+    following = doc[end] if end < len(doc) else None
+    return len(last.text) > _MAX_NAME_DIGITS or (following is not None and (
+        following.is_digit or following.lower_ in _AMOUNT_FOLLOWERS))
 
 
 def _as_phrases(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | None:
