@@ -42,7 +42,7 @@ CASES = [
     ("2 professionels et 6 bénévols", {"professionals": (2, 2), "volunteers": (6, 6)}),
     ("3 animateus, 4 benevoles", {"professionals": (3, 3), "volunteers": (4, 4)}),
     ("la directrice et 2 éducateurs spécialisés", {"professionals": (3, 3)}),
-    ("1 CESF, 1 référente famille", {"professionals": (1, 1)}),
+    ("1 CESF, 1 référente famille", {"professionals": (2, 2)}),
     ("40 familles ont bénéficié de l'action", {"beneficiaries": (40, 40)}),
     ("25 seniors inscrits", {"beneficiaries": (25, 25)}),
     ("12 jeunes accueillis chaque semaine", {"beneficiaries": (12, 12)}),

@@ -38,6 +38,8 @@ DATE_RE = re.compile(
     rf"{_NO_DIGIT_AFTER}"
     # 2015-04-04
     rf"|{_NO_DIGIT_BEFORE}(?P<iy>{_YEAR})-(?P<im>\d{{2}})-\d{{2}}{_NO_DIGIT_AFTER}"
+    # 07/2019, 7-2019
+    rf"|{_NO_DIGIT_BEFORE}(?P<mm>\d{{1,2}})[/.\-](?P<mmy>{_YEAR}){_NO_DIGIT_AFTER}"
     # le 4 avril 2015, mai-juin 2018, janvier à juin, septembre 2018, mars/avril 2019
     rf"|(?:(?:1er|\d{{1,2}}){_SP})?\b(?P<m1>{_MONTH})(?![^\W\d_])"
     rf"(?:{_RANGE_SEP}(?:(?:1er|\d{{1,2}}){_SP})?(?P<m2>{_MONTH})(?![^\W\d_]))?"
@@ -45,12 +47,19 @@ DATE_RE = re.compile(
     # printemps 2015, 1er semestre 2016, rentrée 2018, été 2017-2018
     rf"|\b(?P<season>{_SEASON}){_SP}(?:de{_SP}l['’]ann[ée]e{_SP})?{_NO_DIGIT_BEFORE}"
     rf"(?P<sy>{_YEAR}){_NO_DIGIT_AFTER}"
-    # 2017-2018, 2017/2018, de 2016 à 2018, 2016-17
-    rf"|{_NO_DIGIT_BEFORE}(?P<ya>{_YEAR}){_RANGE_SEP}(?P<yb>{_YEAR}|\d{{2}}){_NO_DIGIT_AFTER}"
+    # 2017-2018, 2017/2018, de 2016 à 2018, 2016-17, en 2019 et 2020
+    rf"|{_NO_DIGIT_BEFORE}(?P<ya>{_YEAR})(?P<ysep>{_RANGE_SEP})(?P<yb>{_YEAR}|\d{{2}})"
+    rf"{_NO_DIGIT_AFTER}"
     # a bare year, kept only in a date context (see _bare_year_is_date)
     rf"|{_NO_DIGIT_BEFORE}(?P<y>{_YEAR}){_NO_DIGIT_AFTER}",
     re.IGNORECASE,
 )
+# How the two years of a pair relate: "2017-2018" names a season (kind year_range), "de 2014 à
+# 2016" and "entre 2016 et 2018" a span of time (year_span), "en 2019 et 2020" two years
+# (year_list).
+_SPAN_SEPS = frozenset({"a", "au"})
+_LIST_SEPS = frozenset({"et", "ou"})
+_BETWEEN_RE = re.compile(r"\bentre[ \u00a0]{1,3}$", re.IGNORECASE)
 # Words after which a bare four-digit number reads as a year ("en 2019", "depuis 2016").
 _YEAR_INTRODUCERS = frozenset(
     "en depuis des dès sur pour dans de d du a à au aux jusqu avant apres après ici fin debut "
@@ -77,6 +86,7 @@ _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.
 START_CUE_RE = re.compile(
     r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|lanc[ée]e?s?\b"
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
+    r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour"
     r"|depuis|dès|des[ \u00a0]le[ \u00a0]d[ée]but|à[ \u00a0]partir[ \u00a0]d)",
     re.IGNORECASE,
 )
@@ -89,6 +99,21 @@ FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
     r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?|[^\W\d_]{2,30}(?:eront|erons|iront"
     r"|irons))\b",
+    re.IGNORECASE,
+)
+# The founding of the structure ("l'association, créée en 1985", "le centre social a été ouvert
+# en 1998", "Créé en 1990, le centre..."): a year of the fiche, not the start of the action. An
+# active verb ("le centre a créé un atelier en 2015") tells of the action itself.
+_CREATION_RE = re.compile(r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?)\b", re.IGNORECASE)
+_STRUCTURE_RE = re.compile(
+    r"\b(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs)\b",
+    re.IGNORECASE,
+)
+_ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
+                            re.IGNORECASE)
+_STRUCTURE_AFTER_RE = re.compile(
+    r"[ \u00a0]{0,3},[ \u00a0]{0,3}(?:l['’]|le[ \u00a0]|la[ \u00a0]|notre[ \u00a0])?"
+    r"[ \u00a0]{0,3}(?:association|asso|centre|structure|maison|mjc|foyer)\b",
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
@@ -143,6 +168,12 @@ def read_date(match: re.Match[str]) -> DateMention | None:
             return None
         return DateMention(start, end, _ym(year, month), _ym(year, month), _ym(year, month),
                            [year], "day")
+    if match.group("mm"):
+        month, year = int(match.group("mm")), _year(match.group("mmy"))
+        if year is None or not 1 <= month <= 12:
+            return None
+        return DateMention(start, end, _ym(year, month), _ym(year, month), _ym(year, month),
+                           [year], "month")
     if match.group("m1"):
         year = _year(match.group("my"))
         first = _ym(year, _month(match.group("m1")))
@@ -160,12 +191,35 @@ def read_date(match: re.Match[str]) -> DateMention | None:
             high = low // 100 * 100 + int(match.group("yb"))
         if low is None or high is None or not 0 < high - low <= 10:
             return None
-        return DateMention(start, end, f"{low}/{high}", str(low), str(high),
-                           list(range(low, high + 1)), "year_range")
+        kind = _pair_kind(match)
+        years = [low, high] if kind == "year_list" else list(range(low, high + 1))
+        return DateMention(start, end, f"{low}/{high}", str(low), str(high), years, kind)
     year = _year(match.group("y"))
     if year is None:
         return None
     return DateMention(start, end, str(year), str(year), str(year), [year], "year")
+
+
+def _pair_kind(match: re.Match[str]) -> str:
+    """year_range for "2017-2018", year_span for "2014 à 2016" / "entre 2016 et 2018",
+    year_list for "2019 et 2020" / "2019 ou 2020"."""
+    separator = fold(match.group("ysep")).strip()
+    if separator in _SPAN_SEPS:
+        return "year_span"
+    if separator in _LIST_SEPS:
+        before = match.string[max(0, match.start() - 12):match.start()]
+        return "year_span" if separator == "et" and _BETWEEN_RE.search(before) else "year_list"
+    return "year_range"
+
+
+def _tells_founding(words: str) -> bool:
+    """Whether `words` tell the founding of the structure: a structure noun, then a creation
+    verb in the passive or as a participle ("l'association, créée en", "a été ouvert en")."""
+    verbs = list(_CREATION_RE.finditer(words))
+    if not verbs:
+        return False
+    before = words[:verbs[-1].start()]
+    return bool(_STRUCTURE_RE.search(before)) and not _ACTIVE_AUX_RE.search(before)
 
 
 def _bare_year_is_date(text: str, start: int, end: int) -> bool:
@@ -183,16 +237,22 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
 
 
 def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) -> str | None:
-    """Start, end or future, from the words between the previous date (or clause) and this one."""
+    """Start, end, future or founding, from the words between the previous date (or clause) and
+    this one, or, when those are few, from the rest of the clause after it."""
     floor = max(previous_end, mention.start - _WINDOW, 0)
     window = text[floor:mention.start]
     clause = _CLAUSE_END_RE.split(window)[-1]
+    if _tells_founding(clause) or (_CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(
+            text, mention.end, mention.end + 40)):
+        return "founding"
     for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
         if regex.search(clause):
             return name
     if len(clause.strip()) <= 12:
         after = text[mention.end:min(next_start, mention.end + _WINDOW)]
         after = _CLAUSE_END_RE.split(after)[0]
+        if _tells_founding(after):
+            return "founding"
         for regex, name in ((START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
             if regex.search(after):
                 return name

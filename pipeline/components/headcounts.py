@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +13,15 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from pipeline.numbers import APPROX_PREFIX_RE, COUNT_RE, Count, count_from_match, fold
+from pipeline.numbers import (
+    APPROX_PREFIX_RE,
+    COUNT_RE,
+    NUMBER_WORDS_RE,
+    Count,
+    count_from_match,
+    fold,
+    parse_number,
+)
 
 SPANS_KEY = "headcounts"
 ROLES_FILE = "roles.json"
@@ -26,7 +35,7 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
 # What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, nothing else.
-_LABEL_END_RE = re.compile(r"[ \u00a0]*(?:$|[\n.;,)/|+]|et\b|\-[ \u00a0])", re.IGNORECASE)
+_LABEL_END_RE = re.compile(r"[ \u00a0]*(?:$|[\n.;,()/|+]|et\b|\-[ \u00a0])", re.IGNORECASE)
 _LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
 _TRAILING_APPROX_RE = re.compile(r"[ \u00a0]*(?:environ|env\.|approximativement)\b",
                                  re.IGNORECASE)
@@ -38,6 +47,35 @@ _ARTICLE_ROLE_RE = re.compile(
     r"(?<![^\W\d_])(?:le|la|l['’]|notre|son|sa|leur)[ \u00a0]{0,3}(?P<word>[^\W\d_]{3,30})",
     re.IGNORECASE,
 )
+# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
+# so a fraction stands for at least one person: the FTE rounded up.
+_FTE_RE = re.compile(
+    r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
+    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# What may sit between a person and the FTE that only qualifies them: "1 animatrice (0,5 ETP)",
+# "1 coordinatrice à 0,5 ETP".
+_QUALIFIER_GAP_RE = re.compile(
+    r"[ \u00a0]{0,3}[(:,]?[ \u00a0]{0,3}(?:(?:à|a|sur|pour|soit|en)[ \u00a0]{1,3})?",
+    re.IGNORECASE,
+)
+# "2 animateurs x 3 sites": as many people per unit named.
+_TIMES_RE = re.compile(
+    rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
+    r"[ \u00a0]{1,3}(?P<unit>[^\W\d_]{2,30})",
+    re.IGNORECASE,
+)
+# A heading line naming who the counts under it are: "Bénévoles :", "- Personnel :".
+_HEADING_RE = re.compile(
+    r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
+)
+# "soit 25 personnes au total", "Total : 25 personnes", "en tout 25 personnes".
+_TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0,3}$",
+                              re.IGNORECASE)
+_TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
+                             re.IGNORECASE)
+_BULLETS = " \u00a0\t-–•*"
 _CLAUSE_END = ".;\n"
 _LOOKBACK = 300
 _AFTER_WINDOW = 80
@@ -78,7 +116,22 @@ class Lexicon:
         self.skip = {_stem(w) for w in data.get("skip_before_noun", [])}
         self.collective = {_stem(w) for w in data.get("collective", [])}
         self.per_units = {_stem(w) for w in data.get("per_unit_nouns", [])}
+        # "adulte relais", "jeune en service civique": a head noun and the words after it that
+        # change its role.
+        self.compounds: dict[tuple[str, ...], str] = {}
+        for category in ("professional", "volunteer", "beneficiary"):
+            for phrase in data.get(f"{category}_compounds", []):
+                self.compounds[tuple(_stem(w) for w in _WORD_RE.findall(phrase))] = category
+        self.compound_size = max((len(k) for k in self.compounds), default=0)
         self.classify = lru_cache(maxsize=4096)(self._classify)
+
+    def compound(self, words: list[str]) -> tuple[str, int] | None:
+        """The category of the longest compound `words` starts with, and its size in words."""
+        stems = tuple(_stem(w) for w in words[:self.compound_size])
+        for size in range(len(stems), 1, -1):
+            if (category := self.compounds.get(stems[:size])) is not None:
+                return category, size
+        return None
 
     def _classify(self, word: str) -> str | None:
         stem = _stem(word)
@@ -169,6 +222,35 @@ def _role_of(category: str | None) -> str | None:
             "person": "total"}.get(category or "")
 
 
+def _heading_above(text: str, line_start: int, floor: int) -> re.Match[str] | None:
+    """The heading line above `line_start` (not before `floor`), over blank lines and lines of
+    counts; None when a line of prose comes first."""
+    while line_start > floor:
+        end = line_start - 1
+        line_start = text.rfind("\n", floor, end) + 1 or floor
+        line = text[line_start:end]
+        if heading := _HEADING_RE.fullmatch(line):
+            return heading
+        if line.strip() and not any(c.isdigit() for c in line):
+            return None
+    return None
+
+
+def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
+    """`first` and the matches of `second` that overlap none of it, in text order."""
+    merged: list[re.Match[str]] = []
+    i = 0
+    for match in second:
+        while i < len(first) and first[i].end() <= match.start():
+            merged.append(first[i])
+            i += 1
+        if i < len(first) and first[i].start() < match.end():
+            continue
+        merged.append(match)
+    merged.extend(first[i:])
+    return merged
+
+
 def _clause_start(text: str, pos: int) -> int:
     floor = max(0, pos - _LOOKBACK)
     return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
@@ -209,17 +291,80 @@ class HeadcountFinder:
 
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
-        matches = [m for m in COUNT_RE.finditer(text)]
+        matches = _merge(list(_FTE_RE.finditer(text)), COUNT_RE.finditer(text))
         found: list[Mention] = []
         for i, match in enumerate(matches):
             next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            mention = self._read(text, match, next_start, found)
+            if match.re is _FTE_RE:
+                mention = self._read_fte(text, match, found)
+            else:
+                mention = self._read(text, match, next_start, found)
             if mention is not None and not self._repeats(text, mention, found):
                 found.append(mention)
         for mention in self._article_roles(text):
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
         return found
+
+    def _read_fte(self, text: str, match: re.Match[str],
+                  found: list[Mention]) -> Mention | None:
+        """A count of professionals from a full-time equivalent, rounded up to whole people.
+
+        None when the FTE only qualifies the professional counted just before it ("1
+        coordinatrice à 0,5 ETP" is one person).
+        """
+        whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
+        people = whole + (1 if frac else 0)
+        if people == 0:
+            return None
+        if found and found[-1].role == "professionals" and found[-1].end <= match.start():
+            gap = _QUALIFIER_GAP_RE.match(text, found[-1].end, match.start())
+            if gap is not None and gap.end() == match.start():
+                return None
+        return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
+
+    def _head(self, text: str, end: int) -> tuple[str, int, int]:
+        """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
+
+        "et"/"ou" are no nouns, and "autre", "nouveaux"... are stepped over ("2 autres
+        bénévoles").
+        """
+        head = _HEAD_RE.match(text, end, min(len(text), end + _AFTER_WINDOW))
+        if head is None or fold(head.group("word")) in ("et", "ou"):
+            return "", end, end
+        word, word_start, head_end = head.group("word"), head.start("word"), head.end()
+        for _ in range(2):
+            if self.lexicon.classify(word) is None and _stem(word) in self.lexicon.skip:
+                nxt = _HEAD_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
+                if nxt is None:
+                    break
+                word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
+        return word, word_start, head_end
+
+    def _compound(self, text: str, word_start: int) -> tuple[str, int] | None:
+        """`(category, end)` of a compound role starting at `word_start` ("adultes relais")."""
+        if not self.lexicon.compound_size:
+            return None
+        window = text[word_start:word_start + _AFTER_WINDOW]
+        words = list(_WORD_RE.finditer(window))[:self.lexicon.compound_size]
+        found = self.lexicon.compound([w.group() for w in words])
+        if found is None:
+            return None
+        category, size = found
+        return category, word_start + words[size - 1].end()
+
+    def _multiplied(self, text: str, count: Count, head_end: int) -> tuple[Count, int]:
+        """`count` times the units of "x 3 sites" after it, and where that ends; else unchanged.
+
+        Only distinct units multiply people: "3 bénévoles x 4 séances" are the same three.
+        """
+        times = _TIMES_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
+        if times is None or _stem(times.group("unit")) not in self.lexicon.per_units:
+            return count, head_end
+        factor = parse_number(times.group("number"))
+        if not factor:
+            return count, head_end
+        return Count(count.low * factor, count.high * factor, count.approximate), times.end()
 
     def _read(self, text: str, match: re.Match[str], next_start: int,
               found: list[Mention]) -> Mention | None:
@@ -228,21 +373,14 @@ class HeadcountFinder:
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
-        head = _HEAD_RE.match(after)
-        if head and fold(head.group("word")) in ("et", "ou"):
-            head = None
-        word, head_end = (head.group("word"), end + head.end()) if head else ("", end)
-        for _ in range(2):
-            if word and self.lexicon.classify(word) is None and _stem(word) in self.lexicon.skip:
-                nxt = _HEAD_RE.match(text, head_end)
-                if nxt is None:
-                    break
-                word, head_end = nxt.group("word"), nxt.end()
+        word, word_start, head_end = self._head(text, end)
         category = self.lexicon.classify(word) if word else None
-        if head is not None and category not in _COUNTED:
+        if word and (compound := self._compound(text, word_start)) is not None:
+            category, head_end = compound
+        if word and category not in _COUNTED:
             return None  # a noun we do not count: organisations, meetings, euros...
         lone_article = match.group(0).lower() in ("un", "une")
-        if lone_article and head is None:
+        if lone_article and not word:
             return None
         before = text[max(0, start - 40):start]
         if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
@@ -253,30 +391,22 @@ class HeadcountFinder:
         in_parens, clause_before = self._parenthetical(text, match.start(), found)
         if in_parens and clause_before is None:
             return None
+        if word:
+            count, head_end = self._multiplied(text, count, head_end)
         clause_after = self._clause_after(text, head_end, next_start)
         if _TRAILING_APPROX_RE.match(clause_after):
             count = Count(count.low, count.high, True)
-        role: str | None = None
-        if category in ("professional", "volunteer", "beneficiary"):
-            role = _role_of(category)
-        elif category == "inhabitant":
-            cue = self.lexicon.cue(clause_after)
-            role = "beneficiaries" if cue == "beneficiary" else "volunteers"
-        elif category == "person":
-            cue = self.lexicon.cue(clause_after)
-            role = _role_of(cue)
-            if role is None and clause_before:
-                role = self._context_role(clause_before)
-            role = role or "total"
+        role: str | None
+        if word:
+            role = self._noun_role(text, category, match.start(), before, clause_before,
+                                   clause_after)
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is None:
                 return None
-            if not in_parens and not (count.approximate and match.group("approx")):
+            if not in_parens:
                 start = self._label_start(text, match.start(), found)
             head_end = end
-        if role is None:
-            return None
         if _DONT_BEFORE_RE.search(before) and found and found[-1].role != "total" \
                 and not any(c in text[found[-1].end:match.start()] for c in _CLAUSE_END):
             return None
@@ -285,6 +415,26 @@ class HeadcountFinder:
         if per_unit not in self.lexicon.per_units:
             per_unit = None
         return Mention(start, head_end, role, count, _stem(word) if word else "", per_unit)
+
+    def _noun_role(self, text: str, category: str | None, pos: int, before: str,
+                   clause_before: str | None, clause_after: str) -> str:
+        """The role of a count followed by a people noun of `category`.
+
+        Inhabitants run the action (volunteers) unless a beneficiary cue follows; "personnes"
+        take their role from a cue after them, from the clause their bracket follows, or from
+        the heading they sit under, else they are the total.
+        """
+        if category == "inhabitant":
+            cue = self.lexicon.cue(clause_after)
+            return "beneficiaries" if cue == "beneficiary" else "volunteers"
+        if category != "person":
+            return _role_of(category) or "total"
+        if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
+            return "total"
+        role = _role_of(self.lexicon.cue(clause_after))
+        if role is None and clause_before:
+            role = self._context_role(clause_before)
+        return role or self._heading_role(text, pos) or "total"
 
     def _parenthetical(self, text: str, pos: int,
                        found: list[Mention]) -> tuple[bool, str | None]:
@@ -313,38 +463,72 @@ class HeadcountFinder:
         return window[:cut]
 
     def _context_role(self, clause: str) -> str | None:
+        """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)")."""
         for word in _WORD_RE.findall(clause):
             category = self.lexicon.classify(word)
             if category in ("professional", "volunteer", "inhabitant"):
                 return _role_of(category)
-        return None
+        cue = self.lexicon.cue(clause)
+        return _role_of(cue) if cue in ("professional", "volunteer") else None
 
     def _label_role(self, text: str, match: re.Match[str], count: Count, in_parens: bool,
                     clause_before: str | None, found: list[Mention]) -> str | None:
-        """The role of a count with no noun after it: "Bénévoles : 20", "élus (24)"."""
+        """The role of a count with no noun after it: "Bénévoles : 20", "élus (24)".
+
+        A count alone on its line takes the role of the heading above it; "une cinquantaine"
+        with no label is the total.
+        """
         end = match.end()
-        if match.group("approx"):
-            return "total"
-        if not _LABEL_END_RE.match(text, end):
+        approx = bool(match.group("approx"))
+        fallback = "total" if approx else None
+        if not approx and not _LABEL_END_RE.match(text, end):
             return None
         if in_parens:
+            if approx:
+                return "total"
             if text[end:end + 1] != ")" or not clause_before:
                 return None
             return self._context_role(clause_before)
         label = text[self._label_start(text, match.start(), found):match.start()]
-        has_colon = ":" in label
         words = _WORD_RE.findall(label)
-        if not words or len(words) > 4 or any(c.isdigit() for c in label):
+        if not words:
+            return self._heading_role(text, match.start()) or fallback
+        if len(words) > 4 or any(c.isdigit() for c in label):
+            return fallback
+        if count.low in _YEAR_LIKE and ":" not in label:
             return None
-        if count.low in _YEAR_LIKE and not has_colon:
+        named = self._named_role(words)
+        if named == "":
             return None
+        return named or fallback
+
+    def _named_role(self, words: list[str]) -> str | None:
+        """The role a label's words name; "" when they name an organisation; None for neither."""
         for word in words:
             category = self.lexicon.classify(word)
             if category == "organisation":
-                return None
+                return ""
             if role := _role_of(category):
                 return role
-        return None
+        return _role_of(self.lexicon.cue(" ".join(words)))
+
+    def _heading_role(self, text: str, pos: int) -> str | None:
+        """The role named by the heading a count at `pos` sits under, else None.
+
+        The heading is on the count's line ("Personnel : 3 personnes") or on a line above it,
+        with only lines of counts between ("Bénévoles :\n8 personnes").
+        """
+        floor = max(0, pos - _LOOKBACK)
+        line_start = text.rfind("\n", floor, pos) + 1 or floor
+        heading = _HEADING_RE.fullmatch(text, line_start, pos)
+        if heading is None:
+            if text[line_start:pos].strip(_BULLETS):
+                return None  # words before the count that are no heading
+            heading = _heading_above(text, line_start, floor)
+        if heading is None:
+            return None
+        role = self._named_role(_WORD_RE.findall(heading.group("label")))
+        return role if role in ("professionals", "volunteers", "beneficiaries") else None
 
     def _label_start(self, text: str, pos: int, found: list[Mention]) -> int:
         floor = max(0, pos - 80)
