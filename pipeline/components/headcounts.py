@@ -123,6 +123,7 @@ class Lexicon:
             for phrase in data.get(f"{category}_compounds", []):
                 self.compounds[tuple(_stem(w) for w in _WORD_RE.findall(phrase))] = category
         self.compound_size = max((len(k) for k in self.compounds), default=0)
+        self.compound_heads = {k[0] for k in self.compounds}
         self.classify = lru_cache(maxsize=4096)(self._classify)
 
     def compound(self, words: list[str]) -> tuple[str, int] | None:
@@ -176,7 +177,9 @@ def _deletions(word: str, depth: int) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=16384)
 def _stem(word: str) -> str:
+    """`word` accent-folded, lower-case, without a plural "s"/"x" ("Bénévoles" -> "benevole")."""
     folded = fold(word)
     return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
 
@@ -341,9 +344,9 @@ class HeadcountFinder:
                 word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
         return word, word_start, head_end
 
-    def _compound(self, text: str, word_start: int) -> tuple[str, int] | None:
-        """`(category, end)` of a compound role starting at `word_start` ("adultes relais")."""
-        if not self.lexicon.compound_size:
+    def _compound(self, text: str, word: str, word_start: int) -> tuple[str, int] | None:
+        """`(category, end)` of a compound role whose head `word` is at `word_start`."""
+        if _stem(word) not in self.lexicon.compound_heads:
             return None
         window = text[word_start:word_start + _AFTER_WINDOW]
         words = list(_WORD_RE.finditer(window))[:self.lexicon.compound_size]
@@ -375,7 +378,7 @@ class HeadcountFinder:
         after = text[end:end + _AFTER_WINDOW]
         word, word_start, head_end = self._head(text, end)
         category = self.lexicon.classify(word) if word else None
-        if word and (compound := self._compound(text, word_start)) is not None:
+        if word and (compound := self._compound(text, word, word_start)) is not None:
             category, head_end = compound
         if word and category not in _COUNTED:
             return None  # a noun we do not count: organisations, meetings, euros...
