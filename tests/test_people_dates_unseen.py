@@ -34,8 +34,10 @@ Dates
   (as "thème de l'année 2017-2018" in the README). Spelled-out spans ("de 2014 à 2016",
   "entre 2016 et 2018") tell when the action ran and give their first year as a start; "en 2019
   et 2020" is a list of two years, not a span.
-- A founding date of the structure ("l'association, créée en 1985") is a year of the fiche but
-  not the action's start; nor is a future date ("prévue en 2025").
+- A founding date of the structure ("l'association, créée en 1985", "depuis sa création en
+  2001") is a year of the fiche but not the action's start; nor is a future date ("prévue en
+  2025"). When a clause holds several cue words, the one nearest the date decides ("le
+  démarrage est prévu en 2024" is future).
 - "07/2019" is July 2019; "depuis 3 ans", "il y a deux ans" give no year; "Loi de 1901", "ZUS
   2014", "RN 13", "salle 2019", "2 000 habitants", "8h-12h", "2019 €" are not dates.
 """
@@ -136,6 +138,35 @@ PEOPLE = [
            beneficiaries=45),
     People("Deux salariées à temps partiel", professionals=2),
     People("L'ensemble de l'équipe et des bénévoles du centre"),
+    # Second batch, written after the first round of fixes and run blind before any further
+    # change (22-24/25 by role then).
+    People("Deux animateurs jeunesse + une dizaine de bénévoles", professionals=2, volunteers=10),
+    People("Bénévoles : 8 à 10", volunteers=(8, 10)),
+    People("1 animatrice famille, 1 CESF, 1 directrice", professionals=3),
+    People("une équipe de 4 salariés", professionals=4),
+    People("6 bénévoles actifs et 2 services civiques", professionals=2, volunteers=6),
+    People("Environ 200 participants lors de la fête", beneficiaries=200),
+    People("Nombre de participants : 45", beneficiaries=45),
+    People("quinze bénévoles", volunteers=15),
+    People("3 salariés (animateur, CESF, directeur)", professionals=3),
+    People("Salarié(e)s : 3\nBénévoles : 7\nEnfants : 25",
+           professionals=3, volunteers=7, beneficiaries=25),
+    People("les 2 animatrices du secteur jeunes", professionals=2),
+    People("1 coordinateur à mi-temps, 2 animateurs vacataires", professionals=3),
+    People("Des bénévoles (une dizaine)", volunteers=10),
+    People("Équipe salariée : 5 personnes", professionals=5),
+    People("25 jeunes de 12 à 17 ans inscrits", beneficiaries=25),
+    People("3 mamans bénévoles et la référente famille", professionals=1, volunteers=3),
+    People("Bénévoles mobilisés : une vingtaine ; familles concernées : 60",
+           volunteers=20, beneficiaries=60),
+    People("2 agents d'accueil, 4 animateurs périscolaires", professionals=6),
+    People("10 personnes (4 salariés et 6 bénévoles)", professionals=4, volunteers=6),
+    People("administrateurs : 5", volunteers=5),
+    People("1 ETP de coordination, 2 animateurs", professionals=3),
+    People("5 personnes de l'équipe", professionals=5),
+    People("deux à trois bénévoles par atelier", volunteers=(2, 3)),
+    People("4 animateurs·trices et 9 bénévoles", professionals=4, volunteers=9),
+    People("Une dizaine d'adhérents bénévoles, 2 salarié.e.s", professionals=2, volunteers=10),
 ]
 
 DATED = [
@@ -219,6 +250,43 @@ DATED = [
           "2019", (2018, 2019)),
     Dated({"description": "Les inscriptions ont ouvert le 3 sept 2018 ; 40 enfants inscrits."},
           "2018-09", (2018,)),
+    # Second batch, written after the first round of fixes and run blind before any further
+    # change (start 22/25, years 25/25 then).
+    Dated({"description": "Cette action existe depuis septembre 2015."}, "2015-09", (2015,)),
+    Dated({"description": "Le projet a démarré à la rentrée 2017."}, "2017", (2017,)),
+    Dated({"description": "Depuis l'été 2016, les jeunes tiennent la buvette."}, "2016", (2016,)),
+    Dated({"description": "Lancé en oct. 2019, le groupe s'est réuni jusqu'en mars 2020."},
+          "2019-10", (2019, 2020)),
+    Dated({"description": "Saison 2018/2019 : 12 séances ; saison 2019/2020 : 10 séances."},
+          None, (2018, 2019, 2020)),
+    Dated({"description": "Action démarrée le 05/09/2018."}, "2018-09", (2018,)),
+    Dated({"description": "Depuis 2 ans, les familles se retrouvent le samedi."}, None),
+    Dated({"description": "De février à avril 2018, 8 ateliers ont eu lieu."}, "2018-02", (2018,)),
+    Dated({"description": "Nous poursuivrons l'action en 2021."}, None, (2021,)),
+    Dated({"description": "Mis en place en janvier 2014 et reconduit chaque année."},
+          "2014-01", (2014,)),
+    Dated({"description": "La 1ère édition a eu lieu en juin 2012."}, "2012-06", (2012,)),
+    Dated({"description": "Le Centre Social, créé en 1992, a initié ce projet en 2018."},
+          "2018", (1992, 2018)),
+    Dated({"description": "Les ateliers ont lieu de 9h30 à 11h30, salle 103."}, None),
+    Dated({"description": "Sur l'année 2019 : 35 séances."}, "2019", (2019,)),
+    Dated({"description": "Débuté en 2016-2017, le projet continue."}, "2016", (2016, 2017)),
+    Dated({"description": "Entre janvier et juin 2019, 6 rencontres."}, "2019-01", (2019,)),
+    Dated({"description": "Depuis fin 2014 le groupe se réunit."}, "2014", (2014,)),
+    Dated({"description": "En 2018 (1ère année) puis en 2019."}, "2018", (2018, 2019)),
+    Dated({"description": "Réunion le 3 mars 2020 ; reprise en sept. 2020 après le confinement."},
+          "2020-03", (2020,)),
+    Dated({"description": "Le CLAS fonctionne depuis la rentrée scolaire 2013-2014."},
+          "2013", (2013, 2014)),
+    Dated({"description": "Depuis 2010, plus de 1500 personnes ont participé."}, "2010", (2010,)),
+    Dated({"description": "Initié au 1er trimestre 2017 par le conseil citoyen."}, "2017", (2017,)),
+    Dated({"description": "L'action, portée par l'association depuis sa création en "
+                          "2001, a démarré en mai 2016."},
+          "2016-05", (2001, 2016)),
+    Dated({"description": "Démarrage prévu en septembre 2024."}, None, (2024,)),
+    Dated({"description": "Le groupe s'est constitué en déc. 2018 et se réunit depuis "
+                          "chaque mois."},
+          "2018-12", (2018,)),
 ]
 
 

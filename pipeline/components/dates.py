@@ -97,14 +97,19 @@ END_CUE_RE = re.compile(
 )
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
-    r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?|[^\W\d_]{2,30}(?:eront|erons|iront"
-    r"|irons))\b",
+    r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?"
+    # future tense, plural: "poursuivrons", "prendront", "ferons", "finiront"
+    r"|[^\W\d_]{2,30}(?:[eiudtv]r|rr)on[st])\b",
     re.IGNORECASE,
 )
 # The founding of the structure ("l'association, créée en 1985", "le centre social a été ouvert
 # en 1998", "Créé en 1990, le centre..."): a year of the fiche, not the start of the action. An
 # active verb ("le centre a créé un atelier en 2015") tells of the action itself.
-_CREATION_RE = re.compile(r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?)\b", re.IGNORECASE)
+_CREATION_RE = re.compile(
+    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?"
+    r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
+    re.IGNORECASE,
+)
 _STRUCTURE_RE = re.compile(
     r"\b(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs)\b",
     re.IGNORECASE,
@@ -245,9 +250,8 @@ def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) ->
     if _tells_founding(clause) or (_CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(
             text, mention.end, mention.end + 40)):
         return "founding"
-    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
-        if regex.search(clause):
-            return name
+    if (nearest := _nearest_cue(clause)) is not None:
+        return nearest
     if len(clause.strip()) <= 12:
         after = text[mention.end:min(next_start, mention.end + _WINDOW)]
         after = _CLAUSE_END_RE.split(after)[0]
@@ -257,6 +261,20 @@ def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) ->
             if regex.search(after):
                 return name
     return None
+
+
+def _nearest_cue(clause: str) -> str | None:
+    """The cue (end, start or future) whose word comes last in `clause`, the one nearest the
+    date: "le démarrage est prévu en 2024" is future, "l'action prévue ... a démarré en" a
+    start."""
+    best: tuple[int, str] | None = None
+    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
+        end = -1
+        for match in regex.finditer(clause):
+            end = match.end()
+        if end >= 0 and (best is None or end > best[0]):
+            best = (end, name)
+    return best[1] if best else None
 
 
 def find_dates(text: str) -> list[DateMention]:

@@ -296,8 +296,15 @@ class HeadcountFinder:
         """Every count of people in `text`, in text order."""
         matches = _merge(list(_FTE_RE.finditer(text)), COUNT_RE.finditer(text))
         found: list[Mention] = []
+        # Each count's clause runs to the next count that is not an age ("25 jeunes de 12 à 17
+        # ans inscrits": "inscrits" still tells who the 25 are).
+        limits = [len(text)] * len(matches)
+        for i in range(len(matches) - 2, -1, -1):
+            following = matches[i + 1]
+            limits[i] = limits[i + 1] if _AGE_AFTER_RE.match(text, following.end()) \
+                else following.start()
         for i, match in enumerate(matches):
-            next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            next_start = limits[i]
             if match.re is _FTE_RE:
                 mention = self._read_fte(text, match, found)
             else:
@@ -456,7 +463,9 @@ class HeadcountFinder:
             if earlier.start < clause_start:
                 break
             if earlier.end <= opening:
-                return True, None
+                # A breakdown of a count with a role is no new count; one of a total gives the
+                # roles ("10 personnes (4 salariés et 6 bénévoles)").
+                return True, None if earlier.role != "total" else text[clause_start:opening]
         return True, text[clause_start:opening]
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
@@ -488,7 +497,7 @@ class HeadcountFinder:
             return None
         if in_parens:
             if approx:
-                return "total"
+                return self._context_role(clause_before or "") or "total"
             if text[end:end + 1] != ")" or not clause_before:
                 return None
             return self._context_role(clause_before)
