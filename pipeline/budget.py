@@ -57,9 +57,10 @@ PARTNER_RE = re.compile(_WORD.format(
     r"partenaires?|partenariats?|en\s+lien\s+avec|accompagn\w+|rencontres?|coordinat\w+"
     r"|r[ée]unions?|convention\s+de\s+partenariat"), re.IGNORECASE)
 # What links an amount to the funder written after it: "2 000 € de la CAF", "500 € versés par",
-# "4 000 €, financés par le Département".
+# "4 000 €, financés par le Département", "3 000 € par an, pris en charge par la Ville".
 _SP = r"[ \t\u00a0]"
 POSTPOSED_RE = re.compile(
+    rf"(?:{_SP}*(?:par{_SP}+an|/{_SP}*an|annuels?|HT|TTC)(?![\w]))?"
     rf"{_SP}*(?:,{_SP}*(?=financ|vers|accord|allou|attribu|apport|pris))?"
     rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ)[ée]e?s?|pris{_SP}+en{_SP}+charge)"
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
@@ -496,8 +497,15 @@ def _budget(lines: list[_Line]) -> dict[str, Any]:
     totals = [line for line in counted if line.kind == "total"]
     expense_totals = [t for t in totals if t.side != "funding"]
     funding_totals = [t for t in totals if t.side == "funding"]
-    expenses = [line for line in counted if line.kind in ("expense", "other")]
+    # Lines of unknown kind ("Neotoa : 1 000 €") side with the expenses if there are any, else
+    # with the funding lines they are listed among.
+    other = [line for line in counted if line.kind == "other"]
+    expenses = [line for line in counted if line.kind == "expense"]
     funding = [line for line in counted if line.kind == "funding"]
+    if expenses or not funding:
+        expenses += other
+    else:
+        funding += other
     used: list[_Line]
     if expense_totals or funding_totals:
         best = max(expense_totals or funding_totals, key=lambda t: t.amount)

@@ -230,6 +230,66 @@ CASES = [
          "Prestation conteur 600 € TTC ; goûter 150 €", 750, "sum_of_expenses"),
 ]
 
+# Written blind after the fixes for the cases above, to check that those fixes generalise
+# (17/18 totals and amounts right on the first run; the two misses fixed by general rules).
+CASES += [
+    Case("blind_semicolon_funders_total_first",
+         "Coût total de l'action : 11 000 € ; CAF 5 000 € ; Département 3 000 € ; Ville 3 000 €",
+         11000, "explicit_total", {"CAF": 5000, "Département": 3000, "Commune": 3000}),
+    Case("blind_financed_by_list_in_budget_field",
+         "Action financée par la CAF (2 000 €), la MSA (800 €) et la CARSAT (1 200 €).",
+         4000, "sum_of_funding", {"CAF": 2000, "MSA": 800, "CARSAT": 1200}),
+    Case("blind_expenses_then_funding_no_totals",
+         "Dépenses : intervenants 1 800 €, petit matériel 200 €. Recettes : Conseil Départemental "
+         "1 000 €, participation des habitants 200 €, fonds propres 800 €.",
+         2000, "sum_of_expenses", {"Département": 1000, "Familles": 200}),
+    Case("blind_k_euros_upper",
+         "Budget : 25 K€ (Région Pays de la Loire 15 K€, Europe FSE 10 K€)",
+         25000, "explicit_total", {"Région": 15000, "Europe": 10000}),
+    Case("blind_approx_total",
+         "Environ 3 000 euros par an, pris en charge par la ville de Cholet.",
+         3000, "single_amount", {"Commune": 3000}, approximate=True),
+    Case("blind_no_amount_funders_named",
+         "Financement CAF et Conseil Départemental (montants non communiqués)",
+         None, None, {"CAF": None, "Département": None}),
+    Case("blind_volunteer_valuation_only",
+         "Aucun budget : valorisation du bénévolat estimée à 3 000 €", None, None),
+    Case("blind_eur_after_number_lower",
+         "Subvention politique de la ville : 2 500 eur\nSubvention CCAS : 500 eur",
+         3000, "sum_of_funding", {"CGET": 2500, "Commune": 500}),
+    Case("blind_per_session_price",
+         "Intervenante sophrologue : 60 € la séance, soit 1 200 € pour l'année ; "
+         "financement conférence des financeurs",
+         1200, "single_amount", {"Département": None}),
+    Case("blind_refused_in_description",
+         "2 000 €", 2000, "single_amount", {"CAF": None},
+         description="Financée par la CAF ; la demande auprès de la Fondation de France a "
+                     "été refusée."),
+    Case("blind_metropole_and_bailleurs",
+         "Rennes Métropole : 4 000 €\nArchipel Habitat : 1 500 €\nNeotoa : 1 000 €",
+         6500, "sum_of_funding", {"Intercommunalité": 4000, "Bailleur social": 1500}),
+    Case("blind_pipe_row_with_total",
+         "Financeurs | CAF 3 000 € | Ville 2 000 € | Total 5 000 €",
+         5000, "explicit_total", {"CAF": 3000, "Commune": 2000}),
+    Case("blind_amount_before_funder_de",
+         "1 500 € de la Région et 500 € du FDVA", 2000, "sum_of_funding",
+         {"Région": 1500, "État": 500}),
+    Case("blind_percent_only_funders",
+         "Budget prévisionnel 9 000 € financé à 70 % par la CAF et 30 % par la commune",
+         9000, "explicit_total", {"CAF": 6300, "Commune": 2700}),
+    Case("blind_dates_in_budget",
+         "Convention 2020-2022 avec le Conseil Régional : 4 500 € versés en 2021",
+         4500, "single_amount", {"Région": 4500}),
+    Case("blind_pending_in_list",
+         "CAF 3 000 € (acquis), ARS 2 000 € (demande en cours), Ville 1 000 € (acquis)",
+         4000, "sum_of_funding", {"CAF": 3000, "Commune": 1000}),
+    Case("blind_staff_hours",
+         "Temps de coordination : 120 h x 25 € = 3 000 €\nFournitures : 400 €",
+         3400, "sum_of_expenses"),
+    Case("blind_comma_decimal_and_no_space",
+         "Achats alimentaires 312,40€ ; location minibus 187,60€", 500, "sum_of_expenses"),
+]
+
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
