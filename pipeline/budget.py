@@ -193,6 +193,11 @@ def _apply_shares(funders: list[dict[str, Any]], total: float | None) -> list[di
 
 def _read_field(doc: Doc, field: str, budget_field: bool,
                 ) -> tuple[list[_Line], list[dict[str, Any]]]:
+    """The budget lines and funders of one field, clause by clause.
+
+    Outside the budget field only financing clauses count, and bare numbers are not money;
+    per-unit prices are never lines.
+    """
     text = doc.text
     money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
@@ -260,7 +265,7 @@ class _ClauseReader:
                 line.funder_cue = after
                 line.label = text[after.start:after.end]  # "5 000 € de la CAF": the CAF line
                 seg_cues = []
-            if line.kind in ("funding", "other", "expense") and self._unconfirmed(
+            if line.kind in ("funding", "other") and self._unconfirmed(
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
             if line.kind == "funding" and line.funder and not self.excluded:

@@ -71,6 +71,16 @@ def test_common_words_are_not_organisations(nlp: Language, text: str) -> None:
     assert ids(nlp(text)) == []
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("CAF 30 %, Ville 70 %", "CAF"), ("CAF 3 500 €", "CAF"), ("MSA 2000 €", "MSA"),
+    ("CAF 93 : 200 €", "CAF 93"), ("bailleur (Habitat 44)", "Habitat 44"),
+])
+def test_trailing_number_is_a_departement_not_an_amount(nlp: Language, text: str,
+                                                        name: str) -> None:
+    doc = nlp(text)
+    assert name in [s.text for s in doc.spans["orgs"]]
+
+
 def test_funder_type_and_entities(nlp: Language) -> None:
     doc = nlp("Cofinancement CGET et CCAS de Lorient.")
     assert [(e.text, e.label_, e.ent_id_) for e in doc.ents] == [
