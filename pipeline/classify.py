@@ -7,7 +7,6 @@ import hashlib
 import json
 import math
 import os
-import platform
 import re
 import shutil
 import tempfile
@@ -16,7 +15,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Self
 
@@ -25,20 +23,20 @@ from numpy.typing import NDArray
 
 from pipeline import evaluate as ev
 from pipeline.config import CONFIG_DIR, load_json
+from pipeline.modelcard import (
+    CARD_FILE,
+    FORMAT,
+    MODEL_FILE,
+    RETRAIN,
+    ModelError,
+    library_versions,
+    read_card,
+    sha256_file,
+    vectors_version,
+)
 from pipeline.records import TEXT_FIELDS, Fiche
 
-MODEL_FILE = "model.joblib"
-CARD_FILE = "card.json"
-FORMAT = 1
-# Libraries whose versions must match for a pickled model to mean the same thing.
-LIBRARIES = ("scikit-learn", "joblib", "numpy", "scipy")
-RETRAIN = "retrain with `fiches train`"
-
 Array = NDArray[np.float64]
-
-
-class ModelError(Exception):
-    """A model that cannot be used: missing, altered or incompatible. Says to retrain."""
 
 
 class TrainingError(ValueError):
@@ -1182,33 +1180,6 @@ def _evaluate_dimension(corpus: Corpus, labels: Labels, thesaurus: dict[str, Any
 # Persistence: a folder with the pickled tagger and its card, checked before unpickling
 
 
-def vectors_version(package: str) -> str:
-    """Installed version of a word vectors package, or "absent"."""
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "absent"
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of Python (major.minor) and of the libraries the pickle depends on."""
-    versions = {"python": ".".join(platform.python_version_tuple()[:2])}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def model_card(tagger: Tagger, corpus_hash: str, thesaurus_hash: str) -> dict[str, Any]:
     """The card of a fitted tagger (without the model file's sha256, added by `save`)."""
     return {
@@ -1292,42 +1263,6 @@ def save(tagger: Tagger, card: dict[str, Any], out: str | Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
-
-
-def read_card(path: str | Path) -> dict[str, Any]:
-    """The card of the model folder `path`, checked against this installation and the model
-    file's sha256, without unpickling anything.
-
-    Raises:
-        ModelError: missing or unreadable card, other library versions, altered model file.
-    """
-    folder = Path(path)
-    card_path, model_path = folder / CARD_FILE, folder / MODEL_FILE
-    if not folder.is_dir() or not card_path.is_file() or not model_path.is_file():
-        raise ModelError(f"{folder}: no tagger model there (expected {CARD_FILE} and "
-                         f"{MODEL_FILE}); {RETRAIN}")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{card_path}: unreadable model card ({exc}); {RETRAIN}") from None
-    if not isinstance(card, dict) or card.get("format") != FORMAT:
-        raise ModelError(f"{card_path}: not a tagger model card of format {FORMAT}; {RETRAIN}")
-    here = library_versions()
-    trained = card.get("libraries") or {}
-    diff = [f"{name} {trained.get(name)} (here {version})" for name, version in here.items()
-            if trained.get(name) != version]
-    if diff:
-        raise ModelError(f"{folder}: model made with other library versions: {', '.join(diff)}; "
-                         f"{RETRAIN}")
-    vectors = card.get("word_vectors") or {}
-    if vectors and vectors_version(vectors.get("package", "")) != vectors.get("version"):
-        raise ModelError(f"{folder}: model made with word vectors {vectors.get('package')} "
-                         f"{vectors.get('version')} (here "
-                         f"{vectors_version(vectors.get('package', ''))}); {RETRAIN}")
-    if card.get("sha256") != sha256_file(model_path):
-        raise ModelError(f"{model_path}: file does not match the sha256 of its card (altered or "
-                         f"corrupted); {RETRAIN}")
-    return card
 
 
 def load(path: str | Path) -> tuple[Tagger, dict[str, Any]]:

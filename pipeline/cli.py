@@ -293,7 +293,7 @@ def suggest_cmd(
 def _tagger_model(model: Path) -> Path | None:
     """The model folder for enrich once checked; None (with a notice) when the default model is
     absent; exits with a message when a model is unusable."""
-    from pipeline.classify import ModelError, read_card
+    from pipeline.modelcard import ModelError, read_card
 
     try:
         read_card(model)

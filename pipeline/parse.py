@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import json
 import re
@@ -100,6 +101,7 @@ class ReadStats:
     notices: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_heading(text: str) -> str:
     """Casefolded, accent-free, space-collapsed form used to recognise headings."""
     text = unicodedata.normalize("NFKD", text)
@@ -115,12 +117,23 @@ for _position, (_, _heading) in enumerate(HEADINGS):
     _HEADING_INDEX.setdefault(normalise_heading(_heading), []).append(_position)
 _PAGE_HEADER_NORM = normalise_heading(PAGE_HEADER)
 _MARKER_NORM = normalise_heading(FICHE_MARKER)
+# Most lines are text. Normalising a whole line costs more than reading it, so a line is
+# normalised only when its first letters, normalised, can start a heading or marker.
+_PREFIX = 5
+_PREFIXES = frozenset(h[:_PREFIX] for h in [*_HEADING_INDEX, _PAGE_HEADER_NORM, _MARKER_NORM])
+_LEAD = re.compile(r"[\s\-\u2013\u2022]*")
+
+
+def _maybe_heading(text: str) -> bool:
+    lead = _LEAD.match(text)
+    start = lead.end() if lead else 0
+    return normalise_heading(text[start:start + 2 * _PREFIX])[:_PREFIX] in _PREFIXES
 
 
 def heading_positions(line: str) -> list[int]:
     """Positions in HEADINGS that `line` ("- Heading" or "Heading") names, else []."""
     stripped = line.strip()
-    if not stripped or len(stripped) > 120:
+    if not stripped or len(stripped) > 120 or not _maybe_heading(stripped):
         return []
     if stripped.startswith("-"):
         stripped = stripped[1:]
@@ -259,7 +272,7 @@ def parse_export_lines(lines: Iterable[str], name: str,
             if draft is not None:
                 draft.warnings.append(f"line {number} cut at {_MAX_LINE} characters")
         text = raw.rstrip()
-        norm = normalise_heading(text) if len(text) <= 120 else ""
+        norm = normalise_heading(text) if len(text) <= 120 and _maybe_heading(text) else ""
         if norm == _PAGE_HEADER_NORM:
             if draft is not None:
                 yield draft, ordinal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
@@ -83,16 +84,32 @@ class Fiche:
     duplicate_of: int | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def _fields(self) -> dict[str, Any]:
+        """All fields as plain JSON-able values, in declaration order (a fast `asdict`: the
+        nested records are flat and lists hold strings)."""
+        data: dict[str, Any] = {}
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
+            if isinstance(value, (Source, Structure)):
+                value = asdict(value)
+            elif isinstance(value, list):
+                value = list(value)
+            data[name] = value
+        return data
+
     def content(self) -> dict[str, Any]:
         """The fiche's own content: everything but provenance and reader notes."""
-        data = asdict(self)
+        data = self._fields()
         for key in ("source", "duplicate_of", "warnings"):
             data.pop(key)
         return data
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
-        """Stable hash of the content: same content, same id, on every run and machine."""
+        """Stable hash of the content: same content, same id, on every run and machine.
+
+        Computed once: a fiche's content is not changed after it is read.
+        """
         return content_hash(self.content())
 
     def text_fields(self) -> dict[str, str]:
@@ -101,7 +118,7 @@ class Fiche:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as written to JSONL, `id` first."""
-        data = asdict(self)
+        data = self._fields()
         ordered: dict[str, Any] = {"id": self.id, "source": data.pop("source")}
         ordered["duplicate_of"] = data.pop("duplicate_of")
         ordered["warnings"] = data.pop("warnings")
@@ -142,6 +159,9 @@ class Fiche:
         if "id" in data and data["id"] != fiche.id:
             raise RecordError(f"id {data['id']!r} does not match the content (expected {fiche.id})")
         return fiche
+
+
+_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Fiche))
 
 
 def content_hash(content: Any) -> str:
