@@ -329,6 +329,7 @@ class LexicalBackend(Backend):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_prefix_cache"] = {}
+        state.pop("_last_raw", None)
         return state
 
     def _starting(self, tok: Token) -> list[int]:
@@ -378,7 +379,11 @@ class LexicalBackend(Backend):
         return 1.0 - np.exp(-raw / self.params["scale"])
 
     def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
-        words = self._raw(doc)[1].get(label, {})
+        # Labels of one document are explained in a row: reuse its matches.
+        last = self.__dict__.get("_last_raw")
+        if last is None or last[0] is not doc:
+            last = self.__dict__["_last_raw"] = (doc, self._raw(doc))
+        words = last[1][1].get(label, {})
         return sorted(((w, float(s)) for w, s in words.items()), key=lambda ws: -ws[1])
 
 
@@ -457,11 +462,23 @@ class TfidfBackend(Backend):
             scores[:, ~self.has_model_] = np.nan
         return scores
 
+    def _feature_names(self) -> Any:
+        # Sorting the vocabulary costs milliseconds; do it once per loaded model, not per label.
+        names = self.__dict__.get("_names")
+        if names is None:
+            names = self.__dict__["_names"] = self.vectorizer_.get_feature_names_out()
+        return names
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_names", None)
+        return state
+
     def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
         if not self.has_model_[label]:
             return []
         x = self.vectorizer_.transform([doc.stem_text()]).tocoo()
-        names = self.vectorizer_.get_feature_names_out()
+        names = self._feature_names()
         contrib = [(names[c], v * self.coef_[label, c]) for c, v in zip(x.col, x.data,
                                                                          strict=True)]
         top = sorted((c for c in contrib if c[1] > 0), key=lambda c: -c[1])[:5]
