@@ -1,6 +1,6 @@
 """Benchmark of the enrichment run; prints ratios measured in one run (machines are noisy).
 
-    python bench/bench_enrich.py [--n 200] [--workers 2]
+    python bench/bench_enrich.py [--n 1000] [--workers 2]
 
 1. speed: `fiches enrich` (all stages, --workers) over N distinct fiches, divided by plain
    `nlp.pipe` of fr_core_news_md (all components, one process) over the same fiches' full text;
@@ -64,7 +64,7 @@ print(time.perf_counter() - started)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="fiches in the base catalogue")
+    parser.add_argument("--n", type=int, default=1000, help="fiches in the base catalogue")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     n = args.n

@@ -20,11 +20,11 @@ from pipeline.enrich import (
     Outcome,
     Settings,
     Worker,
-    assemble,
+    assemble_line,
     extraction_fingerprint,
     suggestion_fingerprint,
 )
-from pipeline.output import write_jsonl
+from pipeline.output import write_lines
 from pipeline.parse import ReadStats, read_many
 from pipeline.records import Fiche
 
@@ -205,7 +205,7 @@ class Runner:
             chunk.future = self._submit(task)
         return chunk
 
-    def _finish(self, chunk: _Chunk) -> Iterator[dict[str, Any]]:
+    def _finish(self, chunk: _Chunk) -> Iterator[str]:
         rows: list[tuple[str, str, str, str]] = []
         errors: dict[str, str] = {}
         if chunk.future is not None:
@@ -231,11 +231,11 @@ class Runner:
                 self.summary.enriched += 1
             else:
                 self.summary.reused += 1
-            yield assemble(fiche, chunk.extraction[fiche.id], chunk.suggestions[fiche.id])
+            yield assemble_line(fiche, chunk.extraction[fiche.id], chunk.suggestions[fiche.id])
         self.advance(len(chunk.fiches))
 
-    def records(self, fiches: Iterator[Fiche]) -> Iterator[dict[str, Any]]:
-        """Enriched records for `fiches`, in order; at most a few chunks in flight."""
+    def records(self, fiches: Iterator[Fiche]) -> Iterator[str]:
+        """Enriched records for `fiches` as JSON lines, in order; a few chunks in flight."""
         pending: deque[_Chunk] = deque()
         in_flight = 2 * self.workers
         batch: list[Fiche] = []
@@ -296,7 +296,7 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         advance = progress(count_fiches(inputs)) if progress else (lambda n: None)
         runner = Runner(settings, cache, workers, summary, advance)
         stack.callback(runner.close)
-        summary.written = write_jsonl(runner.records(read_many(inputs, stats)), output)
+        summary.written = write_lines(runner.records(read_many(inputs, stats)), output)
     summary.read = stats.found
     summary.duplicates = stats.duplicates
     summary.rejected = [str(r) for r in stats.rejected]

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import pipeline
 from pipeline.config import CONFIG_DIR, MODELS_DIR
+from pipeline.output import dumps
 from pipeline.records import Fiche
 
 PACKAGE_DIR = Path(pipeline.__file__).resolve().parent
@@ -199,6 +200,19 @@ def assemble(fiche: Fiche, extraction: str, suggestions: str) -> dict[str, Any]:
     record.update(fields)
     record["suggestions"] = json.loads(suggestions)
     return record
+
+
+def assemble_line(fiche: Fiche, extraction: str, suggestions: str) -> str:
+    """`dumps(assemble(...))`, built by joining the stages' JSON text instead of parsing it.
+
+    Cached results are JSON text already; a re-run that reuses them all spends its time here.
+    Falls back to `assemble` when the extraction carries warnings to merge into the record's.
+    """
+    if '"extraction_warnings"' in extraction:
+        return dumps(assemble(fiche, extraction, suggestions))
+    head = dumps(fiche.to_dict())
+    inner = extraction.strip()[1:-1]
+    return f"{head[:-1]}{', ' + inner if inner else ''}, \"suggestions\": {suggestions}}}"
 
 
 def enrich(fiches: Iterable[Fiche], settings: Settings | None = None,

@@ -40,16 +40,22 @@ def atomic_open(out: str | Path) -> Iterator[TextIO]:
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: str | Path) -> int:
     """Write records to `out` (`-` is stdout), atomically for a file; return how many."""
+    return write_lines((dumps(record) for record in records), out)
+
+
+def write_lines(lines: Iterable[str], out: str | Path) -> int:
+    """Write JSON lines (without their line end) to `out` (`-` is stdout), atomically for a
+    file; return how many."""
     count = 0
     if str(out) == "-":
-        for record in records:
-            sys.stdout.write(dumps(record) + "\n")
+        for line in lines:
+            sys.stdout.write(line + "\n")
             count += 1
         sys.stdout.flush()
         return count
     with atomic_open(out) as handle:
-        for record in records:
-            handle.write(dumps(record) + "\n")
+        for line in lines:
+            handle.write(line + "\n")
             count += 1
     return count
 

@@ -132,12 +132,18 @@ def _maybe_heading(text: str) -> bool:
 
 def heading_positions(line: str) -> list[int]:
     """Positions in HEADINGS that `line` ("- Heading" or "Heading") names, else []."""
-    stripped = line.strip()
+    return _classify_line(line.strip())[1]
+
+
+_NOT_A_HEADING: tuple[str, list[int]] = ("", [])
+
+
+def _classify_line(stripped: str) -> tuple[str, list[int]]:
+    """`(normalised line, heading positions)` of a stripped line; ("", []) for plain text."""
     if not stripped or len(stripped) > 120 or not _maybe_heading(stripped):
-        return []
-    if stripped.startswith("-"):
-        stripped = stripped[1:]
-    return _HEADING_INDEX.get(normalise_heading(stripped), [])
+        return _NOT_A_HEADING
+    unbulleted = stripped[1:] if stripped.startswith("-") else stripped
+    return normalise_heading(stripped), _HEADING_INDEX.get(normalise_heading(unbulleted), [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,7 +278,8 @@ def parse_export_lines(lines: Iterable[str], name: str,
             if draft is not None:
                 draft.warnings.append(f"line {number} cut at {_MAX_LINE} characters")
         text = raw.rstrip()
-        norm = normalise_heading(text) if len(text) <= 120 and _maybe_heading(text) else ""
+        stripped = text.lstrip()
+        norm, positions = _classify_line(stripped)
         if norm == _PAGE_HEADER_NORM:
             if draft is not None:
                 yield draft, ordinal
@@ -294,22 +301,22 @@ def parse_export_lines(lines: Iterable[str], name: str,
             else:
                 draft.warnings.append("no title")
         elif draft is None:
-            if text.strip() and not _TABLE_ROW.match(text):
+            if stripped and not _TABLE_ROW.match(text):
                 stats.notices.append(f"{name}:{number}: text outside any fiche ignored: "
-                                     f"{text.strip()[:60]!r}")
+                                     f"{stripped[:60]!r}")
         else:
-            position = _next_heading(heading_positions(text), current)
+            position = _next_heading(positions, current) if positions else None
             if position is not None:
                 current = position
                 draft.seen.append(position)
                 draft.values.setdefault(HEADINGS[position][0], [])
             elif current is None:
-                if text.strip():
+                if stripped:
                     draft.warnings.append(f"line {number}: text before the first heading: "
-                                          f"{text.strip()[:60]!r}")
+                                          f"{stripped[:60]!r}")
             else:
-                if _HEADING_SHAPE.match(text.strip()) and HEADINGS[current][0] not in LIST_KEYS:
-                    draft.warnings.append(f"unknown heading {text.strip()[2:]!r} "
+                if _HEADING_SHAPE.match(stripped) and HEADINGS[current][0] not in LIST_KEYS:
+                    draft.warnings.append(f"unknown heading {stripped[2:]!r} "
                                           f"(line {number}), kept as text")
                 draft.values[HEADINGS[current][0]].append(text)
     if draft is not None:

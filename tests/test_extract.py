@@ -58,3 +58,23 @@ def test_hostile_fields_are_processed_in_bounded_time():
     assert time.perf_counter() - started < 120
     assert any("summary: cut at" in w for w in record["warnings"])
     assert any("broken up" in w for w in record["warnings"])
+
+
+def test_assembled_line_is_the_dumped_record():
+    import json
+
+    from pipeline.enrich import assemble, assemble_line
+    from pipeline.output import dumps
+
+    fiche = Fiche(source=Source("t.txt", 2, 40), title="Été", keywords=["Santé"],
+                  warnings=["missing heading: Dimension"])
+    extraction = json.dumps({"entities": [], "budget": {"total_eur": 1500.0, "lines": []},
+                             "funders": [{"type": "CAF", "name": "Caf"}]}, ensure_ascii=False)
+    suggestions = json.dumps({"keywords": [{"label": "Famille", "score": 0.5}]})
+    for extra in ("", json.dumps({"extraction_warnings": ["summary: cut"]})[1:-1]):
+        payload = extraction[:-1] + (", " + extra if extra else "") + "}"
+        for sugg in (suggestions, "null"):
+            line = assemble_line(fiche, payload, sugg)
+            assert line == dumps(assemble(fiche, payload, sugg))
+            assert json.loads(line)["suggestions"] == json.loads(sugg)
+    assert assemble_line(fiche, "{}", "null") == dumps(assemble(fiche, "{}", "null"))
