@@ -196,7 +196,9 @@ def assemble(fiche: Fiche, extraction: str, suggestions: str) -> dict[str, Any]:
     """The enriched record: the parsed fiche, then extraction fields, then suggestions."""
     record = fiche.to_dict()
     fields = json.loads(extraction)
-    record["warnings"] = record["warnings"] + fields.pop("extraction_warnings", [])
+    # Re-enriching an enriched record must not repeat the notes of the earlier run.
+    record["warnings"] = record["warnings"] + [
+        w for w in fields.pop("extraction_warnings", []) if w not in record["warnings"]]
     record.update(fields)
     record["suggestions"] = json.loads(suggestions)
     return record
