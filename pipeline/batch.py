@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pipeline.cache import ResultCache
+from pipeline.config import check_config
 from pipeline.enrich import (
     Outcome,
     Settings,
@@ -278,8 +279,11 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
     Raises:
         LockError: another run holds the cache or the output.
         CacheError: the cache cannot be used.
+        ConfigError: a config file is missing or malformed.
+        BrokenProcessPool: a worker process died (killed, out of memory); rerun to resume.
     """
     started = time.perf_counter()
+    check_config(settings.config_dir)
     summary = RunSummary(workers=max(1, workers),
                          extraction_fingerprint=extraction_fingerprint(settings.config_dir),
                          suggestion_fingerprint=suggestion_fingerprint(settings))

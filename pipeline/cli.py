@@ -86,31 +86,42 @@ def enrich_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (cron).")] = False,
     summary: Annotated[Path | None, typer.Option(
         help="Also write the run summary as JSON to this file.")] = None,
+    config: Annotated[Path, typer.Option(
+        "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
+    ] = CONFIG_DIR,
 ) -> None:
     """Read fiches and write enriched records: entities, budget, funders, headcount, dates,
     keyword and dimension suggestions.
 
     Output is written to a temporary file and renamed when complete. Exit code 1 when any fiche
-    was rejected or failed (the others are written), 2 when another run holds the output or cache.
+    was rejected or failed (the others are written); 2 when another run holds the output or
+    cache, or a config file or the model is unusable; 3 when a worker process died.
 
     Example:
 
         fiches enrich data/fiches_sample.txt -o out/enriched.jsonl --cache .cache/fiches
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from pipeline.batch import LockError, run
     from pipeline.cache import CacheError
+    from pipeline.config import ConfigError
     from pipeline.enrich import Settings
 
-    settings = Settings(model=None if no_suggest else _tagger_model(model), threshold=threshold,
-                        limit=limit)
+    settings = Settings(config_dir=config, model=None if no_suggest else _tagger_model(model),
+                        threshold=threshold, limit=limit)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with _progress(quiet) as progress:
             result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
                          workers=workers, progress=progress)
-    except (LockError, CacheError) as exc:
+    except (LockError, CacheError, ConfigError) as exc:
         _say(f"error: {exc}")
         raise typer.Exit(2) from None
+    except BrokenProcessPool as exc:
+        _say(f"error: a worker process died ({exc or 'killed or out of memory'}); nothing "
+             "written; with --cache, the next run resumes")
+        raise typer.Exit(3) from None
     except KeyboardInterrupt:
         _say("interrupted: nothing written; with --cache, the next run resumes")
         raise typer.Exit(130) from None

@@ -28,3 +28,17 @@ def load_json(name: str, config_dir: str | Path = CONFIG_DIR) -> Any:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+
+
+def check_config(config_dir: str | Path = CONFIG_DIR) -> None:
+    """Parse every JSON file of `config_dir`, so a broken file stops a run before it starts
+    rather than failing each fiche in a worker.
+
+    Raises:
+        ConfigError: the folder is missing, or a file is not valid JSON.
+    """
+    folder = Path(config_dir)
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: no such config folder")
+    for path in sorted(folder.glob("*.json")):
+        load_json(path.name, folder)

@@ -78,3 +78,32 @@ def test_enrich_refuses_an_output_another_run_holds(tmp_path):
     assert result.exit_code == 2
     assert "in use by another run" in result.stderr
     assert not out.exists()
+
+
+def test_enrich_stops_before_starting_on_a_broken_config_file(tmp_path):
+    import shutil
+
+    config = tmp_path / "config"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "config", config)
+    (config / "roles.json").write_text('{"professionals": [\n  "animateur",,\n]}',
+                                       encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["enrich", str(SAMPLE), "-o", str(out), "-q", "--no-suggest",
+                                 "--config", str(config)])
+    assert result.exit_code == 2
+    assert "roles.json:2: invalid JSON" in result.stderr
+    assert not out.exists()
+
+
+def test_enrich_reports_a_dead_worker(tmp_path, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import pipeline.batch
+
+    def die(*args, **kwargs):
+        raise BrokenProcessPool("A child process terminated abruptly")
+
+    monkeypatch.setattr(pipeline.batch, "run", die)
+    result = runner.invoke(app, ["enrich", str(SAMPLE), "-o", str(tmp_path / "o.jsonl"), "-q"])
+    assert result.exit_code == 3
+    assert "a worker process died" in result.stderr and "resumes" in result.stderr
