@@ -109,7 +109,8 @@ def normalise_heading(text: str) -> str:
     text = text.replace("\u2019", "'").casefold()
     text = _SPACES.sub(" ", text).strip()
     text = _SPACE_AFTER_PAREN.sub("(", text)
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    # A trailing colon is typed or dropped at will ("Public :", "Partenaires d'action").
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text).rstrip(":").rstrip()
 
 
 _HEADING_INDEX: dict[str, list[int]] = {}

@@ -250,3 +250,15 @@ def test_headings_table_has_each_record_field():
     keys = {key for key, _ in HEADINGS}
     record_fields = {f.name for f in fields(Fiche)}
     assert keys - {"with_whom", "territory_again"} <= record_fields
+
+
+def test_headings_match_with_or_without_a_trailing_colon():
+    text = (export(fiche_text())
+            .replace("- Public\n", "- Public :\n")
+            .replace("Partenaires d'action:", "Partenaires d'action")
+            .replace("- Résumé\n", "- RESUME:\n"))
+    [fiche] = read_string(text)
+    assert fiche.public == ["Tous publics", "familles"]
+    assert fiche.action_partners == ["Bailleur social"]
+    assert fiche.summary.startswith("Un jardin cultivé")
+    assert fiche.warnings == []
