@@ -5,10 +5,12 @@ import json
 import numpy as np
 import pytest
 
+from pipeline import backends as b
 from pipeline import classify as c
+from pipeline import tagtext as tx
 from pipeline.records import Fiche, Source
 
-LABELS = c.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
+LABELS = b.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
                   dimensions=("Citoyenneté", "Services"))
 THESAURUS = {
     "keywords": {
@@ -44,22 +46,22 @@ CORPUS = [
 
 
 def test_normalisation_folds_and_strips_endings():
-    assert c.fold("Âgées ŒUVRE") == "agees oeuvre"
-    assert c.light_stem("agees") == c.light_stem("age") == "age"
-    assert c.light_stem("sociaux") == "social"
-    assert c.light_stem("culturelles") == c.light_stem("culturel")
-    stems = [t.stem for t in c.tokenize("Les personnes âgées, à l'EHPAD")]
-    assert stems == [c.light_stem("personne"), "age", "ehpad"]
+    assert tx.fold("Âgées ŒUVRE") == "agees oeuvre"
+    assert tx.light_stem("agees") == tx.light_stem("age") == "age"
+    assert tx.light_stem("sociaux") == "social"
+    assert tx.light_stem("culturelles") == tx.light_stem("culturel")
+    stems = [t.stem for t in tx.tokenize("Les personnes âgées, à l'EHPAD")]
+    assert stems == [tx.light_stem("personne"), "age", "ehpad"]
 
 
 def test_tokenize_hostile_input_is_linear():
     text = "a" * 1_000_000 + " " + "9" * 100_000
-    assert len(c.tokenize(text)) == 2
+    assert len(tx.tokenize(text)) == 2
 
 
 def test_thesaurus_matches_multiword_prefix_and_stems():
-    lex = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit([], np.zeros((0, 3)))
-    doc = c.fiche_document(fiche(0, "Crèches", "Une Personne Âgée et des vieillards au théâtre"))
+    lex = b.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit([], np.zeros((0, 3)))
+    doc = tx.fiche_document(fiche(0, "Crèches", "Une Personne Âgée et des vieillards au théâtre"))
     found = {lex.terms_[i].text for i, _, _ in lex.matches(doc)}
     assert found == {"personnes âgées", "vieill*", "théâtre", "crèche*"}
     scores = lex.suggest_batch([doc])[0]
@@ -68,9 +70,9 @@ def test_thesaurus_matches_multiword_prefix_and_stems():
 
 
 def test_thesaurus_weighs_common_terms_down():
-    docs = [c.fiche_document(fiche(i, "x", "seniors du quartier")) for i in range(5)]
-    docs.append(c.fiche_document(fiche(9, "x", "EHPAD")))
-    lex = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((6, 3)))
+    docs = [tx.fiche_document(fiche(i, "x", "seniors du quartier")) for i in range(5)]
+    docs.append(tx.fiche_document(fiche(9, "x", "EHPAD")))
+    lex = b.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((6, 3)))
     common, rare = lex.suggest_batch([docs[0], docs[-1]])[:, 0]
     assert rare > common > 0
 
@@ -172,11 +174,11 @@ def test_missing_or_garbled_model_is_refused(tmp_path):
 
 
 def test_thesaurus_length_normalisation_damps_long_fiches():
-    short = c.fiche_document(fiche(0, "x", "seniors"))
-    long = c.fiche_document(fiche(1, "x", "seniors " + "jardin potager " * 40))
+    short = tx.fiche_document(fiche(0, "x", "seniors"))
+    long = tx.fiche_document(fiche(1, "x", "seniors " + "jardin potager " * 40))
     docs = [short, long]
-    flat = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"], {"length_norm": 0.0})
-    damped = c.LexicalBackend(LABELS.keywords, THESAURUS["keywords"], {"length_norm": 0.75})
+    flat = b.LexicalBackend(LABELS.keywords, THESAURUS["keywords"], {"length_norm": 0.0})
+    damped = b.LexicalBackend(LABELS.keywords, THESAURUS["keywords"], {"length_norm": 0.75})
     s_flat = flat.fit(docs, np.zeros((2, 3))).suggest_batch(docs)[:, 0]
     s_damped = damped.fit(docs, np.zeros((2, 3))).suggest_batch(docs)[:, 0]
     assert s_flat[0] == pytest.approx(s_flat[1])
@@ -207,10 +209,10 @@ def test_stacker_without_positives_predicts_low_scores():
 def test_vector_backend_is_zero_shot_and_not_pickled():
     import pickle
 
-    docs = [c.fiche_document(f) for f in CORPUS]
-    vec = c.VectorBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((8, 3)))
-    new = [c.fiche_document(fiche(40, "Concert", "Un orchestre joue une symphonie")),
-           c.fiche_document(fiche(41, "Grand âge", "Les retraités et les personnes âgées"))]
+    docs = [tx.fiche_document(f) for f in CORPUS]
+    vec = b.VectorBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((8, 3)))
+    new = [tx.fiche_document(fiche(40, "Concert", "Un orchestre joue une symphonie")),
+           tx.fiche_document(fiche(41, "Grand âge", "Les retraités et les personnes âgées"))]
     scores = vec.suggest_batch(new)
     assert scores.shape == (2, 3) and ((scores >= 0) & (scores <= 1)).all()
     assert scores[0].argmax() == 1 and scores[1].argmax() == 0
@@ -226,7 +228,7 @@ def test_tagger_with_vectors_records_and_checks_the_package(tmp_path):
     out = tagger.suggest([fiche(50, "Concert", "Musique pour les seniors")], 0.0, 3)
     assert out[0]["keywords"] and all(0 <= s.score <= 1 for s in out[0]["keywords"])
     card = c.model_card(tagger, "hash", "thesaurus")
-    assert card["word_vectors"]["version"] == c.vectors_version(c.VECTORS_PACKAGE)
+    assert card["word_vectors"]["version"] == c.vectors_version(b.VECTORS_PACKAGE)
     card["word_vectors"]["version"] = "0.0.1"
     folder = c.save(tagger, card, tmp_path / "tagger")
     with pytest.raises(c.ModelError, match="word vectors"):
