@@ -122,13 +122,20 @@ _MARKER_NORM = normalise_heading(FICHE_MARKER)
 # normalised only when its first letters, normalised, can start a heading or marker.
 _PREFIX = 5
 _PREFIXES = frozenset(h[:_PREFIX] for h in [*_HEADING_INDEX, _PAGE_HEADER_NORM, _MARKER_NORM])
-_LEAD = re.compile(r"[\s\-\u2013\u2022]*")
+_LEAD_CHARS = " \t\u00a0\u202f-\u2013\u2022"
+
+
+_FIRST_LETTERS = frozenset(prefix[0] for prefix in _PREFIXES)
 
 
 def _maybe_heading(text: str) -> bool:
-    lead = _LEAD.match(text)
-    start = lead.end() if lead else 0
-    return normalise_heading(text[start:start + 2 * _PREFIX])[:_PREFIX] in _PREFIXES
+    body = text.lstrip(_LEAD_CHARS)
+    if not body:
+        return False
+    first = body[0]
+    if first.isascii() and first.lower() not in _FIRST_LETTERS:
+        return False  # the common case, decided without normalising
+    return normalise_heading(body[:2 * _PREFIX])[:_PREFIX] in _PREFIXES
 
 
 def heading_positions(line: str) -> list[int]:

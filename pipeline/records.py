@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 # Free-text fields, in the order they appear in a fiche. Each becomes its own spaCy Doc.
@@ -90,8 +90,10 @@ class Fiche:
         data: dict[str, Any] = {}
         for name in _FIELD_NAMES:
             value = getattr(self, name)
-            if isinstance(value, (Source, Structure)):
-                value = asdict(value)
+            if isinstance(value, Source):
+                value = {"file": value.file, "ordinal": value.ordinal, "line": value.line}
+            elif isinstance(value, Structure):
+                value = {"name": value.name, "departement": value.departement}
             elif isinstance(value, list):
                 value = list(value)
             data[name] = value
