@@ -32,6 +32,23 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"fiches {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Enrich and tag the catalogue of fiches action of social centres."""
+
+
 def _say_problems(stats: ReadStats) -> None:
     """Print what the reader noticed, the files that failed and the rejected records."""
     for notice in stats.notices:

@@ -107,3 +107,10 @@ def test_enrich_reports_a_dead_worker(tmp_path, monkeypatch):
     result = runner.invoke(app, ["enrich", str(SAMPLE), "-o", str(tmp_path / "o.jsonl"), "-q"])
     assert result.exit_code == 3
     assert "a worker process died" in result.stderr and "resumes" in result.stderr
+
+
+def test_version():
+    from pipeline import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"fiches {__version__}"
