@@ -107,8 +107,9 @@ def enrich_cmd(
         "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
     ] = CONFIG_DIR,
 ) -> None:
-    """Read fiches and write enriched records: entities, budget, funders, headcount, dates,
-    keyword and dimension suggestions.
+    """Read fiches and write enriched records (extraction and suggestions).
+
+    Adds entities, budget, funders, headcount, dates, and keyword and dimension suggestions.
 
     Output is written to a temporary file and renamed when complete. Exit code 1 when any fiche
     was rejected or failed (the others are written); 2 when another run holds the output or
@@ -210,9 +211,10 @@ def train_cmd(
     config: ConfigDir = CONFIG_DIR,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds for tuning.")] = 5,
 ) -> None:
-    """Train the keyword and dimension tagger on every fiche that has keywords or a dimension,
-    tune its weights, threshold and limit by cross-validation, and write the model folder
-    (model.joblib and card.json).
+    """Train the keyword and dimension tagger on tagged fiches.
+
+    Learns from every fiche that has keywords or a dimension, tunes the weights, threshold and
+    limit by cross-validation, and writes the model folder (model.joblib and card.json).
 
     Example:
 
@@ -247,9 +249,11 @@ def evaluate_cmd(
                     "fiches, else 5.")] = None,
     config: ConfigDir = CONFIG_DIR,
 ) -> None:
-    """Cross-validate the tagger on tagged fiches: precision@1, precision@3, micro and macro F1,
-    NDCG@5 and per-label precision / recall, for the ensemble, its parts and two baselines
-    (most frequent labels; TF-IDF + logistic regression); dimension accuracy too.
+    """Cross-validate the tagger against two baselines on tagged fiches.
+
+    Prints precision@1, precision@3, micro and macro F1, NDCG@5 and per-label precision /
+    recall, for the ensemble, its parts and two baselines (most frequent labels; TF-IDF +
+    logistic regression); dimension accuracy too.
 
     Example:
 
@@ -348,8 +352,10 @@ def report_budgets_cmd(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write every table to "
                                                       "budgets.xlsx.")] = False,
 ) -> None:
-    """Summarise, check and chart the budgets of enriched records: overview.json, CSV tables,
-    PNG charts and a self-contained report.html (plus budgets.xlsx with --xlsx).
+    """Summarise, check and chart the budgets of enriched records.
+
+    Writes overview.json, CSV tables, PNG charts and a self-contained report.html (plus
+    budgets.xlsx with --xlsx).
 
     Duplicates (same id) count once. Files are written to a temporary folder, then moved.
     Exit code 1 when the input cannot be read or holds records that are not enriched.
