@@ -111,7 +111,7 @@ def suggestion_fingerprint(settings: Settings) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def _shared_nlp(config_dir: Path) -> Any:
+def shared_nlp(config_dir: Path) -> Any:
     """One spaCy pipeline per config folder and process (loading takes seconds)."""
     from pipeline.nlp import build_nlp
 
@@ -130,7 +130,7 @@ class Worker:
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
-            self._nlp = _shared_nlp(Path(self.settings.config_dir))
+            self._nlp = shared_nlp(Path(self.settings.config_dir))
         return self._nlp
 
     @property

@@ -162,13 +162,6 @@ def test_regex_alone_is_linear():
     assert time.perf_counter() - started < 5
 
 
-@pytest.fixture(scope="session")
-def full_nlp():
-    from pipeline.nlp import build_nlp
-
-    return build_nlp()
-
-
 @pytest.mark.slow
 def test_full_pipeline_dates_and_headcounts(full_nlp):
     from pipeline.extract import analyse_fields, extract

@@ -110,10 +110,8 @@ def test_long_input_is_bounded(nlp: Language) -> None:
 
 
 @pytest.mark.slow
-def test_with_the_model_ner_merges() -> None:
-    from pipeline.nlp import build_nlp
-    model = build_nlp()
-    doc = model("Soutien financier de la CAF des Vosges et de la Région Grand Est.")
+def test_with_the_model_ner_merges(full_nlp: Language) -> None:
+    doc = full_nlp("Soutien financier de la CAF des Vosges et de la Région Grand Est.")
     orgs = {(s.text, s.id_) for s in doc.spans["orgs"]}
     assert ("CAF des Vosges", "CAF") in orgs
     assert any(e.label_ == "ORG" and e.id_ == "REGION" for e in doc.ents)
