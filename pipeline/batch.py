@@ -148,7 +148,6 @@ class _Chunk:
     suggestions: dict[str, str]
     future: Future[list[Outcome]] | None = None
     task_ids: list[str] = field(default_factory=list)
-    outcomes: list[Outcome] | None = None
 
 
 class Runner:

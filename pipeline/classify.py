@@ -707,7 +707,6 @@ class Suggester:
         self.limit = card.get("limit", 3) if limit is None else limit
         self.model = {"sha256": str(card.get("sha256", ""))[:16], "created": card.get("created"),
                       "threshold": self.threshold, "limit": self.limit}
-        self.fingerprint = f"{self.model['sha256']}:{self.threshold}:{self.limit}"
 
     def suggest_records(self, fiches: list[Fiche]) -> list[dict[str, Any]]:
         """`{keywords: [{label, score, evidence}], dimension: {...} | None, model}` per fiche."""

@@ -21,11 +21,12 @@ DEFAULT_MODEL = MODELS_DIR / "tagger"
 # Config files read by the tagger rather than by extraction: changing them must not throw away
 # extraction results.
 TAGGER_CONFIG = frozenset({"thesaurus.json", "vocabulary.json"})
+# The tagger's modules: they make the suggestions, and extraction never runs them.
+TAGGER_MODULES = ("backends", "classify", "evaluate", "modelcard", "tagtext")
 # Modules extraction does not run (I/O, the batch, the tagger, reports): editing them must not
 # throw away extraction results either. Any other module counts, new ones included.
-NOT_EXTRACTION = ("__main__", "batch", "cache", "classify", "cli", "config", "evaluate",
-                  "output", "parse", "report")
-EXTRACTION_FIELDS = ("entities", "budget", "funders", "headcount", "dates")
+NOT_EXTRACTION = ("__main__", "batch", "cache", "cli", "config", "output", "parse", "report",
+                  *TAGGER_MODULES)
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,6 @@ class Settings:
 
 class Suggester(Protocol):
     """The keyword and dimension tagger as the batch sees it."""
-
-    fingerprint: str
 
     def suggest_records(self, fiches: list[Fiche]) -> list[dict[str, Any]]:
         """The `suggestions` value for each fiche."""
@@ -104,7 +103,7 @@ def suggestion_fingerprint(settings: Settings) -> str:
         files = sorted(model.parent.glob(model.name + "*"))
     parts = [f"threshold {settings.threshold} limit {settings.limit}".encode()]
     parts += [p.read_bytes() for p in files if p.is_file()]
-    parts += [p.read_bytes() for p in sorted(PACKAGE_DIR.glob("classify*.py"))]
+    parts += [(PACKAGE_DIR / f"{name}.py").read_bytes() for name in TAGGER_MODULES]
     parts += [(Path(settings.config_dir) / name).read_bytes() for name in sorted(TAGGER_CONFIG)
               if (Path(settings.config_dir) / name).is_file()]
     return _digest(parts)

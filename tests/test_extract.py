@@ -78,3 +78,13 @@ def test_assembled_line_is_the_dumped_record():
             assert line == dumps(assemble(fiche, payload, sugg))
             assert json.loads(line)["suggestions"] == json.loads(sugg)
     assert assemble_line(fiche, "{}", "null") == dumps(assemble(fiche, "{}", "null"))
+
+
+def test_every_tagger_module_counts_for_suggestions_and_not_for_extraction():
+    from pipeline.enrich import NOT_EXTRACTION, PACKAGE_DIR, TAGGER_MODULES
+
+    modules = {p.stem for p in PACKAGE_DIR.glob("*.py")}
+    tagger_like = {m for m in modules if m in {"backends", "classify", "modelcard", "tagtext"}}
+    assert tagger_like <= set(TAGGER_MODULES) <= modules  # each named module exists
+    assert all(m.startswith(NOT_EXTRACTION) for m in TAGGER_MODULES)
+    assert not any(m.startswith(NOT_EXTRACTION) for m in ("budget", "extract", "nlp", "records"))
