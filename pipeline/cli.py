@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from pipeline.config import CONFIG_DIR, MODELS_DIR
-from pipeline.parse import ReadStats, read_many
+from pipeline.reading.parse import ReadStats, read_many
 
 app = typer.Typer(
     help="Enrich and tag the catalogue of fiches action of social centres.",
@@ -75,7 +75,7 @@ def parse_cmd(inputs: Inputs, output: Output = "-") -> None:
 
         fiches parse data/fiches_sample.txt -o out/fiches.jsonl
     """
-    from pipeline.output import write_jsonl
+    from pipeline.running.output import write_jsonl
 
     stats = ReadStats()
     written = write_jsonl((f.to_dict() for f in read_many(inputs, stats)), output)
@@ -121,10 +121,10 @@ def enrich_cmd(
     """
     from concurrent.futures.process import BrokenProcessPool
 
-    from pipeline.batch import LockError, run
-    from pipeline.cache import CacheError
     from pipeline.config import ConfigError
-    from pipeline.enrich import Settings
+    from pipeline.running.batch import LockError, run
+    from pipeline.running.cache import CacheError
+    from pipeline.running.stages import Settings
 
     settings = Settings(config_dir=config, model=None if no_suggest else _tagger_model(model),
                         threshold=threshold, limit=limit)
@@ -149,7 +149,7 @@ def enrich_cmd(
         _say(f"rejected: {reason}")
     _say(result.line())
     if summary is not None:
-        from pipeline.output import write_json
+        from pipeline.running.output import write_json
 
         write_json(result.to_dict(), summary)
     raise typer.Exit(0 if result.ok else 1)
@@ -220,8 +220,8 @@ def train_cmd(
 
         fiches train data/fiches_sample.txt --out models/tagger
     """
-    from pipeline.classify import TrainingError, save, train
     from pipeline.config import ConfigError
+    from pipeline.tagging.classify import TrainingError, save, train
 
     fiches = _read_tagged(catalogue)
     try:
@@ -261,9 +261,9 @@ def evaluate_cmd(
     """
     import json
 
-    from pipeline.classify import TrainingError, cross_evaluate, load_labels, load_thesaurus
     from pipeline.config import ConfigError
-    from pipeline.evaluate import format_report
+    from pipeline.tagging.classify import TrainingError, cross_evaluate, load_labels, load_thesaurus
+    from pipeline.tagging.metrics import format_report
 
     fiches = _read_tagged(catalogue)
     try:
@@ -297,7 +297,7 @@ def suggest_cmd(
     """
     import json
 
-    from pipeline.classify import ModelError, load_suggester
+    from pipeline.tagging.classify import ModelError, load_suggester
 
     try:
         suggester = load_suggester(model, threshold, limit)
@@ -325,7 +325,7 @@ def suggest_cmd(
 def _tagger_model(model: Path) -> Path | None:
     """The model folder for enrich once checked; None (with a notice) when the default model is
     absent; exits with a message when a model is unusable."""
-    from pipeline.modelcard import ModelError, read_card
+    from pipeline.tagging.card import ModelError, read_card
 
     try:
         read_card(model)
@@ -364,8 +364,8 @@ def report_budgets_cmd(
 
         fiches report budgets out/enriched.jsonl --out out/report --xlsx
     """
-    from pipeline.report import ReportError, build_report
-    from pipeline.report_write import HTML_FILE, read_enriched, write_report
+    from pipeline.reporting.synthesis import ReportError, build_report
+    from pipeline.reporting.writers import HTML_FILE, read_enriched, write_report
 
     try:
         report = build_report(read_enriched(enriched))

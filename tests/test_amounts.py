@@ -1,10 +1,10 @@
-"""Tests for pipeline.amounts: French money normalisers."""
+"""Tests for pipeline.extraction.amounts: French money normalisers."""
 
 import time
 
 import pytest
 
-from pipeline.amounts import AMOUNT_RE, find_amounts, parse_amount, parse_number
+from pipeline.extraction.amounts import AMOUNT_RE, find_amounts, parse_amount, parse_number
 
 # (text, expected euros or None when it is not an amount)
 EXPRESSIONS = [

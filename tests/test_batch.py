@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from bench.catalogue import build_catalogue
-from pipeline.batch import LockError, lock, run
-from pipeline.cache import ResultCache
 from pipeline.config import CONFIG_DIR
-from pipeline.enrich import Settings
+from pipeline.running.batch import LockError, lock, run
+from pipeline.running.cache import ResultCache
+from pipeline.running.stages import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Tests for pipeline.budget: totals, lines and funders on invented fiches of the hard shapes."""
+"""Tests for pipeline.extraction.budget: totals, lines and funders on invented fiches."""
 
 from typing import Any
 
@@ -6,9 +6,9 @@ import pytest
 import spacy
 from spacy.language import Language
 
-import pipeline.components  # noqa: F401  (registers the factories)
-from pipeline.budget import build_budget, build_entities
-from pipeline.nlp import CONFIG_DIR
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
+from pipeline.extraction.budget import build_budget, build_entities
+from pipeline.extraction.nlp import CONFIG_DIR
 
 
 @pytest.fixture(scope="module")

@@ -43,9 +43,9 @@ import pytest
 import spacy
 from spacy.language import Language
 
-import pipeline.components  # noqa: F401  (registers the factories)
-from pipeline.budget import build_budget
-from pipeline.nlp import CONFIG_DIR
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
+from pipeline.extraction.budget import build_budget
+from pipeline.extraction.nlp import CONFIG_DIR
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from pipeline import backends as b
-from pipeline import classify as c
-from pipeline import tagtext as tx
 from pipeline.records import Fiche, Source
+from pipeline.tagging import backends as b
+from pipeline.tagging import classify as c
+from pipeline.tagging import text as tx
 
 LABELS = b.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
                   dimensions=("Citoyenneté", "Services"))

@@ -70,7 +70,7 @@ def test_bad_inputs_are_named_and_counted(tmp_path):
 
 
 def test_enrich_refuses_an_output_another_run_holds(tmp_path):
-    from pipeline.batch import lock
+    from pipeline.running.batch import lock
 
     out = tmp_path / "enriched.jsonl"
     with lock(tmp_path / ".enriched.jsonl.lock", f"output {out}"):
@@ -98,12 +98,12 @@ def test_enrich_stops_before_starting_on_a_broken_config_file(tmp_path):
 def test_enrich_reports_a_dead_worker(tmp_path, monkeypatch):
     from concurrent.futures.process import BrokenProcessPool
 
-    import pipeline.batch
+    import pipeline.running.batch
 
     def die(*args, **kwargs):
         raise BrokenProcessPool("A child process terminated abruptly")
 
-    monkeypatch.setattr(pipeline.batch, "run", die)
+    monkeypatch.setattr(pipeline.running.batch, "run", die)
     result = runner.invoke(app, ["enrich", str(SAMPLE), "-o", str(tmp_path / "o.jsonl"), "-q"])
     assert result.exit_code == 3
     assert "a worker process died" in result.stderr and "resumes" in result.stderr

@@ -5,10 +5,10 @@ import time
 import pytest
 import spacy
 
-from pipeline.components.dates import DATE_RE, SPANS_KEY, find_dates
-from pipeline.dates import build_dates
-from pipeline.extract import MAX_FIELD_CHARS
-from pipeline.nlp import CONFIG_DIR
+from pipeline.extraction.components.date_mentions import DATE_RE, SPANS_KEY, find_dates
+from pipeline.extraction.dates import build_dates
+from pipeline.extraction.extract import MAX_FIELD_CHARS
+from pipeline.extraction.nlp import CONFIG_DIR
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +120,8 @@ def test_empty_fiche(nlp):
     assert build_dates({}) == {"start": None, "end": None, "years": [], "mentions": []}
 
 
-# Fields are cut at MAX_FIELD_CHARS before NLP (pipeline/extract.py): hostile inputs of that size
-# must finish quickly, and four times the input must take about four times as long.
+# Fields are cut at MAX_FIELD_CHARS before NLP (pipeline/extraction/extract.py): hostile inputs
+# of that size must finish quickly, and four times the input must take about four times as long.
 @pytest.mark.parametrize("text", [
     "1" * MAX_FIELD_CHARS,
     "(" * 10_000 + "mai 2018" + ")" * 10_000,
@@ -164,7 +164,7 @@ def test_regex_alone_is_linear():
 
 @pytest.mark.slow
 def test_full_pipeline_dates_and_headcounts(full_nlp):
-    from pipeline.extract import analyse_fields, extract
+    from pipeline.extraction.extract import analyse_fields, extract
     from pipeline.records import Fiche, Source
 
     fiche = Fiche(source=Source("t", 0, 1),

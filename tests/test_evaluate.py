@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from pipeline import evaluate as ev
+from pipeline.tagging import metrics as ev
 
 TRUTH = np.array([[1, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0]])
 SCORES = np.array([[0.9, 0.8, 0.1, 0.0], [0.2, 0.1, 0.3, 0.9], [0.5, 0.4, 0.3, 0.2]])

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from pipeline.enrich import Settings, enrich
-from pipeline.extract import MAX_FIELD_CHARS, bounded_text
+from pipeline.extraction.extract import MAX_FIELD_CHARS, bounded_text
 from pipeline.records import Fiche, Source
+from pipeline.running.stages import Settings, enrich
 
 
 def test_bounded_text_keeps_offsets_and_says_what_changed():
@@ -63,8 +63,8 @@ def test_hostile_fields_are_processed_in_bounded_time():
 def test_assembled_line_is_the_dumped_record():
     import json
 
-    from pipeline.enrich import assemble, assemble_line
-    from pipeline.output import dumps
+    from pipeline.running.output import dumps
+    from pipeline.running.stages import assemble, assemble_line
 
     fiche = Fiche(source=Source("t.txt", 2, 40), title="Été", keywords=["Santé"],
                   warnings=["missing heading: Dimension"])
@@ -80,11 +80,31 @@ def test_assembled_line_is_the_dumped_record():
     assert assemble_line(fiche, "{}", "null") == dumps(assemble(fiche, "{}", "null"))
 
 
-def test_every_tagger_module_counts_for_suggestions_and_not_for_extraction():
-    from pipeline.enrich import NOT_EXTRACTION, PACKAGE_DIR, TAGGER_MODULES
+def test_a_stage_fingerprint_is_the_hash_of_its_folder(tmp_path, monkeypatch):
+    """Editing any module of `tagging/` changes the suggestion fingerprint only, and any module of
+    `extraction/` (a new one included) the extraction fingerprint only."""
+    import shutil
 
-    modules = {p.stem for p in PACKAGE_DIR.glob("*.py")}
-    tagger_like = {m for m in modules if m in {"backends", "classify", "modelcard", "tagtext"}}
-    assert tagger_like <= set(TAGGER_MODULES) <= modules  # each named module exists
-    assert all(m.startswith(NOT_EXTRACTION) for m in TAGGER_MODULES)
-    assert not any(m.startswith(NOT_EXTRACTION) for m in ("budget", "extract", "nlp", "records"))
+    import pipeline.running.stages as stages
+
+    package = tmp_path / "pipeline"
+    shutil.copytree(stages.PACKAGE_DIR, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(stages, "PACKAGE_DIR", package)
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "card.json").write_text("{}")
+    settings = stages.Settings(model=model)
+
+    def prints() -> tuple[str, str]:
+        return stages.extraction_fingerprint(), stages.suggestion_fingerprint(settings)
+
+    before = prints()
+    (package / "tagging" / "new_backend.py").write_text("X = 1\n")
+    after_tagging = prints()
+    assert after_tagging[0] == before[0] and after_tagging[1] != before[1]
+    (package / "extraction" / "components" / "new_component.py").write_text("X = 1\n")
+    after_extraction = prints()
+    assert after_extraction[0] != after_tagging[0] and after_extraction[1] == after_tagging[1]
+    (package / "reporting" / "synthesis.py").write_text("X = 2\n")
+    assert prints() == after_extraction

@@ -5,10 +5,10 @@ import time
 import pytest
 import spacy
 
-from pipeline.components.headcounts import SPANS_KEY
-from pipeline.extract import MAX_FIELD_CHARS
-from pipeline.headcount import PEOPLE_FIELD, build_headcount
-from pipeline.nlp import CONFIG_DIR
+from pipeline.extraction.components.headcount_mentions import SPANS_KEY
+from pipeline.extraction.extract import MAX_FIELD_CHARS
+from pipeline.extraction.headcount import PEOPLE_FIELD, build_headcount
+from pipeline.extraction.nlp import CONFIG_DIR
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +130,8 @@ def test_no_people_field_gives_nulls(nlp):
                       "total": None, "mentions": []}
 
 
-# Fields are cut at MAX_FIELD_CHARS before NLP (pipeline/extract.py): hostile inputs of that size
-# must finish quickly, and four times the input must take about four times as long.
+# Fields are cut at MAX_FIELD_CHARS before NLP (pipeline/extraction/extract.py): hostile inputs
+# of that size must finish quickly, and four times the input must take about four times as long.
 HOSTILE = [
     "1" * MAX_FIELD_CHARS,
     "(" * 10_000 + "3 bénévoles" + ")" * 10_000,
@@ -145,7 +145,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_input_in_bounded_time(text):
-    from pipeline.components.headcounts import HeadcountFinder
+    from pipeline.extraction.components.headcount_mentions import HeadcountFinder
 
     finder = HeadcountFinder(str(CONFIG_DIR))
     started = time.perf_counter()
@@ -165,7 +165,7 @@ def _seconds(finder, text):
     "(" * 50 + "deux " * 10,
 ])
 def test_time_is_linear_in_the_input(unit):
-    from pipeline.components.headcounts import HeadcountFinder
+    from pipeline.extraction.components.headcount_mentions import HeadcountFinder
 
     finder = HeadcountFinder(str(CONFIG_DIR))
     size = MAX_FIELD_CHARS // 4

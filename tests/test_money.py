@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-import pipeline.components  # noqa: F401  (registers the factories)
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from pipeline.numbers import COUNT_RE, Count, fold, parse_count, parse_number
+from pipeline.extraction.numbers import COUNT_RE, Count, fold, parse_count, parse_number
 
 
 @pytest.mark.parametrize(("text", "expected"), [

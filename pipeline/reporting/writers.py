@@ -7,10 +7,7 @@ import html
 import io
 import json
 import math
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
-from pipeline.report import (
+from pipeline.atomic import atomic_folder
+from pipeline.reporting.synthesis import (
     BudgetReport,
     ReportError,
     check_record,
@@ -455,20 +453,8 @@ def write_report(report: BudgetReport, out: str | Path, *, source: str,
     target = Path(out)
     if target.exists() and not target.is_dir():
         raise ReportError(f"{target}: exists and is not a folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
+    with atomic_folder(target, merge=True) as tmp:
         names = _write_files(report, tmp, source=source, xlsx=xlsx)
-        if target.exists():
-            for name in names:
-                os.replace(tmp / name, target / name)
-            tmp.rmdir()
-        else:
-            _set_default_mode(tmp)
-            os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return [target / name for name in names]
 
 
@@ -490,11 +476,3 @@ def _write_files(report: BudgetReport, folder: Path, *, source: str, xlsx: bool)
         write_xlsx(report, folder / XLSX_FILE)
         names.append(XLSX_FILE)
     return names
-
-
-def _set_default_mode(folder: Path) -> None:
-    """Give a `mkdtemp` folder (private, 0700) the permissions a new folder normally gets."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
-

@@ -15,9 +15,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.cache import ResultCache
 from pipeline.config import check_config
-from pipeline.enrich import (
+from pipeline.reading.parse import ReadStats, read_many
+from pipeline.records import Fiche
+from pipeline.running.cache import ResultCache
+from pipeline.running.output import write_lines
+from pipeline.running.stages import (
     Outcome,
     Settings,
     Worker,
@@ -25,9 +28,6 @@ from pipeline.enrich import (
     extraction_fingerprint,
     suggestion_fingerprint,
 )
-from pipeline.output import write_lines
-from pipeline.parse import ReadStats, read_many
-from pipeline.records import Fiche
 
 EXTRACTION, SUGGESTIONS = "extraction", "suggestions"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from pipeline.components.headcounts import SPANS_KEY
-from pipeline.numbers import NUMBER_WORDS_RE, fold, parse_number
+from pipeline.extraction.components.headcount_mentions import SPANS_KEY
+from pipeline.extraction.numbers import NUMBER_WORDS_RE, fold, parse_number
 
 # Headcounts are read from this field only (gold README).
 PEOPLE_FIELD = "people_mobilised"
@@ -31,7 +31,7 @@ def build_headcount(docs: dict[str, Doc]) -> dict[str, Any]:
     cinquantaine", "24 personnes dont..."), else the sum of professionals and volunteers.
 
     Args:
-        docs: field name -> Doc, as made by `pipeline.extract.analyse_fields`.
+        docs: field name -> Doc, as made by `pipeline.extraction.extract.analyse_fields`.
 
     Returns:
         `{professionals, volunteers, beneficiaries, total}` each `{min, max, approximate}` or

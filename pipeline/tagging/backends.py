@@ -15,11 +15,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pipeline.config import CONFIG_DIR, load_json
-from pipeline.modelcard import (
+from pipeline.tagging.card import (
     RETRAIN,
     ModelError,
 )
-from pipeline.tagtext import (
+from pipeline.tagging.text import (
     FIELD_WEIGHTS,
     WORD_RE,
     Document,

@@ -8,7 +8,13 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from pipeline.amounts import AMOUNT_RE, BARE_NUMBER_RE, Amount, find_amounts, parse_number
+from pipeline.extraction.amounts import (
+    AMOUNT_RE,
+    BARE_NUMBER_RE,
+    Amount,
+    find_amounts,
+    parse_number,
+)
 
 SPANS_KEY = "money"
 

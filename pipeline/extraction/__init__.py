@@ -1,0 +1,1 @@
+"""Extraction: the spaCy pipeline, its components, and the budget, headcount and dates."""

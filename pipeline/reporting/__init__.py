@@ -1,0 +1,1 @@
+"""Reporting: the budget synthesis (pure pandas) and its writers (HTML, CSV, xlsx, charts)."""

@@ -1,0 +1,1 @@
+"""Tagging: keyword and dimension suggestions, training, evaluation, model card, feedback."""
