@@ -1,0 +1,284 @@
+"""Partners of one fiche: the organisations named as taking part in the action, typed by kind.
+
+A partner is found three ways: an organisation span of a field (the gazetteer's, or the stock
+NER's in a sentence about working together), an item of the form's "Partenaires d'action" list,
+and a funder the budget reads. What `shared/gold/README.md` excludes is dropped: the organising
+structure itself and its own services, people, statistics sources, organisations in a negated
+sentence, hired suppliers and places only visited.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from pipeline.extraction.components.organisations import SPANS_KEY, OrganisationRuler, fold
+from pipeline.extraction.partner_kinds import (
+    POSSESSIVES,
+    KindTyper,
+    PartnerConfig,
+    load_partner_config,
+    typer_for,
+)
+from pipeline.records import Fiche
+
+LIST_FIELD = "action_partners"
+OTHER = "Autre"
+CULTURE = "Culture et sport"
+# Labels that are money, not an organisation: a programme is a partner only as a funder.
+_NOT_ORGS = frozenset({"USERS", "PROGRAMME"})
+_W = r"(?<![\w])(?:{})(?![\w])"
+# Clause boundaries: line breaks, sentence ends, semicolons, "mais".
+_CLAUSE_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)|,?\s+mais\s+")
+NEGATION_RE = re.compile(_W.format(
+    r"n['’]\s?\w+\s+(?:pas|plus|jamais)|ne\s+\w+\s+(?:pas|plus|jamais)|aucune?|refus\w*"
+    r"|sans\s+(?:le|la|l['’]|les|aucun)?\s*(?:soutien|aide|partenariat|financement|concours)"
+    r"|pas\s+(?:de|d['’])\s*(?:soutien|partenariat|financement|participation)"), re.IGNORECASE)
+SOURCE_RE = re.compile(_W.format(
+    r"donn[ée]es|statistiques?|sources?\s*:|selon|d['’]apr[èe]s|chiffres|insee|recensement"),
+    re.IGNORECASE)
+# Before the organisation in its clause: it is paid for a service, not a partner.
+SUPPLIER_RE = re.compile(_W.format(
+    r"location|lou[ée]e?s?|achats?|achet[ée]e?s?|factur\w+|prestataires?|recrutement"
+    r"|recrut[ée]e?s?|devis|command[ée]e?s?|pay[ée]e?s?|r[ée]mun[ée]r\w+"), re.IGNORECASE)
+# Right before the organisation: a place visited on an outing.
+_VISIT_RE = re.compile(
+    r"(?:sorties?|visites?|visiter|excursions?|voyages?|balades?|s[ée]jours?)\s+"
+    r"(?:(?:[àa]\s+la|[àa]\s+l['’]|au|aux|du|de\s+la|de\s+l['’]|des|d['’]|de|[àa]|en)\s*)?"
+    r"(?:\w+\s+){0,1}$", re.IGNORECASE)
+# Right before a cultural or sports place: an activity there, not the institution ("atelier
+# théâtre", "séance de cinéma").
+_ACTIVITY_RE = re.compile(
+    r"(?:ateliers?|cours|s[ée]ances?|stages?|initiations?|soir[ée]es?|spectacles?|activit[ée]s?"
+    r"|pratique|d[ée]couverte|sortie|aller|all[ée]e?s?|jeux|tournois?|matchs?|fait|faire)\s+"
+    r"(?:(?:[àa]\s+la|[àa]\s+l['’]|au|aux|du|de\s+la|de\s+l['’]|des|d['’]|de|[àa]|en)\s*)?$",
+    re.IGNORECASE)
+# Right after a cultural place: an activity of the organiser ("bibliothèque éphémère").
+_ACTIVITY_AFTER_RE = re.compile(
+    r"^\s*(?:[ée]ph[ée]m[èe]re|de\s+rue|mobile|itin[ée]rante|partag[ée]e|ambulante)", re.IGNORECASE)
+# Right after an organisation: the organiser itself ("l'association porteuse").
+_SELF_AFTER_RE = re.compile(
+    r"^\s*(?:porteuse|porteur|gestionnaire|organisatrice|organisateur|support)(?![\w])",
+    re.IGNORECASE)
+# A clause about working together: there, an organisation no list knows counts too.
+PARTNER_CUE_RE = re.compile(_W.format(
+    r"partenari\w+|partenaires?|en\s+lien\s+avec|en\s+collaboration\s+avec|coop[ée]ration"
+    r"|avec\s+(?:le|la|les|l['’])|aupr[èe]s\s+d|soutien|soutenue?s?|financ\w+|subvention\w*"
+    r"|accueilli\w*|h[ée]berg\w+|mise?s?\s+[àa]\s+disposition|pr[êe]t[ée]e?s?|anim[ée]e?s?\s+par"
+    r"|orient[ée]e?s?\s+(?:par|vers)|intervention|convention|co-?organis\w+|associ[ée]e?s?"
+    r"|gr[âa]ce\s+[àa]|concours|particip\w+"), re.IGNORECASE)
+# What introduces an organisation no list knows, and the item list that follows.
+_INTRO_RE = re.compile(_W.format(
+    r"en\s+partenariat\s+avec|partenaires?\s*:|en\s+lien\s+avec|en\s+collaboration\s+avec"
+    r"|avec\s+l['’]aide\s+d[eu]|avec\s+le\s+soutien\s+d[eu]|avec\s+le\s+concours\s+d[eu]"
+    r"|accueillie?s?\s+(?:par|chez)|h[ée]berg[ée]e?s?\s+(?:par|chez)|chez"
+    r"|mise?s?\s+[àa]\s+disposition\s+par|pr[êe]t[ée]e?s?\s+par|anim[ée]e?s?\s+par"
+    r"|co-?organis[ée]e?s?\s+avec|men[ée]e?s?\s+avec"), re.IGNORECASE)
+# What separates two items, and what ends the last one ("... qui prête des jeux").
+_ITEM_SEP_RE = re.compile(r",|/|\(|\)|:|\+|(?<![\w])(?:et|ou|ainsi\s+que)(?![\w])", re.IGNORECASE)
+_ITEM_END_RE = re.compile(
+    r"(?<![\w])(?:qui|que|qu['’]|dont|pour|afin|lors|depuis|dans|sur|pendant|autour)(?![\w])",
+    re.IGNORECASE)
+_MAX_INTRO_CHARS = 160
+_MAX_ITEMS = 12
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One partner found: its type, its name as written and where."""
+
+    type: str
+    name: str
+    field: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "name": self.name, "field": self.field,
+                "start": self.start, "end": self.end}
+
+
+class PartnerReader:
+    """Reads the partners of fiches with one pipeline's gazetteer and vocabulary."""
+
+    def __init__(self, ruler: OrganisationRuler) -> None:
+        self.ruler = ruler
+        self.config: PartnerConfig = load_partner_config(ruler.config_dir)
+        self.typer: KindTyper = typer_for(ruler.nlp.vocab, ruler.config_dir)
+
+    def read(self, docs: dict[str, Doc], fiche: Fiche,
+             funders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The partners of one fiche, one per type and name, in order of appearance.
+
+        Args:
+            docs: field name -> Doc, as made by `extract.analyse_fields`.
+            fiche: the fiche (its structure name and "Partenaires d'action" list are read).
+            funders: the fiche's funders, from `budget.build_budget`.
+        """
+        own = _OwnName(fiche.structure.name or "")
+        found: list[Mention] = []
+        for field, doc in docs.items():
+            found += self._field(field, doc, own)
+        for i, item in enumerate(fiche.action_partners):
+            found += self._list_item(f"{LIST_FIELD}[{i}]", item, own)
+        found += self._funders(funders, docs)
+        seen: set[tuple[str, str]] = set()
+        partners = []
+        for mention in found:
+            key = (mention.type, fold(mention.name))
+            if key not in seen:
+                seen.add(key)
+                partners.append(mention.as_dict())
+        return partners
+
+    def _org_spans(self, doc: Doc) -> list[Span]:
+        if SPANS_KEY in doc.spans:
+            return list(doc.spans[SPANS_KEY])
+        # A field whose profile skips the gazetteer (the people field): run it on a copy.
+        copy = self.ruler(self.ruler.nlp.make_doc(doc.text))
+        return list(copy.spans[SPANS_KEY])
+
+    def _field(self, field: str, doc: Doc, own: _OwnName) -> list[Mention]:
+        text = doc.text
+        bounds = _clause_bounds(text)
+        spans = self._org_spans(doc)
+        found = []
+        for span in spans:
+            kind = self._span_kind(span, text, bounds)
+            if kind and not own.is_own(span.text, text[span.end_char:span.end_char + 30]):
+                found.append(Mention(kind, span.text, field, span.start_char, span.end_char))
+        taken = [(s.start_char, s.end_char) for s in spans]
+        for start, end in _introduced(text, bounds):
+            if any(a < end and start < b for a, b in taken):
+                continue
+            kind = self.typer.kind(text[start:end])
+            if kind and not _excluded(kind, text, start, end, bounds) \
+                    and not own.is_own(text[start:end], text[end:end + 30]):
+                found.append(Mention(kind, text[start:end], field, start, end))
+        return found
+
+    def _span_kind(self, span: Span, text: str, bounds: list[int]) -> str | None:
+        if span.label_ in _NOT_ORGS:
+            return None
+        if span.id_:
+            kind = self.config.types.get(span.id_)
+            if kind is None or fold(span.text) in self.config.funding_only:
+                return None
+        else:
+            clause = _clause(text, bounds, span.start_char)
+            if not PARTNER_CUE_RE.search(text[clause[0]:clause[1]]):
+                return None
+            kind = self.typer.kind(span.text) or OTHER
+            if self.typer.is_people(span.text):
+                return None
+        if _excluded(kind, text, span.start_char, span.end_char, bounds):
+            return None
+        return kind
+
+    def _list_item(self, field: str, item: str, own: _OwnName) -> list[Mention]:
+        text = item[:500]
+        if own.is_own(text, "") or self.typer.is_people(text):
+            return []
+        doc = self.ruler(self.ruler.nlp.make_doc(text))
+        found = []
+        for span in doc.spans[SPANS_KEY]:
+            kind = self.config.types.get(span.id_) if span.id_ else None
+            if kind and span.label_ not in _NOT_ORGS:
+                found.append(Mention(kind, span.text, field, span.start_char, span.end_char))
+        if not found and text.strip():
+            kind = self.typer.kind(text) or OTHER
+            found.append(Mention(kind, text.strip(), field, 0, len(text.rstrip())))
+        return found
+
+    def _funders(self, funders: list[dict[str, Any]], docs: dict[str, Doc]) -> list[Mention]:
+        found = []
+        for funder in funders:
+            kind = funder.get("type")
+            doc = docs.get(funder.get("field", ""))
+            if doc is not None and SPANS_KEY in doc.spans:
+                for span in doc.spans[SPANS_KEY]:
+                    if span.start_char <= funder["start"] < span.end_char and span.id_:
+                        kind = self.config.types.get(span.id_, kind)
+            if kind == OTHER:
+                kind = self.typer.kind(str(funder.get("name", ""))) or OTHER
+            if kind in self.config.partner_types:
+                found.append(Mention(kind, str(funder.get("name", "")), funder["field"],
+                                     funder["start"], funder["end"]))
+        return found
+
+
+class _OwnName:
+    """The organising structure's name, to tell it (and its own services) from a partner."""
+
+    def __init__(self, name: str) -> None:
+        self.folded = " ".join(fold(name).split())
+        words = [w for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2 or w.isupper()]
+        self.acronym = "".join(w[0] for w in words if w[0].isupper()).lower()
+
+    def is_own(self, mention: str, after: str) -> bool:
+        """True when `mention` names the structure ("le Centre Social", its acronym) or
+        `after` says it is the one carrying the action ("l'association porteuse")."""
+        if _SELF_AFTER_RE.match(after):
+            return True
+        folded = " ".join(w for w in fold(mention).split() if w not in _DETERMINERS)
+        if not folded or not self.folded:
+            return False
+        if len(folded) >= 3 and re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", self.folded):
+            return True
+        return len(self.acronym) >= 2 and folded == self.acronym
+
+
+_DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"})
+
+
+def _clause_bounds(text: str) -> list[int]:
+    """Sorted clause start offsets of `text` (0 first)."""
+    return [0, *(m.end() for m in _CLAUSE_RE.finditer(text))]
+
+
+def _clause(text: str, bounds: list[int], pos: int) -> tuple[int, int]:
+    i = bisect.bisect_right(bounds, pos) - 1
+    end = bounds[i + 1] if i + 1 < len(bounds) else len(text)
+    return bounds[i], end
+
+
+def _excluded(kind: str, text: str, start: int, end: int, bounds: list[int]) -> bool:
+    """True when the organisation at `text[start:end]` is not a partner by its context."""
+    c_start, c_end = _clause(text, bounds, start)
+    clause = text[c_start:c_end]
+    if NEGATION_RE.search(clause) or SOURCE_RE.search(clause):
+        return True
+    before = text[max(c_start, start - 60):start]
+    if SUPPLIER_RE.search(text[c_start:start]) or _VISIT_RE.search(before):
+        return True
+    if before.rstrip().lower().split()[-1:] in ([p] for p in POSSESSIVES):
+        return True
+    if kind == CULTURE:
+        return bool(_ACTIVITY_RE.search(before) or _ACTIVITY_AFTER_RE.match(text[end:end + 30]))
+    return False
+
+
+def _introduced(text: str, bounds: list[int]) -> list[tuple[int, int]]:
+    """Spans of the items introduced by a partnership phrase ("en partenariat avec la
+    ludothèque et le club de pétanque"): each item up to a comma, "et" or the clause end."""
+    items: list[tuple[int, int]] = []
+    for match in _INTRO_RE.finditer(text):
+        _, c_end = _clause(text, bounds, match.start())
+        stop = min(c_end, match.end() + _MAX_INTRO_CHARS)
+        if (ending := _ITEM_END_RE.search(text, match.end(), stop)) is not None:
+            stop = ending.start()
+        pos = match.end()
+        for sep in [*_ITEM_SEP_RE.finditer(text, pos, stop), None][:_MAX_ITEMS]:
+            end = sep.start() if sep is not None else stop
+            part = text[pos:end]
+            if part.strip():
+                lead = len(part) - len(part.lstrip())
+                items.append((pos + lead, pos + len(part.rstrip())))
+            if sep is None:
+                break
+            pos = sep.end()
+    return items
