@@ -36,6 +36,7 @@ class PartnerConfig:
     funding_only: frozenset[str]
     kinds: dict[str, tuple[str, ...]]  # partner type -> its head nouns, as written
     people: frozenset[str]
+    not_kinds: tuple[str, ...]  # abstract nouns, as written
     generic_heads: frozenset[str]
     similarity: float
 
@@ -59,6 +60,7 @@ def load_partner_config(config_dir: str) -> PartnerConfig:
             funding_only=frozenset(fold(p) for p in data["funding_only"]),
             kinds={str(k): tuple(str(w) for w in v) for k, v in data["kinds"].items()},
             people=frozenset(fold(w) for w in data["people"]),
+            not_kinds=tuple(str(w) for w in data["not_kinds"]),
             generic_heads=frozenset(fold(w) for w in data["generic_heads"]),
             similarity=float(data["similarity"]),
         )
@@ -89,7 +91,9 @@ class KindTyper:
         self.vocab = vocab
         self.config = config
         self.lexicon = {fold(w): kind for kind, words in config.kinds.items() for w in words}
+        self.abstract = frozenset(fold(w) for w in config.not_kinds)
         self._protos: tuple[np.ndarray, list[str]] | None = None
+        self._anti: np.ndarray | None = None
 
     def is_people(self, text: str) -> bool:
         """True when the mention's head noun names people ("les habitants", "des bénévoles")."""
@@ -103,17 +107,21 @@ class KindTyper:
         if not words or fold(words[0]) in self.config.people:
             return None
         head, rest = words[0], words[1:]
-        if fold(head) in self.config.generic_heads and rest:
-            for word in rest:
+        if fold(head) in self.config.generic_heads:
+            # "le club de pétanque", "les structures d'aide": the complement decides, if any.
+            for word in rest[:3]:
                 if fold(word) in self.config.people:
                     break
                 if (found := self._word_kind(word)) is not None:
                     return found
+            return None
         return self._word_kind(head)
 
     def _word_kind(self, word: str) -> str | None:
         if (folded := fold(word)) in self.lexicon:
             return self.lexicon[folded]
+        if folded in self.abstract:
+            return None
         vector = self._vector(word)
         if vector is None:
             vector = self._vector(folded)
@@ -124,7 +132,11 @@ class KindTyper:
             return None
         scores = matrix @ vector
         best = int(np.argmax(scores))
-        return kinds[best] if float(scores[best]) >= self.config.similarity else None
+        score = float(scores[best])
+        anti = self._anti_prototypes()
+        if anti.shape[0] and float(np.max(anti @ vector)) >= score:
+            return None  # closer to an activity, a place or a project than to any kind
+        return kinds[best] if score >= self.config.similarity else None
 
     def _vector(self, word: str) -> np.ndarray | None:
         lexeme = self.vocab[word]
@@ -147,6 +159,14 @@ class KindTyper:
             matrix = np.vstack(rows) if rows else np.zeros((0, width), dtype=np.float32)
             self._protos = (matrix, kinds)
         return self._protos
+
+
+    def _anti_prototypes(self) -> np.ndarray:
+        if self._anti is None:
+            rows = [v for w in self.config.not_kinds if (v := self._vector(w.lower())) is not None]
+            width = self.vocab.vectors.shape[1] if self.vocab.vectors.shape[0] else 0
+            self._anti = np.vstack(rows) if rows else np.zeros((0, width), dtype=np.float32)
+        return self._anti
 
 
 @lru_cache(maxsize=8)

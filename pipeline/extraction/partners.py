@@ -27,29 +27,57 @@ from pipeline.extraction.partner_kinds import (
 from pipeline.records import Fiche
 
 LIST_FIELD = "action_partners"
+BUDGET_FIELD = "financial_resources"
 OTHER = "Autre"
 CULTURE = "Culture et sport"
+EDUCATION = "Éducation nationale"
 # Labels that are money, not an organisation: a programme is a partner only as a funder.
 _NOT_ORGS = frozenset({"USERS", "PROGRAMME"})
 _W = r"(?<![\w])(?:{})(?![\w])"
 # Clause boundaries: line breaks, sentence ends, semicolons, "mais".
 _CLAUSE_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)|,?\s+mais\s+")
 NEGATION_RE = re.compile(_W.format(
-    r"n['’]\s?\w+\s+(?:pas|plus|jamais)|ne\s+\w+\s+(?:pas|plus|jamais)|aucune?|refus\w*"
-    r"|sans\s+(?:le|la|l['’]|les|aucun)?\s*(?:soutien|aide|partenariat|financement|concours)"
-    r"|pas\s+(?:de|d['’])\s*(?:soutien|partenariat|financement|participation)"), re.IGNORECASE)
+    r"n['’]\s?(?:\w+\s+){1,2}(?:pas|plus|jamais)|ne\s+(?:\w+\s+){1,2}(?:pas|plus|jamais)"
+    r"|aucune?|refus\w*|pas\s+(?:de|d['’])"
+    r"|sans\s+(?:le|la|l['’]|les|aucun)?\s*(?:soutien|aide|partenariat|financement|concours)"),
+    re.IGNORECASE)
+# Before the organisation in its clause: it is sought or courted, not (yet) a partner.
+SEEKING_RE = re.compile(_W.format(
+    r"convaincre|solliciter|d[ée]marcher|rechercher|recherche\s+d[e'’]|trouver|chercher"),
+    re.IGNORECASE)
+# Right before a town, an intercommunality, a département or a region: the place, not the
+# institution ("les habitants de la commune", "sur la ville", "quartiers de la ville").
+PLACE_RE = re.compile(
+    r"(?:quartiers?|habitants?|territoires?|c[œo]eur|centre|sein|rues?|entr[ée]e|image|population"
+    r"|[ée]chelle|ensemble|sites?|secteurs?|sur|dans|hors|toute|tout|partout|[àa]\s+travers)"
+    r"\s+(?:(?:de\s+la|de\s+l['’]|du|de|des|la|le|l['’]|sa|notre|leur)\s*)?$", re.IGNORECASE)
+_PLACES = frozenset({"Commune", "Intercommunalité", "Département", "Région"})
+# Right before a school word: school as a time or a stage of life, not the institution.
+_SCHOOL_TIME_RE = re.compile(
+    r"(?:avant|apr[èe]s|hors|sortie\s+de|retour\s+[àa]|rentr[ée]e|chemin\s+de|ouvrir|aller\s+[àa])"
+    r"\s+(?:(?:l['’]|la|le|les|du|de\s+l['’])\s*)?$", re.IGNORECASE)
+# Right before: an organisation someone is for (a beneficiary) or a mere "un/une" (any one).
+_FOR_RE = re.compile(r"(?<![\w])(?:pour|atout\s+pour)\s+(?:les|la|le|l['’]|des)\s*$", re.IGNORECASE)
+_ANY_RE = re.compile(r"(?<![\w])(?:un|une)\s+$", re.IGNORECASE)
+# Words of an unknown organisation that name the organiser's own kind of body.
+_OWN_WORDS_RE = re.compile(
+    r"(?<![\w])(?:centre|evs|espace\s+de\s+vie|maison\s+de\s+quartier|maison\s+pour\s+tous)(?![\w])",
+    re.IGNORECASE)
 SOURCE_RE = re.compile(_W.format(
     r"donn[ée]es|statistiques?|sources?\s*:|selon|d['’]apr[èe]s|chiffres|insee|recensement"),
     re.IGNORECASE)
 # Before the organisation in its clause: it is paid for a service, not a partner.
 SUPPLIER_RE = re.compile(_W.format(
     r"location|lou[ée]e?s?|achats?|achet[ée]e?s?|factur\w+|prestataires?|recrutement"
-    r"|recrut[ée]e?s?|devis|command[ée]e?s?|pay[ée]e?s?|r[ée]mun[ée]r\w+"), re.IGNORECASE)
+    r"|recrut[ée]e?s?|devis|command[ée]e?s?|pay[ée]e?s?|r[ée]mun[ée]r\w+"
+    r"|vers[ée]e?s?\s+(?:directement\s+)?(?:[àa]|aux?)"), re.IGNORECASE)
 # Right before the organisation: a place visited on an outing.
 _VISIT_RE = re.compile(
     r"(?:sorties?|visites?|visiter|excursions?|voyages?|balades?|s[ée]jours?)\s+"
     r"(?:(?:[àa]\s+la|[àa]\s+l['’]|au|aux|du|de\s+la|de\s+l['’]|des|d['’]|de|[àa]|en)\s*)?"
     r"(?:\w+\s+){0,1}$", re.IGNORECASE)
+_OUTING_RE = re.compile(_W.format(r"sorties?|visites?|excursions?|voyages?|s[ée]jours?"),
+                        re.IGNORECASE)
 # Right before a cultural or sports place: an activity there, not the institution ("atelier
 # théâtre", "séance de cinéma").
 _ACTIVITY_RE = re.compile(
@@ -77,7 +105,14 @@ _INTRO_RE = re.compile(_W.format(
     r"|avec\s+l['’]aide\s+d[eu]|avec\s+le\s+soutien\s+d[eu]|avec\s+le\s+concours\s+d[eu]"
     r"|accueillie?s?\s+(?:par|chez)|h[ée]berg[ée]e?s?\s+(?:par|chez)|chez"
     r"|mise?s?\s+[àa]\s+disposition\s+par|pr[êe]t[ée]e?s?\s+par|anim[ée]e?s?\s+par"
-    r"|co-?organis[ée]e?s?\s+avec|men[ée]e?s?\s+avec"), re.IGNORECASE)
+    r"|co-?organis[ée]e?s?\s+avec|men[ée]e?s?\s+avec"
+    r"|(?:offert|donn[ée]|fourni|financ[ée]|soutenu|pr[êe]t[ée])e?s?\s+par"), re.IGNORECASE)
+# An organisation that gives, lends or hosts, as the subject: "La jardinerie a donné des plants".
+_GIVER_RE = re.compile(
+    r"(?:^|(?<=[.;!?\n]))\s*(?:Le|La|Les|L['’]|Un|Une|Des)\s*(?P<org>[^,.;:!?\n]{2,60}?)\s+"
+    r"(?:a|ont|avait|avaient|nous\s+a|nous\s+ont)?\s*(?:donn[ée]|offert|pr[êe]t[ée]|fourni|pr[êe]te"
+    r"|pr[êe]tent|accueill\w+|h[ée]berg\w+|financ\w+|mis\s+[àa]\s+disposition|met(?:tent)?\s+[àa]\s+disposition)"
+    r"(?![\w])")
 # What separates two items, and what ends the last one ("... qui prête des jeux").
 _ITEM_SEP_RE = re.compile(r",|/|\(|\)|:|\+|(?<![\w])(?:et|ou|ainsi\s+que)(?![\w])", re.IGNORECASE)
 _ITEM_END_RE = re.compile(
@@ -148,33 +183,37 @@ class PartnerReader:
         spans = self._org_spans(doc)
         found = []
         for span in spans:
-            kind = self._span_kind(span, text, bounds)
+            kind = self._span_kind(span, text, bounds, field)
             if kind and not own.is_own(span.text, text[span.end_char:span.end_char + 30]):
                 found.append(Mention(kind, span.text, field, span.start_char, span.end_char))
         taken = [(s.start_char, s.end_char) for s in spans]
         for start, end in _introduced(text, bounds):
             if any(a < end and start < b for a, b in taken):
                 continue
-            kind = self.typer.kind(text[start:end])
+            name = text[start:end]
+            kind = self.typer.kind(name)
             if kind and not _excluded(kind, text, start, end, bounds) \
-                    and not own.is_own(text[start:end], text[end:end + 30]):
-                found.append(Mention(kind, text[start:end], field, start, end))
+                    and not own.is_own(name, text[end:end + 30]) and not _OWN_WORDS_RE.search(name):
+                found.append(Mention(kind, name, field, start, end))
         return found
 
-    def _span_kind(self, span: Span, text: str, bounds: list[int]) -> str | None:
+    def _span_kind(self, span: Span, text: str, bounds: list[int], field: str) -> str | None:
         if span.label_ in _NOT_ORGS:
             return None
+        c_start, c_end = _clause(text, bounds, span.start_char)
+        cue = PARTNER_CUE_RE.search(text[c_start:c_end]) is not None
         if span.id_:
             kind = self.config.types.get(span.id_)
             if kind is None or fold(span.text) in self.config.funding_only:
                 return None
+            # A bare "la ville" / "commune" is a place unless the clause is about working
+            # together; in the budget field an organisation that is not a funder needs the same.
+            if not cue and (field == BUDGET_FIELD or span.text.islower() and kind in _PLACES):
+                return None
         else:
-            clause = _clause(text, bounds, span.start_char)
-            if not PARTNER_CUE_RE.search(text[clause[0]:clause[1]]):
+            if not cue or _OWN_WORDS_RE.search(span.text) or self.typer.is_people(span.text):
                 return None
             kind = self.typer.kind(span.text) or OTHER
-            if self.typer.is_people(span.text):
-                return None
         if _excluded(kind, text, span.start_char, span.end_char, bounds):
             return None
         return kind
@@ -249,16 +288,24 @@ def _clause(text: str, bounds: list[int], pos: int) -> tuple[int, int]:
 def _excluded(kind: str, text: str, start: int, end: int, bounds: list[int]) -> bool:
     """True when the organisation at `text[start:end]` is not a partner by its context."""
     c_start, c_end = _clause(text, bounds, start)
-    clause = text[c_start:c_end]
+    clause, before = text[c_start:c_end], text[c_start:start]
+    near = before[-60:]
     if NEGATION_RE.search(clause) or SOURCE_RE.search(clause):
         return True
-    before = text[max(c_start, start - 60):start]
-    if SUPPLIER_RE.search(text[c_start:start]) or _VISIT_RE.search(before):
+    if SUPPLIER_RE.search(before) or SEEKING_RE.search(before) or _VISIT_RE.search(near):
         return True
-    if before.rstrip().lower().split()[-1:] in ([p] for p in POSSESSIVES):
+    if near.rstrip().lower().split()[-1:] in ([p] for p in POSSESSIVES):
         return True
+    if _FOR_RE.search(near) or (_ANY_RE.search(near) and not PARTNER_CUE_RE.search(clause)):
+        return True
+    if kind in _PLACES:
+        return bool(PLACE_RE.search(near))
+    if kind == EDUCATION:
+        return bool(_SCHOOL_TIME_RE.search(near))
     if kind == CULTURE:
-        return bool(_ACTIVITY_RE.search(before) or _ACTIVITY_AFTER_RE.match(text[end:end + 30]))
+        # An outing named anywhere before it in the clause: a place visited.
+        return bool(_OUTING_RE.search(before) or _ACTIVITY_RE.search(near)
+                    or _ACTIVITY_AFTER_RE.match(text[end:end + 30]))
     return False
 
 
@@ -281,4 +328,5 @@ def _introduced(text: str, bounds: list[int]) -> list[tuple[int, int]]:
             if sep is None:
                 break
             pos = sep.end()
+    items += [(m.start("org"), m.end("org")) for m in _GIVER_RE.finditer(text)]
     return items
