@@ -51,6 +51,7 @@ PLACE_RE = re.compile(
     r"(?:quartiers?|habitants?|territoires?|c[œo]eur|centre|sein|rues?|entr[ée]e|image|population"
     r"|[ée]chelle|ensemble|sites?|secteurs?|sur|dans|hors|toute|tout|partout|[àa]\s+travers)"
     r"\s+(?:(?:de\s+la|de\s+l['’]|du|de|des|la|le|l['’]|sa|notre|leur)\s*)?$", re.IGNORECASE)
+_BARE_PLACE_WORDS = frozenset({"ville", "commune", "communes", "agglomeration", "departement"})
 _PLACES = frozenset({"Commune", "Intercommunalité", "Département", "Région"})
 # Right before a school word: school as a time or a stage of life, not the institution.
 _SCHOOL_TIME_RE = re.compile(
@@ -208,7 +209,7 @@ class PartnerReader:
                 return None
             # A bare "la ville" / "commune" is a place unless the clause is about working
             # together; in the budget field an organisation that is not a funder needs the same.
-            if not cue and (field == BUDGET_FIELD or span.text.islower() and kind in _PLACES):
+            if not cue and (field == BUDGET_FIELD or _is_bare_place(span.text)):
                 return None
         else:
             if not cue or _OWN_WORDS_RE.search(span.text) or self.typer.is_people(span.text):
@@ -272,6 +273,11 @@ class _OwnName:
 
 
 _DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"})
+
+
+def _is_bare_place(name: str) -> bool:
+    """True for a lower-case "la ville", "commune": as often the place as the town hall."""
+    return name.islower() and fold(name).split()[-1] in _BARE_PLACE_WORDS
 
 
 def _clause_bounds(text: str) -> list[int]:
