@@ -264,7 +264,10 @@ class _OwnName:
         `after` says it is the one carrying the action ("l'association porteuse")."""
         if _SELF_AFTER_RE.match(after):
             return True
-        folded = " ".join(w for w in fold(mention).split() if w not in _DETERMINERS)
+        words = fold(mention).replace("'", "' ").split()
+        while words and words[0] in _DETERMINERS:
+            words = words[1:]
+        folded = " ".join(words).replace("' ", "'")
         if not folded or not self.folded:
             return False
         if len(folded) >= 3 and re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", self.folded):
