@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extraction.budget import build_budget, build_entities
+from pipeline.extraction.components.organisations import OrganisationRuler
 from pipeline.extraction.dates import build_dates
 from pipeline.extraction.headcount import build_headcount
 from pipeline.extraction.nlp import profile_for
@@ -107,7 +108,7 @@ def _extract_chunk(chunk: list[Fiche], nlp: Language) -> Iterator[tuple[Fiche, d
     # The memory zone frees the strings each chunk adds, so a long run keeps a flat footprint;
     # results are plain dicts built inside it.
     notes: list[list[str]] = [[] for _ in chunk]
-    reader = PartnerReader(nlp.get_pipe("fiches_organisations"))
+    reader = PartnerReader(cast(OrganisationRuler, nlp.get_pipe("fiches_organisations")))
     with nlp.memory_zone():
         results = [extract(d, fiche, reader) for fiche, d in
                    zip(chunk, analyse_fields(chunk, nlp, notes=notes), strict=True)]
