@@ -34,6 +34,14 @@ CASES: list[tuple[str, str, str, str | None, list[str], set[str]]] = [
      {"CAF", "État", "Éducation nationale", "CGET"}),
     ("other centre", CENTRE, "La sortie est préparée avec les deux autres centres sociaux du "
      "secteur.", None, [], {"Association"}),
+    ("funding table", CENTRE, "Le goûter rassemble les familles.",
+     "Département 1 200\nCommune 800", [], {"Département", "Commune"}),
+    ("towns lend rooms", CENTRE, "Les communes mettent à disposition leur salle des fêtes.",
+     None, [], {"Commune"}),
+    ("sports club initials", CENTRE, "Un entraînement est animé par l'US Marville.", None, [],
+     {"Culture et sport"}),
+    ("a ligue", CENTRE, "La balade est préparée en partenariat avec la Ligue de protection "
+     "des oiseaux.", None, [], {"Association"}),
     # Not partners.
     ("the structure itself", "ASSOCIATION LES PLATANES - Gard",
      "L'association Les Platanes organise la fête du printemps.", None, [], set()),
@@ -59,6 +67,11 @@ CASES: list[tuple[str, str, str, str | None, list[str], set[str]]] = [
      set()),
     ("activity", CENTRE, "Un atelier théâtre a lieu chaque mercredi.", None, [], set()),
     ("school as a time", CENTRE, "Le goûter est servi après l'école.", None, [], set()),
+    ("school as a stage", CENTRE, "Les enfants sont rassurés avant leur entrée au collège.",
+     None, [], set()),
+    ("place gone to", CENTRE, "Les jeunes vont désormais seuls à la piscine.", None, [], set()),
+    ("negated, two words", CENTRE, "Nous avions invité la gendarmerie, elle n'y est pas venue.",
+     None, [], set()),
     ("generic bodies", CENTRE, "Le projet est mené en lien avec les institutions et les "
      "structures du territoire.", None, [], set()),
     # Unknown kinds: no list names them; head noun and word vectors decide.

@@ -51,11 +51,13 @@ PLACE_RE = re.compile(
     r"(?:quartiers?|habitants?|territoires?|c[œo]eur|centre|sein|rues?|entr[ée]e|image|population"
     r"|[ée]chelle|ensemble|sites?|secteurs?|sur|dans|hors|toute|tout|partout|[àa]\s+travers)"
     r"\s+(?:(?:de\s+la|de\s+l['’]|du|de|des|la|le|l['’]|sa|notre|leur)\s*)?$", re.IGNORECASE)
+_AMOUNT_AFTER_RE = re.compile(r"[ \t\u00a0]*[:=(]?[ \t\u00a0]*\d")
 _BARE_PLACE_WORDS = frozenset({"ville", "commune", "communes", "agglomeration", "departement"})
 _PLACES = frozenset({"Commune", "Intercommunalité", "Département", "Région"})
 # Right before a school word: school as a time or a stage of life, not the institution.
 _SCHOOL_TIME_RE = re.compile(
-    r"(?:avant|apr[èe]s|hors|sortie\s+de|retour\s+[àa]|rentr[ée]e|chemin\s+de|ouvrir|aller\s+[àa])"
+    r"(?:avant|apr[èe]s|hors|sortie\s+de|retour\s+[àa]|rentr[ée]e|chemin\s+de|ouvrir|aller\s+[àa]"
+    r"|(?:entr[ée]e|arriv[ée]e|passage|rentr[ée]e)\s+(?:[àa]|en|au))"
     r"\s+(?:(?:l['’]|la|le|les|du|de\s+l['’])\s*)?$", re.IGNORECASE)
 # Right before: an organisation someone is for (a beneficiary) or a mere "un/une" (any one).
 _FOR_RE = re.compile(r"(?<![\w])(?:pour|atout\s+pour)\s+(?:les|la|le|l['’]|des)\s*$", re.IGNORECASE)
@@ -74,7 +76,8 @@ SUPPLIER_RE = re.compile(_W.format(
     r"|vers[ée]e?s?\s+(?:directement\s+)?(?:[àa]|aux?)"), re.IGNORECASE)
 # Right before the organisation: a place visited on an outing.
 _VISIT_RE = re.compile(
-    r"(?:sorties?|visites?|visiter|excursions?|voyages?|balades?|s[ée]jours?)\s+"
+    r"(?:sorties?|visites?|visiter|excursions?|voyages?|balades?|s[ée]jours?|vont|va|aller"
+    r"|all[ée]e?s|retourn\w*|rend\w*|venu\w*|viennent|(?:seule?s?|ensemble|en\s+famille))\s+"
     r"(?:(?:[àa]\s+la|[àa]\s+l['’]|au|aux|du|de\s+la|de\s+l['’]|des|d['’]|de|[àa]|en)\s*)?"
     r"(?:\w+\s+){0,1}$", re.IGNORECASE)
 _OUTING_RE = re.compile(_W.format(r"sorties?|visites?|excursions?|voyages?|s[ée]jours?"),
@@ -97,7 +100,8 @@ _SELF_AFTER_RE = re.compile(
 PARTNER_CUE_RE = re.compile(_W.format(
     r"partenari\w+|partenaires?|en\s+lien\s+avec|en\s+collaboration\s+avec|coop[ée]ration"
     r"|avec\s+(?:le|la|les|l['’])|aupr[èe]s\s+d|soutien|soutenue?s?|financ\w+|subvention\w*"
-    r"|accueilli\w*|h[ée]berg\w+|mise?s?\s+[àa]\s+disposition|pr[êe]t[ée]e?s?|anim[ée]e?s?\s+par"
+    r"|accueill\w*|h[ée]berg\w+|[àa]\s+disposition|pr[êe]t(?:e|ent|[ée]e?s?|ait|aient|era)"
+    r"|anim[ée]e?s?\s+par|donn[ée]e?s?|offert\w*|fourni\w*|recettes?|apports?"
     r"|orient[ée]e?s?\s+(?:par|vers)|intervention|convention|co-?organis\w+|associ[ée]e?s?"
     r"|gr[âa]ce\s+[àa]|concours|particip\w+"), re.IGNORECASE)
 # What introduces an organisation no list knows, and the item list that follows.
@@ -209,6 +213,8 @@ class PartnerReader:
                 return None
             # A bare "la ville" / "commune" is a place unless the clause is about working
             # together; in the budget field an organisation that is not a funder needs the same.
+            if field == BUDGET_FIELD and _AMOUNT_AFTER_RE.match(text, span.end_char):
+                cue = True  # a line of a funding table: "CARSAT 600", "Ville : 900 €"
             if not cue and (field == BUDGET_FIELD or _is_bare_place(span.text)):
                 return None
         else:
