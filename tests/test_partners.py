@@ -45,6 +45,12 @@ CASES: list[tuple[str, str, str, str | None, list[str], set[str]]] = [
     # Not partners.
     ("the structure itself", "ASSOCIATION LES PLATANES - Gard",
      "L'association Les Platanes organise la fête du printemps.", None, [], set()),
+    ("spaced initials", "C S F LES GLYCINES", "La CSF prépare la fête avec les familles.",
+     None, [], set()),
+    ("the action's own name", CENTRE, "Les Rencontres du Jardin Partagé réunissent les "
+     "habitants avec le soutien des voisins.", None, [], set()),
+    ("equipment lent", CENTRE, "Réservation des barnums de la ville pour la fête.", None, [],
+     {"Commune"}),
     ("its own centre", CENTRE, "Le centre social a organisé la sortie avec son équipe.", None,
      [], set()),
     ("people", CENTRE, "Les habitants, les parents et les bénévoles ont préparé le repas.",
@@ -89,9 +95,14 @@ CASES: list[tuple[str, str, str, str | None, list[str], set[str]]] = [
 ]
 
 
+def _title(rule: str) -> str:
+    """The rule as the fiche title, or for the own-name case the action's name in the text."""
+    return "Rencontres du Jardin Partagé" if rule == "the action's own name" else rule
+
+
 @pytest.fixture(scope="module")
 def results(full_nlp: Language) -> list[dict[str, Any]]:
-    fiches = [Fiche(source=Source("t.txt", i, i + 1), title=rule,
+    fiches = [Fiche(source=Source("t.txt", i, i + 1), title=_title(rule),
                     structure=Structure(name=name.rsplit(" - ", 1)[0]),
                     description=text or None, financial_resources=budget,
                     action_partners=items)

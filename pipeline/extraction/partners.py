@@ -102,6 +102,7 @@ PARTNER_CUE_RE = re.compile(_W.format(
     r"|avec\s+(?:le|la|les|l['’])|aupr[èe]s\s+d|soutien|soutenue?s?|financ\w+|subvention\w*"
     r"|accueill\w*|h[ée]berg\w+|[àa]\s+disposition|pr[êe]t(?:e|ent|[ée]e?s?|ait|aient|era)"
     r"|anim[ée]e?s?\s+par|donn[ée]e?s?|offert\w*|fourni\w*|recettes?|apports?"
+    r"|r[ée]serv\w+|mat[ée]riels?"
     r"|orient[ée]e?s?\s+(?:par|vers)|intervention|convention|co-?organis\w+|associ[ée]e?s?"
     r"|gr[âa]ce\s+[àa]|concours|particip\w+"), re.IGNORECASE)
 # What introduces an organisation no list knows, and the item list that follows.
@@ -159,7 +160,7 @@ class PartnerReader:
             fiche: the fiche (its structure name and "Partenaires d'action" list are read).
             funders: the fiche's funders, from `budget.build_budget`.
         """
-        own = _OwnName(fiche.structure.name or "")
+        own = _OwnName(fiche.structure.name or "", fiche.title or "")
         found: list[Mention] = []
         for field, doc in docs.items():
             found += self._field(field, doc, own)
@@ -258,29 +259,39 @@ class PartnerReader:
 
 
 class _OwnName:
-    """The organising structure's name, to tell it (and its own services) from a partner."""
+    """The organising structure's name and the action's title, to tell them (and the
+    structure's own services) from a partner."""
 
-    def __init__(self, name: str) -> None:
-        self.folded = " ".join(fold(name).split())
+    def __init__(self, name: str, title: str = "") -> None:
+        folded = " ".join(fold(name).replace(".", " ").split())
+        # Spaced or dotted initials ("M J C", "C.S.C.") are also read joined up ("mjc").
+        self.names = [folded, _SPACED_INITIALS_RE.sub(lambda m: m.group().replace(" ", ""),
+                                                      folded)]
         words = [w for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2 or w.isupper()]
         self.acronym = "".join(w[0] for w in words if w[0].isupper()).lower()
+        self.title = " ".join(fold(title).split())
 
     def is_own(self, mention: str, after: str) -> bool:
-        """True when `mention` names the structure ("le Centre Social", its acronym) or
-        `after` says it is the one carrying the action ("l'association porteuse")."""
+        """True when `mention` names the structure ("le Centre Social", its acronym), is the
+        action's own name (most of its title), or `after` says it is the one carrying the
+        action ("l'association porteuse")."""
         if _SELF_AFTER_RE.match(after):
             return True
         words = fold(mention).replace("'", "' ").split()
         while words and words[0] in _DETERMINERS:
             words = words[1:]
         folded = " ".join(words).replace("' ", "'")
-        if not folded or not self.folded:
+        if len(folded) < 2:
             return False
-        if len(folded) >= 3 and re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", self.folded):
+        within = re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
+        if len(folded) >= 3 and any(within.search(n) for n in self.names if n):
+            return True
+        if self.title and len(folded) >= 0.6 * len(self.title) and within.search(self.title):
             return True
         return len(self.acronym) >= 2 and folded == self.acronym
 
 
+_SPACED_INITIALS_RE = re.compile(r"(?<!\w)(?:\w )+\w(?!\w)")
 _DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"})
 
 
