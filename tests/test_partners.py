@@ -3,6 +3,7 @@ kind), run through the whole pipeline in one batch."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -136,3 +137,22 @@ def test_partners_are_one_per_type_and_name(results: list[dict[str, Any]]) -> No
     for result in results:
         keys = [(p["type"], p["name"].lower()) for p in result["partners"]]
         assert len(keys) == len(set(keys))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "avec la mairie en lien avec les associations " * 4_000,  # one clause, many mentions
+    "La " + "épicerie " * 20_000 + "a offert",
+    "en partenariat avec " + ", ".join(["le club"] * 20_000),
+])
+def test_hostile_fields_are_read_in_bounded_time(full_nlp: Language, text: str) -> None:
+    from pipeline.extraction.partners import PartnerReader
+
+    ruler = full_nlp.get_pipe("fiches_organisations")
+    reader = PartnerReader(ruler)  # type: ignore[arg-type]
+    doc = ruler(full_nlp.make_doc(text))
+    fiche = Fiche(source=Source("t.txt", 0, 1), title="Hostile", limits=text)
+    started = time.perf_counter()
+    partners = reader.read({"limits": doc}, fiche, [])
+    assert time.perf_counter() - started < 60
+    assert len(partners) <= 3

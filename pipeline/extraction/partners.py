@@ -125,6 +125,7 @@ _ITEM_END_RE = re.compile(
     r"(?<![\w])(?:qui|que|qu['’]|dont|pour|afin|lors|depuis|dans|sur|pendant|autour)(?![\w])",
     re.IGNORECASE)
 _MAX_INTRO_CHARS = 160
+_MAX_CONTEXT = 300
 _MAX_ITEMS = 12
 
 
@@ -192,9 +193,9 @@ class PartnerReader:
             kind = self._span_kind(span, text, bounds, field)
             if kind and not own.is_own(span.text, text[span.end_char:span.end_char + 30]):
                 found.append(Mention(kind, span.text, field, span.start_char, span.end_char))
-        taken = [(s.start_char, s.end_char) for s in spans]
+        taken = sorted((s.start_char, s.end_char) for s in spans)
         for start, end in _introduced(text, bounds):
-            if any(a < end and start < b for a, b in taken):
+            if _overlaps(taken, start, end):
                 continue
             name = text[start:end]
             kind = self.typer.kind(name)
@@ -295,6 +296,12 @@ _SPACED_INITIALS_RE = re.compile(r"(?<!\w)(?:\w )+\w(?!\w)")
 _DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"})
 
 
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when `[start, end)` overlaps one of `spans` (sorted, non-overlapping)."""
+    i = bisect.bisect_left(spans, (end, end))
+    return i > 0 and spans[i - 1][1] > start
+
+
 def _is_bare_place(name: str) -> bool:
     """True for a lower-case "la ville", "commune": as often the place as the town hall."""
     return name.islower() and fold(name).split()[-1] in _BARE_PLACE_WORDS
@@ -306,9 +313,11 @@ def _clause_bounds(text: str) -> list[int]:
 
 
 def _clause(text: str, bounds: list[int], pos: int) -> tuple[int, int]:
+    """The clause around `pos`, at most `_MAX_CONTEXT` characters on each side: a text without
+    punctuation is one clause, and each mention must not scan all of it."""
     i = bisect.bisect_right(bounds, pos) - 1
     end = bounds[i + 1] if i + 1 < len(bounds) else len(text)
-    return bounds[i], end
+    return max(bounds[i], pos - _MAX_CONTEXT), min(end, pos + _MAX_CONTEXT)
 
 
 def _excluded(kind: str, text: str, start: int, end: int, bounds: list[int]) -> bool:
