@@ -3,7 +3,9 @@ kind), run through the whole pipeline in one batch."""
 
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,3 +158,20 @@ def test_hostile_fields_are_read_in_bounded_time(full_nlp: Language, text: str) 
     partners = reader.read({"limits": doc}, fiche, [])
     assert time.perf_counter() - started < 60
     assert len(partners) <= 3
+
+
+def test_a_missing_or_malformed_partner_config_stops_the_run(tmp_path: Path) -> None:
+    from pipeline.config import CONFIG_DIR, ConfigError
+    from pipeline.running.batch import run
+    from pipeline.running.stages import Settings
+
+    for name in ("missing", "malformed"):
+        folder = tmp_path / name
+        shutil.copytree(CONFIG_DIR, folder)
+        if name == "missing":
+            (folder / "partners.json").unlink()
+        else:
+            (folder / "partners.json").write_text('{"types": {}}', encoding="utf-8")
+        with pytest.raises(ConfigError, match="partners.json"):
+            run([str(tmp_path / "none.txt")], str(tmp_path / "out.jsonl"),
+                Settings(config_dir=folder, model=None))
