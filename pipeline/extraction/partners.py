@@ -213,10 +213,10 @@ class PartnerReader:
             kind = self.config.types.get(span.id_)
             if kind is None or fold(span.text) in self.config.funding_only:
                 return None
-            # A bare "la ville" / "commune" is a place unless the clause is about working
-            # together; in the budget field an organisation that is not a funder needs the same.
             if field == BUDGET_FIELD and _AMOUNT_AFTER_RE.match(text, span.end_char):
                 cue = True  # a line of a funding table: "CARSAT 600", "Ville : 900 €"
+            # A bare "la ville" / "commune" is a place unless the clause is about working
+            # together; in the budget field an organisation that is not a funder needs the same.
             if not cue and (field == BUDGET_FIELD or _is_bare_place(span.text)):
                 return None
         else:
@@ -239,7 +239,8 @@ class PartnerReader:
                 found.append(Mention(kind, span.text, field, span.start_char, span.end_char))
         if not found and text.strip():
             kind = self.typer.kind(text) or OTHER
-            found.append(Mention(kind, text.strip(), field, 0, len(text.rstrip())))
+            start = len(text) - len(text.lstrip())
+            found.append(Mention(kind, text.strip(), field, start, len(text.rstrip())))
         return found
 
     def _funders(self, funders: list[dict[str, Any]], docs: dict[str, Doc]) -> list[Mention]:
