@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extraction.budget import build_budget, build_entities
+from pipeline.extraction.components.organisations import OrganisationRuler
 from pipeline.extraction.dates import build_dates
 from pipeline.extraction.headcount import build_headcount
 from pipeline.extraction.nlp import profile_for
+from pipeline.extraction.partners import PartnerReader
 from pipeline.records import Fiche
 
 # A field longer than this is cut before NLP (and a warning is added): bounded work per input.
@@ -72,16 +74,21 @@ def analyse_fields(fiches: list[Fiche], nlp: Language, batch_size: int = 64,
     return docs
 
 
-def extract(docs: dict[str, Doc]) -> dict[str, Any]:
-    """The extraction fields of one fiche from its field Docs."""
+def extract(docs: dict[str, Doc], fiche: Fiche | None = None,
+            partners: PartnerReader | None = None) -> dict[str, Any]:
+    """The extraction fields of one fiche from its field Docs; `partners` too when the fiche
+    (its structure and "Partenaires d'action" list) and a partner reader are given."""
     budget, funders = build_budget(docs)
-    return {
+    result = {
         "entities": build_entities(docs),
         "budget": budget,
         "funders": funders,
         "headcount": build_headcount(docs),
         "dates": build_dates(docs),
     }
+    if fiche is not None and partners is not None:
+        result["partners"] = partners.read(docs, fiche, funders)
+    return result
 
 
 def extract_all(fiches: Iterable[Fiche], nlp: Language,
@@ -101,8 +108,10 @@ def _extract_chunk(chunk: list[Fiche], nlp: Language) -> Iterator[tuple[Fiche, d
     # The memory zone frees the strings each chunk adds, so a long run keeps a flat footprint;
     # results are plain dicts built inside it.
     notes: list[list[str]] = [[] for _ in chunk]
+    reader = PartnerReader(cast(OrganisationRuler, nlp.get_pipe("fiches_organisations")))
     with nlp.memory_zone():
-        results = [extract(d) for d in analyse_fields(chunk, nlp, notes=notes)]
+        results = [extract(d, fiche, reader) for fiche, d in
+                   zip(chunk, analyse_fields(chunk, nlp, notes=notes), strict=True)]
     for result, note in zip(results, notes, strict=True):
         if note:
             result["extraction_warnings"] = note

@@ -43,7 +43,7 @@ class BudgetReport:
         fiches: one row per distinct fiche (see `fiches_frame`).
         funders: one row per funder mention of a distinct fiche (see `funders_frame`).
         tables: the grouped tables by name: `funder_types`, `departements`, `dimensions`,
-            `statuses`, `start_years`.
+            `statuses`, `start_years`, `partner_types`, `partner_departements`.
     """
 
     overview: dict[str, Any]
@@ -256,6 +256,8 @@ def build_report(records: Iterable[dict[str, Any]]) -> BudgetReport:
     Raises:
         ReportError: a record fails `check_record`.
     """
+    from pipeline.reporting.partners import by_partner_type, partner_types_by_departement
+
     records = list(records)
     fiches = fiches_frame(records)
     funders = funders_frame(records)
@@ -269,6 +271,8 @@ def build_report(records: Iterable[dict[str, Any]]) -> BudgetReport:
             "dimensions": by_group(fiches, "dimension"),
             "statuses": by_group(fiches, "status"),
             "start_years": by_group(fiches, "start_year", order="label"),
+            "partner_types": by_partner_type(records),
+            "partner_departements": partner_types_by_departement(records),
         },
     )
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from pipeline.atomic import atomic_folder
+from pipeline.reporting.partners import chart_partner_types
 from pipeline.reporting.synthesis import (
     BudgetReport,
     ReportError,
@@ -35,6 +36,8 @@ CSV_FILES: dict[str, str] = {
     "dimensions": "dimensions.csv",
     "statuses": "statuses.csv",
     "start_years": "start_years.csv",
+    "partner_types": "partner_types.csv",
+    "partner_departements": "partner_types_by_departement.csv",
     "fiches": "fiches.csv",
     "funders": "funders.csv",
     "quality": "quality.csv",
@@ -43,6 +46,7 @@ CHART_FILES: dict[str, str] = {
     "distribution": "budget_distribution.png",
     "funder_types": "funding_by_funder_type.png",
     "departements": "departements.png",
+    "partner_types": "partner_types.png",
 }
 # Workbook sheets (Excel allows 31 characters at most), in order.
 SHEETS: dict[str, str] = {
@@ -51,6 +55,8 @@ SHEETS: dict[str, str] = {
     "dimensions": "Dimensions",
     "statuses": "Statuts",
     "start_years": "Années de début",
+    "partner_types": "Types de partenaires",
+    "partner_departements": "Partenaires par département",
     "fiches": "Fiches",
     "funders": "Financeurs par fiche",
     "quality": "Qualité des données",
@@ -73,6 +79,7 @@ LABELS: dict[str, str] = {
     "unit_assumed": "Unité supposée", "inconsistent": "Dépenses ≠ recettes",
     "financial_resources": "Texte du champ budget", "funders": "Financeurs", "line": "Ligne",
     "file": "Fichier", "budget_lines": "Lignes lues",
+    "partner_type": "Type de partenaire", "share_of_fiches": "Part des fiches",
 }
 QUALITY_LABELS: dict[str, str] = {
     "approximate": "Budget approximatif (« environ », « près de »...)",
@@ -256,6 +263,7 @@ def render_charts(report: BudgetReport) -> dict[str, bytes]:
         "distribution": render_png(chart_distribution(report.fiches)),
         "funder_types": render_png(chart_funder_types(report.tables["funder_types"])),
         "departements": render_png(chart_departements(report.tables["departements"])),
+        "partner_types": render_png(chart_partner_types(report.tables["partner_types"])),
     }
 
 
@@ -332,6 +340,7 @@ def render_html(report: BudgetReport, charts: dict[str, bytes], source: str) -> 
         f'src="{_data_uri(charts["departements"])}">',
         _frame_table(report.tables["departements"]),
     ]
+    parts += _partner_section(report, charts)
     for key in ("dimensions", "statuses", "start_years"):
         parts += [f"<h2>{esc(TABLE_TITLES[key])}</h2>", _frame_table(report.tables[key])]
     parts += [
@@ -343,6 +352,20 @@ def render_html(report: BudgetReport, charts: dict[str, bytes], source: str) -> 
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _partner_section(report: BudgetReport, charts: dict[str, bytes]) -> list[str]:
+    """The partner-type part of the page: chart, table per type, table per département."""
+    return [
+        "<h2>Types de partenaires</h2>",
+        "<p class=\"note\">« Fiches » : fiches qui nomment au moins un partenaire de ce type "
+        "(dans le texte, la liste « Partenaires d'action » ou les financeurs). Une fiche compte "
+        "une fois par type.</p>",
+        f'<img alt="Types de partenaires" src="{_data_uri(charts["partner_types"])}">',
+        _frame_table(report.tables["partner_types"]),
+        "<h2>Types de partenaires par département</h2>",
+        _frame_table(report.tables["partner_departements"]),
+    ]
 
 
 def _data_uri(png: bytes) -> str:
