@@ -96,6 +96,15 @@ class Funder(Part):
 
 
 @dataclass(frozen=True)
+class Partner(Part):
+    type: PartnerType
+    name: str
+    field: str  # a text field, or "action_partners[i]" for an item of the form's list
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Count(Part):
     min: int
     max: int
@@ -162,6 +171,7 @@ class Extraction(Part):
     funders: list[Funder]
     headcount: Headcount
     dates: Dates
+    partners: list[Partner]
 
 
 @dataclass(frozen=True)
