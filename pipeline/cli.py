@@ -1,5 +1,17 @@
 """The `fiches` command line: thin typer commands over the library. Data to stdout, messages to
-stderr."""
+stderr.
+
+Conventions every command follows (`tests/test_cli_help.py` checks the help of each):
+
+- a docstring whose first line is the summary, then paragraphs, then `Example:` and an indented
+  shell example of at most 76 characters a line (continue with `\\`);
+- `INPUT...` arguments, `-o/--output` for what it writes (`Output`, or `OutputFolder`),
+  `--json` for machine-readable results (`JsonFlag`), `--config` when it reads config
+  (`ConfigOption`); a default path is named in the help relative to the project ("default: models/tagger in
+  the project", with `show_default=False`), never as a path on this machine;
+- messages on stderr through `_say`; "rejected: " for bad input, "failed: " for an error while
+  processing, "error: " for what stops the command (`_fail`), with one of the `EXIT_*` codes.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +20,120 @@ import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from pipeline.config import CONFIG_DIR, MODELS_DIR
 from pipeline.reading.parse import ReadStats, read_many
 
-app = typer.Typer(
-    help="Enrich and tag the catalogue of fiches action of social centres.",
+# Exit codes, the same for the same cause on every command.
+EXIT_OK = 0
+EXIT_REJECTED = 1  # some input rejected, or failed while processing; the rest is written
+EXIT_USAGE = 2  # bad usage, config, model, or an output location that cannot be used
+EXIT_WORKER = 3  # a worker process died
+
+
+class _Argument(TyperArgument):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None  # the metavar (INPUT...) says it all
+
+
+class _HelpMixin:
+    """Help that reads `fiches enrich [OPTIONS] INPUT...` and shows no `<bool>` for flags."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+                param.metavar = ""
+            elif isinstance(param, TyperArgument) and not isinstance(param, _Argument):
+                param.__class__ = _Argument
+        return params
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        arguments = [p for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
+        if not arguments:
+            return pieces
+        names = [a.metavar or (a.name or "").upper() for a in arguments]
+        names = [n + "..." if a.nargs != 1 and not n.endswith("...") else n
+                 for a, n in zip(arguments, names, strict=True)]
+        return [pieces[0], *names] if pieces else names
+
+
+class _Command(_HelpMixin, TyperCommand):
+    pass
+
+
+class _Group(_HelpMixin, TyperGroup):
+    pass
+
+
+class _Typer(typer.Typer):
+    """`typer.Typer` whose commands and sub-apps render help the project's way."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", _Group)
+        kwargs.setdefault("rich_markup_mode", "markdown")  # paragraphs reflow to the terminal
+        kwargs.setdefault("add_completion", False)
+        kwargs.setdefault("pretty_exceptions_enable", False)
+        super().__init__(**kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(
+    help="""Enrich and tag the catalogue of fiches action of social centres.
+
+Exit codes, on every command: 0 ok; 1 some input rejected or failed (the rest is written);
+2 usage, config, model or output location problem; 3 a worker process died.
+
+Example:
+
+    fiches enrich data/fiches_sample.txt -o out/enriched.jsonl
+    fiches report budgets out/enriched.jsonl -o out/report --xlsx
+""",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
 )
 
 Inputs = Annotated[list[str], typer.Argument(
     help="Text exports or JSONL record files; '-' reads standard input.", metavar="INPUT...")]
-Output = Annotated[str, typer.Option("--output", "-o", help="Output JSONL; '-' is stdout.")]
+Output = Annotated[str, typer.Option(
+    "--output", "-o", metavar="FILE", help="Output JSONL; '-' is stdout.")]
+OutputFolder = Annotated[str, typer.Option(
+    "--output", "-o", metavar="DIR", help="Folder to write (created if needed).")]
+JsonFlag = Annotated[bool, typer.Option(
+    "--json", help="Print the results as JSON on stdout.")]
+ConfigOption = Annotated[Path, typer.Option(
+    "--config", metavar="DIR", show_default=False,
+    help="Config folder (gazetteer, role words, vocabulary, thesaurus); default: config in "
+         "the project.")]
 DEFAULT_MODEL = MODELS_DIR / "tagger"
+ModelOption = Annotated[Path, typer.Option(
+    "--model", metavar="DIR", show_default=False,
+    help="Tagger model folder; default: models/tagger in the project.")]
 
 
 def _say(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    """Print "error: message" on stderr and exit with `code`, one of the `EXIT_*` codes."""
+    _say(f"error: {message}")
+    raise typer.Exit(code)
+
+
+def _old_name(value: Any, old: Any, default: Any) -> Any:
+    """The value of an option, or of its hidden former name when only that one was given."""
+    return old if old is not None and value == default else value
+
+
+OldOut = Annotated[str | None, typer.Option("--out", hidden=True, help="Former name of -o.")]
 
 
 def _show_version(value: bool) -> None:
@@ -46,7 +150,7 @@ def main_options(
         "--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Enrich and tag the catalogue of fiches action of social centres."""
+    pass
 
 
 def _say_problems(stats: ReadStats) -> None:
@@ -64,7 +168,7 @@ def _report(stats: ReadStats, written: int) -> int:
     _say_problems(stats)
     _say(f"fiches read: {stats.found}, written: {written}, duplicates: {stats.duplicates}, "
          f"rejected: {len(stats.rejected)}, files failed: {len(stats.failed_files)}")
-    return 1 if stats.rejected or stats.failed_files else 0
+    return EXIT_REJECTED if stats.rejected or stats.failed_files else EXIT_OK
 
 
 @app.command("parse")
@@ -87,25 +191,24 @@ def enrich_cmd(
     inputs: Inputs,
     output: Output = "-",
     cache: Annotated[Path | None, typer.Option(
-        help="Result cache folder (SQLite): unchanged fiches are not processed again, and a "
-             "killed run resumes where it stopped.")] = None,
+        metavar="DIR", help="Result cache folder (SQLite): unchanged fiches are not processed "
+                            "again, and a killed run resumes where it stopped.")] = None,
     workers: Annotated[int, typer.Option(
-        min=1, help="Processes for the NLP; default: the machine's cores.")] = os.cpu_count() or 1,
-    model: Annotated[Path, typer.Option(
-        help="Tagger model for keyword/dimension suggestions.")] = DEFAULT_MODEL,
+        min=1, metavar="N", show_default=False,
+        help="Processes for the NLP; default: the machine's cores.")] = os.cpu_count() or 1,
+    model: ModelOption = DEFAULT_MODEL,
     no_suggest: Annotated[bool, typer.Option(
         "--no-suggest", help="Skip suggestions (records get suggestions: null).")] = False,
     threshold: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0, help="Suggest keywords scoring at least this (default: the model's "
-                               "tuned threshold).")] = None,
+        min=0.0, max=1.0, metavar="SCORE", help="Suggest keywords scoring at least this "
+                                                "(default: the model's tuned threshold).")] = None,
     limit: Annotated[int | None, typer.Option(
-        min=0, help="At most this many keywords per fiche (default: the model's).")] = None,
+        min=0, metavar="N", help="At most this many keywords per fiche (default: the model's).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (cron).")] = False,
     summary: Annotated[Path | None, typer.Option(
-        help="Also write the run summary as JSON to this file.")] = None,
-    config: Annotated[Path, typer.Option(
-        "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
-    ] = CONFIG_DIR,
+        metavar="FILE", help="Also write the run summary as JSON to this file.")] = None,
+    config: ConfigOption = CONFIG_DIR,
 ) -> None:
     """Read fiches and write enriched records (extraction and suggestions).
 
@@ -117,7 +220,8 @@ def enrich_cmd(
 
     Example:
 
-        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl --cache .cache/fiches
+        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl \\
+            --cache .cache/fiches
     """
     from concurrent.futures.process import BrokenProcessPool
 
@@ -134,25 +238,27 @@ def enrich_cmd(
             result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
                          workers=workers, progress=progress)
     except (LockError, CacheError, ConfigError) as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc), EXIT_USAGE)
     except BrokenProcessPool as exc:
-        _say(f"error: a worker process died ({exc or 'killed or out of memory'}); nothing "
-             "written; with --cache, the next run resumes")
-        raise typer.Exit(3) from None
+        _fail(f"a worker process died ({exc or 'killed or out of memory'}); nothing written; "
+              "with --cache, the next run resumes", EXIT_WORKER)
     except KeyboardInterrupt:
         _say("interrupted: nothing written; with --cache, the next run resumes")
         raise typer.Exit(130) from None
     for notice in result.notices:
         _say(f"note: {notice}")
-    for reason in [*result.files_failed, *result.rejected, *result.failed]:
+    for reason in result.files_failed:
+        _say(f"failed: {reason}")
+    for reason in result.rejected:
         _say(f"rejected: {reason}")
+    for reason in result.failed:
+        _say(f"failed: {reason}")
     _say(result.line())
     if summary is not None:
         from pipeline.running.output import write_json
 
         write_json(result.to_dict(), summary)
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_REJECTED)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -194,42 +300,62 @@ Catalogue = Annotated[list[str], typer.Argument(
     help="Tagged fiches: text exports or JSONL records; '-' reads standard input.",
     metavar="CATALOGUE...")]
 ConfigDir = Annotated[Path, typer.Option(
-    "--config", help="Folder with vocabulary.json and thesaurus.json.")]
+    "--config", metavar="DIR", show_default=False,
+    help="Folder with vocabulary.json and thesaurus.json; default: config in the project.")]
 
 
-def _read_tagged(inputs: list[str]) -> list:
+def _read_tagged(inputs: list[str]) -> tuple[list, int]:
+    """The fiches read, and the exit code their reading calls for."""
     stats = ReadStats()
     fiches = list(read_many(inputs, stats))
     _say_problems(stats)
-    return fiches
+    return fiches, EXIT_REJECTED if stats.rejected or stats.failed_files else EXIT_OK
 
 
 @app.command("train")
 def train_cmd(
     catalogue: Catalogue,
-    out: Annotated[Path, typer.Option("--out", help="Model folder to write.")] = DEFAULT_MODEL,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="DIR", show_default=False,
+        help="Model folder to write; default: models/tagger in the project.")] = DEFAULT_MODEL,
     config: ConfigDir = CONFIG_DIR,
-    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds for tuning.")] = 5,
+    folds: Annotated[int, typer.Option(
+        min=2, metavar="N", help="Cross-validation folds for tuning.")] = 5,
+    as_json: JsonFlag = False,
+    out: OldOut = None,
 ) -> None:
     """Train the keyword and dimension tagger on tagged fiches.
 
     Learns from every fiche that has keywords or a dimension, tunes the weights, threshold and
-    limit by cross-validation, and writes the model folder (model.joblib and card.json).
+    limit by cross-validation, and writes the model folder (model.joblib and card.json). With
+    --json, prints the model card on stdout.
+
+    Exit code 1 when some input was rejected (the model is trained on the rest) or training
+    failed; 2 when a config file is unusable or the model folder cannot be written.
 
     Example:
 
-        fiches train data/fiches_sample.txt --out models/tagger
+        fiches train data/fiches_sample.txt -o models/tagger
     """
+    import json
+
     from pipeline.config import ConfigError
     from pipeline.tagging.classify import TrainingError, save, train
 
-    fiches = _read_tagged(catalogue)
+    output = Path(_old_name(output, out, DEFAULT_MODEL))
+    fiches, code = _read_tagged(catalogue)
     try:
         tagger, card = train(fiches, config, {"folds": folds})
-    except (TrainingError, ConfigError) as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
-    folder = save(tagger, card, out)
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except TrainingError as exc:
+        _fail(str(exc), EXIT_REJECTED)
+    try:
+        folder = save(tagger, card, output)
+    except OSError as exc:
+        _fail(f"{output}: cannot write the model: {exc.strerror or exc}", EXIT_USAGE)
+    if as_json:
+        typer.echo(json.dumps(card, ensure_ascii=False, indent=2))
     data = card["training_data"]
     _say(f"trained on {data['fiches']} fiches (duplicates skipped: {data['duplicates_skipped']},"
          f" untagged: {data['untagged_skipped']}, unknown keywords ignored: "
@@ -238,15 +364,16 @@ def train_cmd(
     if metrics:
         _say("cross-validated: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     _say(f"threshold {card['threshold']}, limit {card['limit']}; written to {folder}")
+    raise typer.Exit(code)
 
 
 @app.command("evaluate")
 def evaluate_cmd(
     catalogue: Catalogue,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    as_json: JsonFlag = False,
     folds: Annotated[int | None, typer.Option(
-        min=0, help="Outer folds; 0 for leave-one-out; default: leave-one-out up to 30 "
-                    "fiches, else 5.")] = None,
+        min=0, metavar="N", help="Outer folds; 0 for leave-one-out; default: leave-one-out up "
+                                 "to 30 fiches, else 5.")] = None,
     config: ConfigDir = CONFIG_DIR,
 ) -> None:
     """Cross-validate the tagger against two baselines on tagged fiches.
@@ -257,7 +384,7 @@ def evaluate_cmd(
 
     Example:
 
-        fiches evaluate data/fiches_sample.txt --folds 5 --json > out/evaluation.json
+        fiches evaluate data/fiches_sample.txt --folds 5 --json > out/eval.json
     """
     import json
 
@@ -265,26 +392,32 @@ def evaluate_cmd(
     from pipeline.tagging.classify import TrainingError, cross_evaluate, load_labels, load_thesaurus
     from pipeline.tagging.metrics import format_report
 
-    fiches = _read_tagged(catalogue)
+    fiches, code = _read_tagged(catalogue)
     try:
         result = cross_evaluate(fiches, load_labels(config), load_thesaurus(config), k=folds)
-    except (TrainingError, ConfigError) as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except TrainingError as exc:
+        _fail(str(exc), EXIT_REJECTED)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json
                else format_report(result))
+    raise typer.Exit(code)
 
 
 @app.command("suggest")
 def suggest_cmd(
     inputs: Inputs,
-    model: Annotated[Path, typer.Option(help="Tagger model folder.")] = DEFAULT_MODEL,
+    model: ModelOption = DEFAULT_MODEL,
     threshold: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0, help="Minimum keyword score (default: the model's).")] = None,
+        min=0.0, max=1.0, metavar="SCORE", help="Minimum keyword score (default: the model's).")
+    ] = None,
     limit: Annotated[int | None, typer.Option(
-        min=0, help="At most this many keywords (default: the model's).")] = None,
-    jsonl: Annotated[bool, typer.Option(
-        "--jsonl", help="One JSON object per fiche (id, source, title, suggestions).")] = False,
+        min=0, metavar="N", help="At most this many keywords (default: the model's).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="One JSON object per fiche and line (id, source, title, suggestions)."
+    )] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", hidden=True, help="Former name of --json.")
+    ] = False,
 ) -> None:
     """Suggest keywords and a dimension for fiches, leaving out those they already have.
 
@@ -293,7 +426,7 @@ def suggest_cmd(
     Example:
 
         fiches suggest data/fiches_sample.txt --limit 3
-        fiches parse new.txt | fiches suggest - --jsonl
+        fiches parse new.txt | fiches suggest - --json
     """
     import json
 
@@ -302,12 +435,11 @@ def suggest_cmd(
     try:
         suggester = load_suggester(model, threshold, limit)
     except ModelError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc), EXIT_USAGE)
     stats = ReadStats()
     fiches = list(read_many(inputs, stats))
     for fiche, sug in zip(fiches, suggester.suggest_records(fiches), strict=True):
-        if jsonl:
+        if as_json or jsonl:
             typer.echo(json.dumps({"id": fiche.id, "source": fiche.source.__dict__,
                                    "title": fiche.title, "suggestions": sug},
                                   ensure_ascii=False))
@@ -334,12 +466,16 @@ def _tagger_model(model: Path) -> Path | None:
             _say(f"note: no tagger model at {model}: suggestions are null "
                  "(train one with `fiches train`)")
             return None
-        _say(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc), EXIT_USAGE)
     return model
 
 
-report_app = typer.Typer(help="Summaries of enriched records for analysts.", no_args_is_help=True)
+report_app = _Typer(help="""Summaries of enriched records for analysts.
+
+Example:
+
+    fiches report budgets out/enriched.jsonl -o out/report --xlsx
+""", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
 
@@ -348,36 +484,64 @@ def report_budgets_cmd(
     enriched: Annotated[str, typer.Argument(
         help="Enriched JSONL (from `fiches enrich`); '-' reads standard input.",
         metavar="ENRICHED.jsonl")],
-    out: Annotated[str, typer.Option("--out", help="Report folder (created if needed).")],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="DIR", help="Report folder (created if needed).",
+        show_default=False)] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write every table to "
                                                       "budgets.xlsx.")] = False,
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="CSV for a French Excel: UTF-8 with BOM, ';' between fields, decimal "
+                        "comma.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the key figures (overview.json) on stdout.")] = False,
+    out: OldOut = None,
 ) -> None:
     """Summarise, check and chart the budgets of enriched records.
 
     Writes overview.json, CSV tables, PNG charts and a self-contained report.html (plus
-    budgets.xlsx with --xlsx).
+    budgets.xlsx with --xlsx). Outlier budgets are flagged and every total is also given
+    without them. Duplicates (same id) count once. Files are written to a temporary folder,
+    then moved.
 
-    Duplicates (same id) count once. Files are written to a temporary folder, then moved.
-    Exit code 1 when the input cannot be read or holds records that are not enriched.
+    Exit code 1 when the input cannot be read or holds records that are not enriched; 2 when
+    the output folder cannot be written.
 
     Example:
 
-        fiches report budgets out/enriched.jsonl --out out/report --xlsx
+        fiches report budgets out/enriched.jsonl -o out/report --xlsx
     """
     from pipeline.reporting.synthesis import ReportError, build_report
-    from pipeline.reporting.writers import HTML_FILE, read_enriched, write_report
+    from pipeline.reporting.writers import (
+        HTML_FILE,
+        OVERVIEW_FILE,
+        OutputError,
+        read_enriched,
+        write_report,
+    )
 
+    folder = output or out
+    if folder is None:
+        _fail("missing option '-o' / '--output': the report folder", EXIT_USAGE)
     try:
         report = build_report(read_enriched(enriched))
-        files = write_report(report, out, source="<stdin>" if enriched == "-" else enriched,
-                             xlsx=xlsx)
+        files = write_report(report, folder, source=_input_name(enriched), xlsx=xlsx,
+                             excel_csv=excel)
+    except OutputError as exc:
+        _fail(str(exc), EXIT_USAGE)
     except ReportError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
+        _fail(str(exc), EXIT_REJECTED)
+    if as_json:
+        typer.echo((Path(folder) / OVERVIEW_FILE).read_text(encoding="utf-8"), nl=False)
     ov = report.overview
     _say(f"fiches: {ov['fiches']} (records: {ov['records']}, duplicates: {ov['duplicates']}), "
-         f"with a budget: {ov['fiches_with_budget']}, total: {ov['budget_total_eur']:.2f} EUR")
+         f"with a budget: {ov['fiches_with_budget']}, total: {ov['budget_total_eur']:.2f} EUR, "
+         f"outliers: {ov['outliers']}")
     _say(f"{len(files)} files written; open {files[0].parent / HTML_FILE}")
+
+
+def _input_name(path: str) -> str:
+    """How the report names its input: the file name, not a path on this machine."""
+    return "<stdin>" if path == "-" else Path(path).name
 
 
 def main() -> None:
