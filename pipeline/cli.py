@@ -5,16 +5,17 @@ Conventions every command follows (`tests/test_cli_help.py` checks the help of e
 
 - a docstring whose first line is the summary, then paragraphs, then `Example:` and an indented
   shell example of at most 76 characters a line (continue with `\\`);
-- `INPUT...` arguments, `-o/--output` for what it writes (`Output`, or `OutputFolder`),
+- `INPUT...` arguments, `-o/--output` for what it writes (`Output` for a file),
   `--json` for machine-readable results (`JsonFlag`), `--config` when it reads config
-  (`ConfigOption`); a default path is named in the help relative to the project ("default: models/tagger in
-  the project", with `show_default=False`), never as a path on this machine;
+  (`ConfigOption`); a default path is named in the help relative to the project ("default:
+  models/tagger in the project", with `show_default=False`), never as a machine's path;
 - messages on stderr through `_say`; "rejected: " for bad input, "failed: " for an error while
   processing, "error: " for what stops the command (`_fail`), with one of the `EXIT_*` codes.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -40,8 +41,36 @@ class _Argument(TyperArgument):
         return None  # the metavar (INPUT...) says it all
 
 
+def _fence_code(help_text: str) -> str:
+    """Help text whose indented (code) blocks are fenced, so the markdown renderer keeps them
+    as code whatever typer's own dedenting does (it strips a lone block's indentation)."""
+    out: list[str] = []
+    code = False
+    for line in inspect.cleandoc(help_text).splitlines():
+        indented = line.startswith("    ") and (code or not out or not out[-1].strip())
+        if indented != code:
+            if code:  # the fence closes before the blank line that ended the block
+                while out and not out[-1].strip():
+                    out.pop()
+            out.append("```")
+            if not indented:
+                out.append("")
+            code = indented
+        out.append(line[4:] if code else line)
+    if code:
+        out.append("```")
+    return "\n".join(out)
+
+
 class _HelpMixin:
     """Help that reads `fiches enrich [OPTIONS] INPUT...` and shows no `<bool>` for flags."""
+
+    help: str | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            self.help = _fence_code(self.help)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
@@ -104,8 +133,6 @@ Inputs = Annotated[list[str], typer.Argument(
     help="Text exports or JSONL record files; '-' reads standard input.", metavar="INPUT...")]
 Output = Annotated[str, typer.Option(
     "--output", "-o", metavar="FILE", help="Output JSONL; '-' is stdout.")]
-OutputFolder = Annotated[str, typer.Option(
-    "--output", "-o", metavar="DIR", help="Folder to write (created if needed).")]
 JsonFlag = Annotated[bool, typer.Option(
     "--json", help="Print the results as JSON on stdout.")]
 ConfigOption = Annotated[Path, typer.Option(
@@ -471,6 +498,9 @@ def _tagger_model(model: Path) -> Path | None:
 
 
 report_app = _Typer(help="""Summaries of enriched records for analysts.
+
+`budgets` writes the budget synthesis: a page to open or print, CSV tables, charts, and a
+workbook with --xlsx.
 
 Example:
 

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pandas.testing as pdt
 import pytest
-from test_report import RECORDS, _read_csv, _restore, budget, record
+from test_report import RECORDS, _read_csv, budget, record
 from typer.testing import CliRunner
 
 from pipeline.cli import app

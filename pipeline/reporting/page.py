@@ -12,7 +12,6 @@ import pandas as pd
 
 from pipeline.reporting.synthesis import BudgetReport, format_eur
 
-
 FICHES_CSV = "fiches.csv"  # where the page sends readers for every detail
 TABLE_TITLES: dict[str, str] = {
     "funder_types": "Financement par type de financeur",
