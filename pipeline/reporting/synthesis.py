@@ -9,6 +9,10 @@ from typing import Any
 
 import pandas as pd
 
+# ReportError and check_record are re-exported: callers have always found them here.
+from pipeline.reporting.checks import ReportError as ReportError
+from pipeline.reporting.checks import check_record as check_record
+from pipeline.reporting.checks import is_amount, where
 from pipeline.reporting.outliers import outlier_reasons
 
 # Label of a missing département, dimension, status or start year in the grouped tables.
@@ -32,14 +36,6 @@ FUNDER_TYPE_COLUMNS: tuple[str, ...] = ("funder_type", *FUNDER_SUMS, "share_of_k
 FUNDER_YEAR_COLUMNS: tuple[str, ...] = ("start_year", "funder_type", *FUNDER_SUMS)
 QUALITY_FLAGS: tuple[str, ...] = ("approximate", "unit_assumed", "inconsistent", "outlier")
 
-ENRICH_HINT = ("these look like parsed records, not enriched ones: run `fiches enrich` first "
-               "(fiches enrich data/fiches_sample.txt -o out/enriched.jsonl)")
-
-
-class ReportError(ValueError):
-    """A record that cannot be summarised; the message says which one and why."""
-
-
 @dataclass
 class BudgetReport:
     """Everything the budget report shows, as plain data.
@@ -62,41 +58,6 @@ class BudgetReport:
         return quality_fiches(self.fiches)
 
 
-def check_record(record: Any, where: str) -> None:
-    """Check that a record is an enriched fiche the report can read.
-
-    Args:
-        record: one decoded JSON value.
-        where: how to name the record in errors, e.g. `"out/enriched.jsonl:12"`.
-
-    Raises:
-        ReportError: the record is not an object, has no `id`, has no `budget` key (a parsed,
-            not enriched, record), or its budget or funders have the wrong shape.
-    """
-    if not isinstance(record, dict):
-        raise ReportError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    if not isinstance(record.get("id"), str):
-        raise ReportError(f"{where}: record has no 'id'")
-    if "budget" not in record:
-        raise ReportError(f"{where}: record has no 'budget' field; {ENRICH_HINT}")
-    budget = record["budget"]
-    if budget is not None:
-        if not isinstance(budget, dict):
-            raise ReportError(f"{where}: 'budget' must be an object or null")
-        if not _is_amount(budget.get("total_eur")):
-            raise ReportError(f"{where}: 'budget.total_eur' must be a number or null")
-        if not isinstance(budget.get("lines") or [], list):
-            raise ReportError(f"{where}: 'budget.lines' must be a list")
-    funders = record.get("funders") or []
-    if not isinstance(funders, list):
-        raise ReportError(f"{where}: 'funders' must be a list")
-    for funder in funders:
-        if not isinstance(funder, dict) or not isinstance(funder.get("type"), str):
-            raise ReportError(f"{where}: each funder must be an object with a 'type'")
-        if not _is_amount(funder.get("amount_eur")):
-            raise ReportError(f"{where}: 'funders[].amount_eur' must be a number or null")
-
-
 def distinct_records(records: Iterable[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
     """The first record of each `id`, in input order, with how many records share that id.
 
@@ -109,7 +70,7 @@ def distinct_records(records: Iterable[dict[str, Any]]) -> list[tuple[dict[str, 
     first: dict[str, dict[str, Any]] = {}
     copies: dict[str, int] = {}
     for i, record in enumerate(records):
-        check_record(record, _where(record, i))
+        check_record(record, where(record, i))
         key = record["id"]
         if key not in first:
             first[key] = record
@@ -335,13 +296,6 @@ def format_eur(value: float | None) -> str:
     return f"{text}\u00a0€"
 
 
-def _where(record: Any, index: int) -> str:
-    source = record.get("source") if isinstance(record, dict) else None
-    if isinstance(source, dict) and "file" in source:
-        return f"record {index + 1} ({source.get('file')}, fiche line {source.get('line')})"
-    return f"record {index + 1}"
-
-
 def _fiche_row(record: dict[str, Any], copies: int) -> dict[str, Any]:
     budget = record.get("budget") or {}
     source = record.get("source") or {}
@@ -386,7 +340,7 @@ def _describe_funder(funder: dict[str, Any]) -> str:
 def _describe_line(line: dict[str, Any]) -> str:
     label = line.get("label") or ""
     amount = line.get("amount_eur")
-    value = "?" if not _is_amount(amount) or amount is None else f"{_plain(amount)} €"
+    value = "?" if not is_amount(amount) or amount is None else f"{_plain(amount)} €"
     return f"{label}: {value} ({line.get('kind')})" if label else f"{value} ({line.get('kind')})"
 
 
@@ -403,10 +357,6 @@ def _evidence(record: dict[str, Any], line: dict[str, Any]) -> str | None:
 
 def _plain(amount: float) -> str:
     return str(int(amount)) if float(amount).is_integer() else str(amount)
-
-
-def _is_amount(value: Any) -> bool:
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def _float(value: Any) -> float:
