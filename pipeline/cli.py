@@ -383,6 +383,11 @@ def train_cmd(
         _fail(f"{output}: cannot write the model: {exc.strerror or exc}", EXIT_USAGE)
     if as_json:
         typer.echo(json.dumps(card, ensure_ascii=False, indent=2))
+    _say_trained(card, folder)
+    raise typer.Exit(code)
+
+
+def _say_trained(card: dict[str, Any], folder: Path) -> None:
     data = card["training_data"]
     _say(f"trained on {data['fiches']} fiches (duplicates skipped: {data['duplicates_skipped']},"
          f" untagged: {data['untagged_skipped']}, unknown keywords ignored: "
@@ -391,7 +396,6 @@ def train_cmd(
     if metrics:
         _say("cross-validated: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     _say(f"threshold {card['threshold']}, limit {card['limit']}; written to {folder}")
-    raise typer.Exit(code)
 
 
 @app.command("evaluate")
@@ -540,33 +544,34 @@ def report_budgets_cmd(
 
         fiches report budgets out/enriched.jsonl -o out/report --xlsx
     """
-    from pipeline.reporting.synthesis import ReportError, build_report
-    from pipeline.reporting.writers import (
-        HTML_FILE,
-        OVERVIEW_FILE,
-        OutputError,
-        read_enriched,
-        write_report,
-    )
+    from pipeline.reporting.writers import HTML_FILE, OVERVIEW_FILE
 
     folder = output or out
     if folder is None:
         _fail("missing option '-o' / '--output': the report folder", EXIT_USAGE)
-    try:
-        report = build_report(read_enriched(enriched))
-        files = write_report(report, folder, source=_input_name(enriched), xlsx=xlsx,
-                             excel_csv=excel)
-    except OutputError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    except ReportError as exc:
-        _fail(str(exc), EXIT_REJECTED)
+    report, files = _budget_report(enriched, folder, xlsx=xlsx, excel=excel)
     if as_json:
         typer.echo((Path(folder) / OVERVIEW_FILE).read_text(encoding="utf-8"), nl=False)
     ov = report.overview
     _say(f"fiches: {ov['fiches']} (records: {ov['records']}, duplicates: {ov['duplicates']}), "
          f"with a budget: {ov['fiches_with_budget']}, total: {ov['budget_total_eur']:.2f} EUR, "
-         f"outliers: {ov['outliers']}")
-    _say(f"{len(files)} files written; open {files[0].parent / HTML_FILE}")
+         f"outliers: {ov['outliers']}; {len(files)} files written; open "
+         f"{files[0].parent / HTML_FILE}")
+
+
+def _budget_report(enriched: str, folder: str, *, xlsx: bool, excel: bool) -> tuple[Any, list]:
+    """Build and write the budget report; exit 1 on unusable input, 2 on an unusable folder."""
+    from pipeline.reporting.synthesis import ReportError, build_report
+    from pipeline.reporting.writers import OutputError, read_enriched, write_report
+
+    try:
+        report = build_report(read_enriched(enriched))
+        return report, write_report(report, folder, source=_input_name(enriched), xlsx=xlsx,
+                                    excel_csv=excel)
+    except OutputError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except ReportError as exc:
+        _fail(str(exc), EXIT_REJECTED)
 
 
 def _input_name(path: str) -> str:

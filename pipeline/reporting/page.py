@@ -82,6 +82,14 @@ p.lead { font-size: 1.15em; font-weight: 600; }
 """
 
 
+_HEAD = f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Synthèse des budgets des fiches action</title>
+<style>{_STYLE}</style></head><body>
+<h1>Synthèse des budgets des fiches action</h1>"""
+
+
 def render_html(report: BudgetReport, charts: dict[str, bytes], source: str,
                 generated: date | None = None) -> str:
     """The report as one HTML page with the charts embedded as data URIs.
@@ -96,12 +104,7 @@ def render_html(report: BudgetReport, charts: dict[str, bytes], source: str,
     esc = html.escape
     quality_rows = [(QUALITY_LABELS[k], str(v)) for k, v in ov["quality"].items()]
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="fr"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Synthèse des budgets des fiches action</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        "<h1>Synthèse des budgets des fiches action</h1>",
+        _HEAD,
         f'<p class="lead">{esc(coverage_sentence(ov))}</p>',
         _provenance(ov, source, generated or date.today()),
         "<h2>Chiffres clés</h2>",
@@ -125,7 +128,7 @@ def render_html(report: BudgetReport, charts: dict[str, bytes], source: str,
         f'<img alt="Fiches et budgets par département" '
         f'src="{_data_uri(charts["departements"])}">',
         _frame_table(report.tables["departements"]),
-        "<h2>Budgets par année de début</h2>",
+        "<h2>Budgets par année de début</h2>\n"
         f'<img alt="Budgets par année de début" src="{_data_uri(charts["years"])}">',
     ]
     for key in ("dimensions", "statuses", "start_years", "funder_types_by_year"):
