@@ -17,8 +17,6 @@ beside budgets of 500 to 9 000 EUR).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -79,4 +77,4 @@ def _big_shares(budgets: pd.Series, minimum: int) -> list[tuple[int, float]]:
 
 
 def _percent(share: float) -> str:
-    return f"{math.floor(share * 100)}\u00a0%"
+    return f"{round(share * 100)}\u00a0%"

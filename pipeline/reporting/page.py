@@ -69,15 +69,15 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
 table.wide { width: 100%; font-size: 0.8em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #f0f3f7; text-align: left; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
 td.num { text-align: right; white-space: nowrap; }
-td.text { min-width: 12em; max-width: 40em; white-space: pre-wrap; }
+td.text { min-width: 6em; max-width: 40em; white-space: pre-wrap; }
 img { max-width: 100%; height: auto; display: block; margin: 1em 0; }
 p.note { color: #555; font-size: 0.9em; }
 p.lead { font-size: 1.15em; font-weight: 600; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 9pt; }
-  h2 { break-after: avoid; } tr, img { break-inside: avoid; }
+  h2 { break-after: avoid; } tr, img { break-inside: avoid; } table.wide { font-size: 7.5pt; }
 }
 """
 
@@ -252,7 +252,8 @@ def _cell(column: str, value: Any) -> tuple[str, str]:
     return (str(value), "text" if column in _TEXT_COLUMNS else "")
 
 
-_TEXT_COLUMNS = frozenset({"financial_resources", "budget_lines", "fiche", "flags", "funders"})
+_TEXT_COLUMNS = frozenset({"financial_resources", "budget_lines", "fiche", "flags", "funders",
+                           "title"})
 
 
 def percent(value: float) -> str:
