@@ -208,9 +208,24 @@ def parse_cmd(inputs: Inputs, output: Output = "-") -> None:
     """
     from pipeline.running.output import write_jsonl
 
+    _check_output_file(output)
     stats = ReadStats()
-    written = write_jsonl((f.to_dict() for f in read_many(inputs, stats)), output)
+    try:
+        written = write_jsonl((f.to_dict() for f in read_many(inputs, stats)), output)
+    except OSError as exc:
+        _fail(_cannot_write(output, exc), EXIT_USAGE)
     raise typer.Exit(_report(stats, written))
+
+
+def _check_output_file(output: str) -> None:
+    """Exit 2 before any work when the output file cannot be one (it is a folder)."""
+    if output != "-" and Path(output).is_dir():
+        _fail(f"{output}: is a folder; -o names the file to write", EXIT_USAGE)
+
+
+def _cannot_write(output: str, exc: OSError) -> str:
+    return f"cannot write {output}: {exc.strerror or exc}" + (
+        f" ({exc.filename})" if exc.filename and str(exc.filename) != output else "")
 
 
 @app.command("enrich")
@@ -257,6 +272,7 @@ def enrich_cmd(
     from pipeline.running.cache import CacheError
     from pipeline.running.stages import Settings
 
+    _check_output_file(output)
     settings = Settings(config_dir=config, model=None if no_suggest else _tagger_model(model),
                         threshold=threshold, limit=limit)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -266,6 +282,8 @@ def enrich_cmd(
                          workers=workers, progress=progress)
     except (LockError, CacheError, ConfigError) as exc:
         _fail(str(exc), EXIT_USAGE)
+    except OSError as exc:  # inputs are read and reported by the reader: this is the output
+        _fail(_cannot_write(output, exc), EXIT_USAGE)
     except BrokenProcessPool as exc:
         _fail(f"a worker process died ({exc or 'killed or out of memory'}); nothing written; "
               "with --cache, the next run resumes", EXIT_WORKER)
