@@ -1,121 +1,41 @@
 """The `fiches` command line: thin typer commands over the library. Data to stdout, messages to
-stderr.
-
-Conventions every command follows (`tests/test_cli_help.py` checks the help of each):
-
-- a docstring whose first line is the summary, then paragraphs, then `Example:` and an indented
-  shell example of at most 76 characters a line (continue with `\\`);
-- `INPUT...` arguments, `-o/--output` for what it writes (`Output` for a file),
-  `--json` for machine-readable results (`JsonFlag`), `--config` when it reads config
-  (`ConfigOption`); a default path is named in the help relative to the project ("default:
-  models/tagger in the project", with `show_default=False`), never as a machine's path;
-- messages on stderr through `_say`; "rejected: " for bad input, "failed: " for an error while
-  processing, "error: " for what stops the command (`_fail`), with one of the `EXIT_*` codes.
+stderr. What every command shares (help, options, messages, exit codes) is in `commandline.py`.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
 import signal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from pipeline.config import CONFIG_DIR, MODELS_DIR
+from pipeline.cli_report import report_app
+from pipeline.commandline import (
+    DEFAULT_MODEL,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    EXIT_WORKER,
+    ConfigOption,
+    Inputs,
+    JsonFlag,
+    ModelOption,
+    OldOut,
+    Output,
+    Typer,
+)
+from pipeline.commandline import cannot_write as _cannot_write
+from pipeline.commandline import check_output_file as _check_output_file
+from pipeline.commandline import fail as _fail
+from pipeline.commandline import old_name as _old_name
+from pipeline.commandline import progress as _progress
+from pipeline.commandline import say as _say
+from pipeline.config import CONFIG_DIR
 from pipeline.reading.parse import ReadStats, read_many
 
-# Exit codes, the same for the same cause on every command.
-EXIT_OK = 0
-EXIT_REJECTED = 1  # some input rejected, or failed while processing; the rest is written
-EXIT_USAGE = 2  # bad usage, config, model, or an output location that cannot be used
-EXIT_WORKER = 3  # a worker process died
-
-
-class _Argument(TyperArgument):
-    def display_type_rich(self, ctx: Any) -> str | None:
-        return None  # the metavar (INPUT...) says it all
-
-
-def _fence_code(help_text: str) -> str:
-    """Help text whose indented (code) blocks are fenced, so the markdown renderer keeps them
-    as code whatever typer's own dedenting does (it strips a lone block's indentation)."""
-    out: list[str] = []
-    code = False
-    for line in inspect.cleandoc(help_text).splitlines():
-        indented = line.startswith("    ") and (code or not out or not out[-1].strip())
-        if indented != code:
-            if code:  # the fence closes before the blank line that ended the block
-                while out and not out[-1].strip():
-                    out.pop()
-            out.append("```")
-            if not indented:
-                out.append("")
-            code = indented
-        out.append(line[4:] if code else line)
-    if code:
-        out.append("```")
-    return "\n".join(out)
-
-
-class _HelpMixin:
-    """Help that reads `fiches enrich [OPTIONS] INPUT...` and shows no `<bool>` for flags."""
-
-    help: str | None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.help:
-            self.help = _fence_code(self.help)
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
-        for param in params:
-            if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
-                param.metavar = ""
-            elif isinstance(param, TyperArgument) and not isinstance(param, _Argument):
-                param.__class__ = _Argument
-        return params
-
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        pieces: list[str] = super().collect_usage_pieces(ctx)  # type: ignore[misc]
-        arguments = [p for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
-        if not arguments:
-            return pieces
-        names = [a.metavar or (a.name or "").upper() for a in arguments]
-        names = [n + "..." if a.nargs != 1 and not n.endswith("...") else n
-                 for a, n in zip(arguments, names, strict=True)]
-        return [pieces[0], *names] if pieces else names
-
-
-class _Command(_HelpMixin, TyperCommand):
-    pass
-
-
-class _Group(_HelpMixin, TyperGroup):
-    pass
-
-
-class _Typer(typer.Typer):
-    """`typer.Typer` whose commands and sub-apps render help the project's way."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("cls", _Group)
-        kwargs.setdefault("rich_markup_mode", "markdown")  # paragraphs reflow to the terminal
-        kwargs.setdefault("add_completion", False)
-        kwargs.setdefault("pretty_exceptions_enable", False)
-        super().__init__(**kwargs)
-
-    def command(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("cls", _Command)
-        return super().command(*args, **kwargs)
-
-
-app = _Typer(
+app = Typer(
     help="""Enrich and tag the catalogue of fiches action of social centres.
 
 Exit codes, on every command: 0 ok; 1 some input rejected or failed (the rest is written);
@@ -128,40 +48,6 @@ Example:
 """,
     no_args_is_help=True,
 )
-
-Inputs = Annotated[list[str], typer.Argument(
-    help="Text exports or JSONL record files; '-' reads standard input.", metavar="INPUT...")]
-Output = Annotated[str, typer.Option(
-    "--output", "-o", metavar="FILE", help="Output JSONL; '-' is stdout.")]
-JsonFlag = Annotated[bool, typer.Option(
-    "--json", help="Print the results as JSON on stdout.")]
-ConfigOption = Annotated[Path, typer.Option(
-    "--config", metavar="DIR", show_default=False,
-    help="Config folder (gazetteer, role words, vocabulary, thesaurus); default: config in "
-         "the project.")]
-DEFAULT_MODEL = MODELS_DIR / "tagger"
-ModelOption = Annotated[Path, typer.Option(
-    "--model", metavar="DIR", show_default=False,
-    help="Tagger model folder; default: models/tagger in the project.")]
-
-
-def _say(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    """Print "error: message" on stderr and exit with `code`, one of the `EXIT_*` codes."""
-    _say(f"error: {message}")
-    raise typer.Exit(code)
-
-
-def _old_name(value: Any, old: Any, default: Any) -> Any:
-    """The value of an option, or of its hidden former name when only that one was given."""
-    return old if old is not None and value == default else value
-
-
-OldOut = Annotated[str | None, typer.Option("--out", hidden=True, help="Former name of -o.")]
-
 
 def _show_version(value: bool) -> None:
     if value:
@@ -215,17 +101,6 @@ def parse_cmd(inputs: Inputs, output: Output = "-") -> None:
     except OSError as exc:
         _fail(_cannot_write(output, exc), EXIT_USAGE)
     raise typer.Exit(_report(stats, written))
-
-
-def _check_output_file(output: str) -> None:
-    """Exit 2 before any work when the output file cannot be one (it is a folder)."""
-    if output != "-" and Path(output).is_dir():
-        _fail(f"{output}: is a folder; -o names the file to write", EXIT_USAGE)
-
-
-def _cannot_write(output: str, exc: OSError) -> str:
-    return f"cannot write {output}: {exc.strerror or exc}" + (
-        f" ({exc.filename})" if exc.filename and str(exc.filename) != output else "")
 
 
 @app.command("enrich")
@@ -308,37 +183,6 @@ def enrich_cmd(
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[int | None], Callable[[int], None]] | None]:
-    """A rich progress bar on stderr (done / total, rate, ETA), or nothing when quiet."""
-    if quiet:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn("enriching"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
-               TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        def start(total: int | None) -> Callable[[int], None]:
-            task = bar.add_task("enrich", total=total, rate="")
-
-            def advance(n: int) -> None:
-                bar.advance(task, n)
-                speed = bar.tasks[task].speed
-                bar.update(task, rate=f"{speed:.1f} fiches/s" if speed else "")
-            return advance
-        yield start
 
 
 Catalogue = Annotated[list[str], typer.Argument(
@@ -519,82 +363,7 @@ def _tagger_model(model: Path) -> Path | None:
     return model
 
 
-report_app = _Typer(help="""Summaries of enriched records for analysts.
-
-`budgets` writes the budget synthesis: a page to open or print, CSV tables, charts, and a
-workbook with --xlsx.
-
-Example:
-
-    fiches report budgets out/enriched.jsonl -o out/report --xlsx
-""", no_args_is_help=True)
 app.add_typer(report_app, name="report")
-
-
-@report_app.command("budgets")
-def report_budgets_cmd(
-    enriched: Annotated[str, typer.Argument(
-        help="Enriched JSONL (from `fiches enrich`); '-' reads standard input.",
-        metavar="ENRICHED.jsonl")],
-    output: Annotated[str | None, typer.Option(
-        "--output", "-o", metavar="DIR", help="Report folder (created if needed).",
-        show_default=False)] = None,
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write every table to "
-                                                      "budgets.xlsx.")] = False,
-    excel: Annotated[bool, typer.Option(
-        "--excel", help="CSV for a French Excel: UTF-8 with BOM, ';' between fields, decimal "
-                        "comma.")] = False,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the key figures (overview.json) on stdout.")] = False,
-    out: OldOut = None,
-) -> None:
-    """Summarise, check and chart the budgets of enriched records.
-
-    Writes overview.json, CSV tables, PNG charts and a self-contained report.html (plus
-    budgets.xlsx with --xlsx). Outlier budgets are flagged and every total is also given
-    without them. Duplicates (same id) count once. Files are written to a temporary folder,
-    then moved.
-
-    Exit code 1 when the input cannot be read or holds records that are not enriched; 2 when
-    the output folder cannot be written.
-
-    Example:
-
-        fiches report budgets out/enriched.jsonl -o out/report --xlsx
-    """
-    from pipeline.reporting.writers import HTML_FILE, OVERVIEW_FILE
-
-    folder = output or out
-    if folder is None:
-        _fail("missing option '-o' / '--output': the report folder", EXIT_USAGE)
-    report, files = _budget_report(enriched, folder, xlsx=xlsx, excel=excel)
-    if as_json:
-        typer.echo((Path(folder) / OVERVIEW_FILE).read_text(encoding="utf-8"), nl=False)
-    ov = report.overview
-    _say(f"fiches: {ov['fiches']} (records: {ov['records']}, duplicates: {ov['duplicates']}), "
-         f"with a budget: {ov['fiches_with_budget']}, total: {ov['budget_total_eur']:.2f} EUR, "
-         f"outliers: {ov['outliers']}; {len(files)} files written; open "
-         f"{files[0].parent / HTML_FILE}")
-
-
-def _budget_report(enriched: str, folder: str, *, xlsx: bool, excel: bool) -> tuple[Any, list]:
-    """Build and write the budget report; exit 1 on unusable input, 2 on an unusable folder."""
-    from pipeline.reporting.synthesis import ReportError, build_report
-    from pipeline.reporting.writers import OutputError, read_enriched, write_report
-
-    try:
-        report = build_report(read_enriched(enriched))
-        return report, write_report(report, folder, source=_input_name(enriched), xlsx=xlsx,
-                                    excel_csv=excel)
-    except OutputError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    except ReportError as exc:
-        _fail(str(exc), EXIT_REJECTED)
-
-
-def _input_name(path: str) -> str:
-    """How the report names its input: the file name, not a path on this machine."""
-    return "<stdin>" if path == "-" else Path(path).name
 
 
 def main() -> None:
