@@ -8,8 +8,11 @@ Conventions every command in `cli.py` follows (`tests/test_cli_help.py` checks t
   `--json` for machine-readable results (`JsonFlag`), `--config` when it reads config
   (`ConfigOption`); a default path is named in the help relative to the project ("default:
   models/tagger in the project", with `show_default=False`), never as a machine's path;
-- messages on stderr through `_say`; "rejected: " for bad input, "failed: " for an error while
-  processing, "error: " for what stops the command (`_fail`), with one of the `EXIT_*` codes.
+- messages on stderr through `say`; "rejected: " for bad input, "failed: " for an error while
+  processing, "error: " for what stops the command (`fail`), with one of the `EXIT_*` codes;
+- commands registered on a `Typer` from here (`app` or a sub-app such as `report_app`), which
+  renders help the project's way: paragraphs reflowed to the terminal, examples kept as code,
+  usage `fiches enrich [OPTIONS] INPUT...`, no `<bool>` after flags.
 """
 
 from __future__ import annotations

@@ -180,6 +180,11 @@ def test_excel_csv_workbook_formats_and_year_chart(tmp_path):
     assert share.number_format == "0.0%"
     for name in SHEETS.values():
         assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref
+    summary = {row[2].value: row[1] for row in book["Synthèse"].iter_rows(min_row=2)}
+    assert summary["budget_total_eur"].value == 103_800.0
+    assert "€" in summary["budget_total_eur"].number_format
+    assert summary["budget_coverage"].number_format == "0.0%"
+    assert summary["fiches"].number_format == "General"
     widths = [sheet.column_dimensions[c].width for c in "ABCDEF"]
     assert all(w >= len(h) for w, h in zip(widths, headers, strict=True))
     assert (tmp_path / "r" / CHART_FILES["years"]).read_bytes().startswith(b"\x89PNG")

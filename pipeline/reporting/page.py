@@ -38,7 +38,8 @@ LABELS: dict[str, str] = {
     "copies": "Exemplaires", "structure": "Structure", "start": "Début",
     "budget_fields": "Champs du budget", "budget_evidence": "Texte des lignes lues",
     "type": "Type de financeur", "name": "Nom écrit", "amount_eur": "Montant",
-    "fiche": "Fiche", "flags": "Signalements",
+    "fiche": "Fiche", "flags": "Signalements", "indicator": "Indicateur", "value": "Valeur",
+    "key": "Clé (overview.json)",
 }
 QUALITY_LABELS: dict[str, str] = {
     "approximate": "Budget approximatif (« environ », « près de »...)",
@@ -88,6 +89,34 @@ _HEAD = f"""<!DOCTYPE html>
 <title>Synthèse des budgets des fiches action</title>
 <style>{_STYLE}</style></head><body>
 <h1>Synthèse des budgets des fiches action</h1>"""
+
+
+# The overview's keys in words, for the workbook's summary sheet.
+OVERVIEW_LABELS: dict[str, str] = {
+    "records": "Enregistrements lus", "fiches": "Fiches (distinctes)", "duplicates": "Doublons",
+    "fiches_with_budget": "Fiches avec un budget",
+    "budget_coverage": "Part des fiches avec un budget", "budget_total_eur": "Budget total",
+    "outliers": "Valeurs atypiques",
+    "budget_total_excl_outliers_eur": "Budget total hors valeurs atypiques",
+    "budget_min_eur": "Budget minimum", "budget_q1_eur": "Premier quartile",
+    "budget_median_eur": "Médiane", "budget_q3_eur": "Troisième quartile",
+    "budget_max_eur": "Budget maximum",
+}
+
+
+def overview_label(key: str) -> str:
+    """French words for a (flattened) overview key: "basis.single_amount" -> "Base du budget :
+    montant unique"; the key itself when there are none."""
+    group, _, item = key.partition(".")
+    if group == "basis" and item:
+        return f"Base du budget : {BASIS_LABELS.get(item, item)}"
+    if group == "budget_fields" and item:
+        from pipeline.reading.parse import HEADINGS
+
+        return f"Budgets lus dans : {dict(HEADINGS).get(item, item)}"
+    if group == "quality" and item:
+        return f"Qualité : {QUALITY_LABELS.get(item, item)}"
+    return OVERVIEW_LABELS.get(key, key)
 
 
 def render_html(report: BudgetReport, charts: dict[str, bytes], source: str,

@@ -16,6 +16,9 @@ MAX_WIDTH = 60  # characters; longer texts wrap in their cell
 # fields and "," in numbers; the numbers keep every digit.
 EXCEL_CSV = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
 PLAIN_CSV = {"sep": ",", "decimal": ".", "encoding": "utf-8"}
+# A sheet of key figures has one value column and this column of keys: each value is formatted
+# as its key says (`*_eur`, `*_coverage`), since one column mixes counts, euros and shares.
+KEY_COLUMN = "key"
 
 
 def write_csv(frame: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
@@ -44,6 +47,8 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, labels: dict[str, st
         for name, frame in sheets.items():
             _clean(frame).rename(columns=labels).to_excel(writer, sheet_name=name, index=False)
             _format(writer.sheets[name], list(frame.columns))
+            if KEY_COLUMN in frame.columns:
+                _format_by_key(writer.sheets[name], list(frame.columns).index(KEY_COLUMN))
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +88,14 @@ def _format(sheet: Any, columns: list[str]) -> None:
         sheet.auto_filter.ref = sheet.dimensions
 
 
+def _format_by_key(sheet: Any, key_index: int) -> None:
+    for row in sheet.iter_rows(min_row=2):
+        number_format = _number_format(str(row[key_index].value).rpartition(".")[2])
+        for cell in row:
+            if number_format and isinstance(cell.value, int | float):
+                cell.number_format = number_format
+
+
 def _number_format(column: str) -> str | None:
     if column.endswith("_eur"):
         return EUR_FORMAT
@@ -96,5 +109,7 @@ def _width(value: Any, number_format: str | None) -> int:
         return 0
     if number_format == EUR_FORMAT and isinstance(value, int | float):
         return len(f"{value:,.2f} €")
+    if number_format == PERCENT_FORMAT and isinstance(value, int | float):
+        return 7
     longest_line = max((len(line) for line in str(value).splitlines()), default=0)
     return longest_line + (2 if number_format else 0)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from pipeline.atomic import atomic_folder
-from pipeline.reporting.page import LABELS, percent, render_html
+from pipeline.reporting.page import LABELS, overview_label, percent, render_html
 from pipeline.reporting.synthesis import (
     BudgetReport,
     ReportError,
@@ -25,7 +25,7 @@ from pipeline.reporting.synthesis import (
     format_eur,
 )
 from pipeline.reporting.timeline import chart_years
-from pipeline.reporting.workbook import write_csv
+from pipeline.reporting.workbook import KEY_COLUMN, write_csv
 from pipeline.reporting.workbook import write_xlsx as write_workbook
 
 # Output files, by what they hold.
@@ -253,7 +253,9 @@ def report_frames(report: BudgetReport) -> dict[str, pd.DataFrame]:
 def write_xlsx(report: BudgetReport, path: Path) -> None:
     """All tables as one workbook: a "Synthèse" sheet, then one sheet per table, with French
     headers, euros and percentages formatted, a filter and a frozen header on each."""
-    summary = pd.DataFrame(_flatten(report.overview), columns=["indicateur", "valeur"])
+    summary = pd.DataFrame([(overview_label(key), value, key)
+                            for key, value in _flatten(report.overview)],
+                           columns=["indicator", "value", KEY_COLUMN])
     sheets = {"Synthèse": summary}
     sheets.update({SHEETS[key]: frame for key, frame in report_frames(report).items()})
     write_workbook(sheets, path, LABELS)
