@@ -30,8 +30,12 @@ def chart_years(start_years: pd.DataFrame, funder_years: pd.DataFrame) -> Figure
     dated = start_years[start_years["start_year"] != UNKNOWN]
     undated = start_years[start_years["start_year"] == UNKNOWN]
     if not undated.empty:
-        title += (f"\n{int(undated['fiches'].sum())} fiche(s) sans année de début "
-                  f"({_eur(undated['budget_total_eur'].sum())}) non dessinée(s)")
+        funding = funder_years.loc[funder_years["start_year"] == UNKNOWN, "amount_known_eur"]
+        budgets = undated["budget_total_eur"]
+        held = [f"{_eur(total.sum())} {words}" for total, words in (
+            (budgets, "de budget"), (funding, "de financements cités")) if total.notna().any()]
+        title += (f"\n{int(undated['fiches'].sum())} fiche(s) sans année de début non "
+                  f"dessinée(s)" + (f" : {', '.join(held)}" if held else ""))
     fig = Figure(figsize=(10, 7), layout="constrained")
     if dated.empty:
         ax = fig.add_subplot()
