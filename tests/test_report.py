@@ -207,6 +207,7 @@ def test_html_is_self_contained_and_escapes_record_text():
     assert "<link" not in page
 
 
+@pytest.mark.slow
 def test_cli_writes_every_file_and_they_agree_with_the_records(tmp_path):
     enriched = tmp_path / "enriched.jsonl"
     enriched.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
@@ -262,6 +263,7 @@ def test_cli_on_parsed_records_fails_clearly_and_writes_nothing(tmp_path):
     assert "Traceback" not in result.output and not out.exists()
 
 
+@pytest.mark.slow
 def test_empty_input_still_gives_a_full_report(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
@@ -272,6 +274,7 @@ def test_empty_input_still_gives_a_full_report(tmp_path):
     assert "Aucune donnée." in (out / HTML_FILE).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_existing_folder_keeps_other_files(tmp_path):
     out = tmp_path / "report"
     out.mkdir()
