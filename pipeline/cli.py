@@ -1,36 +1,53 @@
 """The `fiches` command line: thin typer commands over the library. Data to stdout, messages to
-stderr."""
+stderr. What every command shares (help, options, messages, exit codes) is in `commandline.py`.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from pipeline.config import CONFIG_DIR, MODELS_DIR
+from pipeline.cli_report import report_app
+from pipeline.commandline import (
+    DEFAULT_MODEL,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    EXIT_WORKER,
+    ConfigOption,
+    Inputs,
+    JsonFlag,
+    ModelOption,
+    OldOut,
+    Output,
+    Typer,
+)
+from pipeline.commandline import cannot_write as _cannot_write
+from pipeline.commandline import check_output_file as _check_output_file
+from pipeline.commandline import fail as _fail
+from pipeline.commandline import old_name as _old_name
+from pipeline.commandline import progress as _progress
+from pipeline.commandline import say as _say
+from pipeline.config import CONFIG_DIR
 from pipeline.reading.parse import ReadStats, read_many
 
-app = typer.Typer(
-    help="Enrich and tag the catalogue of fiches action of social centres.",
+app = Typer(
+    help="""Enrich and tag the catalogue of fiches action of social centres.
+
+Exit codes, on every command: 0 ok; 1 some input rejected or failed (the rest is written);
+2 usage, config, model or output location problem; 3 a worker process died.
+
+Example:
+
+    fiches enrich data/fiches_sample.txt -o out/enriched.jsonl
+    fiches report budgets out/enriched.jsonl -o out/report --xlsx
+""",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
 )
-
-Inputs = Annotated[list[str], typer.Argument(
-    help="Text exports or JSONL record files; '-' reads standard input.", metavar="INPUT...")]
-Output = Annotated[str, typer.Option("--output", "-o", help="Output JSONL; '-' is stdout.")]
-DEFAULT_MODEL = MODELS_DIR / "tagger"
-
-
-def _say(message: str) -> None:
-    typer.echo(message, err=True)
-
 
 def _show_version(value: bool) -> None:
     if value:
@@ -46,7 +63,7 @@ def main_options(
         "--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Enrich and tag the catalogue of fiches action of social centres."""
+    pass
 
 
 def _say_problems(stats: ReadStats) -> None:
@@ -64,7 +81,7 @@ def _report(stats: ReadStats, written: int) -> int:
     _say_problems(stats)
     _say(f"fiches read: {stats.found}, written: {written}, duplicates: {stats.duplicates}, "
          f"rejected: {len(stats.rejected)}, files failed: {len(stats.failed_files)}")
-    return 1 if stats.rejected or stats.failed_files else 0
+    return EXIT_REJECTED if stats.rejected or stats.failed_files else EXIT_OK
 
 
 @app.command("parse")
@@ -77,8 +94,12 @@ def parse_cmd(inputs: Inputs, output: Output = "-") -> None:
     """
     from pipeline.running.output import write_jsonl
 
+    _check_output_file(output)
     stats = ReadStats()
-    written = write_jsonl((f.to_dict() for f in read_many(inputs, stats)), output)
+    try:
+        written = write_jsonl((f.to_dict() for f in read_many(inputs, stats)), output)
+    except OSError as exc:
+        _fail(_cannot_write(output, exc), EXIT_USAGE)
     raise typer.Exit(_report(stats, written))
 
 
@@ -87,25 +108,24 @@ def enrich_cmd(
     inputs: Inputs,
     output: Output = "-",
     cache: Annotated[Path | None, typer.Option(
-        help="Result cache folder (SQLite): unchanged fiches are not processed again, and a "
-             "killed run resumes where it stopped.")] = None,
+        metavar="DIR", help="Result cache folder (SQLite): unchanged fiches are not processed "
+                            "again, and a killed run resumes where it stopped.")] = None,
     workers: Annotated[int, typer.Option(
-        min=1, help="Processes for the NLP; default: the machine's cores.")] = os.cpu_count() or 1,
-    model: Annotated[Path, typer.Option(
-        help="Tagger model for keyword/dimension suggestions.")] = DEFAULT_MODEL,
+        min=1, metavar="N", show_default=False,
+        help="Processes for the NLP; default: the machine's cores.")] = os.cpu_count() or 1,
+    model: ModelOption = DEFAULT_MODEL,
     no_suggest: Annotated[bool, typer.Option(
         "--no-suggest", help="Skip suggestions (records get suggestions: null).")] = False,
     threshold: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0, help="Suggest keywords scoring at least this (default: the model's "
-                               "tuned threshold).")] = None,
+        min=0.0, max=1.0, metavar="SCORE", help="Suggest keywords scoring at least this "
+                                                "(default: the model's tuned threshold).")] = None,
     limit: Annotated[int | None, typer.Option(
-        min=0, help="At most this many keywords per fiche (default: the model's).")] = None,
+        min=0, metavar="N", help="At most this many keywords per fiche (default: the model's).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (cron).")] = False,
     summary: Annotated[Path | None, typer.Option(
-        help="Also write the run summary as JSON to this file.")] = None,
-    config: Annotated[Path, typer.Option(
-        "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
-    ] = CONFIG_DIR,
+        metavar="FILE", help="Also write the run summary as JSON to this file.")] = None,
+    config: ConfigOption = CONFIG_DIR,
 ) -> None:
     """Read fiches and write enriched records (extraction and suggestions).
 
@@ -117,7 +137,8 @@ def enrich_cmd(
 
     Example:
 
-        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl --cache .cache/fiches
+        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl \\
+            --cache .cache/fiches
     """
     from concurrent.futures.process import BrokenProcessPool
 
@@ -126,6 +147,7 @@ def enrich_cmd(
     from pipeline.running.cache import CacheError
     from pipeline.running.stages import Settings
 
+    _check_output_file(output)
     settings = Settings(config_dir=config, model=None if no_suggest else _tagger_model(model),
                         threshold=threshold, limit=limit)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -134,102 +156,100 @@ def enrich_cmd(
             result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
                          workers=workers, progress=progress)
     except (LockError, CacheError, ConfigError) as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc), EXIT_USAGE)
+    except OSError as exc:  # inputs are read and reported by the reader: this is the output
+        _fail(_cannot_write(output, exc), EXIT_USAGE)
     except BrokenProcessPool as exc:
-        _say(f"error: a worker process died ({exc or 'killed or out of memory'}); nothing "
-             "written; with --cache, the next run resumes")
-        raise typer.Exit(3) from None
+        _fail(f"a worker process died ({exc or 'killed or out of memory'}); nothing written; "
+              "with --cache, the next run resumes", EXIT_WORKER)
     except KeyboardInterrupt:
         _say("interrupted: nothing written; with --cache, the next run resumes")
         raise typer.Exit(130) from None
     for notice in result.notices:
         _say(f"note: {notice}")
-    for reason in [*result.files_failed, *result.rejected, *result.failed]:
+    for reason in result.files_failed:
+        _say(f"failed: {reason}")
+    for reason in result.rejected:
         _say(f"rejected: {reason}")
+    for reason in result.failed:
+        _say(f"failed: {reason}")
     _say(result.line())
     if summary is not None:
         from pipeline.running.output import write_json
 
         write_json(result.to_dict(), summary)
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_REJECTED)
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[int | None], Callable[[int], None]] | None]:
-    """A rich progress bar on stderr (done / total, rate, ETA), or nothing when quiet."""
-    if quiet:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn("enriching"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
-               TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        def start(total: int | None) -> Callable[[int], None]:
-            task = bar.add_task("enrich", total=total, rate="")
-
-            def advance(n: int) -> None:
-                bar.advance(task, n)
-                speed = bar.tasks[task].speed
-                bar.update(task, rate=f"{speed:.1f} fiches/s" if speed else "")
-            return advance
-        yield start
-
-
 Catalogue = Annotated[list[str], typer.Argument(
     help="Tagged fiches: text exports or JSONL records; '-' reads standard input.",
     metavar="CATALOGUE...")]
 ConfigDir = Annotated[Path, typer.Option(
-    "--config", help="Folder with vocabulary.json and thesaurus.json.")]
+    "--config", metavar="DIR", show_default=False,
+    help="Folder with vocabulary.json and thesaurus.json; default: config in the project.")]
 
 
-def _read_tagged(inputs: list[str]) -> list:
+def _read_tagged(inputs: list[str]) -> tuple[list, int]:
+    """The fiches read, and the exit code their reading calls for."""
     stats = ReadStats()
     fiches = list(read_many(inputs, stats))
     _say_problems(stats)
-    return fiches
+    return fiches, EXIT_REJECTED if stats.rejected or stats.failed_files else EXIT_OK
 
 
 @app.command("train")
 def train_cmd(
     catalogue: Catalogue,
-    out: Annotated[Path, typer.Option("--out", help="Model folder to write.")] = DEFAULT_MODEL,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="DIR", show_default=False,
+        help="Model folder to write; default: models/tagger in the project.")] = DEFAULT_MODEL,
     config: ConfigDir = CONFIG_DIR,
-    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds for tuning.")] = 5,
+    folds: Annotated[int, typer.Option(
+        min=2, metavar="N", help="Cross-validation folds for tuning.")] = 5,
+    as_json: JsonFlag = False,
+    out: OldOut = None,
 ) -> None:
     """Train the keyword and dimension tagger on tagged fiches.
 
     Learns from every fiche that has keywords or a dimension, tunes the weights, threshold and
-    limit by cross-validation, and writes the model folder (model.joblib and card.json).
+    limit by cross-validation, and writes the model folder (model.joblib and card.json). With
+    --json, prints the model card on stdout.
+
+    Exit code 1 when some input was rejected (the model is trained on the rest) or training
+    failed; 2 when a config file is unusable or the model folder cannot be written.
 
     Example:
 
-        fiches train data/fiches_sample.txt --out models/tagger
+        fiches train data/fiches_sample.txt -o models/tagger
     """
+    import json
+
     from pipeline.config import ConfigError
     from pipeline.tagging.classify import TrainingError, save, train
 
-    fiches = _read_tagged(catalogue)
+    output = Path(_old_name(output, out, DEFAULT_MODEL))
+    fiches, code = _read_tagged(catalogue)
     try:
         tagger, card = train(fiches, config, {"folds": folds})
-    except (TrainingError, ConfigError) as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
-    folder = save(tagger, card, out)
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except TrainingError as exc:
+        _fail(str(exc), EXIT_REJECTED)
+    try:
+        folder = save(tagger, card, output)
+    except OSError as exc:
+        _fail(f"{output}: cannot write the model: {exc.strerror or exc}", EXIT_USAGE)
+    if as_json:
+        typer.echo(json.dumps(card, ensure_ascii=False, indent=2))
+    _say_trained(card, folder)
+    raise typer.Exit(code)
+
+
+def _say_trained(card: dict[str, Any], folder: Path) -> None:
     data = card["training_data"]
     _say(f"trained on {data['fiches']} fiches (duplicates skipped: {data['duplicates_skipped']},"
          f" untagged: {data['untagged_skipped']}, unknown keywords ignored: "
@@ -243,10 +263,10 @@ def train_cmd(
 @app.command("evaluate")
 def evaluate_cmd(
     catalogue: Catalogue,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    as_json: JsonFlag = False,
     folds: Annotated[int | None, typer.Option(
-        min=0, help="Outer folds; 0 for leave-one-out; default: leave-one-out up to 30 "
-                    "fiches, else 5.")] = None,
+        min=0, metavar="N", help="Outer folds; 0 for leave-one-out; default: leave-one-out up "
+                                 "to 30 fiches, else 5.")] = None,
     config: ConfigDir = CONFIG_DIR,
 ) -> None:
     """Cross-validate the tagger against two baselines on tagged fiches.
@@ -257,7 +277,7 @@ def evaluate_cmd(
 
     Example:
 
-        fiches evaluate data/fiches_sample.txt --folds 5 --json > out/evaluation.json
+        fiches evaluate data/fiches_sample.txt --folds 5 --json > out/eval.json
     """
     import json
 
@@ -265,26 +285,32 @@ def evaluate_cmd(
     from pipeline.tagging.classify import TrainingError, cross_evaluate, load_labels, load_thesaurus
     from pipeline.tagging.metrics import format_report
 
-    fiches = _read_tagged(catalogue)
+    fiches, code = _read_tagged(catalogue)
     try:
         result = cross_evaluate(fiches, load_labels(config), load_thesaurus(config), k=folds)
-    except (TrainingError, ConfigError) as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except TrainingError as exc:
+        _fail(str(exc), EXIT_REJECTED)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json
                else format_report(result))
+    raise typer.Exit(code)
 
 
 @app.command("suggest")
 def suggest_cmd(
     inputs: Inputs,
-    model: Annotated[Path, typer.Option(help="Tagger model folder.")] = DEFAULT_MODEL,
+    model: ModelOption = DEFAULT_MODEL,
     threshold: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0, help="Minimum keyword score (default: the model's).")] = None,
+        min=0.0, max=1.0, metavar="SCORE", help="Minimum keyword score (default: the model's).")
+    ] = None,
     limit: Annotated[int | None, typer.Option(
-        min=0, help="At most this many keywords (default: the model's).")] = None,
-    jsonl: Annotated[bool, typer.Option(
-        "--jsonl", help="One JSON object per fiche (id, source, title, suggestions).")] = False,
+        min=0, metavar="N", help="At most this many keywords (default: the model's).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="One JSON object per fiche and line (id, source, title, suggestions)."
+    )] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", hidden=True, help="Former name of --json.")
+    ] = False,
 ) -> None:
     """Suggest keywords and a dimension for fiches, leaving out those they already have.
 
@@ -293,7 +319,7 @@ def suggest_cmd(
     Example:
 
         fiches suggest data/fiches_sample.txt --limit 3
-        fiches parse new.txt | fiches suggest - --jsonl
+        fiches parse new.txt | fiches suggest - --json
     """
     import json
 
@@ -302,12 +328,11 @@ def suggest_cmd(
     try:
         suggester = load_suggester(model, threshold, limit)
     except ModelError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc), EXIT_USAGE)
     stats = ReadStats()
     fiches = list(read_many(inputs, stats))
     for fiche, sug in zip(fiches, suggester.suggest_records(fiches), strict=True):
-        if jsonl:
+        if as_json or jsonl:
             typer.echo(json.dumps({"id": fiche.id, "source": fiche.source.__dict__,
                                    "title": fiche.title, "suggestions": sug},
                                   ensure_ascii=False))
@@ -334,50 +359,11 @@ def _tagger_model(model: Path) -> Path | None:
             _say(f"note: no tagger model at {model}: suggestions are null "
                  "(train one with `fiches train`)")
             return None
-        _say(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc), EXIT_USAGE)
     return model
 
 
-report_app = typer.Typer(help="Summaries of enriched records for analysts.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
-
-
-@report_app.command("budgets")
-def report_budgets_cmd(
-    enriched: Annotated[str, typer.Argument(
-        help="Enriched JSONL (from `fiches enrich`); '-' reads standard input.",
-        metavar="ENRICHED.jsonl")],
-    out: Annotated[str, typer.Option("--out", help="Report folder (created if needed).")],
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write every table to "
-                                                      "budgets.xlsx.")] = False,
-) -> None:
-    """Summarise, check and chart the budgets of enriched records.
-
-    Writes overview.json, CSV tables, PNG charts and a self-contained report.html (plus
-    budgets.xlsx with --xlsx).
-
-    Duplicates (same id) count once. Files are written to a temporary folder, then moved.
-    Exit code 1 when the input cannot be read or holds records that are not enriched.
-
-    Example:
-
-        fiches report budgets out/enriched.jsonl --out out/report --xlsx
-    """
-    from pipeline.reporting.synthesis import ReportError, build_report
-    from pipeline.reporting.writers import HTML_FILE, read_enriched, write_report
-
-    try:
-        report = build_report(read_enriched(enriched))
-        files = write_report(report, out, source="<stdin>" if enriched == "-" else enriched,
-                             xlsx=xlsx)
-    except ReportError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
-    ov = report.overview
-    _say(f"fiches: {ov['fiches']} (records: {ov['records']}, duplicates: {ov['duplicates']}), "
-         f"with a budget: {ov['fiches_with_budget']}, total: {ov['budget_total_eur']:.2f} EUR")
-    _say(f"{len(files)} files written; open {files[0].parent / HTML_FILE}")
 
 
 def main() -> None:

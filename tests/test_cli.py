@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -114,3 +115,15 @@ def test_version():
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"fiches {__version__}"
+
+
+@pytest.mark.slow
+def test_an_unusable_output_is_exit_2_with_a_message_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for command in (["parse"], ["enrich", "-q", "--no-suggest", "--workers", "1"]):
+        result = runner.invoke(app, [*command, str(SAMPLE), "-o", str(tmp_path)])
+        assert result.exit_code == 2 and "is a folder" in result.stderr, command
+        result = runner.invoke(app, [*command, str(SAMPLE), "-o", str(blocker / "x.jsonl")])
+        assert result.exit_code == 2 and "error: cannot write" in result.stderr, command
+        assert "Traceback" not in result.output and blocker.read_text() == "x"

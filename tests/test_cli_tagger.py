@@ -1,6 +1,7 @@
 """CLI tests of train, suggest, evaluate and the enrich model checks."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -65,3 +66,20 @@ def test_evaluate_prints_the_table():
     data = json.loads(result.stdout)
     assert set(data["keywords"]) == {"ensemble", "thesaurus", "tfidf", "most frequent",
                                      "tf-idf + logreg"}
+
+
+@pytest.mark.parametrize(("command", "options"), [("train", ["-o", "m"]),
+                                                  ("evaluate", ["--folds", "3"])])
+def test_a_broken_config_file_is_exit_2_on_every_command(tmp_path, monkeypatch, command,
+                                                         options):
+    import shutil
+
+    config = tmp_path / "config"
+    shutil.copytree("config", config)
+    (config / "vocabulary.json").write_text('{"keywords": [\n', encoding="utf-8")
+    sample = str(Path(SAMPLE).resolve())
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [command, sample, "--config", str(config), *options])
+    assert result.exit_code == 2, result.output
+    assert "error: " in result.stderr and "vocabulary.json:2" in result.stderr
+    assert "Traceback" not in result.output and not (tmp_path / "m").exists()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -12,6 +14,7 @@ import pandas.testing as pdt
 import pytest
 from typer.testing import CliRunner
 
+from pipeline import __version__
 from pipeline.cli import app
 from pipeline.reporting.synthesis import (
     UNKNOWN,
@@ -28,11 +31,13 @@ from pipeline.reporting.writers import (
     CHART_FILES,
     CSV_FILES,
     HTML_FILE,
+    LABELS,
     OVERVIEW_FILE,
     SHEETS,
     XLSX_FILE,
     read_enriched,
     render_html,
+    report_frames,
     write_report,
 )
 
@@ -97,10 +102,14 @@ def test_distinct_fiches_in_input_order_with_their_copies():
 def test_overview_agrees_with_the_records():
     assert overview(fiches_frame(RECORDS)) == {
         "records": 7, "fiches": 5, "duplicates": 2, "fiches_with_budget": 3,
-        "budget_total_eur": 3800.0, "budget_min_eur": 300.0, "budget_q1_eur": 900.0,
+        "budget_coverage": 0.6, "budget_total_eur": 3800.0, "outliers": 0,
+        "budget_total_excl_outliers_eur": 3800.0,
+        "budget_min_eur": 300.0, "budget_q1_eur": 900.0,
         "budget_median_eur": 1500.0, "budget_q3_eur": 1750.0, "budget_max_eur": 2000.0,
         "basis": {"explicit_total": 1, "sum_of_expenses": 1, "sum_of_funding": 1},
-        "quality": {"approximate": 1, "unit_assumed": 1, "inconsistent": 1, "no_budget": 2},
+        "budget_fields": {"financial_resources": 3},
+        "quality": {"approximate": 1, "unit_assumed": 1, "inconsistent": 1, "outlier": 0,
+                    "no_budget": 2},
     }
 
 
@@ -111,8 +120,9 @@ def test_funding_by_funder_type():
         "funder_type": ["CAF", "Département", "Région", "Commune"],
         "fiches": [2, 1, 2, 2],
         "fiches_with_amount": [2, 1, 2, 0],
-        "amount_known_eur": [1200.0, 1200.0, 900.0, 0.0],
-        "share_of_known_total": [1200.0 / known, 1200.0 / known, 900.0 / known, 0.0],
+        "amount_known_eur": [1200.0, 1200.0, 900.0, math.nan],  # Commune: named, no amount
+        "amount_known_excl_outliers_eur": [1200.0, 1200.0, 900.0, math.nan],
+        "share_of_known_total": [1200.0 / known, 1200.0 / known, 900.0 / known, math.nan],
     })
     pdt.assert_frame_equal(by_funder_type(fiches, funders), expected)
 
@@ -123,7 +133,9 @@ def test_fiches_and_budgets_by_departement_and_start_year():
         "departement": ["Essonne", "Yvelines", UNKNOWN],
         "fiches": [3, 1, 1],
         "fiches_with_budget": [2, 1, 0],
-        "budget_total_eur": [2300.0, 1500.0, 0.0],
+        "budget_coverage": [2 / 3, 1.0, 0.0],
+        "budget_total_eur": [2300.0, 1500.0, math.nan],  # no budget: "—", not 0 €
+        "budget_total_excl_outliers_eur": [2300.0, 1500.0, math.nan],
         "budget_median_eur": [1150.0, 1500.0, math.nan],
     })
     pdt.assert_frame_equal(by_group(fiches, "departement"), expected)
@@ -131,7 +143,9 @@ def test_fiches_and_budgets_by_departement_and_start_year():
         "start_year": ["2017", "2018", "2019", UNKNOWN],
         "fiches": [1, 1, 1, 2],
         "fiches_with_budget": [1, 1, 1, 0],
-        "budget_total_eur": [300.0, 1500.0, 2000.0, 0.0],
+        "budget_coverage": [1.0, 1.0, 1.0, 0.0],
+        "budget_total_eur": [300.0, 1500.0, 2000.0, math.nan],
+        "budget_total_excl_outliers_eur": [300.0, 1500.0, 2000.0, math.nan],
         "budget_median_eur": [300.0, 1500.0, 2000.0, math.nan],
     })
     pdt.assert_frame_equal(by_group(fiches, "start_year", order="label"), expected)
@@ -193,27 +207,49 @@ def test_html_is_self_contained_and_escapes_record_text():
     assert "<link" not in page
 
 
+@pytest.mark.slow
 def test_cli_writes_every_file_and_they_agree_with_the_records(tmp_path):
     enriched = tmp_path / "enriched.jsonl"
     enriched.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
     out = tmp_path / "report"
-    result = runner.invoke(app, ["report", "budgets", str(enriched), "--out", str(out), "--xlsx"])
+    result = runner.invoke(app, ["report", "budgets", str(enriched), "-o", str(out), "--xlsx",
+                                 "--json"])
     assert result.exit_code == 0, result.output
     assert "fiches: 5 (records: 7, duplicates: 2)" in result.stderr
     expected = {OVERVIEW_FILE, HTML_FILE, XLSX_FILE, *CSV_FILES.values(), *CHART_FILES.values()}
     assert {p.name for p in out.iterdir()} == expected
     assert not list(tmp_path.glob(".*.tmp"))
     report = build_report(RECORDS)
-    assert json.loads((out / OVERVIEW_FILE).read_text()) == {"source": str(enriched),
-                                                             **report.overview}
-    table = report.tables["funder_types"]
-    pdt.assert_frame_equal(pd.read_csv(out / CSV_FILES["funder_types"]), table,
-                           check_dtype=False)
-    pdt.assert_frame_equal(
-        pd.read_excel(out / XLSX_FILE, sheet_name=SHEETS["funder_types"]), table,
-        check_dtype=False)
+    written = json.loads((out / OVERVIEW_FILE).read_text())
+    assert json.loads(result.stdout) == written
+    assert written == {"source": "enriched.jsonl", "generated": date.today().isoformat(),
+                       "version": __version__, **report.overview}
+    for key, table in report_frames(report).items():
+        pdt.assert_frame_equal(_read_csv(out / CSV_FILES[key], table), table,
+                               check_dtype=False)
+        text = {LABELS[c]: "str" for c in table.columns
+                if pd.api.types.is_string_dtype(table[c].dtype)}
+        from_excel = pd.read_excel(out / XLSX_FILE, sheet_name=SHEETS[key], dtype=text)
+        assert list(from_excel.columns) == [LABELS[c] for c in table.columns]
+        from_excel.columns = table.columns
+        pdt.assert_frame_equal(_restore(from_excel, table), table, check_dtype=False)
     for name in CHART_FILES.values():
         assert (out / name).read_bytes().startswith(b"\x89PNG")
+
+
+def _restore(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
+    """A table read back from CSV or xlsx, with `like`'s text types: an empty text cell comes
+    back missing, so it is made "" again where `like` has ""."""
+    for column in like.columns:
+        if pd.api.types.is_string_dtype(like[column].dtype):
+            empty = frame[column].isna() & like[column].eq("").fillna(False)
+            frame[column] = frame[column].astype(like[column].dtype).mask(empty, "")
+    return frame
+
+
+def _read_csv(path: Path, like: pd.DataFrame, **options: Any) -> pd.DataFrame:
+    text = [c for c in like.columns if pd.api.types.is_string_dtype(like[c].dtype)]
+    return _restore(pd.read_csv(path, dtype={c: "str" for c in text}, **options), like)
 
 
 def test_cli_on_parsed_records_fails_clearly_and_writes_nothing(tmp_path):
@@ -221,12 +257,13 @@ def test_cli_on_parsed_records_fails_clearly_and_writes_nothing(tmp_path):
     parsed.write_text(json.dumps({k: v for k, v in A.items() if k != "budget"}) + "\n",
                       encoding="utf-8")
     out = tmp_path / "report"
-    result = runner.invoke(app, ["report", "budgets", str(parsed), "--out", str(out)])
+    result = runner.invoke(app, ["report", "budgets", str(parsed), "-o", str(out)])
     assert result.exit_code == 1
     assert "parsed.jsonl:1" in result.stderr and "fiches enrich" in result.stderr
     assert "Traceback" not in result.output and not out.exists()
 
 
+@pytest.mark.slow
 def test_empty_input_still_gives_a_full_report(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
@@ -237,6 +274,7 @@ def test_empty_input_still_gives_a_full_report(tmp_path):
     assert "Aucune donnée." in (out / HTML_FILE).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_existing_folder_keeps_other_files(tmp_path):
     out = tmp_path / "report"
     out.mkdir()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import json
 import math
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from pipeline.atomic import atomic_folder
+from pipeline.reporting.page import LABELS, overview_label, percent, render_html
 from pipeline.reporting.partners import chart_partner_types
 from pipeline.reporting.synthesis import (
     BudgetReport,
@@ -25,6 +25,9 @@ from pipeline.reporting.synthesis import (
     check_record,
     format_eur,
 )
+from pipeline.reporting.timeline import chart_years
+from pipeline.reporting.workbook import KEY_COLUMN, write_csv
+from pipeline.reporting.workbook import write_xlsx as write_workbook
 
 # Output files, by what they hold.
 OVERVIEW_FILE = "overview.json"
@@ -38,6 +41,7 @@ CSV_FILES: dict[str, str] = {
     "start_years": "start_years.csv",
     "partner_types": "partner_types.csv",
     "partner_departements": "partner_types_by_departement.csv",
+    "funder_types_by_year": "funder_types_by_year.csv",
     "fiches": "fiches.csv",
     "funders": "funders.csv",
     "quality": "quality.csv",
@@ -47,6 +51,7 @@ CHART_FILES: dict[str, str] = {
     "funder_types": "funding_by_funder_type.png",
     "departements": "departements.png",
     "partner_types": "partner_types.png",
+    "years": "budgets_by_start_year.png",
 }
 # Workbook sheets (Excel allows 31 characters at most), in order.
 SHEETS: dict[str, str] = {
@@ -57,39 +62,10 @@ SHEETS: dict[str, str] = {
     "start_years": "Années de début",
     "partner_types": "Types de partenaires",
     "partner_departements": "Partenaires par département",
+    "funder_types_by_year": "Financeurs par année",
     "fiches": "Fiches",
     "funders": "Financeurs par fiche",
     "quality": "Qualité des données",
-}
-TABLE_TITLES: dict[str, str] = {
-    "funder_types": "Financement par type de financeur",
-    "departements": "Fiches et budgets par département",
-    "dimensions": "Fiches et budgets par dimension",
-    "statuses": "Fiches et budgets par statut",
-    "start_years": "Fiches et budgets par année de début",
-}
-# French column headings for people (HTML); CSV and xlsx keep the stable names.
-LABELS: dict[str, str] = {
-    "funder_type": "Type de financeur", "fiches": "Fiches", "fiches_with_amount":
-    "Fiches avec montant", "amount_known_eur": "Montant connu", "share_of_known_total":
-    "Part du total connu", "departement": "Département", "dimension": "Dimension",
-    "status": "Statut", "start_year": "Année de début", "fiches_with_budget": "Fiches avec budget",
-    "budget_total_eur": "Budget total", "budget_median_eur": "Budget médian", "title": "Titre",
-    "budget_eur": "Budget", "basis": "Base du budget", "approximate": "Approximatif",
-    "unit_assumed": "Unité supposée", "inconsistent": "Dépenses ≠ recettes",
-    "financial_resources": "Texte du champ budget", "funders": "Financeurs", "line": "Ligne",
-    "file": "Fichier", "budget_lines": "Lignes lues",
-    "partner_type": "Type de partenaire", "share_of_fiches": "Part des fiches",
-}
-QUALITY_LABELS: dict[str, str] = {
-    "approximate": "Budget approximatif (« environ », « près de »...)",
-    "unit_assumed": "Unité supposée (nombre sans « € » lu comme des euros)",
-    "inconsistent": "Totaux des dépenses et des recettes incohérents",
-    "no_budget": "Sans budget (aucun montant)",
-}
-BASIS_LABELS: dict[str, str] = {
-    "explicit_total": "total explicite", "sum_of_expenses": "somme des dépenses",
-    "sum_of_funding": "somme des financements", "single_amount": "montant unique",
 }
 NO_DATA = "aucune donnée"
 # Départements drawn in the chart; the title sums up the others.
@@ -178,9 +154,9 @@ def chart_funder_types(table: pd.DataFrame) -> Figure:
     title = "Financement par type de financeur"
     return _two_panel_bars(
         table["funder_type"].tolist(), table["fiches"].tolist(),
-        table["amount_known_eur"].tolist(), title=title,
+        table["amount_known_eur"].fillna(0.0).tolist(), title=title,
         left_title="Fiches financées", right_title="Montant connu (somme des montants cités)",
-        right_labels=[f"{_whole_eur(a)} ({_percent(s)})" if a else "non chiffré"
+        right_labels=[f"{_whole_eur(a)} ({percent(s)})" if pd.notna(a) else "non chiffré"
                       for a, s in zip(table["amount_known_eur"], table["share_of_known_total"],
                                       strict=True)])
 
@@ -200,14 +176,15 @@ def chart_departements(table: pd.DataFrame) -> Figure:
     table = table.iloc[:MAX_BARS]
     return _two_panel_bars(
         table["departement"].tolist(), table["fiches"].tolist(),
-        table["budget_total_eur"].tolist(), title=title,
+        table["budget_total_eur"].fillna(0.0).tolist(), title=title,
         left_title="Nombre de fiches", right_title="Budget total connu",
-        right_labels=[_whole_eur(v) if v else "non chiffré" for v in table["budget_total_eur"]])
+        right_labels=[_whole_eur(v) if pd.notna(v) else "sans budget"
+                      for v in table["budget_total_eur"]])
 
 
 def _whole_eur(value: float) -> str:
-    """Euros rounded to the unit, for chart labels."""
-    return format_eur(float(round(value)))
+    """Euros rounded to the unit, for chart labels ("—" for NaN)."""
+    return format_eur(value if math.isnan(value) else float(round(value)))
 
 
 def _two_panel_bars(labels: list[str], counts: list[int], amounts: list[float], *, title: str,
@@ -264,155 +241,10 @@ def render_charts(report: BudgetReport) -> dict[str, bytes]:
         "funder_types": render_png(chart_funder_types(report.tables["funder_types"])),
         "departements": render_png(chart_departements(report.tables["departements"])),
         "partner_types": render_png(chart_partner_types(report.tables["partner_types"])),
+        "years": render_png(chart_years(report.tables["start_years"],
+                                        report.tables["funder_types_by_year"])),
     }
 
-
-# ---------------------------------------------------------------------------------------------
-# HTML: one self-contained page; every text from the records goes through `html.escape`.
-
-_STYLE = """
-body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 2em auto; max-width: 70em;
-       color: #222; line-height: 1.4; padding: 0 1em; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; vertical-align: top; }
-th { background: #f0f3f7; text-align: left; }
-td.num { text-align: right; white-space: nowrap; }
-td.text { max-width: 40em; white-space: pre-wrap; }
-img { max-width: 100%; height: auto; display: block; margin: 1em 0; }
-p.note { color: #555; font-size: 0.9em; }
-"""
-
-
-def render_html(report: BudgetReport, charts: dict[str, bytes], source: str) -> str:
-    """The report as one HTML page with the charts embedded as data URIs.
-
-    Args:
-        report: from `build_report`.
-        charts: PNG bytes by key of `CHART_FILES` (see `render_charts`).
-        source: the input's name, shown in the page.
-    """
-    ov = report.overview
-    esc = html.escape
-    key_figures = [
-        ("Fiches (distinctes)", str(ov["fiches"])),
-        ("Enregistrements lus", f"{ov['records']} (dont {ov['duplicates']} doublons)"),
-        ("Fiches avec un budget", str(ov["fiches_with_budget"])),
-        ("Budget total", format_eur(ov["budget_total_eur"])),
-        ("Premier quartile", format_eur(ov["budget_q1_eur"])),
-        ("Médiane", format_eur(ov["budget_median_eur"])),
-        ("Troisième quartile", format_eur(ov["budget_q3_eur"])),
-        ("Minimum – maximum",
-         f"{format_eur(ov['budget_min_eur'])} – {format_eur(ov['budget_max_eur'])}"),
-    ]
-    key_figures += [(f"Base du budget : {BASIS_LABELS.get(b, b)}", str(n))
-                    for b, n in ov["basis"].items()]
-    quality_rows = [(QUALITY_LABELS[k], str(v)) for k, v in ov["quality"].items()]
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="fr"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Synthèse des budgets des fiches action</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        "<h1>Synthèse des budgets des fiches action</h1>",
-        f"<p class=\"note\">Source : {esc(source)}. Les fiches en double (même contenu) sont "
-        "comptées une fois. Le budget d'une fiche est le coût total de l'action lu dans le champ "
-        "« Ressources financières mobilisées » ; les contributions en nature n'en font pas "
-        "partie.</p>",
-        "<h2>Chiffres clés</h2>",
-        _pairs_table(key_figures),
-        f'<img alt="Répartition des budgets" src="{_data_uri(charts["distribution"])}">',
-        "<h2>Qualité des données</h2>",
-        _pairs_table(quality_rows),
-        "<p class=\"note\">Fiches à vérifier à la main (budget approximatif, unité supposée ou "
-        "totaux incohérents) :</p>",
-        _frame_table(report.quality().drop(columns=["id"]), empty="Aucune fiche signalée."),
-        "<h2>Financement par type de financeur</h2>",
-        "<p class=\"note\">« Fiches » : fiches citant ce type de financeur. « Montant connu » : "
-        "somme des montants que les fiches attribuent à ce type ; les financements cités sans "
-        "montant n'y sont pas, c'est donc un minimum. « Part du total connu » : ce montant "
-        "divisé par la somme des montants connus de tous les types.</p>",
-        f'<img alt="Financement par type de financeur" '
-        f'src="{_data_uri(charts["funder_types"])}">',
-        _frame_table(report.tables["funder_types"]),
-        "<h2>Fiches et budgets par département</h2>",
-        f'<img alt="Fiches et budgets par département" '
-        f'src="{_data_uri(charts["departements"])}">',
-        _frame_table(report.tables["departements"]),
-    ]
-    parts += _partner_section(report, charts)
-    for key in ("dimensions", "statuses", "start_years"):
-        parts += [f"<h2>{esc(TABLE_TITLES[key])}</h2>", _frame_table(report.tables[key])]
-    parts += [
-        "<h2>Toutes les fiches</h2>",
-        "<details><summary>Afficher les fiches (le détail, avec le texte du champ budget, est "
-        f"dans {esc(CSV_FILES['fiches'])})</summary>",
-        _frame_table(report.fiches[["title", "departement", "budget_eur", "basis", "funders"]]),
-        "</details>",
-        "</body></html>",
-    ]
-    return "\n".join(parts) + "\n"
-
-
-def _partner_section(report: BudgetReport, charts: dict[str, bytes]) -> list[str]:
-    """The partner-type part of the page: chart, table per type, table per département."""
-    return [
-        "<h2>Types de partenaires</h2>",
-        "<p class=\"note\">« Fiches » : fiches qui nomment au moins un partenaire de ce type "
-        "(dans le texte, la liste « Partenaires d'action » ou les financeurs). Une fiche compte "
-        "une fois par type.</p>",
-        f'<img alt="Types de partenaires" src="{_data_uri(charts["partner_types"])}">',
-        _frame_table(report.tables["partner_types"]),
-        "<h2>Types de partenaires par département</h2>",
-        _frame_table(report.tables["partner_departements"]),
-    ]
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _pairs_table(rows: list[tuple[str, str]]) -> str:
-    body = "".join(f"<tr><th>{html.escape(k)}</th><td class=\"num\">{html.escape(v)}</td></tr>"
-                   for k, v in rows)
-    return f"<table>{body}</table>"
-
-
-def _frame_table(frame: pd.DataFrame, empty: str = "Aucune donnée.") -> str:
-    if frame.empty:
-        return f"<p class=\"note\">{html.escape(empty)}</p>"
-    head = "".join(f"<th>{html.escape(LABELS.get(c, c))}</th>" for c in frame.columns)
-    rows = []
-    for values in frame.itertuples(index=False):
-        cells = []
-        for column, value in zip(frame.columns, values, strict=True):
-            text, css = _cell(column, value)
-            cells.append(f'<td class="{css}">{html.escape(text)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _cell(column: str, value: Any) -> tuple[str, str]:
-    """Display text and CSS class of one table cell."""
-    if isinstance(value, bool):
-        return ("oui" if value else "", "")
-    if column.endswith("_eur"):
-        return (format_eur(value), "num")
-    if column.startswith("share"):
-        return (_percent(value), "num")
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ("", "")
-    if column == "basis":
-        return (BASIS_LABELS.get(value, value), "")
-    if isinstance(value, int | float):
-        return (str(value), "num")
-    return (str(value), "text" if column in ("financial_resources", "budget_lines") else "")
-
-
-def _percent(value: float) -> str:
-    if value is None or math.isnan(value):
-        return "—"
-    return f"{value * 100:.1f}".replace(".", ",") + "\u00a0%"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,30 +258,14 @@ def report_frames(report: BudgetReport) -> dict[str, pd.DataFrame]:
 
 
 def write_xlsx(report: BudgetReport, path: Path) -> None:
-    """All tables as one workbook: a "Synthèse" sheet, then one sheet per table.
-
-    Text from the records is made safe for Excel: characters it refuses are dropped, cells are
-    cut at Excel's 32 767 characters, and a text starting with "=" stays text, not a formula.
-    """
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def clean(value: Any) -> Any:
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:32_767] if isinstance(value, str) else value
-
-    summary = pd.DataFrame(_flatten(report.overview), columns=["indicateur", "valeur"])
-    frames = {"Synthèse": summary}
-    frames.update({SHEETS[key]: frame for key, frame in report_frames(report).items()})
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for sheet, frame in frames.items():
-            text = frame.select_dtypes(include=["object", "string"]).columns
-            frame = frame.copy()
-            for column in text:
-                frame[column] = frame[column].map(clean)
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            for row in writer.sheets[sheet].iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":
-                        cell.data_type = "s"
+    """All tables as one workbook: a "Synthèse" sheet, then one sheet per table, with French
+    headers, euros and percentages formatted, a filter and a frozen header on each."""
+    summary = pd.DataFrame([(overview_label(key), value, key)
+                            for key, value in _flatten(report.overview)],
+                           columns=["indicator", "value", KEY_COLUMN])
+    sheets = {"Synthèse": summary}
+    sheets.update({SHEETS[key]: frame for key, frame in report_frames(report).items()})
+    write_workbook(sheets, path, LABELS)
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -462,38 +278,62 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return rows
 
 
-def write_report(report: BudgetReport, out: str | Path, *, source: str,
-                 xlsx: bool = False) -> list[Path]:
+class OutputError(ReportError):
+    """The report folder cannot be written (exists as a file, no permission, disk full)."""
+
+
+def write_report(report: BudgetReport, out: str | Path, *, source: str, xlsx: bool = False,
+                 excel_csv: bool = False, generated: date | None = None) -> list[Path]:
     """Write the whole report into folder `out` and return the files written.
 
     The files are first written into a temporary folder beside `out`. A new `out` is that folder
     renamed, so it appears complete or not at all; into an existing `out` each file is moved in
     with an atomic rename, so no file is ever half written. Other files in `out` are left alone.
 
+    Args:
+        source: the input's name as the page and overview.json show it (a file name, not a
+            path).
+        xlsx: also write the workbook.
+        excel_csv: CSV for a French Excel (BOM, ";", decimal comma) instead of plain CSV.
+        generated: the report's date; default: today.
+
     Raises:
-        ReportError: `out` exists and is not a folder.
+        OutputError: `out` exists and is not a folder, or cannot be written.
     """
     target = Path(out)
     if target.exists() and not target.is_dir():
-        raise ReportError(f"{target}: exists and is not a folder")
-    with atomic_folder(target, merge=True) as tmp:
-        names = _write_files(report, tmp, source=source, xlsx=xlsx)
+        raise OutputError(f"{target}: exists and is not a folder")
+    made = {"source": source, "generated": (generated or date.today()).isoformat(),
+            "version": _version()}
+    try:
+        with atomic_folder(target, merge=True) as tmp:
+            names = _write_files(report, tmp, made, xlsx=xlsx, excel_csv=excel_csv)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
     return [target / name for name in names]
 
 
-def _write_files(report: BudgetReport, folder: Path, *, source: str, xlsx: bool) -> list[str]:
-    overview = {"source": source, **report.overview}
+def _version() -> str:
+    from pipeline import __version__
+
+    return __version__
+
+
+def _write_files(report: BudgetReport, folder: Path, made: dict[str, str], *, xlsx: bool,
+                 excel_csv: bool) -> list[str]:
+    overview = {**made, **report.overview}
     (folder / OVERVIEW_FILE).write_text(json.dumps(overview, ensure_ascii=False, indent=2) + "\n",
                                         encoding="utf-8")
     names = [OVERVIEW_FILE]
     for key, frame in report_frames(report).items():
-        frame.to_csv(folder / CSV_FILES[key], index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(frame, folder / CSV_FILES[key], excel=excel_csv)
         names.append(CSV_FILES[key])
     charts = render_charts(report)
     for key, png in charts.items():
         (folder / CHART_FILES[key]).write_bytes(png)
         names.append(CHART_FILES[key])
-    (folder / HTML_FILE).write_text(render_html(report, charts, source), encoding="utf-8")
+    page = render_html(report, charts, made["source"], date.fromisoformat(made["generated"]))
+    (folder / HTML_FILE).write_text(page, encoding="utf-8")
     names.append(HTML_FILE)
     if xlsx:
         write_xlsx(report, folder / XLSX_FILE)
