@@ -25,6 +25,23 @@ app = typer.Typer(
 Inputs = Annotated[list[str], typer.Argument(
     help="Text exports or JSONL record files; '-' reads standard input.", metavar="INPUT...")]
 Output = Annotated[str, typer.Option("--output", "-o", help="Output JSONL; '-' is stdout.")]
+
+
+def _check_encoding(value: str | None) -> str | None:
+    if value is not None:
+        from pipeline.reading.decode import codec_name
+
+        try:
+            codec_name(value)
+        except LookupError:
+            raise typer.BadParameter(f"unknown encoding {value!r} (try utf-8, cp1252, "
+                                     "latin-9)") from None
+    return value
+
+
+Encoding = Annotated[str | None, typer.Option(
+    callback=_check_encoding, metavar="ENCODING",
+    help="The inputs' encoding (utf-8, cp1252, latin-9...); default: decided from the bytes.")]
 DEFAULT_MODEL = MODELS_DIR / "tagger"
 
 
@@ -68,17 +85,30 @@ def _report(stats: ReadStats, written: int) -> int:
 
 
 @app.command("parse")
-def parse_cmd(inputs: Inputs, output: Output = "-") -> None:
+def parse_cmd(inputs: Inputs, output: Output = "-", encoding: Encoding = None) -> None:
     """Read fiches into JSONL records (no NLP).
+
+    Exit code 1 when any fiche was rejected (the others are written; when none is, a previous
+    output is kept); 2 when the output cannot be written or another run holds it.
 
     Example:
 
         fiches parse data/fiches_sample.txt -o out/fiches.jsonl
     """
-    from pipeline.running.output import write_jsonl
+    from pipeline.running.output import LockError, OutputError, OutputKept, output_lock, write_jsonl
 
     stats = ReadStats()
-    written = write_jsonl((f.to_dict() for f in read_many(inputs, stats)), output)
+    records = (f.to_dict() for f in read_many(inputs, stats, encoding=encoding))
+    try:
+        with output_lock(output):
+            written = write_jsonl(records, output, keep_previous_if=lambda n: n == 0 and bool(
+                stats.rejected or stats.failed_files))
+    except (LockError, OutputError) as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(2) from None
+    except OutputKept as exc:
+        written = 0
+        _say(f"error: {exc}")
     raise typer.Exit(_report(stats, written))
 
 
@@ -106,14 +136,17 @@ def enrich_cmd(
     config: Annotated[Path, typer.Option(
         "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
     ] = CONFIG_DIR,
+    encoding: Encoding = None,
 ) -> None:
     """Read fiches and write enriched records (extraction and suggestions).
 
     Adds entities, budget, funders, headcount, dates, and keyword and dimension suggestions.
 
     Output is written to a temporary file and renamed when complete. Exit code 1 when any fiche
-    was rejected or failed (the others are written); 2 when another run holds the output or
-    cache, or a config file or the model is unusable; 3 when a worker process died.
+    was rejected or failed (the others are written; when none is, a previous output is kept);
+    2 when another run holds the output or cache, the output, cache or summary location cannot
+    be written (records are still written where they can be), or a config file or the model is
+    unusable; 3 when a worker process died.
 
     Example:
 
@@ -123,7 +156,7 @@ def enrich_cmd(
 
     from pipeline.config import ConfigError
     from pipeline.running.batch import LockError, run
-    from pipeline.running.cache import CacheError
+    from pipeline.running.output import OutputError
     from pipeline.running.stages import Settings
 
     settings = Settings(config_dir=config, model=None if no_suggest else _tagger_model(model),
@@ -132,8 +165,8 @@ def enrich_cmd(
     try:
         with _progress(quiet) as progress:
             result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
-                         workers=workers, progress=progress)
-    except (LockError, CacheError, ConfigError) as exc:
+                         workers=workers, progress=progress, encoding=encoding)
+    except (LockError, OutputError, ConfigError) as exc:
         _say(f"error: {exc}")
         raise typer.Exit(2) from None
     except BrokenProcessPool as exc:
@@ -147,12 +180,19 @@ def enrich_cmd(
         _say(f"note: {notice}")
     for reason in [*result.files_failed, *result.rejected, *result.failed]:
         _say(f"rejected: {reason}")
+    for problem in [*result.errors, *filter(None, [result.output_kept])]:
+        _say(f"error: {problem}")
     _say(result.line())
+    code = 2 if result.errors else 0 if result.ok else 1
     if summary is not None:
         from pipeline.running.output import write_json
 
-        write_json(result.to_dict(), summary)
-    raise typer.Exit(0 if result.ok else 1)
+        try:
+            write_json(result.to_dict(), summary)
+        except OutputError as exc:
+            _say(f"error: summary not written: {exc}")
+            code = 2
+    raise typer.Exit(code)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -369,11 +409,19 @@ def report_budgets_cmd(
 
     try:
         report = build_report(read_enriched(enriched))
+    except ReportError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    try:
         files = write_report(report, out, source="<stdin>" if enriched == "-" else enriched,
                              xlsx=xlsx)
     except ReportError as exc:
         _say(f"error: {exc}")
         raise typer.Exit(1) from None
+    except OSError as exc:
+        _say(f"error: {out}: cannot write the report: {exc.strerror or exc}; a previous report "
+             "there is as it was")
+        raise typer.Exit(2) from None
     ov = report.overview
     _say(f"fiches: {ov['fiches']} (records: {ov['records']}, duplicates: {ov['duplicates']}), "
          f"with a budget: {ov['fiches_with_budget']}, total: {ov['budget_total_eur']:.2f} EUR")

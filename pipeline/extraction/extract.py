@@ -16,7 +16,12 @@ from pipeline.extraction.nlp import profile_for
 from pipeline.records import Fiche
 
 # A field longer than this is cut before NLP (and a warning is added): bounded work per input.
-MAX_FIELD_CHARS = 200_000
+# Real fields are a few hundred to two thousand characters; at 200 000 a field of punctuation
+# (one token per character) took minutes and gigabytes.
+MAX_FIELD_CHARS = 20_000
+# The most text one `nlp.pipe` batch holds, whatever the number of docs: memory grows with the
+# tokens in a batch, so a chunk of huge fields goes through in small batches.
+MAX_BATCH_CHARS = 60_000
 # spaCy's tokenizer peels prefixes and suffixes off a whitespace-free run one at a time, which is
 # quadratic on runs like 10 000 nested brackets. Such runs are never words: every `_RUN_STEP`-th
 # character of a run longer than `_LONG_RUN` becomes a space, which keeps every offset unchanged.
@@ -67,9 +72,25 @@ def analyse_fields(fiches: list[Fiche], nlp: Language, batch_size: int = 64,
             by_profile.setdefault(profile_for(name), []).append((safe, (i, name)))
     for profile, items in by_profile.items():
         with nlp.select_pipes(enable=list(profile)):
-            for doc, (i, name) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-                docs[i][name] = doc
+            for batch in _batches(items, batch_size):
+                for doc, (i, name) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+                    docs[i][name] = doc
     return docs
+
+
+def _batches(items: list[tuple[str, Any]], max_docs: int) -> Iterator[list[tuple[str, Any]]]:
+    """`items` in order, in batches of at most `max_docs` docs and `MAX_BATCH_CHARS` characters
+    (a single longer doc makes a batch of its own)."""
+    batch: list[tuple[str, Any]] = []
+    size = 0
+    for item in items:
+        if batch and (len(batch) >= max_docs or size + len(item[0]) > MAX_BATCH_CHARS):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[0])
+    if batch:
+        yield batch
 
 
 def extract(docs: dict[str, Doc]) -> dict[str, Any]:
