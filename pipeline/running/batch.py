@@ -316,12 +316,11 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         except OutputKept as exc:
             summary.output_kept = str(exc)
         if cache is not None:
-            summary.notices += cache.notices
             summary.bad_cache_payloads = cache.bad_payloads
     summary.read = stats.found
     summary.duplicates = stats.duplicates
     summary.rejected = [str(r) for r in stats.rejected]
     summary.files_failed = [r.reason for r in stats.failed_files]
-    summary.notices = list(stats.notices)
+    summary.notices = list(stats.notices) + (cache.notices if cache is not None else [])
     summary.seconds = time.perf_counter() - started
     return summary

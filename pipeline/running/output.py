@@ -6,6 +6,7 @@ previous file as it was, and so does a run that wrote nothing because every inpu
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -61,10 +62,9 @@ def lock(path: Path, what: str) -> Iterator[None]:
             holder = handle.read().strip() or "unknown"
             raise LockError(f"{what} is in use by another run (pid {holder}, lock {path}); "
                             "wait for it to finish") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        with contextlib.suppress(OSError):  # the pid only informs; a full disk cannot take it
+            os.ftruncate(handle.fileno(), 0)
+            os.pwrite(handle.fileno(), str(os.getpid()).encode(), 0)
         yield
     finally:
         handle.close()
@@ -92,7 +92,8 @@ def output_lock(output: str | Path) -> Iterator[None]:
                 stale.unlink(missing_ok=True)
             yield
     except OSError as exc:
-        raise OutputError(f"{output}: cannot write there: {exc.strerror or exc}") from None
+        raise OutputError(f"{output}: cannot write there: {exc.strerror or exc}; " + (
+            "the previous file is kept" if target.exists() else "nothing written")) from None
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: str | Path,

@@ -3,8 +3,9 @@
 The workers are forked by multiprocessing's fork server, and each worker keeps the fork server
 alive (it holds the server's "alive" pipe), which keeps the resource tracker alive: after a
 SIGKILL of the run, nothing would ever tell them to stop. So the fork server asks the kernel to
-kill it when the run dies (`PR_SET_PDEATHSIG`), each worker does the same when its parent, the
-fork server, dies, and the resource tracker ends when the last of them has closed its pipe.
+kill it when the run dies (`PR_SET_PDEATHSIG`), each worker does the same right after it is
+forked (and again in its initializer), and the resource tracker ends when the last of them has
+closed its pipe.
 
 This module is the fork server's preload: imported there, it applies the request at once. It
 does so only in a direct child of the process named by `PARENT_ENV`, so importing it anywhere
@@ -23,10 +24,10 @@ PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal the kernel sends when the pa
 PARENT_ENV = "FICHES_FORKSERVER_PARENT"
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Have the kernel SIGKILL this process when its parent dies (Linux); exit at once if the
-    parent died before the request took effect. Elsewhere, do nothing."""
-    parent = os.getppid()
+    parent (`parent`, by default the current one) is already gone. Elsewhere, do nothing."""
+    parent = parent or os.getppid()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -49,5 +50,13 @@ def start_forkserver() -> multiprocessing.context.BaseContext:
     return context
 
 
-if os.environ.get(PARENT_ENV) == str(os.getppid()):
+def _in_fork_server() -> None:
+    """Die with the run; and have every process forked here (the workers) die with this server
+    from their first instruction on, before they run any of our code."""
     die_with_parent()
+    server = os.getpid()
+    os.register_at_fork(after_in_child=lambda: die_with_parent(server))
+
+
+if os.environ.get(PARENT_ENV) == str(os.getppid()):
+    _in_fork_server()
