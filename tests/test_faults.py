@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from bench.catalogue import build_catalogue
+from pipeline.reading.parse import HEADINGS
 from pipeline.running.cache import ResultCache
 from pipeline.running.output import lock
 
@@ -311,10 +312,12 @@ def test_sigkill_of_a_parallel_run_leaves_no_process_behind(tmp_path):
 def two_fiches(first: str, budget: str = "3 000 euros", second: str = "Atelier cuisine") -> str:
     """A small export of two fiches: `first` (with `budget`) and `second`."""
     def fiche(title: str, money: str) -> str:
-        return (f"Actions\n{title}\n- Structure organisatrice\n- CENTRE SOCIAL DU PARC - Oise\n"
-                "- Statut de l'action\n- En cours\n- Dimension\n- Services\n- Résumé\n"
-                "Un repas préparé ensemble.\n"
-                f"- Ressources financières mobilisées pour cette action\n{money}\n")
+        values = {"structure": "- CENTRE SOCIAL DU PARC - Oise", "status": "- En cours",
+                  "summary": "Un repas préparé ensemble.", "financial_resources": money}
+        lines = ["Actions", title]
+        for key, heading in HEADINGS:
+            lines += [f"- {heading}", *([values[key]] if key in values else [])]
+        return "\n".join(lines) + "\n"
     return ("Les actions des centres sociaux\n" + fiche(first, budget)
             + fiche(second, "500 euros"))
 

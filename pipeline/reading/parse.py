@@ -277,7 +277,10 @@ def parse_export_lines(lines: Iterable[str], name: str, stats: ReadStats,
                     next(stream)
                     number += 1
                     draft.invalid = draft.invalid or issues.get(number)
-                draft.title, draft.title_line = ahead[j].strip().replace("\x00", ""), number
+                draft.title, draft.title_line = ahead[j].strip(), number
+                if "\x00" in draft.title:
+                    draft.title = draft.title.replace("\x00", "")
+                    draft.warnings.append(f"line {number}: NUL bytes removed")
             else:
                 draft.warnings.append("no title")
         elif draft is None:
