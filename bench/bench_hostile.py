@@ -2,8 +2,9 @@
 
     python bench/bench_hostile.py
 
-1. per fiche: `fiches enrich` (one process, no suggestions) on one fiche whose field is hostile,
-   against the same run on an ordinary fiche; seconds and peak RSS, model loading included.
+1. per fiche: `fiches enrich` (one process, no suggestions) on one fiche whose every free-text
+   field is hostile, against the same run on an ordinary fiche; seconds and peak RSS, model
+   loading included.
                                             target: peak RSS < 1 GiB for any single fiche
 2. `numbers.parse_count` on 1 000, 2 000, 4 000 repeated amounts: seconds (linear, not
    quadratic: doubling the input should about double the time).
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.catalogue import sample_fiches  # noqa: E402
+from pipeline.reading.parse import HEADINGS  # noqa: E402
+from pipeline.records import TEXT_FIELDS  # noqa: E402
 
 FICHES = [sys.executable, "-m", "pipeline"]
 RSS_PROBE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
@@ -37,20 +40,17 @@ FIELDS = {
 }
 
 
-_BUDGET = "- Ressources financières mobilisées pour cette action\n"
-_PEOPLE = "- Nombre de personnes mobilisés pour cette action\n"
-
-
 def fiche_with(field: str | None) -> str:
-    """The sample's first fiche, its description, budget and people fields replaced by
-    `field`: each field has its own components."""
-    block = sample_fiches()[0]
+    """A fiche of the form whose every free-text field holds `field` (each field has its own
+    components), or the sample's first fiche when `field` is None."""
     if field is None:
-        return block
-    head = block[:block.index("- Description générale")]
-    tail = block[block.index("- Résultat sur le territoire"):]
-    return (f"{head}- Description générale\n{field}\n{_BUDGET}{field}\n{_PEOPLE}{field}\n"
-            f"{tail}")
+        return sample_fiches()[0]
+    lines = ["Actions", "Fiche hostile", "- Structure organisatrice", "- CENTRE SOCIAL - Oise"]
+    for key, heading in HEADINGS:
+        lines.append(f"- {heading}")
+        if key in TEXT_FIELDS:
+            lines.append(field)
+    return "\n".join(lines) + "\n"
 
 
 def measure(catalogue: Path, out: Path) -> tuple[float, float]:

@@ -24,6 +24,8 @@ from pipeline.reading.parse import HEADINGS
 from pipeline.running.cache import ResultCache
 from pipeline.running.output import lock
 
+pytestmark = pytest.mark.slow  # each test runs `fiches` in a process of its own
+
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "fiches_sample.txt"
 ROOT = SAMPLE.parent.parent
 
@@ -167,7 +169,6 @@ def test_a_full_device_is_an_error_not_a_traceback():
     assert done.returncode == 2 and "/dev/full: cannot write: No space left" in done.stderr
 
 
-@pytest.mark.slow
 def test_read_only_file_system_output_cache_summary_and_report(tmp_path, seeded, small):
     with tmpfs(tmp_path / "ro") as ro:
         (ro / "report").mkdir()
@@ -189,7 +190,6 @@ def test_read_only_file_system_output_cache_summary_and_report(tmp_path, seeded,
         assert done.returncode == 2 and f"{ro / 'report'}: cannot write the report" in done.stderr
 
 
-@pytest.mark.slow
 def test_full_file_system_keeps_the_previous_output(tmp_path, seeded, small):
     with tmpfs(tmp_path / "full") as full:
         out = full / "out.jsonl"
@@ -227,7 +227,6 @@ def alter_one_digit(cache: Path) -> None:
     db.close()
 
 
-@pytest.mark.slow
 def test_an_altered_cache_payload_is_recomputed_counted_and_reported(tmp_path, seeded, small):
     cache = copy_cache(seeded, tmp_path)
     alter_one_digit(cache)
@@ -239,7 +238,6 @@ def test_an_altered_cache_payload_is_recomputed_counted_and_reported(tmp_path, s
     assert out.read_bytes() == seeded[1].read_bytes()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["random bytes mid-file", "truncated"])
 def test_a_damaged_cache_file_is_set_aside_and_the_run_finishes(tmp_path, seeded, small, damage):
     cache = copy_cache(seeded, tmp_path)
@@ -278,7 +276,6 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
-@pytest.mark.slow
 def test_sigkill_of_a_parallel_run_leaves_no_process_behind(tmp_path):
     catalogue = tmp_path / "catalogue.txt"
     catalogue.write_text(build_catalogue(60), encoding="utf-8")
