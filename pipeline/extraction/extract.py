@@ -19,6 +19,9 @@ from pipeline.records import Fiche
 # Real fields are a few hundred to two thousand characters; at 200 000 a field of punctuation
 # (one token per character) took minutes and gigabytes.
 MAX_FIELD_CHARS = 20_000
+# What NLP reads of one fiche, all fields together (fields past it are cut): every field of a
+# fiche at the field limit took over 1 GiB.
+MAX_FICHE_CHARS = 40_000
 # The most text one `nlp.pipe` batch holds, whatever the number of docs: memory grows with the
 # tokens in a batch, so a chunk of huge fields goes through in small batches.
 MAX_BATCH_CHARS = 60_000
@@ -29,17 +32,17 @@ _LONG_RUN = re.compile(r"\S{200,}")
 _RUN_STEP = 100
 
 
-def bounded_text(text: str) -> tuple[str, list[str]]:
+def bounded_text(text: str, limit: int = MAX_FIELD_CHARS) -> tuple[str, list[str]]:
     """The text NLP may safely run on, same offsets as `text` up to the cut, and what was done.
 
     Returns:
-        `(text, notes)`: the text cut at MAX_FIELD_CHARS with long runs broken up; `notes` says
-        what changed, for the record's warnings.
+        `(text, notes)`: the text cut at `limit` characters with long runs broken up; `notes`
+        says what changed, for the record's warnings.
     """
     notes = []
-    if len(text) > MAX_FIELD_CHARS:
-        notes.append(f"cut at {MAX_FIELD_CHARS} of {len(text)} characters for extraction")
-        text = text[:MAX_FIELD_CHARS]
+    if len(text) > limit:
+        notes.append(f"cut at {limit} of {len(text)} characters for extraction")
+        text = text[:limit]
 
     def breakup(match: re.Match[str]) -> str:
         run = list(match.group())
@@ -65,8 +68,10 @@ def analyse_fields(fiches: list[Fiche], nlp: Language, batch_size: int = 64,
     docs: list[dict[str, Doc]] = [{} for _ in fiches]
     by_profile: dict[tuple[str, ...], list[tuple[str, tuple[int, str]]]] = {}
     for i, fiche in enumerate(fiches):
+        left = MAX_FICHE_CHARS
         for name, text in fiche.text_fields().items():
-            safe, changed = bounded_text(text)
+            safe, changed = bounded_text(text, min(MAX_FIELD_CHARS, left))
+            left -= len(safe)
             if notes is not None:
                 notes[i].extend(f"{name}: {note}" for note in changed)
             by_profile.setdefault(profile_for(name), []).append((safe, (i, name)))
