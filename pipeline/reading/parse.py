@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import re
 import sys
 import unicodedata
@@ -14,7 +13,9 @@ from pathlib import Path
 from typing import IO
 
 from pipeline.reading.decode import InputError, codec_name, decode_lines, detect_encoding
-from pipeline.records import Fiche, RecordError, Source, Structure
+from pipeline.reading.jsonl import read_jsonl
+from pipeline.reading.stats import ReadStats, Rejection
+from pipeline.records import Fiche, Source, Structure
 
 __all__ = ["InputError", "ReadStats", "Rejection", "read_fiches", "read_many", "read_string"]
 
@@ -66,37 +67,10 @@ _TABLE_ROW = re.compile(r"^[^|\n]{0,200}\|")
 # A line shaped like a form question ("- Something ?" or "- Something :") that we do not know.
 _HEADING_SHAPE = re.compile(r"^- [A-ZÉÈÀ][^\n]{2,100}[?:]$")
 _MAX_LINE = 1_000_000
-# A JSONL record longer than this is refused (a record of the catalogue is a few KB).
-_MAX_JSONL_LINE = 10_000_000
 # A fiche opens with one of its first headings (structure, attached files, status).
 _FIRST_HEADINGS = 2
 # How many required headings may be missing between two headings read in a row.
 _MAX_SKIPPED = 2
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A record that could not be read, with where and why."""
-
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
-@dataclass
-class ReadStats:
-    """What a read saw. Invariant: `found == read + len(rejected)`; files that could not be
-    read at all are in `failed_files`."""
-
-    found: int = 0
-    read: int = 0
-    duplicates: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    failed_files: list[Rejection] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -243,15 +217,7 @@ def parse_export_lines(lines: Iterable[str], name: str, stats: ReadStats,
     number = 0
     for raw in stream:
         number += 1
-        if number in issues:
-            if draft is not None:
-                draft.invalid = draft.invalid or issues[number]
-            else:
-                stats.notices.append(f"{name}: {issues[number]}, outside any fiche: ignored")
-        if "\x00" in raw:
-            raw = raw.replace("\x00", "")
-            if draft is not None:
-                draft.warnings.append(f"line {number}: NUL bytes removed")
+        raw = _screen(raw, number, draft, issues.get(number), stats, name)
         if len(raw) > _MAX_LINE:
             raw = raw[:_MAX_LINE]
             if draft is not None:
@@ -304,6 +270,22 @@ def parse_export_lines(lines: Iterable[str], name: str, stats: ReadStats,
                 draft.values[HEADINGS[current][0]].append(text)
     if draft is not None:
         yield draft, ordinal
+
+
+def _screen(raw: str, number: int, draft: _Draft | None, issue: str | None, stats: ReadStats,
+            name: str) -> str:
+    """`raw` without NUL bytes (the draft warned); a line that did not decode (`issue`) makes
+    its draft invalid, or is noted when outside any fiche."""
+    if issue:
+        if draft is not None:
+            draft.invalid = draft.invalid or issue
+        else:
+            stats.notices.append(f"{name}: {issue}, outside any fiche: ignored")
+    if "\x00" in raw:
+        raw = raw.replace("\x00", "")
+        if draft is not None:
+            draft.warnings.append(f"line {number}: NUL bytes removed")
+    return raw
 
 
 def _first_nonblank(lines: list[str]) -> int | None:
@@ -456,7 +438,7 @@ def read_fiches(path: str | Path, stats: ReadStats | None = None,
     issues: dict[int, str] = {}
     stream = _Lookahead(iter_lines(path, str(path), stats, stdin, encoding, issues))
     if _looks_like_jsonl(stream):
-        yield from _read_jsonl(stream, name, stats, issues)
+        yield from read_jsonl(stream, name, stats, issues)
         return
     found_before = stats.found
     seen: dict[str, int] = {}
@@ -485,55 +467,6 @@ def _looks_like_jsonl(stream: _Lookahead) -> bool:
     ahead = stream.peek(50)
     j = _first_nonblank(ahead)
     return j is not None and ahead[j].lstrip().startswith("{")
-
-
-def _read_jsonl(lines: Iterable[str], name: str, stats: ReadStats,
-                issues: dict[int, str]) -> Iterator[Fiche]:
-    """Records of a JSONL input; a record whose content repeats an earlier one of the same input
-    gets that one's ordinal as `duplicate_of` (unless it already names one)."""
-    seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        stats.found += 1
-        try:
-            fiche = _jsonl_record(line, issues.get(number))
-        except RecordError as exc:
-            stats.rejected.append(Rejection(name, number, str(exc)))
-            continue
-        if fiche.id in seen and fiche.duplicate_of is None:
-            fiche.duplicate_of = seen[fiche.id]
-        seen.setdefault(fiche.id, fiche.source.ordinal)
-        if fiche.duplicate_of is not None:
-            stats.duplicates += 1
-        stats.read += 1
-        yield fiche
-
-
-def _jsonl_record(line: str, issue: str | None) -> Fiche:
-    """The fiche of one JSONL line.
-
-    Raises:
-        RecordError: the line did not decode, is not JSON (or too deep, or holds a number too
-            long to convert), or is not a fiche record; the message says which.
-    """
-    if issue:
-        raise RecordError(issue.split(": ", 1)[-1])
-    if len(line) > _MAX_JSONL_LINE:
-        raise RecordError(f"a record of {len(line)} characters, over the limit of "
-                          f"{_MAX_JSONL_LINE}")
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise RecordError(f"not JSON: {exc.msg} (column {exc.colno})") from None
-    except RecursionError:
-        raise RecordError("not JSON that can be read: nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer of thousands of digits
-        raise RecordError(f"not JSON that can be read: {str(exc)[:80]}") from None
-    try:
-        return Fiche.from_dict(data)
-    except RecordError as exc:
-        raise RecordError(f"not a fiche record: {exc}") from None
 
 
 def read_many(paths: Iterable[str | Path], stats: ReadStats, stdin: IO[bytes] | None = None,

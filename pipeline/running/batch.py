@@ -269,6 +269,18 @@ def _open_cache(stack: ExitStack, cache_dir: str | None,
     return None
 
 
+def _write(records: Iterator[str], output: str, summary: RunSummary, stats: ReadStats) -> None:
+    """Write the records; a run that wrote none successfully while something failed keeps the
+    previous output (`summary.output_kept` says so)."""
+    def nothing_good(written: int) -> bool:
+        return written == 0 and bool(summary.failed or stats.rejected or stats.failed_files)
+
+    try:
+        summary.written = write_lines(records, output, keep_previous_if=nothing_good)
+    except OutputKept as exc:
+        summary.output_kept = str(exc)
+
+
 def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | None = None,
         workers: int = 1, progress: Callable[[int | None], Callable[[int], None]] | None = None,
         stderr: TextIO | None = None, encoding: str | None = None) -> RunSummary:
@@ -306,15 +318,8 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         advance = progress(count_fiches(inputs)) if progress else (lambda n: None)
         runner = Runner(settings, cache, workers, summary, advance)
         stack.callback(runner.close)
-
-        def nothing_good(written: int) -> bool:
-            return written == 0 and bool(summary.failed or stats.rejected or stats.failed_files)
-
-        records = runner.records(read_many(inputs, stats, encoding=encoding))
-        try:
-            summary.written = write_lines(records, output, keep_previous_if=nothing_good)
-        except OutputKept as exc:
-            summary.output_kept = str(exc)
+        _write(runner.records(read_many(inputs, stats, encoding=encoding)), output, summary,
+               stats)
         if cache is not None:
             summary.bad_cache_payloads = cache.bad_payloads
     summary.read = stats.found
