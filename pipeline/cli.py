@@ -398,7 +398,8 @@ def report_budgets_cmd(
     budgets.xlsx with --xlsx).
 
     Duplicates (same id) count once. Files are written to a temporary folder, then moved.
-    Exit code 1 when the input cannot be read or holds records that are not enriched.
+    Exit code 1 when the input cannot be read or holds records that are not enriched; 2 when
+    the report folder cannot be written (read-only, full disk).
 
     Example:
 
@@ -409,10 +410,6 @@ def report_budgets_cmd(
 
     try:
         report = build_report(read_enriched(enriched))
-    except ReportError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
-    try:
         files = write_report(report, out, source="<stdin>" if enriched == "-" else enriched,
                              xlsx=xlsx)
     except ReportError as exc:
