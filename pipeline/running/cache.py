@@ -86,7 +86,10 @@ class ResultCache:
             if problem != "ok":
                 raise sqlite3.DatabaseError(f"database disk image is malformed: {problem}")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                db.execute("DROP TABLE IF EXISTS results")  # results of an older layout
+                if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'results'").fetchone():
+                    self.notices.append(f"cache {self.path} was made by an older version "
+                                        "(no checksums): its results are recomputed")
+                db.execute("DROP TABLE IF EXISTS results")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.executescript(SCHEMA)
         except BaseException:
