@@ -49,6 +49,21 @@ Example:
     no_args_is_help=True,
 )
 
+def _check_encoding(value: str | None) -> str | None:
+    if value is not None:
+        from pipeline.reading.decode import codec_name
+
+        try:
+            codec_name(value)
+        except LookupError:
+            raise typer.BadParameter(f"unknown encoding {value!r} (try utf-8, cp1252, "
+                                     "latin-9)") from None
+    return value
+
+
+Encoding = Annotated[str | None, typer.Option(
+    callback=_check_encoding, metavar="ENCODING",
+    help="The inputs' encoding (utf-8, cp1252, latin-9...); default: decided from the bytes.")]
 def _show_version(value: bool) -> None:
     if value:
         from pipeline import __version__
@@ -85,21 +100,30 @@ def _report(stats: ReadStats, written: int) -> int:
 
 
 @app.command("parse")
-def parse_cmd(inputs: Inputs, output: Output = "-") -> None:
+def parse_cmd(inputs: Inputs, output: Output = "-", encoding: Encoding = None) -> None:
     """Read fiches into JSONL records (no NLP).
+
+    Exit code 1 when any fiche was rejected (the others are written; when none is, a previous
+    output is kept); 2 when the output cannot be written or another run holds it.
 
     Example:
 
         fiches parse data/fiches_sample.txt -o out/fiches.jsonl
     """
-    from pipeline.running.output import write_jsonl
+    from pipeline.running.output import LockError, OutputError, OutputKept, output_lock, write_jsonl
 
     _check_output_file(output)
     stats = ReadStats()
+    records = (f.to_dict() for f in read_many(inputs, stats, encoding=encoding))
     try:
-        written = write_jsonl((f.to_dict() for f in read_many(inputs, stats)), output)
-    except OSError as exc:
-        _fail(_cannot_write(output, exc), EXIT_USAGE)
+        with output_lock(output):
+            written = write_jsonl(records, output, keep_previous_if=lambda n: n == 0 and bool(
+                stats.rejected or stats.failed_files))
+    except (LockError, OutputError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except OutputKept as exc:
+        written = 0
+        _say(f"error: {exc}")
     raise typer.Exit(_report(stats, written))
 
 
@@ -126,14 +150,17 @@ def enrich_cmd(
     summary: Annotated[Path | None, typer.Option(
         metavar="FILE", help="Also write the run summary as JSON to this file.")] = None,
     config: ConfigOption = CONFIG_DIR,
+    encoding: Encoding = None,
 ) -> None:
     """Read fiches and write enriched records (extraction and suggestions).
 
     Adds entities, budget, funders, headcount, dates, and keyword and dimension suggestions.
 
     Output is written to a temporary file and renamed when complete. Exit code 1 when any fiche
-    was rejected or failed (the others are written); 2 when another run holds the output or
-    cache, or a config file or the model is unusable; 3 when a worker process died.
+    was rejected or failed (the others are written; when none is, a previous output is kept);
+    2 when another run holds the output or cache, the output, cache or summary location cannot
+    be written (records are still written where they can be), or a config file or the model is
+    unusable; 3 when a worker process died.
 
     Example:
 
@@ -144,7 +171,7 @@ def enrich_cmd(
 
     from pipeline.config import ConfigError
     from pipeline.running.batch import LockError, run
-    from pipeline.running.cache import CacheError
+    from pipeline.running.output import OutputError
     from pipeline.running.stages import Settings
 
     _check_output_file(output)
@@ -154,8 +181,8 @@ def enrich_cmd(
     try:
         with _progress(quiet) as progress:
             result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
-                         workers=workers, progress=progress)
-    except (LockError, CacheError, ConfigError) as exc:
+                         workers=workers, progress=progress, encoding=encoding)
+    except (LockError, OutputError, ConfigError) as exc:
         _fail(str(exc), EXIT_USAGE)
     except OSError as exc:  # inputs are read and reported by the reader: this is the output
         _fail(_cannot_write(output, exc), EXIT_USAGE)
@@ -173,12 +200,19 @@ def enrich_cmd(
         _say(f"rejected: {reason}")
     for reason in result.failed:
         _say(f"failed: {reason}")
+    for problem in [*result.errors, *filter(None, [result.output_kept])]:
+        _say(f"error: {problem}")
     _say(result.line())
+    code = 2 if result.errors else 0 if result.ok else 1
     if summary is not None:
         from pipeline.running.output import write_json
 
-        write_json(result.to_dict(), summary)
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_REJECTED)
+        try:
+            write_json(result.to_dict(), summary)
+        except OutputError as exc:
+            _say(f"error: summary not written: {exc}")
+            code = 2
+    raise typer.Exit(code)
 
 
 def _interrupt(signum: int, frame: object) -> None:

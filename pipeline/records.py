@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -138,6 +139,8 @@ class Fiche:
             raise RecordError(f"expected a JSON object, got {type(data).__name__}")
         try:
             src = data["source"]
+            if not isinstance(src, dict):
+                raise RecordError(f"source must be an object, got {src!r:.40}")
             source = Source(file=_str(src["file"]), ordinal=_int(src["ordinal"]),
                             line=_int(src["line"]))
             struct = data.get("structure") or {}
@@ -156,7 +159,10 @@ class Fiche:
             if f.name in kwargs:
                 continue
             value = data.get(f.name)
-            kwargs[f.name] = _str_list(value or []) if f.name in LIST_FIELDS else _opt_str(value)
+            if f.name in LIST_FIELDS:
+                kwargs[f.name] = [] if value is None else _str_list(value)
+            else:
+                kwargs[f.name] = _opt_str(value)
         fiche = cls(**kwargs)
         if "id" in data and data["id"] != fiche.id:
             raise RecordError(f"id {data['id']!r} does not match the content (expected {fiche.id})")
@@ -172,9 +178,16 @@ def content_hash(content: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
+# A lone surrogate ("\ud800" in JSON) is no character: it cannot be written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _str(value: Any) -> str:
     if not isinstance(value, str):
-        raise RecordError(f"expected a string, got {value!r}")
+        raise RecordError(f"expected a string, got {value!r:.60}")
+    if _SURROGATE.search(value):
+        raise RecordError("a string holds a lone surrogate (an escape such as \\ud800), "
+                          "which is no character")
     return value
 
 
@@ -186,7 +199,7 @@ def _opt_str(value: Any) -> str | None:
 
 def _int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise RecordError(f"expected an integer, got {value!r}")
+        raise RecordError(f"expected an integer, got {value!r:.60}")
     return value
 
 
@@ -196,5 +209,5 @@ def _opt_int(value: Any) -> int | None:
 
 def _str_list(value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise RecordError(f"expected a list, got {value!r}")
+        raise RecordError(f"expected a list, got {value!r:.60}")
     return [_str(v) for v in value]

@@ -173,11 +173,17 @@ def test_cp1252_file_is_read_correctly_with_a_notice(tmp_path):
     assert any("CP1252" in n for n in stats.notices)
 
 
-def test_undecodable_file_is_refused_with_its_name(tmp_path):
+def test_bytes_that_are_not_utf8_reject_only_the_fiche_holding_them(tmp_path):
     path = tmp_path / "broken.txt"
-    path.write_bytes(export(fiche_text()).encode("utf-8") + b"\x81\x8d\x90")
-    with pytest.raises(InputError, match=r"broken\.txt.*UTF-8"):
-        list(read_fiches(path))
+    good = export(fiche_text()).encode("utf-8")
+    path.write_bytes(good + fiche_text(title="Fête").encode("utf-8") + b"\x81\x8d\x90")
+    stats = ReadStats()
+    [fiche] = list(read_fiches(path, stats))
+    assert fiche.title == "Jardin partagé"
+    [rejection] = stats.rejected
+    assert rejection.file == "broken.txt" and "byte 0x81" in rejection.reason
+    last = len((good + fiche_text().encode()).splitlines()) + 1
+    assert f"line {last}: byte 0x81 at column 1 is not UTF-8" in rejection.reason
 
 
 def test_binary_file_is_refused(tmp_path):

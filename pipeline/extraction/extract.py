@@ -18,7 +18,17 @@ from pipeline.extraction.partners import PartnerReader
 from pipeline.records import Fiche
 
 # A field longer than this is cut before NLP (and a warning is added): bounded work per input.
-MAX_FIELD_CHARS = 200_000
+# Real fields are a few hundred to two thousand characters; at 200 000 a field of punctuation
+# (one token per character) took minutes and gigabytes.
+MAX_FIELD_CHARS = 20_000
+# What NLP reads of one fiche, all fields together (fields past it are cut).
+MAX_FICHE_CHARS = 40_000
+# The NER's memory grows by about 17 KB per token of a doc: 20 000 characters of punctuation
+# (one token each) took 1 GiB. So fields and fiches are also bounded in tokens (a real fiche
+# has a few thousand), and an `nlp.pipe` batch holds at most MAX_BATCH_TOKENS.
+MAX_FIELD_TOKENS = 5_000
+MAX_FICHE_TOKENS = 12_000
+MAX_BATCH_TOKENS = 12_000
 # spaCy's tokenizer peels prefixes and suffixes off a whitespace-free run one at a time, which is
 # quadratic on runs like 10 000 nested brackets. Such runs are never words: every `_RUN_STEP`-th
 # character of a run longer than `_LONG_RUN` becomes a space, which keeps every offset unchanged.
@@ -26,17 +36,17 @@ _LONG_RUN = re.compile(r"\S{200,}")
 _RUN_STEP = 100
 
 
-def bounded_text(text: str) -> tuple[str, list[str]]:
+def bounded_text(text: str, limit: int = MAX_FIELD_CHARS) -> tuple[str, list[str]]:
     """The text NLP may safely run on, same offsets as `text` up to the cut, and what was done.
 
     Returns:
-        `(text, notes)`: the text cut at MAX_FIELD_CHARS with long runs broken up; `notes` says
-        what changed, for the record's warnings.
+        `(text, notes)`: the text cut at `limit` characters with long runs broken up; `notes`
+        says what changed, for the record's warnings.
     """
     notes = []
-    if len(text) > MAX_FIELD_CHARS:
-        notes.append(f"cut at {MAX_FIELD_CHARS} of {len(text)} characters for extraction")
-        text = text[:MAX_FIELD_CHARS]
+    if len(text) > limit:
+        notes.append(f"cut at {limit} of {len(text)} characters for extraction")
+        text = text[:limit]
 
     def breakup(match: re.Match[str]) -> str:
         run = list(match.group())
@@ -60,18 +70,50 @@ def analyse_fields(fiches: list[Fiche], nlp: Language, batch_size: int = 64,
     Returns a list parallel to `fiches` of `{field: Doc}`.
     """
     docs: list[dict[str, Doc]] = [{} for _ in fiches]
-    by_profile: dict[tuple[str, ...], list[tuple[str, tuple[int, str]]]] = {}
+    by_profile: dict[tuple[str, ...], list[tuple[Doc, tuple[int, str]]]] = {}
     for i, fiche in enumerate(fiches):
+        chars, tokens = MAX_FICHE_CHARS, MAX_FICHE_TOKENS
         for name, text in fiche.text_fields().items():
-            safe, changed = bounded_text(text)
+            doc, changed = _bounded_doc(nlp, text, min(MAX_FIELD_CHARS, chars),
+                                        min(MAX_FIELD_TOKENS, tokens))
+            chars, tokens = chars - len(doc.text), tokens - len(doc)
             if notes is not None:
                 notes[i].extend(f"{name}: {note}" for note in changed)
-            by_profile.setdefault(profile_for(name), []).append((safe, (i, name)))
+            by_profile.setdefault(profile_for(name), []).append((doc, (i, name)))
     for profile, items in by_profile.items():
         with nlp.select_pipes(enable=list(profile)):
-            for doc, (i, name) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-                docs[i][name] = doc
+            for batch in _batches(items, batch_size):
+                for doc, (i, name) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+                    docs[i][name] = doc
     return docs
+
+
+def _bounded_doc(nlp: Language, text: str, max_chars: int,
+                 max_tokens: int) -> tuple[Doc, list[str]]:
+    """The tokenized text NLP may run on (`bounded_text`, then cut at `max_tokens`), and what
+    was changed. Tokenizing costs little next to the NER, and is not done again."""
+    safe, changed = bounded_text(text, max_chars)
+    doc = nlp.make_doc(safe)
+    if len(doc) > max_tokens:
+        cut = doc[max_tokens].idx
+        changed.append(f"cut at {max_tokens} tokens ({cut} characters) for extraction")
+        doc = nlp.make_doc(safe[:cut])
+    return doc, changed
+
+
+def _batches(items: list[tuple[Doc, Any]], max_docs: int) -> Iterator[list[tuple[Doc, Any]]]:
+    """`items` in order, in batches of at most `max_docs` docs and `MAX_BATCH_TOKENS` tokens
+    (a single longer doc makes a batch of its own)."""
+    batch: list[tuple[Doc, Any]] = []
+    size = 0
+    for item in items:
+        if batch and (len(batch) >= max_docs or size + len(item[0]) > MAX_BATCH_TOKENS):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[0])
+    if batch:
+        yield batch
 
 
 def extract(docs: dict[str, Doc], fiche: Fiche | None = None,

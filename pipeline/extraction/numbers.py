@@ -54,6 +54,8 @@ COUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"[\s\u00a0\u202f]+")
+# Longer than any approximation word with its spaces, and the character before it (for \b).
+_PREFIX_WINDOW = 40
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def parse_number(text: str) -> int | None:
     if not text:
         return None
     digits = text.replace(" ", "")
-    if digits.isdigit():
+    if digits.isascii() and digits.isdigit():  # "²" and other Unicode digits are not numbers
         return int(digits) if len(digits) <= 9 else None
     if not NUMBER_WORDS_RE.fullmatch(text):
         return None
@@ -124,10 +126,12 @@ def parse_count(text: str) -> Count | None:
     text = _SPACES_RE.sub(" ", text.strip())
     approximate = False
     for match in COUNT_RE.finditer(text):
-        prefix = text[:match.start()]
-        if prefix and not APPROX_PREFIX_RE.search(prefix):
+        start = match.start()
+        # Only the few characters before the count can hold its approximation word: searching
+        # the whole prefix again for every match made a long text quadratic.
+        if start and not APPROX_PREFIX_RE.search(text, max(0, start - _PREFIX_WINDOW), start):
             continue
-        if prefix:
+        if start:
             approximate = True
         if match.end() != len(text):
             return None

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
 import functools
 import io
-import json
 import re
 import sys
 import unicodedata
@@ -14,7 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from pipeline.records import Fiche, RecordError, Source, Structure
+from pipeline.reading.decode import InputError, codec_name, decode_lines, detect_encoding
+from pipeline.reading.jsonl import read_jsonl
+from pipeline.reading.stats import ReadStats, Rejection
+from pipeline.records import Fiche, Source, Structure
+
+__all__ = ["InputError", "ReadStats", "Rejection", "read_fiches", "read_many", "read_string"]
 
 PAGE_HEADER = "Les actions des centres sociaux"
 FICHE_MARKER = "Actions"
@@ -63,42 +66,11 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TABLE_ROW = re.compile(r"^[^|\n]{0,200}\|")
 # A line shaped like a form question ("- Something ?" or "- Something :") that we do not know.
 _HEADING_SHAPE = re.compile(r"^- [A-ZÉÈÀ][^\n]{2,100}[?:]$")
-# Bytes that never appear in text: NUL (UTF-16 or binary data).
-_BINARY = re.compile(rb"\x00")
 _MAX_LINE = 1_000_000
 # A fiche opens with one of its first headings (structure, attached files, status).
 _FIRST_HEADINGS = 2
 # How many required headings may be missing between two headings read in a row.
 _MAX_SKIPPED = 2
-
-
-class InputError(Exception):
-    """A whole input cannot be read; the message names the file."""
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A record that could not be read, with where and why."""
-
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
-@dataclass
-class ReadStats:
-    """What a read saw. Invariant: `found == read + len(rejected)`; files that could not be
-    read at all are in `failed_files`."""
-
-    found: int = 0
-    read: int = 0
-    duplicates: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    failed_files: list[Rejection] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -158,77 +130,36 @@ def _classify_line(stripped: str) -> tuple[str, list[int]]:
 # Decoding
 
 
-def detect_encoding(raw: IO[bytes], name: str, chunk_size: int = 1 << 20) -> tuple[str, str | None]:
-    """Choose how to decode a byte stream, reading it once in chunks (constant memory).
-
-    UTF-8, with or without BOM, is read as is. A stream that is not valid UTF-8 is read as CP1252
-    (which covers Latin-1's printable range) when every byte decodes, with a notice; else refused.
-
-    Returns:
-        `(codec, notice)`: the codec name for `open()` and a notice for the user, or None.
-
-    Raises:
-        InputError: binary data, or text in no encoding we can read faithfully.
-    """
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    first = True
-    offset, bad_line, lines = 0, 0, 1
-    while chunk := raw.read(chunk_size):
-        if first and _BINARY.search(chunk[:65536]):
-            raise InputError(f"{name}: binary data or UTF-16 text, not a catalogue export "
-                             "(save it as UTF-8 text)")
-        first = False
-        if not bad_line:
-            try:
-                utf8.decode(chunk)
-            except UnicodeDecodeError as exc:
-                bad_line = lines + chunk.count(b"\n", 0, exc.start)
-        try:
-            cp1252.decode(chunk)
-        except UnicodeDecodeError as exc:
-            if bad_line:
-                line = lines + chunk.count(b"\n", 0, exc.start)
-                raise InputError(f"{name}:{line}: neither UTF-8 nor CP1252/Latin-1 text; "
-                                 "re-export the catalogue as UTF-8") from None
-        lines += chunk.count(b"\n")
-        offset += len(chunk)
-    if not bad_line:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            bad_line = lines
-    if bad_line:
-        return "cp1252", (f"{name}: not UTF-8 (first bad byte on line {bad_line}); "
-                          "read as CP1252/Latin-1")
-    return "utf-8-sig", None
-
-
-def iter_lines(path: str | Path, name: str, stats: ReadStats,
-               stdin: IO[bytes] | None = None) -> Iterator[str]:
+def iter_lines(path: str | Path, name: str, stats: ReadStats, stdin: IO[bytes] | None = None,
+               encoding: str | None = None, issues: dict[int, str] | None = None
+               ) -> Iterator[str]:
     """The lines of a file (or `-` for stdin) as text without line ends; CR, LF, CRLF all end
-    lines. Encoding notices go to `stats.notices`.
+    lines. Encoding notices go to `stats.notices`; lines with bytes that do not decode go to
+    `issues` (line number -> reason).
+
+    Args:
+        encoding: the file's encoding as the user named it; None to decide from the bytes.
 
     Raises:
         InputError: as `detect_encoding`, or when the file cannot be opened.
     """
+    issues = issues if issues is not None else {}
     try:
         if str(path) == "-":
             raw: IO[bytes] = io.BytesIO((stdin or sys.stdin.buffer).read())
-            codec, notice = detect_encoding(raw, name)
-            raw.seek(0)
-            handle: IO[str] = io.TextIOWrapper(raw, encoding=codec, newline="")
         else:
-            with open(path, "rb") as probe:
-                codec, notice = detect_encoding(probe, name)
-            handle = open(path, encoding=codec, newline="")  # noqa: SIM115 (closed below)
+            raw = open(path, "rb")  # noqa: SIM115 (closed below)
+        with raw:
+            if encoding is None:
+                codec, notice = detect_encoding(raw, name)
+                raw.seek(0)
+                if notice:
+                    stats.notices.append(notice)
+            else:
+                codec = codec_name(encoding)
+            yield from decode_lines(raw, codec, issues)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if notice:
-        stats.notices.append(notice)
-    with handle:
-        for line in handle:
-            yield line.rstrip("\r\n")
 
 
 class _Lookahead:
@@ -269,18 +200,24 @@ class _Draft:
     values: dict[str, list[str]] = field(default_factory=dict)
     seen: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    invalid: str | None = None  # why the fiche cannot be trusted (a line that did not decode)
 
 
-def parse_export_lines(lines: Iterable[str], name: str,
-                       stats: ReadStats) -> Iterator[tuple[_Draft, int]]:
-    """Group the lines of a text export into drafts; yield `(draft, ordinal)` as each ends."""
+def parse_export_lines(lines: Iterable[str], name: str, stats: ReadStats,
+                       issues: dict[int, str] | None = None) -> Iterator[tuple[_Draft, int]]:
+    """Group the lines of a text export into drafts; yield `(draft, ordinal)` as each ends.
+
+    A draft holding a line named in `issues` (bytes that did not decode) gets `invalid` set.
+    """
     stream = _Lookahead(lines)
+    issues = issues if issues is not None else {}
     draft: _Draft | None = None
     current: int | None = None  # position in HEADINGS of the field being read
     ordinal = 0
     number = 0
     for raw in stream:
         number += 1
+        raw = _screen(raw, number, draft, issues.get(number), stats, name)
         if len(raw) > _MAX_LINE:
             raw = raw[:_MAX_LINE]
             if draft is not None:
@@ -304,8 +241,12 @@ def parse_export_lines(lines: Iterable[str], name: str,
             if j is not None and not heading_positions(ahead[j]):
                 for _ in range(j + 1):
                     next(stream)
-                number += j + 1
+                    number += 1
+                    draft.invalid = draft.invalid or issues.get(number)
                 draft.title, draft.title_line = ahead[j].strip(), number
+                if "\x00" in draft.title:
+                    draft.title = draft.title.replace("\x00", "")
+                    draft.warnings.append(f"line {number}: NUL bytes removed")
             else:
                 draft.warnings.append("no title")
         elif draft is None:
@@ -329,6 +270,22 @@ def parse_export_lines(lines: Iterable[str], name: str,
                 draft.values[HEADINGS[current][0]].append(text)
     if draft is not None:
         yield draft, ordinal
+
+
+def _screen(raw: str, number: int, draft: _Draft | None, issue: str | None, stats: ReadStats,
+            name: str) -> str:
+    """`raw` without NUL bytes (the draft warned); a line that did not decode (`issue`) makes
+    its draft invalid, or is noted when outside any fiche."""
+    if issue:
+        if draft is not None:
+            draft.invalid = draft.invalid or issue
+        else:
+            stats.notices.append(f"{name}: {issue}, outside any fiche: ignored")
+    if "\x00" in raw:
+        raw = raw.replace("\x00", "")
+        if draft is not None:
+            draft.warnings.append(f"line {number}: NUL bytes removed")
+    return raw
 
 
 def _first_nonblank(lines: list[str]) -> int | None:
@@ -463,24 +420,32 @@ def _structure(lines: list[str]) -> Structure:
 
 
 def read_fiches(path: str | Path, stats: ReadStats | None = None,
-                stdin: IO[bytes] | None = None) -> Iterator[Fiche]:
+                stdin: IO[bytes] | None = None, encoding: str | None = None) -> Iterator[Fiche]:
     """Stream the fiches of a text export or a JSONL file of records; `-` reads stdin.
 
     Duplicates (same content as an earlier fiche of the same input) get `duplicate_of`.
-    Records that cannot be read are added to `stats.rejected` with their reason.
+    Records that cannot be read are added to `stats.rejected` with their reason; so is a fiche
+    holding a line whose bytes do not decode (the others are kept).
+
+    Args:
+        encoding: the input's encoding as named by the user; None to decide from the bytes.
 
     Raises:
         InputError: the input cannot be opened, decoded, or holds no fiche.
     """
     stats = stats if stats is not None else ReadStats()
     name = "<stdin>" if str(path) == "-" else Path(path).name
-    stream = _Lookahead(iter_lines(path, str(path), stats, stdin))
+    issues: dict[int, str] = {}
+    stream = _Lookahead(iter_lines(path, str(path), stats, stdin, encoding, issues))
     if _looks_like_jsonl(stream):
-        yield from _read_jsonl(stream, name, stats)
+        yield from read_jsonl(stream, name, stats, issues)
         return
     found_before = stats.found
     seen: dict[str, int] = {}
-    for draft, ordinal in parse_export_lines(stream, name, stats):
+    for draft, ordinal in parse_export_lines(stream, name, stats, issues):
+        if draft.invalid:
+            stats.rejected.append(Rejection(name, draft.title_line or draft.line, draft.invalid))
+            continue
         if draft.title is None and not draft.values:
             stats.rejected.append(Rejection(name, draft.line, "empty fiche: no title, no field"))
             continue
@@ -504,34 +469,15 @@ def _looks_like_jsonl(stream: _Lookahead) -> bool:
     return j is not None and ahead[j].lstrip().startswith("{")
 
 
-def _read_jsonl(lines: Iterable[str], name: str, stats: ReadStats) -> Iterator[Fiche]:
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        stats.found += 1
-        try:
-            fiche = Fiche.from_dict(json.loads(line))
-        except json.JSONDecodeError as exc:
-            stats.rejected.append(Rejection(name, number, f"not JSON: {exc.msg}"))
-            continue
-        except RecordError as exc:
-            stats.rejected.append(Rejection(name, number, f"not a fiche record: {exc}"))
-            continue
-        if fiche.duplicate_of is not None:
-            stats.duplicates += 1
-        stats.read += 1
-        yield fiche
-
-
-def read_many(paths: Iterable[str | Path], stats: ReadStats,
-              stdin: IO[bytes] | None = None) -> Iterator[Fiche]:
+def read_many(paths: Iterable[str | Path], stats: ReadStats, stdin: IO[bytes] | None = None,
+              encoding: str | None = None) -> Iterator[Fiche]:
     """Read several inputs in turn; a file that fails whole is recorded, not fatal.
 
     A failed file is added to `stats.failed_files` with the reason.
     """
     for path in paths:
         try:
-            yield from read_fiches(path, stats, stdin=stdin)
+            yield from read_fiches(path, stats, stdin=stdin, encoding=encoding)
         except InputError as exc:
             stats.failed_files.append(Rejection(str(path), 0, str(exc)))
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
-import multiprocessing
-import os
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,8 +15,9 @@ from typing import Any, TextIO
 from pipeline.config import check_config
 from pipeline.reading.parse import ReadStats, read_many
 from pipeline.records import Fiche
-from pipeline.running.cache import ResultCache
-from pipeline.running.output import write_lines
+from pipeline.running.cache import CacheError, ResultCache
+from pipeline.running.output import LockError, OutputKept, lock, output_lock, write_lines
+from pipeline.running.reaper import die_with_parent, start_forkserver
 from pipeline.running.stages import (
     Outcome,
     Settings,
@@ -30,10 +28,7 @@ from pipeline.running.stages import (
 )
 
 EXTRACTION, SUGGESTIONS = "extraction", "suggestions"
-
-
-class LockError(Exception):
-    """Another run holds the cache or the output."""
+__all__ = ["LockError", "RunSummary", "Runner", "count_fiches", "lock", "run"]
 
 
 @dataclass
@@ -49,6 +44,9 @@ class RunSummary:
     failed: list[str] = field(default_factory=list)
     files_failed: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # unusable cache location (exit 2)
+    bad_cache_payloads: int = 0  # cached results altered on disk, recomputed
+    output_kept: str | None = None  # why the previous output was kept
     seconds: float = 0.0
     workers: int = 1
     extraction_fingerprint: str = ""
@@ -61,7 +59,7 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        return not (self.rejected or self.failed or self.files_failed)
+        return not (self.rejected or self.failed or self.files_failed or self.errors)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -74,33 +72,9 @@ class RunSummary:
                 f"reused from cache: {self.reused}), duplicates: {self.duplicates}, "
                 f"rejected: {len(self.rejected)}, failed: {len(self.failed)}, "
                 f"files failed: {len(self.files_failed)}, time: {self.seconds:.1f} s, "
-                f"rate: {self.rate:.1f} fiches/s")
-
-
-@contextmanager
-def lock(path: Path, what: str) -> Iterator[None]:
-    """Hold an exclusive advisory lock on `path` (released even if the process is killed).
-
-    Raises:
-        LockError: another process holds it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (closed below)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise LockError(f"{what} is in use by another run (pid {holder}, lock {path}); "
-                            "wait for it to finish") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        yield
-    finally:
-        handle.close()
+                f"rate: {self.rate:.1f} fiches/s"
+                + (f", altered cache entries recomputed: {self.bad_cache_payloads}"
+                   if self.bad_cache_payloads else ""))
 
 
 def count_fiches(paths: list[str]) -> int | None:
@@ -132,6 +106,7 @@ _worker: Worker | None = None
 
 def _init_worker(settings: Settings) -> None:
     global _worker
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _worker = Worker(settings)
 
@@ -175,7 +150,7 @@ class Runner:
             return done
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                max_workers=self.workers, mp_context=start_forkserver(),
                 initializer=_init_worker, initargs=(self.settings,))
         return self._pool.submit(_run_task, task)
 
@@ -190,8 +165,8 @@ class Runner:
 
     def _start(self, fiches: list[Fiche]) -> _Chunk:
         ids = [f.id for f in fiches]
-        extraction = self.cache.get_many(ids, EXTRACTION, self.ext_fp) if self.cache else {}
-        suggestions = self.cache.get_many(ids, SUGGESTIONS, self.sug_fp) if self.cache else {}
+        extraction = self._lookup(ids, EXTRACTION, self.ext_fp)
+        suggestions = self._lookup(ids, SUGGESTIONS, self.sug_fp)
         chunk = _Chunk(fiches, extraction, suggestions)
         task: list[tuple[Fiche, bool, bool]] = []
         for fiche in fiches:
@@ -204,6 +179,20 @@ class Runner:
         if task:
             chunk.future = self._submit(task)
         return chunk
+
+    def _lookup(self, ids: list[str], part: str, fingerprint: str) -> dict[str, str]:
+        if self.cache is None:
+            return {}
+        try:
+            return self.cache.get_many(ids, part, fingerprint)
+        except CacheError as exc:
+            self._drop_cache(exc)
+            return {}
+
+    def _drop_cache(self, exc: CacheError) -> None:
+        """The cache stopped working mid-run (full disk...): go on without it, and say so."""
+        self.summary.errors.append(f"{exc}; the run went on without the cache")
+        self.cache = None
 
     def _finish(self, chunk: _Chunk) -> Iterator[str]:
         rows: list[tuple[str, str, str, str]] = []
@@ -220,7 +209,10 @@ class Runner:
                     chunk.suggestions[fiche_id] = outcome.suggestions
                     rows.append((fiche_id, SUGGESTIONS, self.sug_fp, outcome.suggestions))
         if self.cache is not None and rows:
-            self.cache.put_many(rows)  # committed before the records go out: resumable
+            try:
+                self.cache.put_many(rows)  # committed before the records go out: resumable
+            except CacheError as exc:
+                self._drop_cache(exc)
         fresh = set(chunk.task_ids)
         for fiche in chunk.fiches:
             if fiche.id in errors:
@@ -256,15 +248,42 @@ def _ready(chunk: _Chunk) -> bool:
     return chunk.future is None or chunk.future.done()
 
 
-def remove_stale_temps(output: Path) -> None:
-    """Delete temporary outputs left by a run that was killed (we hold the output lock)."""
-    for stale in output.parent.glob(f".{output.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
+def _open_cache(stack: ExitStack, cache_dir: str | None,
+                summary: RunSummary) -> ResultCache | None:
+    """The run's cache, locked; None when there is none or its location cannot be used (then
+    noted in `summary.errors`: the run goes on without it).
+
+    Raises:
+        LockError: another run holds the cache.
+    """
+    if cache_dir is None:
+        return None
+    try:
+        stack.enter_context(lock(Path(cache_dir) / "lock", f"cache {cache_dir}"))
+        return stack.enter_context(ResultCache(cache_dir))
+    except OSError as exc:
+        summary.errors.append(f"{cache_dir}: cannot use as a cache: {exc.strerror or exc}; "
+                              "the run went on without a cache")
+    except CacheError as exc:
+        summary.errors.append(f"{exc}; the run went on without a cache")
+    return None
+
+
+def _write(records: Iterator[str], output: str, summary: RunSummary, stats: ReadStats) -> None:
+    """Write the records; a run that wrote none successfully while something failed keeps the
+    previous output (`summary.output_kept` says so)."""
+    def nothing_good(written: int) -> bool:
+        return written == 0 and bool(summary.failed or stats.rejected or stats.failed_files)
+
+    try:
+        summary.written = write_lines(records, output, keep_previous_if=nothing_good)
+    except OutputKept as exc:
+        summary.output_kept = str(exc)
 
 
 def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | None = None,
         workers: int = 1, progress: Callable[[int | None], Callable[[int], None]] | None = None,
-        stderr: TextIO | None = None) -> RunSummary:
+        stderr: TextIO | None = None, encoding: str | None = None) -> RunSummary:
     """Enrich `inputs` into `output` (JSONL, `-` for stdout).
 
     Args:
@@ -274,10 +293,16 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         cache_dir: where the result cache lives; None for no cache.
         workers: processes for the NLP (1 runs it in this process).
         progress: given the expected total, returns a callback taking the number of fiches done.
+        encoding: the inputs' encoding as named by the user; None to decide from the bytes.
+
+    A cache location that cannot be used (read-only, full disk) is noted in `errors` and the
+    run goes on without it; a damaged cache file is set aside and a fresh one started. When no
+    record is written successfully and something failed, the previous output is kept
+    (`output_kept` says so).
 
     Raises:
         LockError: another run holds the cache or the output.
-        CacheError: the cache cannot be used.
+        OutputError: the output cannot be written there; a previous file is as it was.
         ConfigError: a config file is missing or malformed.
         BrokenProcessPool: a worker process died (killed, out of memory); rerun to resume.
     """
@@ -291,22 +316,19 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
                          suggestion_fingerprint=suggestion_fingerprint(settings))
     stats = ReadStats()
     with ExitStack() as stack:
-        if output != "-":
-            out = Path(output)
-            stack.enter_context(lock(out.parent / f".{out.name}.lock", f"output {out}"))
-            remove_stale_temps(out)
-        cache = None
-        if cache_dir is not None:
-            stack.enter_context(lock(Path(cache_dir) / "lock", f"cache {cache_dir}"))
-            cache = stack.enter_context(ResultCache(cache_dir))
+        stack.enter_context(output_lock(output))
+        cache = _open_cache(stack, cache_dir, summary)
         advance = progress(count_fiches(inputs)) if progress else (lambda n: None)
         runner = Runner(settings, cache, workers, summary, advance)
         stack.callback(runner.close)
-        summary.written = write_lines(runner.records(read_many(inputs, stats)), output)
+        _write(runner.records(read_many(inputs, stats, encoding=encoding)), output, summary,
+               stats)
+        if cache is not None:
+            summary.bad_cache_payloads = cache.bad_payloads
     summary.read = stats.found
     summary.duplicates = stats.duplicates
     summary.rejected = [str(r) for r in stats.rejected]
     summary.files_failed = [r.reason for r in stats.failed_files]
-    summary.notices = list(stats.notices)
+    summary.notices = list(stats.notices) + (cache.notices if cache is not None else [])
     summary.seconds = time.perf_counter() - started
     return summary
