@@ -380,6 +380,52 @@ def report_budgets_cmd(
     _say(f"{len(files)} files written; open {files[0].parent / HTML_FILE}")
 
 
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps it local.")
+                    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    model: Annotated[Path, typer.Option(help="Tagger model folder.")] = DEFAULT_MODEL,
+    feedback: Annotated[Path, typer.Option(
+        help="SQLite file where staff decisions are stored (read by training).")
+    ] = Path("feedback.sqlite"),
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        help="Allow browser calls from this origin (repeatable); none by default.")] = None,
+    config: Annotated[Path, typer.Option(
+        "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
+    ] = CONFIG_DIR,
+) -> None:
+    """Serve the HTTP API and the review page; the models load once at start-up.
+
+    Endpoints under /v1: health, vocabulary, suggest, suggest-batch, enrich, feedback; the
+    review page at /, the API's description at /docs. Feedback needs FICHES_API_TOKEN set in
+    the environment (callers send it as a bearer token); without it feedback is refused.
+
+    Example:
+
+        FICHES_API_TOKEN=secret fiches serve --port 8000 --feedback data/feedback.sqlite
+    """
+    import uvicorn
+
+    from pipeline.config import ConfigError, check_config
+    from pipeline.running.stages import Settings
+    from pipeline.service.app import ServiceConfig, create_app
+
+    try:
+        check_config(config)
+    except ConfigError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(2) from None
+    token = os.environ.get("FICHES_API_TOKEN") or None
+    if token is None:
+        _say("note: FICHES_API_TOKEN is not set: POST /v1/feedback is disabled (403)")
+    service = ServiceConfig(Settings(config_dir=config, model=_tagger_model(model)),
+                            feedback=feedback, token=token, cors_origins=cors_origin or [])
+    _say(f"loading the models, then serving http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(service), host=host, port=port, log_level="info", access_log=False,
+                limit_concurrency=64, timeout_graceful_shutdown=5)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="fiches")
