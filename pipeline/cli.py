@@ -391,6 +391,9 @@ def serve_cmd(
     ] = Path("feedback.sqlite"),
     cors_origin: Annotated[list[str] | None, typer.Option(
         help="Allow browser calls from this origin (repeatable); none by default.")] = None,
+    workers: Annotated[int, typer.Option(
+        min=0, help="Processes for the NLP, each loading the models; 0 runs it in the "
+                    "server's process. Default: the machine's cores.")] = os.cpu_count() or 1,
     config: Annotated[Path, typer.Option(
         "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
     ] = CONFIG_DIR,
@@ -420,7 +423,8 @@ def serve_cmd(
     if token is None:
         _say("note: FICHES_API_TOKEN is not set: POST /v1/feedback is disabled (403)")
     service = ServiceConfig(Settings(config_dir=config, model=_tagger_model(model)),
-                            feedback=feedback, token=token, cors_origins=cors_origin or [])
+                            feedback=feedback, token=token, cors_origins=cors_origin or [],
+                            workers=workers)
     _say(f"loading the models, then serving http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(create_app(service), host=host, port=port, log_level="info", access_log=False,
                 limit_concurrency=64, timeout_graceful_shutdown=5)

@@ -162,13 +162,15 @@ def test_enrich_returns_what_fiches_enrich_writes(client: TestClient, tmp_path: 
     result = CliRunner().invoke(cli, ["enrich", str(SAMPLE), "-o", str(out), "--workers", "1",
                                       "--quiet"])
     assert result.exit_code == 0, result.output
-    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    lines = out.read_text(encoding="utf-8").splitlines()
     records = sample_records()
-    assert len(written) == len(records) == 25
-    for record, expected in zip(records, written, strict=True):
+    assert len(lines) == len(records) == 25
+    for record, line in zip(records, lines, strict=True):
         served = client.post("/v1/enrich", json={"fiche": record})
         assert served.status_code == 200
-        assert json.dumps(served.json(), sort_keys=True) == json.dumps(expected, sort_keys=True)
+        assert served.text == line  # the very bytes `fiches enrich` writes
+        assert json.dumps(served.json(), sort_keys=True) == json.dumps(json.loads(line),
+                                                                        sort_keys=True)
 
 
 def test_enrich_reads_budget_people_and_dates(client: TestClient) -> None:

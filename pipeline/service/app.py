@@ -35,6 +35,7 @@ class ServiceConfig:
     feedback: Path = Path("feedback.sqlite")
     token: str | None = None
     cors_origins: list[str] = field(default_factory=list)
+    workers: int = 0  # NLP processes; 0 runs the NLP on a thread of the server process
 
 
 class _TooLarge(StarletteHTTPException):
@@ -135,7 +136,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = Engine(config.settings)
+        engine = Engine(config.settings, config.workers)
         engine.start()
         app.state.engine = engine
         app.state.vocabulary = load_json("vocabulary.json", config.settings.config_dir)

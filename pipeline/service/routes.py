@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+from concurrent.futures import BrokenExecutor, CancelledError
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from pipeline.records import Fiche
-from pipeline.service.engine import ENRICH, Engine, NoModel
+from pipeline.service.engine import ENRICH, SUGGEST, Engine, NoModel
 from pipeline.service.schemas import (
     BadFiche,
     DecisionIn,
@@ -22,6 +23,7 @@ from pipeline.service.schemas import (
     FeedbackResponse,
     OneFiche,
     SuggestBatchRequest,
+    SuggestBatchResponse,
     SuggestRequest,
     SuggestResponse,
 )
@@ -43,7 +45,7 @@ def _fiche(item: OneFiche, where: str = "") -> Fiche:
 
 
 async def _run(request: Request, what: str, fiches: list[Fiche], threshold: float | None = None,
-               limit: int | None = None) -> list[dict[str, Any]]:
+               limit: int | None = None) -> list[str]:
     engine = _engine(request)
     if what != ENRICH and not engine.has_model:
         raise HTTPException(503, "no tagger model loaded: train one with `fiches train`")
@@ -54,12 +56,15 @@ async def _run(request: Request, what: str, fiches: list[Fiche], threshold: floa
         raise HTTPException(503, "the service is overloaded; try again") from None
     except NoModel as exc:
         raise HTTPException(503, str(exc)) from None
-    except RuntimeError as exc:
+    except (BrokenExecutor, CancelledError, RuntimeError):  # a worker died, or shutting down
+        raise HTTPException(503, "the service's workers are restarting; try again") from None
+    except Exception as exc:  # noqa: BLE001  (FicheFailed, or a tagger error on this fiche)
         raise HTTPException(422, f"fiche could not be processed: {exc}") from None
 
 
-def _suggestions(fiche: Fiche, result: dict[str, Any]) -> dict[str, Any]:
-    return {"id": fiche.id, "title": fiche.title, **result}
+def _json(text: str) -> Response:
+    """JSON made by the workers, sent as is (no re-encoding in the server's process)."""
+    return Response(content=text.encode("utf-8"), media_type="application/json")
 
 
 @router.get("/v1/health", tags=["service"])
@@ -82,26 +87,25 @@ def vocabulary(request: Request) -> dict[str, list[str]]:
 
 
 @router.post("/v1/suggest", response_model=SuggestResponse, tags=["tagging"])
-async def suggest(body: SuggestRequest, request: Request) -> dict[str, Any]:
+async def suggest(body: SuggestRequest, request: Request) -> Response:
     """Keyword and dimension suggestions for one fiche, with score and evidence words."""
-    fiche = _fiche(body)
-    [result] = await _run(request, "suggest", [fiche], body.threshold, body.limit)
-    return _suggestions(fiche, result)
+    [result] = await _run(request, SUGGEST, [_fiche(body)], body.threshold, body.limit)
+    return _json(result)
 
 
-@router.post("/v1/suggest-batch", tags=["tagging"])
-async def suggest_batch(body: SuggestBatchRequest, request: Request) -> dict[str, Any]:
+@router.post("/v1/suggest-batch", response_model=SuggestBatchResponse, tags=["tagging"])
+async def suggest_batch(body: SuggestBatchRequest, request: Request) -> Response:
     """Suggestions for up to 32 fiches, in order."""
     fiches = [_fiche(item, f"fiches[{i}].") for i, item in enumerate(body.fiches)]
-    results = await _run(request, "suggest", fiches, body.threshold, body.limit)
-    return {"results": [_suggestions(f, r) for f, r in zip(fiches, results, strict=True)]}
+    results = await _run(request, SUGGEST, fiches, body.threshold, body.limit)
+    return _json('{"results": [' + ", ".join(results) + "]}")
 
 
 @router.post("/v1/enrich", tags=["tagging"])
-async def enrich(body: OneFiche, request: Request) -> dict[str, Any]:
-    """The whole enriched record of one fiche, as `fiches enrich` writes it."""
+async def enrich(body: OneFiche, request: Request) -> Response:
+    """The whole enriched record of one fiche: the line `fiches enrich` writes for it."""
     [record] = await _run(request, ENRICH, [_fiche(body)])
-    return record
+    return _json(record)
 
 
 @router.post("/v1/feedback", response_model=FeedbackResponse, tags=["feedback"])
