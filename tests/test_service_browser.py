@@ -32,12 +32,15 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`fiches serve` in its own process, stopped (by its pid) when the module is done."""
-    feedback = tmp_path_factory.mktemp("served") / "feedback.sqlite"
+    folder = tmp_path_factory.mktemp("served")
+    feedback, log = folder / "feedback.sqlite", folder / "serve.log"
     port = free_port()
     env = {**os.environ, "FICHES_API_TOKEN": TOKEN}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", "--port", str(port), "--feedback",
-         str(feedback)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "serve", "--port", str(port), "--feedback",
+             str(feedback), "--workers", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -48,8 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             except httpx.TransportError:
                 time.sleep(0.2)
         else:
-            raise AssertionError(f"fiches serve did not start: {process.stderr.read()!r}"
-                                 if process.poll() is not None else "fiches serve timed out")
+            raise AssertionError(f"fiches serve did not start: {log.read_text()[-2000:]}")
         yield url, feedback
     finally:
         process.terminate()

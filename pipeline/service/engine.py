@@ -11,11 +11,13 @@ the cores, as `fiches enrich --workers` does; with 0, one thread of the server d
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import multiprocessing
 import queue
 import signal
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -117,12 +119,18 @@ def _process_run(key: Key, fiches: list[Fiche]) -> list[Any]:
     return _runner.run(key, fiches)
 
 
-def _shutdown(executor: Executor) -> None:
-    """Stop an executor now: queued batches are cancelled, worker processes terminated."""
+def _shutdown(executor: Executor, grace: float = 10.0) -> None:
+    """Stop an executor: queued batches are cancelled; worker processes get `grace` seconds to
+    finish the batch in hand, then are terminated."""
     processes = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
     for process in processes:
-        process.terminate()
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.terminate()
+            process.join(5)
+    executor.shutdown(wait=True)  # returns at once now; closes the queues between processes
 
 
 @dataclass
@@ -189,6 +197,7 @@ class Engine:
         if self._executor is not None:
             _shutdown(self._executor)
             self._executor = None
+            gc.collect()  # frees the queues' semaphores now, not in a warning at exit
 
     def submit(self, what: str, fiche: Fiche, threshold: float | None = None,
                limit: int | None = None) -> Future[str]:
