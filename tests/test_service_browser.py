@@ -123,6 +123,7 @@ def test_fiche_typed_suggested_accepted_and_stored(server: tuple[str, Path],
         ("keyword", label, "accepted", "Awa (accueil)")]
     assert len(decisions[0].fiche_id) == 16
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1366, min(int(height) + 40, 2400))
+    height, chrome = driver.execute_script(
+        "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]")
+    driver.set_window_size(1366, min(int(height) + int(chrome), 2400))  # the whole page
     driver.save_screenshot(str(SCREENSHOT))
