@@ -242,6 +242,7 @@ def test_feedback_is_stored_for_training(client: TestClient, feedback_file: Path
     ({}, decision(), 401, "token"),
     ({"Authorization": "Bearer wrong"}, decision(), 401, "token"),
     ({"Authorization": TOKEN}, decision(), 401, "token"),
+    ({}, {"decisions": "not even a list"}, 401, "token"),  # checked before the body
     (AUTH, decision("Jardinage"), 422, "not in the vocabulary"),
     (AUTH, decision("Santé", kind="dimension"), 422, "not a dimension"),
     (AUTH, {"decisions": [{"fiche_id": "x", "label": "Santé", "verdict": "maybe",

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pipeline.records import Fiche
@@ -108,15 +108,28 @@ async def enrich(body: OneFiche, request: Request) -> Response:
     return _json(record)
 
 
-@router.post("/v1/feedback", response_model=FeedbackResponse, tags=["feedback"])
-def feedback(body: FeedbackRequest, request: Request,
-             authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def _authorised(request: Request,
+                authorization: Annotated[str | None, Header()] = None) -> None:
+    """The bearer token check, run before the body is read: 403 when feedback is off, 401 for
+    a missing or wrong token."""
+    token = request.app.state.config.token
+    if not token:
+        raise HTTPException(403, "feedback is disabled: the operator sets FICHES_API_TOKEN")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
+                                                             token.encode()):
+        raise HTTPException(401, "missing or wrong bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+@router.post("/v1/feedback", response_model=FeedbackResponse, tags=["feedback"],
+             dependencies=[Depends(_authorised)])
+def feedback(body: FeedbackRequest, request: Request) -> dict[str, Any]:
     """Store staff decisions (accepted / rejected) on suggestions, for `fiches train
     --feedback`. Needs `Authorization: Bearer <FICHES_API_TOKEN>`."""
     from pipeline.tagging.feedback import Decision, FeedbackError, FeedbackStore
 
     config = request.app.state.config
-    _authorise(config.token, authorization)
     vocab = request.app.state.vocabulary
     decisions = [Decision(d.fiche_id, _kind(d, i, vocab), d.label, d.verdict, d.who)  # type: ignore[arg-type]
                  for i, d in enumerate(body.decisions)]
@@ -126,16 +139,6 @@ def feedback(body: FeedbackRequest, request: Request,
     except FeedbackError as exc:
         raise HTTPException(422 if "cannot" not in str(exc) else 503, str(exc)) from None
     return {"stored": stored, "file": config.feedback.name}
-
-
-def _authorise(token: str | None, header: str | None) -> None:
-    if not token:
-        raise HTTPException(403, "feedback is disabled: the operator sets FICHES_API_TOKEN")
-    scheme, _, given = (header or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
-                                                             token.encode()):
-        raise HTTPException(401, "missing or wrong bearer token",
-                            headers={"WWW-Authenticate": "Bearer"})
 
 
 def _kind(decision: DecisionIn, index: int, vocab: dict[str, Any]) -> str:
