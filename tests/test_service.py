@@ -206,9 +206,14 @@ def test_bad_fiches_get_422_naming_the_field(client: TestClient, body: object,
 
 
 def test_invalid_json_is_422_and_oversized_body_is_413(client: TestClient) -> None:
-    broken = client.post("/v1/suggest", content=b'{"fiche": {"title": "x"',
-                         headers={"Content-Type": "application/json"})
-    assert broken.status_code == 422 and "invalid JSON" in broken.json()["detail"]
+    for bad in (b'{"fiche": {"title": "x"', b"[" * 100_000 + b"]" * 100_000,
+                b'{"fiche": {"title": "\xff\xfe"}}', b"\xff\xfe{"):
+        broken = client.post("/v1/suggest", content=bad,
+                             headers={"Content-Type": "application/json"})
+        assert broken.status_code == 422 and "invalid JSON" in broken.json()["detail"]
+    surrogate = client.post("/v1/enrich", content=b'{"fiche": {"title": "caf\\ud800"}}',
+                            headers={"Content-Type": "application/json"})
+    assert surrogate.status_code == 422 and "fiche.title" in surrogate.json()["detail"]
     huge = {"fiche": {"title": "x", "description": "a" * MAX_BODY}}
     assert client.post("/v1/enrich", json=huge).status_code == 413
 
@@ -248,11 +253,13 @@ def test_feedback_is_stored_for_training(client: TestClient, feedback_file: Path
     (AUTH, {"decisions": [{"fiche_id": "x", "label": "Santé", "verdict": "maybe",
                            "who": "Awa"}]}, 422, "decisions[0].verdict"),
     (AUTH, {"decisions": []}, 422, "decisions"),
+    (AUTH, decision(who="Awa \ud800"), 422, "decisions[0].who"),
 ])
 def test_bad_feedback_is_refused(client: TestClient, feedback_file: Path, headers: dict,
                                  body: dict, status: int, words: str) -> None:
     before = len(list(FeedbackStore(feedback_file)))
-    response = client.post("/v1/feedback", headers=headers, json=body)
+    response = client.post("/v1/feedback", content=json.dumps(body),  # escapes surrogates
+                           headers={**headers, "Content-Type": "application/json"})
     assert response.status_code == status and words in response.json()["detail"]
     assert len(list(FeedbackStore(feedback_file))) == before
 

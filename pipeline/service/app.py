@@ -117,6 +117,11 @@ async def _invalid(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:  # FastAPI's "error parsing the body": not UTF-8, too deep...
+        message = "invalid JSON (not UTF-8 text, or nested too deep)"
+        return JSONResponse({"detail": f"body: {message}",
+                             "errors": [{"field": "body", "message": message}]},
+                            status_code=422)
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from pipeline.reading.parse import InputError, ReadStats, read_fiches
 from pipeline.records import LIST_FIELDS, Fiche, RecordError, Source
@@ -112,6 +113,15 @@ class DecisionIn(BaseModel):
     who: str = Field(min_length=1, max_length=MAX_TEXT)
     kind: Literal["keyword", "dimension"] | None = None
 
+    @field_validator("fiche_id", "label", "who")
+    @classmethod
+    def _utf8(cls, value: str) -> str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("holds an invalid character (a lone surrogate)") from None
+        return value
+
 
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -145,9 +155,19 @@ class FeedbackResponse(BaseModel):
     file: str
 
 
+def _check_text(name: str, value: Any) -> None:
+    """JSON can escape a lone UTF-16 surrogate, which no UTF-8 text (id, output) can hold."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadFiche(f"{name}: holds an invalid character (a lone surrogate)") from None
+
+
 def _from_record(record: BaseModel | None) -> Fiche:
     assert record is not None
     data = record.model_dump(exclude=set(ENRICHED_KEYS))
+    for name, value in data.items():
+        _check_text(f"fiche.{name}", value)
     if data["source"] is None:
         data["source"] = {"file": REQUEST_FILE, "ordinal": 0, "line": 1}
     if data["id"] is None:
@@ -162,6 +182,7 @@ def _from_text(text: str | None) -> Fiche:
     import io
 
     assert text is not None
+    _check_text("text", text)
     stats = ReadStats()
     try:
         fiches = list(read_fiches("-", stats, stdin=io.BytesIO(text.encode("utf-8"))))
