@@ -28,7 +28,7 @@ from pipeline.service.schemas import (
     SuggestResponse,
 )
 
-TIMEOUT = 120.0  # seconds a request waits for the NLP thread before a 503
+TIMEOUT = 120.0  # seconds a request waits for the NLP workers before a 503
 router = APIRouter()
 
 
