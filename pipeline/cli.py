@@ -419,6 +419,7 @@ def serve_cmd(
     except ConfigError as exc:
         _say(f"error: {exc}")
         raise typer.Exit(2) from None
+    _check_listen(host, port)
     token = os.environ.get("FICHES_API_TOKEN") or None
     if token is None:
         _say("note: FICHES_API_TOKEN is not set: POST /v1/feedback is disabled (403)")
@@ -428,6 +429,20 @@ def serve_cmd(
     _say(f"loading the models, then serving http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(create_app(service), host=host, port=port, log_level="info", access_log=False,
                 limit_concurrency=64, timeout_graceful_shutdown=5)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Exit with code 2 now, not after loading the models, when `host:port` cannot be bound."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        _say(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

@@ -283,3 +283,18 @@ def test_review_page_is_self_contained_and_no_cors_by_default(client: TestClient
     preflight = client.options("/v1/suggest", headers={
         "Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_serve_refuses_bad_config_model_or_port(tmp_path: Path) -> None:
+    import socket
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["serve", "--config", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "no such config folder" in result.stderr
+    result = runner.invoke(cli, ["serve", "--model", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 2 and "no tagger model there" in result.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = runner.invoke(cli, ["serve", "--port", str(busy.getsockname()[1])])
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.stderr
