@@ -229,7 +229,8 @@ class Engine:
 
     def _submit(self, key: Key, jobs: list[_Job]) -> None:
         assert self._executor is not None
-        if self._broken and self.workers:  # a worker process died: start afresh
+        broken = self._broken or getattr(self._executor, "_broken", False)
+        if broken and self.workers:  # a worker process died: start afresh
             log.error("a worker process died; starting new ones")
             _shutdown(self._executor)
             self._executor, self._broken = self._pool(), False
