@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check lint types bench clean
+.PHONY: install run test check lint types bench bench-serve browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,15 @@ run: $(STAMP)
 	mkdir -p out
 	$(BIN)/fiches enrich data/fiches_sample.txt -o out/enriched.jsonl
 
-test: $(STAMP)
+# The browser test drives Debian's Chromium through its chromedriver; installed when missing.
+SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
+
+browser:
+	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || { \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -30,6 +38,9 @@ check: lint types test
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_enrich.py
+
+bench-serve: $(STAMP)
+	$(BIN)/python bench/bench_serve.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from pipeline.cli_report import report_app
+from pipeline.cli_serve import serve_cmd
 from pipeline.commandline import (
     DEFAULT_MODEL,
     EXIT_OK,
@@ -25,6 +26,7 @@ from pipeline.commandline import (
     OldOut,
     Output,
     Typer,
+    tagger_model,
 )
 from pipeline.commandline import cannot_write as _cannot_write
 from pipeline.commandline import check_output_file as _check_output_file
@@ -175,7 +177,7 @@ def enrich_cmd(
     from pipeline.running.stages import Settings
 
     _check_output_file(output)
-    settings = Settings(config_dir=config, model=None if no_suggest else _tagger_model(model),
+    settings = Settings(config_dir=config, model=None if no_suggest else tagger_model(model),
                         threshold=threshold, limit=limit)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -381,23 +383,8 @@ def suggest_cmd(
     raise typer.Exit(_report(stats, len(fiches)))
 
 
-def _tagger_model(model: Path) -> Path | None:
-    """The model folder for enrich once checked; None (with a notice) when the default model is
-    absent; exits with a message when a model is unusable."""
-    from pipeline.tagging.card import ModelError, read_card
-
-    try:
-        read_card(model)
-    except ModelError as exc:
-        if model == DEFAULT_MODEL and not model.exists():
-            _say(f"note: no tagger model at {model}: suggestions are null "
-                 "(train one with `fiches train`)")
-            return None
-        _fail(str(exc), EXIT_USAGE)
-    return model
-
-
 app.add_typer(report_app, name="report")
+app.command("serve")(serve_cmd)
 
 
 def main() -> None:

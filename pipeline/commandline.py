@@ -189,3 +189,19 @@ def progress(quiet: bool) -> Iterator[Callable[[int | None], Callable[[int], Non
                 bar.update(task, rate=f"{speed:.1f} fiches/s" if speed else "")
             return advance
         yield start
+
+
+def tagger_model(model: Path) -> Path | None:
+    """The model folder for enrich once checked; None (with a notice) when the default model is
+    absent; exits with a message when a model is unusable."""
+    from pipeline.tagging.card import ModelError, read_card
+
+    try:
+        read_card(model)
+    except ModelError as exc:
+        if model == DEFAULT_MODEL and not model.exists():
+            say(f"note: no tagger model at {model}: suggestions are null "
+                 "(train one with `fiches train`)")
+            return None
+        fail(str(exc), EXIT_USAGE)
+    return model

@@ -15,7 +15,7 @@ from pipeline.extraction.dates import build_dates
 from pipeline.extraction.headcount import build_headcount
 from pipeline.extraction.nlp import profile_for
 from pipeline.extraction.partners import PartnerReader
-from pipeline.records import Fiche
+from pipeline.records import TEXT_FIELDS, Fiche
 
 # A field longer than this is cut before NLP (and a warning is added): bounded work per input.
 # Real fields are a few hundred to two thousand characters; at 200 000 a field of punctuation
@@ -119,7 +119,11 @@ def _batches(items: list[tuple[Doc, Any]], max_docs: int) -> Iterator[list[tuple
 def extract(docs: dict[str, Doc], fiche: Fiche | None = None,
             partners: PartnerReader | None = None) -> dict[str, Any]:
     """The extraction fields of one fiche from its field Docs; `partners` too when the fiche
-    (its structure and "Partenaires d'action" list) and a partner reader are given."""
+    (its structure and "Partenaires d'action" list) and a partner reader are given.
+
+    Fields are read in form order whatever order `docs` comes in (it depends on how a batch
+    grouped the fields), so a fiche gets the same record alone or in any batch."""
+    docs = {name: docs[name] for name in TEXT_FIELDS if name in docs}
     budget, funders = build_budget(docs)
     result = {
         "entities": build_entities(docs),

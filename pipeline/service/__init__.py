@@ -1,0 +1,1 @@
+"""The tagging service: an HTTP API and a review page, thin over the CLI's stage functions."""
