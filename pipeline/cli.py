@@ -217,6 +217,9 @@ def train_cmd(
         "--force", help="Replace the current model even when it measures better.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Parallel processes for "
                                                             "cross-validation.")] = 1,
+    vectors: Annotated[bool, typer.Option(
+        "--vectors/--no-vectors", help="Try the word-vector part (kept where cross-validation "
+                                       "shows it helps); --no-vectors trains faster.")] = True,
 ) -> None:
     """Train the keyword and dimension tagger on tagged fiches (and staff decisions).
 
@@ -236,7 +239,8 @@ def train_cmd(
     fiches = _read_tagged(catalogue)
     verdicts = _verdicts(feedback) if feedback is not None else None
     try:
-        tagger, card, corpus = train(fiches, config, {"folds": folds, "n_jobs": jobs}, verdicts)
+        params = {"folds": folds, "n_jobs": jobs, "use_vectors": "auto" if vectors else False}
+        tagger, card, corpus = train(fiches, config, params, verdicts)
     except (TrainingError, ConfigError) as exc:
         _say(f"error: {exc}")
         raise typer.Exit(1) from None
