@@ -30,6 +30,7 @@ check: lint types test
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_enrich.py
+	$(BIN)/python bench/bench_train.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -8,12 +8,15 @@ import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pipeline.config import CONFIG_DIR, MODELS_DIR
 from pipeline.reading.parse import ReadStats, read_many
+
+if TYPE_CHECKING:
+    from pipeline.tagging.feedback import Decision
 
 app = typer.Typer(
     help="Enrich and tag the catalogue of fiches action of social centres.",
@@ -244,6 +247,15 @@ def train_cmd(
     except (TrainingError, ConfigError) as exc:
         _say(f"error: {exc}")
         raise typer.Exit(1) from None
+    _say_trained(card)
+    card["champion_challenger"] = _challenge(out, tagger, corpus, force)
+    from pipeline.tagging.classify import save
+
+    folder = save(tagger, card, out)
+    _say(f"threshold {card['threshold']}, limit {card['limit']}; written to {folder}")
+
+
+def _say_trained(card: dict) -> None:
     data = card["training_data"]
     _say(f"trained on {data['fiches']} fiches (duplicates skipped: {data['duplicates_skipped']},"
          f" untagged: {data['untagged_skipped']}, unknown keywords ignored: "
@@ -253,11 +265,8 @@ def train_cmd(
     metrics = card["cross_validation"]["keywords"]
     if metrics:
         _say("cross-validated: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
-    card["champion_challenger"] = _challenge(out, tagger, corpus, force)
-    from pipeline.tagging.classify import save
-
-    folder = save(tagger, card, out)
-    _say(f"threshold {card['threshold']}, limit {card['limit']}; written to {folder}")
+    _say(f"keyword parts: vectors {'on' if card['keyword_parts']['vectors'] else 'off'}; "
+         f"dimension parts: {', '.join(card['dimension_parts']['parts'])}")
 
 
 def _verdicts(path: Path) -> dict[tuple[str, str, str], str]:
@@ -473,7 +482,7 @@ def feedback_add_cmd(
 
     Example:
 
-        fiches feedback add feedback.db --fiche 3f2a9c01d4e5b6a7 --label Famille --verdict accepted --who ana
+        fiches feedback add fb.db --fiche 3f2a9c01d4e5b6a7 --label Famille --verdict accepted
         fiches feedback add feedback.db --from decisions.jsonl
     """
     from pipeline.config import ConfigError
@@ -498,7 +507,7 @@ def feedback_add_cmd(
 
 
 def _decision(fiche: str | None, kind: str, label: str | None, verdict: str | None,
-              who: str) -> object:
+              who: str) -> Decision:
     from pipeline.tagging.feedback import Decision, FeedbackError
 
     if not fiche or not label or not verdict:
@@ -506,7 +515,7 @@ def _decision(fiche: str | None, kind: str, label: str | None, verdict: str | No
     return Decision(fiche, kind, label, verdict, who).check()  # type: ignore[arg-type]
 
 
-def _read_decisions(source: str) -> list:
+def _read_decisions(source: str) -> list[Decision]:
     """Decisions of a JSONL file, each checked; FeedbackError names the line."""
     import json
     import sys

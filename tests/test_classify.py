@@ -1,7 +1,6 @@
 """Tests of the tagger: normalisation, thesaurus matching, match features, keyword and dimension
 models, suggestions and their evidence."""
 
-import json
 
 import numpy as np
 import pytest

@@ -40,7 +40,8 @@ def test_decisions_become_targets_and_negatives():
     assert applied.fiches[-1].id == target.id  # decisions keep referring to it
     corpus = build_corpus(applied.fiches, LABELS, applied.rejected)
     row = [d.id for d in corpus.docs].index(target.id)
-    assert corpus.keywords[row].tolist() == [0, 0, 1] and corpus.negatives[row].tolist() == [0, 1, 0]
+    assert corpus.keywords[row].tolist() == [0, 0, 1]
+    assert corpus.negatives[row].tolist() == [0, 1, 0]
 
 
 @pytest.mark.slow

@@ -14,7 +14,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pipeline.records import Fiche
-from pipeline.tagging.feedback import Decision
 from pipeline.tagging.text import Document, fiche_document
 from pipeline.tagging.vocabulary import Labels
 

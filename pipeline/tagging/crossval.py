@@ -148,7 +148,6 @@ def learning_curve(corpus: Corpus, labels: Labels, thesaurus: dict[str, Any],
                    params: dict[str, Any] | None, k: int = 5) -> list[dict[str, Any]]:
     """Keyword micro-F1 and P@1, dimension accuracy, of the tagger trained on 5, 10, 15 and all
     of each training part of the same `k` folds (a random subset, the same for every size)."""
-    inner_k = (params or {}).get("folds", Tagger.DEFAULT_PARAMETERS["folds"])
     n = len(corpus.docs)
     rng = np.random.default_rng(0)
     sizes = [s for s in LEARNING_SIZES if s < n * (k - 1) / k] + [0]

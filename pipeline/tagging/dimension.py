@@ -109,7 +109,8 @@ class DimensionModel:
             VectorBackend(self.labels, self.entries, self.params["vectors"]).fit(docs, y)
             if self.params["use_vectors"] else None)
         self.tables_ = self._tables(docs, keyword_scores, y)
-        self.parts_, self.stacker_ = ("prior",), Stacker(1.0)
+        self.parts_: tuple[str, ...] = ("prior",)
+        self.stacker_ = Stacker(1.0)
         self.cv_accuracy_: float | None = None
         self.stacker_.fit(self._features(self._parts(docs, keyword_scores), self.parts_), y)
         if len(docs) < 4 or len(set(corpus.dimensions.tolist())) < 2:

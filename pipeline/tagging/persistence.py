@@ -224,7 +224,7 @@ def save(tagger: Tagger, card: dict[str, Any], out: str | Path) -> Path:
         (tmp / JSON_FILE).write_text(json.dumps(state, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)  # type: ignore[arg-type]
         (tmp / ARRAYS_FILE).write_bytes(buffer.getvalue())
         card = {**card, "files": {name: sha256_file(tmp / name) for name in MODEL_FILES}}
         (tmp / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n",

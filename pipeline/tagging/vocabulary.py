@@ -12,6 +12,7 @@ from typing import Any
 from pipeline.config import CONFIG_DIR, load_json
 from pipeline.tagging.text import WORD_RE, fold, normalise_word
 
+
 @dataclass(frozen=True)
 class Labels:
     """The controlled keywords and dimensions, spelled as the catalogue spells them."""
