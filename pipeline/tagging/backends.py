@@ -80,12 +80,14 @@ def _length(doc: Document) -> float:
 
 
 class Match(NamedTuple):
-    """One occurrence of a thesaurus term: which term, in which field, where, as written."""
+    """One occurrence of a thesaurus term: which term, in which field, where."""
 
     term: int
     field: str
     position: int  # index of its first word among all the document's words
-    text: str
+    field_index: int  # in `Document.fields`
+    first: int  # its first and last words in that field
+    last: int
 
 
 class LexicalBackend(Backend):
@@ -159,20 +161,25 @@ class LexicalBackend(Backend):
                     if all(toks[start + k].folded.startswith(text) if is_prefix
                            else toks[start + k].stem == text
                            for k, (is_prefix, text) in enumerate(patterns[1:], start=1)):
-                        out.append(Match(i, name, offset + start, doc.phrase(f, start, end - 1)))
+                        out.append(Match(i, name, offset + start, f, start, end - 1))
             offset += len(toks)
         self._last = (doc, out)
         return out
 
-    def _raw(self, doc: Document) -> tuple[Array, dict[int, dict[str, float]]]:
+    def _raw(self, doc: Document, explain: bool = False
+             ) -> tuple[Array, dict[int, dict[str, float]]]:
+        """Raw label scores of `doc`; with `explain`, also per label the matched phrases (as
+        written) and their weight."""
         per_term: dict[int, float] = {}
         words: dict[int, dict[str, float]] = {}
         for m in self.matches(doc):
             weight = FIELD_WEIGHTS.get(m.field, 1.0)
             per_term[m.term] = per_term.get(m.term, 0.0) + weight
-            label_words = words.setdefault(self.terms_[m.term].label, {})
-            label_words[m.text] = label_words.get(m.text, 0.0) + (
-                weight * self.terms_[m.term].weight * self.specificity_[m.term])
+            if explain:
+                label_words = words.setdefault(self.terms_[m.term].label, {})
+                text = doc.phrase(m.field_index, m.first, m.last)
+                label_words[text] = label_words.get(text, 0.0) + (
+                    weight * self.terms_[m.term].weight * self.specificity_[m.term])
         raw = np.zeros(len(self.labels))
         b, mean = self.params["length_norm"], self.mean_length_
         norm = 1.0 - b + b * _length(doc) / mean if b and mean else 1.0
@@ -186,7 +193,7 @@ class LexicalBackend(Backend):
         return 1.0 - np.exp(-raw / self.params["scale"])
 
     def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
-        words = self._raw(doc)[1].get(label, {})
+        words = self._raw(doc, explain=True)[1].get(label, {})
         return sorted(((w, float(s)) for w, s in words.items()), key=lambda ws: -ws[1])
 
 
@@ -251,19 +258,18 @@ class TfidfBackend(Backend):
         self._train_single(x, targets.argmax(axis=1))
 
     def _train_single(self, x: Any, y: NDArray[np.int_]) -> None:
+        """One-vs-rest binary models (liblinear: fast on sparse text, no BLAS threads), turned
+        into a distribution by a softmax of their logits when suggesting."""
         from sklearn.linear_model import LogisticRegression
 
         classes = np.unique(y)
         if len(classes) < 2:
             return
-        model = LogisticRegression(C=self.params["C"], class_weight=self.params["class_weight"],
-                                   max_iter=1000)
-        model.fit(x, y)
-        coef = model.coef_ if len(classes) > 2 else np.vstack([-model.coef_, model.coef_])
-        icpt = model.intercept_ if len(classes) > 2 else np.array([-model.intercept_[0],
-                                                                    model.intercept_[0]])
-        for row, cls in enumerate(classes):
-            self.coef_[cls], self.intercept_[cls] = coef[row], icpt[row]
+        for cls in classes:
+            model = LogisticRegression(C=self.params["C"], solver="liblinear",
+                                       class_weight=self.params["class_weight"])
+            model.fit(x, (y == cls).astype(float))
+            self.coef_[cls], self.intercept_[cls] = model.coef_[0], model.intercept_[0]
             self.has_model_[cls] = True
 
     def _suggest_batch(self, docs: list[Document]) -> Array:

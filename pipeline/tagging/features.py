@@ -24,14 +24,14 @@ def match_features(lexical: LexicalBackend, docs: list[Document]) -> Array:
     """Per document and label, the thesaurus features (documents x labels x columns)."""
     n_labels = len(lexical.labels)
     out = np.zeros((len(docs), n_labels, len(MATCH_COLUMNS)))
-    scores = lexical.suggest_batch(docs) if docs else np.zeros((0, n_labels))
     for row, doc in enumerate(docs):
+        # One document at a time: its matches are computed once for the score and features.
+        out[row, :, 0] = lexical.suggest_batch([doc])[0]
         total = max(sum(len(toks) for _, toks in doc.fields), 1)
         n_fields = max(len(doc.fields), 1)
         per_label: dict[int, list] = {}
         for m in lexical.matches(doc):
             per_label.setdefault(lexical.terms_[m.term].label, []).append(m)
-        out[row, :, 0] = scores[row]
         for label, found in per_label.items():
             fields = {m.field for m in found}
             out[row, label, 1:] = (

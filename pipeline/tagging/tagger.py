@@ -46,6 +46,8 @@ class Tagger:
         # Inverse regularisation strengths tried for the keyword stacker.
         "stack_C": (0.1, 1.0),
         "dimension_C": 0.3,
+        # How the dimension's parts are chosen: "accuracy" or "log_loss" (see dimension.py).
+        "dimension_select": "accuracy",
         # Weight of a keyword staff rejected for a fiche, against 1 for one merely absent.
         "negative_weight": 3.0,
         "evidence": 5,
