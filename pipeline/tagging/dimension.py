@@ -27,6 +27,7 @@ PARTS = ("prior", "thesaurus", "tfidf", "keywords", "facets", "vectors")
 CANDIDATES: tuple[tuple[str, ...], ...] = (
     ("prior",),
     ("prior", "thesaurus"),
+    ("prior", "tfidf"),
     ("prior", "thesaurus", "keywords", "facets"),
     ("prior", "thesaurus", "keywords", "facets", "vectors"),
     ("prior", "thesaurus", "tfidf", "keywords", "facets"),
@@ -116,25 +117,28 @@ class DimensionModel:
         if len(docs) < 4 or len(set(corpus.dimensions.tolist())) < 2:
             return self
         parts = self._oof_parts(docs, keyword_scores, y, k)
-        truth = corpus.dimensions.tolist()
-        best: tuple[tuple[float, float], int, float] | None = None
-        for i, names in enumerate(CANDIDATES):
+        names, self.cv_accuracy_, C = self._choose(parts, y, corpus.dimensions.tolist(), k)
+        self.parts_ = names
+        self.stacker_ = Stacker(C).fit(self._features(parts, names), y)
+        return self
+
+    def _choose(self, parts: dict[str, Array], y: Array, truth: list[int], k: int | None
+                ) -> tuple[tuple[str, ...], float, float]:
+        """The part set and stacker C with the best out-of-fold accuracy (the likelihood of
+        the right answers breaks ties, or decides alone with "log_loss"); and that accuracy."""
+        best: tuple[tuple[float, float], tuple[str, ...], float, float] | None = None
+        for names in CANDIDATES:
             if not all(n in parts for n in names):
                 continue
-            oof = self._stacked_oof(self._features(parts, names), y, k)
-            acc = ev.accuracy(truth, oof.argmax(axis=1).tolist())
-            # Accuracy first; the likelihood of the right answers breaks ties (and decides
-            # alone with "log_loss"), which is less noisy on a few dozen fiches.
-            fit = float(np.mean(np.log(row_softmax(oof, 1.0)[np.arange(len(truth)), truth])))
-            key = (fit, acc) if self.params["dimension_select"] == "log_loss" else (acc, fit)
-            if best is None or key > best[0]:
-                best = (key, i, acc)
+            for C in self.params["dimension_C"]:
+                oof = self._stacked_oof(self._features(parts, names), y, k, C)
+                acc = ev.accuracy(truth, oof.argmax(axis=1).tolist())
+                fit = float(np.mean(np.log(row_softmax(oof, 1.0)[np.arange(len(truth)), truth])))
+                key = (fit, acc) if self.params["dimension_select"] == "log_loss" else (acc, fit)
+                if best is None or key > best[0]:
+                    best = (key, names, acc, C)
         assert best is not None
-        self.parts_ = CANDIDATES[best[1]]
-        self.cv_accuracy_ = best[2]
-        self.stacker_ = Stacker(self.params["dimension_C"]).fit(
-            self._features(parts, self.parts_), y)
-        return self
+        return best[1], best[2], best[3]
 
     def _oof_parts(self, docs: list[Document], kw: Array, y: Array, k: int | None
                    ) -> dict[str, Array]:
@@ -160,12 +164,12 @@ class DimensionModel:
     def _features(parts: dict[str, Array], names: tuple[str, ...]) -> Array:
         return np.stack([parts[n].ravel() for n in names], axis=1)
 
-    def _stacked_oof(self, features: Array, y: Array, k: int | None) -> Array:
+    def _stacked_oof(self, features: Array, y: Array, k: int | None, C: float) -> Array:
         n_docs, n_dims = y.shape
         pairs = features.reshape(n_docs, n_dims, -1)
         out = np.zeros(y.shape)
         for train, test in folds(n_docs, k):
-            model = Stacker(self.params["dimension_C"]).fit(
+            model = Stacker(C).fit(
                 pairs[train].reshape(-1, features.shape[1]), y[train])
             out[test] = model.logits(pairs[test].reshape(-1, features.shape[1])).reshape(
                 -1, n_dims)
@@ -179,7 +183,7 @@ class DimensionModel:
 
     def parts_on(self) -> dict[str, Any]:
         """The parts kept by cross-validation, the stacker's weights and the prior."""
-        return {"parts": list(self.parts_), "cv_accuracy": self.cv_accuracy_,
+        return {"parts": list(self.parts_), "C": self.stacker_.C, "cv_accuracy": self.cv_accuracy_,
                 "prior": dict(zip(self.labels, np.round(self.tables_["prior"], 4).tolist(),
                                   strict=True)),
                 "weights": {n: round(float(w), 4) for n, w in

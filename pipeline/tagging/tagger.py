@@ -45,7 +45,8 @@ class Tagger:
         "vectors": {},
         # Inverse regularisation strengths tried for the keyword stacker.
         "stack_C": (0.1, 1.0),
-        "dimension_C": 0.3,
+        # Inverse regularisation strengths tried for the dimension's stacker.
+        "dimension_C": (0.1, 1.0),
         # How the dimension's parts are chosen: "accuracy" or "log_loss" (see dimension.py).
         "dimension_select": "accuracy",
         # Weight of a keyword staff rejected for a fiche, against 1 for one merely absent.
