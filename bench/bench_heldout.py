@@ -20,7 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The project root, not bench/ (whose catalogue.py would shadow spaCy's `catalogue`).
+sys.path[0] = str(ROOT)
 
 
 def _fold(label: str) -> str:

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The project root, not bench/ (whose catalogue.py would shadow spaCy's `catalogue`).
+sys.path[0] = str(ROOT)
 
 from bench.catalogue import build_catalogue  # noqa: E402
 
