@@ -56,7 +56,8 @@ class Stacker:
         self.coef_, self.intercept_ = np.zeros(features.shape[1]), -3.0
         if y.min() == y.max():
             return self
-        model = LogisticRegression(C=self.C, solver="liblinear", max_iter=1000)
+        # lbfgs: liblinear would penalise the intercept, which matters for rare positives.
+        model = LogisticRegression(C=self.C, max_iter=1000)
         model.fit((features - self.mean_) / self.scale_, y,
                   sample_weight=None if weights is None else np.asarray(weights).ravel())
         self.coef_, self.intercept_ = model.coef_[0].copy(), float(model.intercept_[0])
