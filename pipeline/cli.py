@@ -319,6 +319,9 @@ def evaluate_cmd(
     config: ConfigDir = CONFIG_DIR,
     curve: Annotated[bool, typer.Option(
         "--curve/--no-curve", help="Also print the learning curve (5, 10, 15, all).")] = True,
+    vectors: Annotated[bool, typer.Option(
+        "--vectors/--no-vectors", help="Try the word-vector part; --no-vectors is faster.")
+    ] = True,
 ) -> None:
     """Cross-validate the tagger against baselines on tagged fiches (nested).
 
@@ -340,7 +343,7 @@ def evaluate_cmd(
     fiches = _read_tagged(catalogue)
     try:
         result = cross_evaluate(fiches, load_labels(config), load_thesaurus(config), k=folds,
-                                curve=curve)
+                                params=None if vectors else {"use_vectors": False}, curve=curve)
     except (TrainingError, ConfigError) as exc:
         _say(f"error: {exc}")
         raise typer.Exit(1) from None

@@ -21,7 +21,8 @@ def test_every_tagger_command_has_help_with_an_example(command):
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     out = tmp_path_factory.mktemp("models") / "tagger"
-    result = runner.invoke(app, ["train", SAMPLE, "--out", str(out), "--folds", "3"])
+    result = runner.invoke(app, ["train", SAMPLE, "--out", str(out), "--folds", "3",
+                                 "--no-vectors"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -62,7 +63,8 @@ def test_train_without_tags_fails_clearly(tmp_path):
 
 @pytest.mark.slow
 def test_evaluate_prints_the_tables():
-    result = runner.invoke(app, ["evaluate", SAMPLE, "--folds", "3", "--no-curve"])
+    result = runner.invoke(app, ["evaluate", SAMPLE, "--folds", "3", "--no-curve",
+                                 "--no-vectors"])
     assert result.exit_code == 0, result.output
     for heading in ("precision@5", "recall@5", "ndcg@5", "Per dimension", "most frequent"):
         assert heading in result.stdout
