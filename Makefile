@@ -38,6 +38,7 @@ check: lint types test
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_enrich.py
+	$(BIN)/python bench/bench_train.py
 
 bench-serve: $(STAMP)
 	$(BIN)/python bench/bench_serve.py

@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from pipeline.cli_report import report_app
 from pipeline.cli_serve import serve_cmd
+from pipeline.cli_tagging import challenge, feedback_app, read_verdicts, say_trained
 from pipeline.commandline import (
     DEFAULT_MODEL,
     EXIT_OK,
@@ -66,6 +67,8 @@ def _check_encoding(value: str | None) -> str | None:
 Encoding = Annotated[str | None, typer.Option(
     callback=_check_encoding, metavar="ENCODING",
     help="The inputs' encoding (utf-8, cp1252, latin-9...); default: decided from the bytes.")]
+
+
 def _show_version(value: bool) -> None:
     if value:
         from pipeline import __version__
@@ -246,21 +249,34 @@ def train_cmd(
     config: ConfigDir = CONFIG_DIR,
     folds: Annotated[int, typer.Option(
         min=2, metavar="N", help="Cross-validation folds for tuning.")] = 5,
+    feedback: Annotated[Path | None, typer.Option(
+        "--feedback", metavar="DB", show_default=False,
+        help="Staff decisions (`fiches feedback add`) to learn from.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the current model even when it measures better.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, metavar="N",
+                                      help="Parallel processes.")] = 1,
+    vectors: Annotated[bool, typer.Option(
+        "--vectors/--no-vectors", help="Try the word vectors; --no-vectors is faster.")] = True,
     as_json: JsonFlag = False,
     out: OldOut = None,
 ) -> None:
-    """Train the keyword and dimension tagger on tagged fiches.
+    """Train the keyword and dimension tagger on tagged fiches (and staff decisions).
 
-    Learns from every fiche that has keywords or a dimension, tunes the weights, threshold and
-    limit by cross-validation, and writes the model folder (model.joblib and card.json). With
-    --json, prints the model card on stdout.
+    Learns from tagged fiches and from the decisions in --feedback (accepted labels are
+    positives, rejected ones negatives). Parts, threshold and limit are chosen by
+    cross-validation, and the model folder is written (model.json, arrays.npz, card.json). A
+    better current model in the output folder is kept (exit 1, both figures printed) unless
+    --force. With --json, prints the model card on stdout.
 
-    Exit code 1 when some input was rejected (the model is trained on the rest) or training
-    failed; 2 when a config file is unusable or the model folder cannot be written.
+    Exit code 1 when some input was rejected (the model is trained on the rest), training
+    failed or the current model is better; 2 when a config file or the feedback file is
+    unusable or the model folder cannot be written.
 
     Example:
 
-        fiches train data/fiches_sample.txt -o models/tagger
+        fiches train data/fiches_sample.txt --feedback feedback.sqlite \\
+            -o models/tagger
     """
     import json
 
@@ -269,31 +285,24 @@ def train_cmd(
 
     output = Path(_old_name(output, out, DEFAULT_MODEL))
     fiches, code = _read_tagged(catalogue)
+    verdicts = read_verdicts(feedback) if feedback is not None else None
     try:
-        tagger, card = train(fiches, config, {"folds": folds})
+        params = {"folds": folds, "n_jobs": jobs, "use_vectors": "auto" if vectors else False}
+        tagger, card, corpus = train(fiches, config, params, verdicts)
     except ConfigError as exc:
         _fail(str(exc), EXIT_USAGE)
     except TrainingError as exc:
         _fail(str(exc), EXIT_REJECTED)
+    say_trained(card)
+    card["champion_challenger"] = challenge(output, tagger, corpus, force)
     try:
         folder = save(tagger, card, output)
     except OSError as exc:
         _fail(f"{output}: cannot write the model: {exc.strerror or exc}", EXIT_USAGE)
     if as_json:
         typer.echo(json.dumps(card, ensure_ascii=False, indent=2))
-    _say_trained(card, folder)
-    raise typer.Exit(code)
-
-
-def _say_trained(card: dict[str, Any], folder: Path) -> None:
-    data = card["training_data"]
-    _say(f"trained on {data['fiches']} fiches (duplicates skipped: {data['duplicates_skipped']},"
-         f" untagged: {data['untagged_skipped']}, unknown keywords ignored: "
-         f"{sum(data['unknown_keywords'].values())})")
-    metrics = card["cross_validation"]["keywords"]
-    if metrics:
-        _say("cross-validated: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     _say(f"threshold {card['threshold']}, limit {card['limit']}; written to {folder}")
+    raise typer.Exit(code)
 
 
 @app.command("evaluate")
@@ -304,12 +313,15 @@ def evaluate_cmd(
         min=0, metavar="N", help="Outer folds; 0 for leave-one-out; default: leave-one-out up "
                                  "to 30 fiches, else 5.")] = None,
     config: ConfigDir = CONFIG_DIR,
+    curve: Annotated[bool, typer.Option("--curve/--no-curve", help="Learning curve.")] = True,
+    vectors: Annotated[bool, typer.Option(
+        "--vectors/--no-vectors", help="Try the word vectors; --no-vectors is faster.")] = True,
 ) -> None:
-    """Cross-validate the tagger against two baselines on tagged fiches.
+    """Cross-validate the tagger against baselines on tagged fiches (nested).
 
-    Prints precision@1, precision@3, micro and macro F1, NDCG@5 and per-label precision /
-    recall, for the ensemble, its parts and two baselines (most frequent labels; TF-IDF +
-    logistic regression); dimension accuracy too.
+    Prints P@1, P@3, P@5, R@5, micro and macro F1, NDCG@5 and per-label precision / recall of
+    the ensemble, its parts and two baselines; the dimension's accuracy and per-class precision
+    / recall against the majority class; the learning curve (trained on 5, 10, 15, all).
 
     Example:
 
@@ -323,7 +335,8 @@ def evaluate_cmd(
 
     fiches, code = _read_tagged(catalogue)
     try:
-        result = cross_evaluate(fiches, load_labels(config), load_thesaurus(config), k=folds)
+        result = cross_evaluate(fiches, load_labels(config), load_thesaurus(config), k=folds,
+                                params=None if vectors else {"use_vectors": False}, curve=curve)
     except ConfigError as exc:
         _fail(str(exc), EXIT_USAGE)
     except TrainingError as exc:
@@ -385,6 +398,7 @@ def suggest_cmd(
 
 app.add_typer(report_app, name="report")
 app.command("serve")(serve_cmd)
+app.add_typer(feedback_app, name="feedback")
 
 
 def main() -> None:

@@ -1,16 +1,21 @@
-"""Tests of the tagger: normalisation, thesaurus matching, training, calibration, model files."""
+"""Tests of the tagger: normalisation, thesaurus matching, match features, keyword and dimension
+models, suggestions and their evidence."""
 
-import json
 
 import numpy as np
 import pytest
 
 from pipeline.records import Fiche, Source
 from pipeline.tagging import backends as b
-from pipeline.tagging import classify as c
 from pipeline.tagging import text as tx
+from pipeline.tagging import vocabulary as vc
+from pipeline.tagging.corpus import TrainingError, build_corpus
+from pipeline.tagging.dimension import cooccurrence
+from pipeline.tagging.ensemble import LIMITS, Stacker, stacked_out_of_fold, tune_cutoff
+from pipeline.tagging.features import MATCH_COLUMNS, match_features
+from pipeline.tagging.tagger import Tagger
 
-LABELS = b.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
+LABELS = vc.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
                   dimensions=("Citoyenneté", "Services"))
 THESAURUS = {
     "keywords": {
@@ -23,9 +28,13 @@ THESAURUS = {
 }
 
 
-def fiche(i, title, summary, keywords=(), dimension=None):
+def fiche(i, title, summary, keywords=(), dimension=None, initiative=()):
     return Fiche(source=Source("t.txt", i, i + 1), title=title, summary=summary,
-                 keywords=list(keywords), dimension=dimension)
+                 keywords=list(keywords), dimension=dimension, initiative=list(initiative))
+
+
+# Tests train without the word vectors (seconds to load); one slow test covers them.
+FAST = {"folds": 3, "use_vectors": False}
 
 
 CORPUS = [
@@ -62,11 +71,12 @@ def test_tokenize_hostile_input_is_linear():
 def test_thesaurus_matches_multiword_prefix_and_stems():
     lex = b.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit([], np.zeros((0, 3)))
     doc = tx.fiche_document(fiche(0, "Crèches", "Une Personne Âgée et des vieillards au théâtre"))
-    found = {lex.terms_[i].text for i, _, _ in lex.matches(doc)}
+    found = {lex.terms_[m.term].text for m in lex.matches(doc)}
     assert found == {"personnes âgées", "vieill*", "théâtre", "crèche*"}
     scores = lex.suggest_batch([doc])[0]
     assert scores[0] > scores[1] > 0 and scores[2] > 0
-    assert lex.explain(doc, 0)[0][0] in {"personne âgée", "vieillards"}
+    # evidence is the fiche's words as written, never stems
+    assert lex.explain(doc, 0)[0][0] in {"Personne Âgée", "vieillards"}
 
 
 def test_thesaurus_weighs_common_terms_down():
@@ -80,97 +90,107 @@ def test_thesaurus_weighs_common_terms_down():
 def test_corpus_dedupes_and_counts_unknown_keywords():
     dup = fiche(8, "Bien vieillir", CORPUS[0].summary, ["Viellissement"], "Services")
     dup.source = CORPUS[0].source
-    corpus = c.build_corpus([*CORPUS, CORPUS[0], fiche(9, "Sans", "rien")], LABELS)
+    corpus = build_corpus([*CORPUS, CORPUS[0], fiche(9, "Sans", "rien")], LABELS)
     assert len(corpus.docs) == len(CORPUS)
     assert corpus.duplicates == 1 and corpus.untagged == 1
     assert corpus.unknown_keywords == {"inconnu": 1}
 
 
-def test_training_on_tiny_corpus_suggests_with_evidence():
-    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
-    assert tagger.lexical_.specificity_.shape == (len(tagger.lexical_.terms_),)
-    new = [fiche(20, "Après-midi", "Les retraités et les seniors jouent aux cartes"),
+def test_match_features_say_where_and_how_often():
+    lex = b.LexicalBackend(LABELS.keywords, THESAURUS["keywords"]).fit([], np.zeros((0, 3)))
+    early = tx.fiche_document(fiche(0, "Théâtre", "spectacle " + "mot " * 50 + "seniors"))
+    features = match_features(lex, [early])[0]
+    col = {name: i for i, name in enumerate(MATCH_COLUMNS)}
+    senior, culture, baby = features
+    assert culture[col["title"]] == 1 and senior[col["title"]] == 0
+    assert culture[col["first"]] > senior[col["first"]] > 0
+    assert culture[col["terms"]] > senior[col["terms"]] and culture[col["count"]] > 0
+    assert not baby.any()  # no match, all zero
+
+
+def test_cutoff_limit_reaches_ten_keywords():
+    truth = np.ones((4, 12))
+    scores = np.tile(np.linspace(1, 0.5, 12), (4, 1))
+    threshold, limit, f1 = tune_cutoff(scores, truth)
+    assert max(LIMITS) == 10 and limit == 10 and f1 > 0.9
+
+
+def test_training_on_tiny_corpus_suggests_with_evidence_as_written():
+    tagger = Tagger(LABELS, THESAURUS, FAST).fit(CORPUS)
+    new = [fiche(20, "Après-midi", "Les retraités et les SENIORS jouent aux cartes"),
            fiche(21, "Crèche", "Éveil musical des tout-petits", ["Petite Enfance"])]
     out = tagger.suggest(new, threshold=0.0, limit=3)
     first = out[0]["keywords"][0]
-    assert first.label == "Viellissement" and "seniors" in first.evidence
-    # a label with no training example is still suggested, from the thesaurus...
-    # ...but never one the fiche already has
+    assert first.label == "Viellissement" and "SENIORS" in first.evidence
+    for row, f in zip(out, new, strict=True):
+        text = f"{f.title} {f.summary}"
+        for s in [*row["keywords"], row["dimension"]]:
+            assert all(word in text for word in s.evidence), s.evidence
+    # never a label the fiche already has
     assert "Petite Enfance" not in [s.label for s in out[1]["keywords"]]
     assert out[0]["dimension"] is not None and out[1]["dimension"] is not None
 
 
 def test_label_without_examples_comes_from_the_thesaurus():
-    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
+    tagger = Tagger(LABELS, THESAURUS, FAST).fit(CORPUS)
     out = tagger.suggest([fiche(30, "Crèche", "Les tout-petits de la crèche")], 0.0, 3)
-    labels = [s.label for s in out[0]["keywords"]]
-    assert "Petite Enfance" in labels
-
-
-def test_scores_are_calibrated_within_bounds():
-    raw = np.array([-1e9, -5.0, 0.0, 0.3, 1.0, 1e9, np.inf])
-    cal = c.calibrate(raw, (50.0, -3.0))
-    assert ((cal >= 0) & (cal <= 1)).all() and np.all(np.diff(cal) >= 0)
-    assert c.fit_calibration(np.array([0.1, 0.2]), np.array([0, 0])) == (6.0, -3.0)
-    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
-    out = tagger.suggest(CORPUS, threshold=0.0, limit=10)
-    scores = [s.score for r in out for s in r["keywords"]]
+    assert "Petite Enfance" in [s.label for s in out[0]["keywords"]]
+    scores = [s.score for r in tagger.suggest(CORPUS, 0.0, 10) for s in r["keywords"]]
     assert scores and all(0.0 <= s <= 1.0 for s in scores)
 
 
 def test_training_without_tags_fails_clearly():
-    with pytest.raises(c.TrainingError):
-        c.Tagger(LABELS, THESAURUS).fit([fiche(0, "x", "y")])
+    with pytest.raises(TrainingError):
+        Tagger(LABELS, THESAURUS).fit([fiche(0, "x", "y")])
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3}).fit(CORPUS)
-    card = c.model_card(tagger, "hash", "thesaurus")
-    return c.save(tagger, card, tmp_path_factory.mktemp("m") / "tagger")
+def test_cooccurrence_is_smoothed_toward_the_overall_rate():
+    weights = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    dims = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    table = cooccurrence(weights, dims, strength=1.0)
+    rate = (dims.sum(axis=0) + 2.0 * dims.mean()) / (3 + 2.0)
+    assert table[0] == pytest.approx((np.array([2.0, 0.0]) + rate) / 3)
+    assert np.allclose(table.sum(axis=1), 1.0) and table[1, 1] > table[1, 0]
 
 
-def test_save_and_load_round_trip(model_dir):
-    suggester = c.load_suggester(model_dir, threshold=0.0, limit=2)
-    out = suggester.suggest_records([fiche(0, "Seniors", "EHPAD")])[0]
-    assert out["keywords"][0]["label"] == "Viellissement"
-    assert out["model"]["sha256"] and len(out["keywords"]) <= 2
-    card = json.loads((model_dir / c.CARD_FILE).read_text())
-    assert card["examples_per_label"]["keywords"]["Petite Enfance"] == 0
-    assert card["sha256"] == c.sha256_file(model_dir / c.MODEL_FILE)
+def test_dimension_learns_from_who_initiated_the_action():
+    # Same neutral text; only the initiative tells the dimension.
+    group, centre = "Un groupe d'habitants", "Le centre social"
+    fiches = [fiche(i, f"Action {i}", "Une après-midi au parc", ["Culture"],
+                    "Accompagnement de projets" if i % 2 else "Services",
+                    [group] if i % 2 else [centre]) for i in range(16)]
+    labels = vc.Labels(LABELS.keywords, ("Citoyenneté", "Services", "Accompagnement de projets"))
+    thesaurus = {**THESAURUS, "dimensions": {}}
+    tagger = Tagger(labels, thesaurus, {**FAST, "folds": 4}).fit(fiches)
+    assert "facets" in tagger.dimension_.parts_ and tagger.dimension_.cv_accuracy_ > 0.9
+    new = [fiche(40, "Nouvelle", "Une après-midi au parc", initiative=[group]),
+           fiche(41, "Autre", "Une après-midi au parc", initiative=[centre])]
+    dims = [r["dimension"].label for r in tagger.suggest(new)]
+    assert dims == ["Accompagnement de projets", "Services"]
 
 
-def test_tampered_model_is_refused_before_unpickling(model_dir, tmp_path, monkeypatch):
-    import shutil
-
-    bad = tmp_path / "bad"
-    shutil.copytree(model_dir, bad)
-    with open(bad / c.MODEL_FILE, "ab") as handle:
-        handle.write(b"evil")
-    monkeypatch.setattr("joblib.load", lambda *a, **k: pytest.fail("unpickled"))
-    with pytest.raises(c.ModelError, match="retrain with `fiches train`"):
-        c.load(bad)
+def test_dimension_falls_back_to_the_prior_without_signal():
+    fiches = [fiche(i, f"Action {i}", "Une après-midi au parc", ["Culture"],
+                    "Citoyenneté" if i % 4 else "Services") for i in range(12)]
+    tagger = Tagger(LABELS, {**THESAURUS, "dimensions": {}}, {**FAST, "folds": 4}).fit(fiches)
+    assert "prior" in tagger.dimension_.parts_
+    out = tagger.suggest([fiche(40, "Nouvelle", "Une après-midi au parc")])
+    assert out[0]["dimension"].label == "Citoyenneté"
 
 
-def test_other_library_versions_are_refused(model_dir, tmp_path):
-    import shutil
-
-    old = tmp_path / "old"
-    shutil.copytree(model_dir, old)
-    card = json.loads((old / c.CARD_FILE).read_text())
-    card["libraries"]["scikit-learn"] = "0.1"
-    (old / c.CARD_FILE).write_text(json.dumps(card))
-    with pytest.raises(c.ModelError, match="scikit-learn 0.1"):
-        c.load(old)
-
-
-def test_missing_or_garbled_model_is_refused(tmp_path):
-    with pytest.raises(c.ModelError, match="no tagger model"):
-        c.load(tmp_path / "nowhere")
-    (tmp_path / c.CARD_FILE).write_text("{not json")
-    (tmp_path / c.MODEL_FILE).write_bytes(b"x")
-    with pytest.raises(c.ModelError, match="unreadable"):
-        c.load(tmp_path)
+def test_stacker_learns_from_pooled_pairs_and_stays_within_bounds():
+    rng = np.random.default_rng(0)
+    truth = (rng.random((30, 4)) < 0.3).astype(float)
+    signal = np.clip(truth * 0.6 + rng.random((30, 4)) * 0.4, 0, 1)
+    features = np.stack([signal.ravel(), rng.random(120)], axis=1)
+    model = Stacker(1.0).fit(features, truth)
+    scores = model.predict(features, 4)
+    assert scores.shape == (30, 4) and ((scores >= 0) & (scores <= 1)).all()
+    assert model.coef_[0] > abs(model.coef_[1])
+    oof = stacked_out_of_fold(features, truth, 1.0, 3)
+    assert oof.shape == truth.shape and ((oof >= 0) & (oof <= 1)).all()
+    assert (Stacker().fit(np.ones((6, 2)), np.zeros((3, 2))).predict(np.ones((6, 2)), 2)
+            < 0.1).all()
 
 
 def test_thesaurus_length_normalisation_damps_long_fiches():
@@ -185,51 +205,17 @@ def test_thesaurus_length_normalisation_damps_long_fiches():
     assert s_damped[0] > s_damped[1] > 0
 
 
-def test_stacker_learns_from_pooled_pairs_and_stays_within_bounds():
-    rng = np.random.default_rng(0)
-    truth = (rng.random((30, 4)) < 0.3).astype(float)
-    parts = {"thesaurus": np.clip(truth * 0.6 + rng.random((30, 4)) * 0.4, 0, 1),
-             "tfidf": rng.random((30, 4))}
-    features = c.stack_features(parts)
-    assert features.shape == (120, 2)
-    model = c.Stacker(1.0).fit(features, truth)
-    scores = model.predict(features, 4)
-    assert scores.shape == (30, 4) and ((scores >= 0) & (scores <= 1)).all()
-    assert model.weights()["thesaurus"] > abs(model.weights()["tfidf"])
-    oof = c.stacked_out_of_fold(features, truth, 1.0, 3)
-    assert oof.shape == truth.shape and ((oof >= 0) & (oof <= 1)).all()
-
-
-def test_stacker_without_positives_predicts_low_scores():
-    model = c.Stacker().fit(np.ones((6, 2)), np.zeros((3, 2)))
-    assert (model.predict(np.ones((6, 2)), 2) < 0.1).all()
-
-
 @pytest.mark.slow
-def test_vector_backend_is_zero_shot_and_not_pickled():
-    import pickle
+def test_vector_backend_is_zero_shot():
+    from pipeline.tagging.vectors import VectorBackend
 
     docs = [tx.fiche_document(f) for f in CORPUS]
-    vec = b.VectorBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((8, 3)))
+    vec = VectorBackend(LABELS.keywords, THESAURUS["keywords"]).fit(docs, np.zeros((8, 3)))
     new = [tx.fiche_document(fiche(40, "Concert", "Un orchestre joue une symphonie")),
            tx.fiche_document(fiche(41, "Grand âge", "Les retraités et les personnes âgées"))]
     scores = vec.suggest_batch(new)
     assert scores.shape == (2, 3) and ((scores >= 0) & (scores <= 1)).all()
     assert scores[0].argmax() == 1 and scores[1].argmax() == 0
     assert vec.explain(new[1], 0)
-    state = pickle.dumps(vec)
-    assert len(state) < 50_000
-    assert np.allclose(pickle.loads(state).suggest_batch(new), scores)
-
-
-@pytest.mark.slow
-def test_tagger_with_vectors_records_and_checks_the_package(tmp_path):
-    tagger = c.Tagger(LABELS, THESAURUS, {"folds": 3, "use_vectors": True}).fit(CORPUS)
-    out = tagger.suggest([fiche(50, "Concert", "Musique pour les seniors")], 0.0, 3)
-    assert out[0]["keywords"] and all(0 <= s.score <= 1 for s in out[0]["keywords"])
-    card = c.model_card(tagger, "hash", "thesaurus")
-    assert card["word_vectors"]["version"] == c.vectors_version(b.VECTORS_PACKAGE)
-    card["word_vectors"]["version"] = "0.0.1"
-    folder = c.save(tagger, card, tmp_path / "tagger")
-    with pytest.raises(c.ModelError, match="word vectors"):
-        c.load(folder)
+    restored = VectorBackend(LABELS.keywords, THESAURUS["keywords"]).set_state(vec.get_state())
+    assert np.allclose(restored.suggest_batch(new), scores)

@@ -51,7 +51,7 @@ def load_suggester(settings: Settings) -> Suggester | None:
     """
     if settings.model is None:
         return None
-    from pipeline.tagging.classify import load_suggester as load_tagger
+    from pipeline.tagging.persistence import load_suggester as load_tagger
 
     return load_tagger(settings.model, settings.threshold, settings.limit)
 

@@ -1,4 +1,5 @@
-"""The tagger model's card: library versions and sha256, checked before anything is unpickled.
+"""The tagger model's card: library versions and the sha256 of every model file, checked before
+anything is read.
 
 Kept apart from the tagger so that checking a model imports nothing heavy.
 """
@@ -12,11 +13,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-MODEL_FILE = "model.joblib"
+# The model itself: JSON (parameters, vocabulary, thesaurus, small values) and numpy arrays
+# (read with allow_pickle=False). Neither format can run code when read.
+MODEL_FILES = ("model.json", "arrays.npz")
 CARD_FILE = "card.json"
-FORMAT = 1
-# Libraries whose versions must match for a pickled model to mean the same thing.
-LIBRARIES = ("scikit-learn", "joblib", "numpy", "scipy")
+FORMAT = 2
+# Libraries whose versions must match for the saved arrays to mean the same thing.
+LIBRARIES = ("scikit-learn", "numpy", "scipy")
 RETRAIN = "retrain with `fiches train`"
 
 
@@ -33,7 +36,7 @@ def vectors_version(package: str) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    """Versions of Python (major.minor) and of the libraries the pickle depends on."""
+    """Versions of Python (major.minor) and of the libraries the model depends on."""
     versions = {"python": ".".join(platform.python_version_tuple()[:2])}
     for name in LIBRARIES:
         try:
@@ -52,23 +55,25 @@ def sha256_file(path: Path) -> str:
 
 
 def read_card(path: str | Path) -> dict[str, Any]:
-    """The card of the model folder `path`, checked against this installation and the model
-    file's sha256, without unpickling anything.
+    """The card of the model folder `path`, checked against this installation and the sha256 of
+    every model file, before any of them is read.
 
     Raises:
-        ModelError: missing or unreadable card, other library versions, altered model file.
+        ModelError: missing or unreadable card, other library versions, a model file missing,
+            unlisted or altered.
     """
     folder = Path(path)
-    card_path, model_path = folder / CARD_FILE, folder / MODEL_FILE
-    if not folder.is_dir() or not card_path.is_file() or not model_path.is_file():
+    card_path = folder / CARD_FILE
+    if not folder.is_dir() or not card_path.is_file():
         raise ModelError(f"{folder}: no tagger model there (expected {CARD_FILE} and "
-                         f"{MODEL_FILE}); {RETRAIN}")
+                         f"{', '.join(MODEL_FILES)}); {RETRAIN}")
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{card_path}: unreadable model card ({exc}); {RETRAIN}") from None
     if not isinstance(card, dict) or card.get("format") != FORMAT:
-        raise ModelError(f"{card_path}: not a tagger model card of format {FORMAT}; {RETRAIN}")
+        raise ModelError(f"{card_path}: not a tagger model card of format {FORMAT} (an older "
+                         f"model?); {RETRAIN}")
     here = library_versions()
     trained = card.get("libraries") or {}
     diff = [f"{name} {trained.get(name)} (here {version})" for name, version in here.items()
@@ -81,7 +86,15 @@ def read_card(path: str | Path) -> dict[str, Any]:
         raise ModelError(f"{folder}: model made with word vectors {vectors.get('package')} "
                          f"{vectors.get('version')} (here "
                          f"{vectors_version(vectors.get('package', ''))}); {RETRAIN}")
-    if card.get("sha256") != sha256_file(model_path):
-        raise ModelError(f"{model_path}: file does not match the sha256 of its card (altered or "
-                         f"corrupted); {RETRAIN}")
+    files = card.get("files")
+    if not isinstance(files, dict) or sorted(files) != sorted(MODEL_FILES):
+        raise ModelError(f"{card_path}: the card must list the sha256 of "
+                         f"{', '.join(MODEL_FILES)}; {RETRAIN}")
+    for name in MODEL_FILES:
+        file = folder / name
+        if not file.is_file():
+            raise ModelError(f"{file}: model file missing; {RETRAIN}")
+        if files[name] != sha256_file(file):
+            raise ModelError(f"{file}: file does not match the sha256 of its card (altered or "
+                             f"corrupted); {RETRAIN}")
     return card

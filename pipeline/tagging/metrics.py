@@ -110,6 +110,18 @@ def per_label(truth: Matrix, predicted: Matrix) -> list[dict[str, float | int]]:
     return rows
 
 
+def recall_at_k(truth: Matrix, scores: Matrix, k: int) -> float:
+    """Mean share of each document's true labels found in its top `k`, over documents with a
+    true label."""
+    truth = np.asarray(truth, dtype=bool)
+    rows = _with_labels(truth)
+    if not rows.any() or k < 1:
+        return 0.0
+    top = _ranking(scores)[rows, :k]
+    hits = np.take_along_axis(truth[rows], top, axis=1).sum(axis=1)
+    return float(np.mean(hits / truth[rows].sum(axis=1)))
+
+
 def accuracy(truth: list[int], predicted: list[int]) -> float:
     """Share of single-label decisions that are right (0.0 for no decision)."""
     if not truth:
@@ -118,19 +130,23 @@ def accuracy(truth: list[int], predicted: list[int]) -> float:
 
 
 def summary(truth: Matrix, scores: Matrix, predicted: Matrix) -> dict[str, float]:
-    """The headline metrics of one system: P@1, P@3, micro and macro F1, NDCG@5."""
+    """The headline metrics of one system (Annif's): P@1, P@3, P@5, R@5, micro and macro F1,
+    NDCG@5."""
     return {"precision@1": precision_at_k(truth, scores, 1),
             "precision@3": precision_at_k(truth, scores, 3),
+            "precision@5": precision_at_k(truth, scores, 5),
+            "recall@5": recall_at_k(truth, scores, 5),
             "micro_f1": micro_f1(truth, predicted),
             "macro_f1": macro_f1(truth, predicted),
             "ndcg@5": ndcg_at_k(truth, scores, 5)}
 
 
-HEADLINE = ("precision@1", "precision@3", "micro_f1", "macro_f1", "ndcg@5")
+HEADLINE = ("precision@1", "precision@3", "precision@5", "recall@5", "micro_f1", "macro_f1",
+            "ndcg@5")
 
 
 def format_report(result: dict) -> str:
-    """The plain-text table of a `classify.cross_evaluate` result."""
+    """The plain-text tables of a `crossval.cross_evaluate` result."""
     systems = list(result["keywords"])
     lines = [f"Keywords: {result['fiches']} distinct tagged fiches, cross-validation: "
              f"{result['folds']} (nested: each system tunes itself on its training folds)", ""]
@@ -144,10 +160,36 @@ def format_report(result: dict) -> str:
         cells = [result["keywords"][s]["per_label"][j] for s in systems]
         lines.append(f"{label[:45]:<46}{cells[0]['support']:>4}"
                      + "".join(f"{c['precision']:>10.2f} / {c['recall']:.2f}" for c in cells))
-    dim = result.get("dimension") or {}
-    if dim:
-        lines += ["", f"Dimension: {dim['fiches']} fiches", f"{'system':<18}{'accuracy':>13}"
-                  f"{'macro_f1':>13}"]
-        for name in systems:
-            lines.append(f"{name:<18}{dim[name]['accuracy']:>13.3f}{dim[name]['macro_f1']:>13.3f}")
+    lines += _format_dimension(result.get("dimension") or {})
+    lines += _format_curve(result.get("learning_curve") or [])
     return "\n".join(lines)
+
+
+def _format_dimension(dim: dict) -> list[str]:
+    if not dim:
+        return []
+    systems = [s for s in dim if isinstance(dim[s], dict)]
+    lines = ["", f"Dimension: {dim['fiches']} fiches", f"{'system':<18}{'accuracy':>13}"
+             f"{'macro_f1':>13}"]
+    for name in systems:
+        lines.append(f"{name:<18}{dim[name]['accuracy']:>13.3f}{dim[name]['macro_f1']:>13.3f}")
+    lines += ["", "Per dimension (support; precision / recall):",
+              f"{'dimension':<30}{'n':>4}" + "".join(f"{s[:16]:>18}" for s in systems)]
+    for j, label in enumerate(dim["labels"]):
+        cells = [dim[s]["per_label"][j] for s in systems]
+        lines.append(f"{label[:29]:<30}{cells[0]['support']:>4}"
+                     + "".join(f"{c['precision']:>10.2f} / {c['recall']:.2f}" for c in cells))
+    return lines
+
+
+def _format_curve(curve: list) -> list[str]:
+    if not curve:
+        return []
+    lines = ["", "Learning curve (5 folds; the tagger trained on part of each training fold):",
+             f"{'trained on':<12}{'micro_f1':>10}{'P@1':>8}{'dimension':>11}"]
+    for row in curve:
+        acc = row["dimension_accuracy"]
+        lines.append(f"{row['trained_on']!s:<12}{row['micro_f1']:>10.3f}"
+                     f"{row['precision@1']:>8.3f}" + (f"{acc:>11.3f}" if acc is not None
+                                                      else f"{'-':>11}"))
+    return lines

@@ -67,11 +67,14 @@ def normalise_word(word: str) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class Token:
-    """A content word: its stem (for matching), folded form (for prefixes) and surface."""
+    """A content word: its stem (for matching), folded form (for prefixes), surface, and where
+    it is in its field's text (character offsets)."""
 
     stem: str
     folded: str
     surface: str
+    start: int = 0
+    end: int = 0
 
 
 def tokenize(text: str) -> list[Token]:
@@ -81,7 +84,8 @@ def tokenize(text: str) -> list[Token]:
         surface = match.group().rstrip("*")
         norm = normalise_word(surface)
         if norm is not None:
-            out.append(Token(norm[1], norm[0], surface))
+            out.append(Token(norm[1], norm[0], surface, match.start(),
+                             match.start() + len(surface)))
     return out
 
 
@@ -96,6 +100,10 @@ class Document:
 
     id: str
     fields: list[tuple[str, list[Token]]]
+    # The form's closed answers, folded: "initiative=un groupe d'habitants", "public=seniors".
+    facets: tuple[str, ...] = ()
+    # Each field's text, as written (for evidence); aligned with `fields`.
+    texts: tuple[str, ...] = ()
 
     def tokens(self) -> Iterable[tuple[float, Token]]:
         for name, toks in self.fields:
@@ -114,17 +122,33 @@ class Document:
     def raw_text(self) -> str:
         return " ".join(t.surface for _, toks in self.fields for t in toks)
 
-    def surface_of(self, stem: str) -> str:
-        for _, toks in self.fields:
-            for t in toks:
-                if t.stem == stem:
-                    return t.surface.lower()
-        return stem
+    def phrase(self, field: int, first: int, last: int) -> str:
+        """The text of tokens `first` to `last` (inclusive) of a field, as written."""
+        toks = self.fields[field][1]
+        if field < len(self.texts):
+            return " ".join(self.texts[field][toks[first].start:toks[last].end].split())
+        return " ".join(t.surface for t in toks[first:last + 1])
+
+    def surface_of(self, stems: list[str]) -> str | None:
+        """The first run of consecutive words with these stems, as written in the fiche; None if
+        the fiche has no such run."""
+        n = len(stems)
+        for f, (_, toks) in enumerate(self.fields):
+            for i in range(len(toks) - n + 1):
+                if all(toks[i + k].stem == stems[k] for k in range(n)):
+                    return self.phrase(f, i, i + n - 1)
+        return None
 
 
 def fiche_document(fiche: Fiche) -> Document:
-    """The tagger's reading of a fiche: title, free-text fields and the public."""
+    """The tagger's reading of a fiche: title, free-text fields, the public and who initiated
+    the action (both tell the dimension: a group of inhabitants points to project support)."""
     texts = [("title", fiche.title or "")]
     texts += [(name, text) for name, text in fiche.text_fields().items() if name in TEXT_FIELDS]
     texts.append(("public", " ; ".join(fiche.public)))
-    return Document(fiche.id, [(name, tokenize(text)) for name, text in texts if text])
+    texts.append(("initiative", " ; ".join(fiche.initiative)))
+    facets = tuple(sorted({f"initiative={fold(v).strip()}" for v in fiche.initiative}
+                          | {f"public={fold(v).strip()}" for v in fiche.public}))
+    kept = [(name, text) for name, text in texts if text]
+    return Document(fiche.id, [(name, tokenize(text)) for name, text in kept], facets,
+                    tuple(text for _, text in kept))

@@ -1,0 +1,201 @@
+"""The keyword model: the parts' scores and the thesaurus match features of every (fiche, label)
+pair fed to one logistic regression shared by all labels, with its threshold and limit, all
+chosen by cross-validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.tagging import metrics as ev
+from pipeline.tagging.backends import Array, LexicalBackend, TfidfBackend
+from pipeline.tagging.corpus import Corpus, folds, out_of_fold
+from pipeline.tagging.features import feature_names, match_features, pair_features
+from pipeline.tagging.text import Document
+from pipeline.tagging.vectors import VectorBackend
+
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.05))
+# Fiches carry 1 to 10 keywords: how many to suggest is tuned within that range.
+LIMITS = tuple(range(1, 11))
+
+
+def tune_cutoff(scores: Array, truth: Array) -> tuple[float, int, float]:
+    """The threshold and limit maximising micro-F1 (like Annif's optimize); ties go to the
+    higher threshold and the smaller limit. Returns (threshold, limit, micro-F1)."""
+    best = (0.5, 3, -1.0)
+    for limit in LIMITS:
+        for threshold in THRESHOLDS:
+            f1 = ev.micro_f1(truth, ev.predict(scores, threshold, limit))
+            if f1 > best[2] + 1e-12 or (abs(f1 - best[2]) <= 1e-12 and threshold > best[0]
+                                        and limit <= best[1]):
+                best = (threshold, limit, f1)
+    return best
+
+
+@dataclass
+class Stacker:
+    """A logistic regression over pair features, shared by all labels (pooled (document, label)
+    pairs), on standardised features. Its output is a probability."""
+
+    C: float = 1.0
+    mean_: Array = field(default_factory=lambda: np.zeros(0))
+    scale_: Array = field(default_factory=lambda: np.ones(0))
+    coef_: Array = field(default_factory=lambda: np.zeros(0))
+    intercept_: float = 0.0
+
+    def fit(self, features: Array, truth: Array, weights: Array | None = None) -> Stacker:
+        """Learn from pair features and the 0/1 truth of the same pairs (optionally weighted
+        per pair); returns self."""
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(truth, float).ravel()
+        self.mean_ = features.mean(axis=0)
+        self.scale_ = np.maximum(features.std(axis=0), 1e-6)
+        self.coef_, self.intercept_ = np.zeros(features.shape[1]), -3.0
+        if y.min() == y.max():
+            return self
+        # lbfgs: liblinear would penalise the intercept, which matters for rare positives.
+        model = LogisticRegression(C=self.C, max_iter=1000)
+        model.fit((features - self.mean_) / self.scale_, y,
+                  sample_weight=None if weights is None else np.asarray(weights).ravel())
+        self.coef_, self.intercept_ = model.coef_[0].copy(), float(model.intercept_[0])
+        return self
+
+    def logits(self, features: Array) -> Array:
+        return ((features - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
+
+    def predict(self, features: Array, n_labels: int) -> Array:
+        """Probabilities (documents x labels), strictly within [0, 1]."""
+        z = self.logits(features)
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))).reshape(-1, n_labels)
+
+    def get_state(self) -> dict[str, Any]:
+        return {"C": self.C, "mean_": self.mean_, "scale_": self.scale_, "coef_": self.coef_,
+                "intercept_": self.intercept_}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Stacker:
+        return cls(float(state["C"]), np.asarray(state["mean_"]), np.asarray(state["scale_"]),
+                   np.asarray(state["coef_"]), float(state["intercept_"]))
+
+
+def stacked_out_of_fold(features: Array, truth: Array, C: float, k: int | None,
+                        weights: Array | None = None) -> Array:
+    """Stacker scores of each document from a stacker fit without it (documents x labels)."""
+    n_docs, n_labels = truth.shape
+    pairs = features.reshape(n_docs, n_labels, -1)
+    out = np.zeros(truth.shape)
+    for train, test in folds(n_docs, k):
+        w = None if weights is None else weights[train]
+        model = Stacker(C).fit(pairs[train].reshape(-1, features.shape[1]), truth[train], w)
+        out[test] = model.predict(pairs[test].reshape(-1, features.shape[1]), n_labels)
+    return out
+
+
+def smoothed_prior(targets: Array, strength: float = 2.0) -> Array:
+    """Label frequencies shrunk toward the mean rate (a label never seen is not impossible)."""
+    n = len(targets)
+    if not n:
+        return np.full(targets.shape[1], 0.05)
+    return (targets.sum(axis=0) + strength * targets.mean()) / (n + strength)
+
+
+def prior_out_of_fold(targets: Array, k: int | None) -> Array:
+    """Each document's label priors from the other folds (documents x labels)."""
+    out = np.tile(smoothed_prior(targets), (len(targets), 1))
+    for train, test in folds(len(targets), k):
+        out[test] = smoothed_prior(targets[train])
+    return out
+
+
+class KeywordModel:
+    """Thesaurus, TF-IDF and (when cross-validation keeps them) word vectors, mixed per pair."""
+
+    def __init__(self, labels: tuple[str, ...], entries: dict[str, Any],
+                 params: dict[str, Any]) -> None:
+        self.labels = labels
+        self.entries = entries
+        self.params = params
+
+    def _lexical(self) -> LexicalBackend:
+        return LexicalBackend(self.labels, self.entries, self.params["lexical"])
+
+    def _supervised(self) -> TfidfBackend:
+        return TfidfBackend(self.labels, {**self.params["supervised"], "multilabel": True})
+
+    def fit(self, corpus: Corpus, k: int | None) -> KeywordModel:
+        """Fit the parts on every fiche, then choose the parts and the stacker's C by
+        cross-validation, fit the stacker on out-of-fold part scores and tune the cutoffs."""
+        docs, y = corpus.docs, corpus.keywords
+        # Staff rejections weigh more than a label merely absent from a fiche.
+        weights = 1.0 + (self.params["negative_weight"] - 1.0) * corpus.negatives
+        self.lexical_ = self._lexical().fit(docs, y)
+        self.supervised_ = self._supervised().fit(docs, y)
+        use = self.params["use_vectors"]
+        self.vectors_: VectorBackend | None = (
+            VectorBackend(self.labels, self.entries, self.params["vectors"]).fit(docs, y)
+            if use else None)
+        self.prior_ = smoothed_prior(y)
+        self.threshold_, self.limit_, self.cv_metrics_ = 0.5, 3, {}
+        self.oof_ = np.zeros(y.shape)
+        matches = match_features(self.lexical_, docs)
+        if len(docs) < 3:
+            self.stacker_ = Stacker(self.params["stack_C"][0]).fit(
+                self._features(matches, self.supervised_.suggest_batch(docs), self.prior_,
+                               docs), y, weights)
+            return self
+        sup = out_of_fold(self._supervised, docs, y, k, self.params["n_jobs"])
+        prior = prior_out_of_fold(y, k)
+        vec = self.vectors_.suggest_batch(docs) if self.vectors_ is not None else None
+        best: tuple[float, float, bool] | None = None
+        for with_vectors in ((False, True) if vec is not None and use == "auto"
+                             else (vec is not None,)):
+            features = pair_features(matches, sup, prior, vec if with_vectors else None)
+            for C in self.params["stack_C"]:
+                oof = stacked_out_of_fold(features, y, C, k, weights)
+                objective = (tune_cutoff(oof, y)[2] + ev.ndcg_at_k(y, oof, 5)
+                             + ev.precision_at_k(y, oof, 1))
+                if best is None or objective > best[0] + 1e-9:
+                    best = (objective, C, with_vectors)
+        assert best is not None
+        if not best[2]:
+            self.vectors_ = None
+        features = pair_features(matches, sup, prior, vec if best[2] else None)
+        self.stacker_ = Stacker(best[1]).fit(features, y, weights)
+        self.oof_ = stacked_out_of_fold(features, y, best[1], k, weights)
+        self.threshold_, self.limit_, _ = tune_cutoff(self.oof_, y)
+        self.cv_metrics_ = ev.summary(y, self.oof_, ev.predict(self.oof_, self.threshold_,
+                                                               self.limit_))
+        return self
+
+    def _features(self, matches: Array, supervised: Array, prior: Array,
+                  docs: list[Document]) -> Array:
+        vec = self.vectors_.suggest_batch(docs) if self.vectors_ is not None else None
+        return pair_features(matches, supervised, prior, vec)
+
+    def parts(self, docs: list[Document]) -> dict[str, Array]:
+        """Per part, keyword scores (documents x keywords): thesaurus, tfidf, [vectors,]
+        ensemble."""
+        matches = match_features(self.lexical_, docs)
+        sup = self.supervised_.suggest_batch(docs)
+        features = self._features(matches, sup, self.prior_, docs)
+        out = {"thesaurus": matches[..., 0], "tfidf": np.nan_to_num(sup)}
+        if self.vectors_ is not None:
+            out["vectors"] = self.vectors_.suggest_batch(docs)
+        out["ensemble"] = self.stacker_.predict(features, len(self.labels))
+        return out
+
+    def scores(self, docs: list[Document]) -> Array:
+        """Ensemble probabilities (documents x keywords)."""
+        return self.parts(docs)["ensemble"]
+
+    def parts_on(self) -> dict[str, Any]:
+        """Which parts the model uses and the stacker's weight on each feature."""
+        names = feature_names(self.vectors_ is not None)
+        return {"thesaurus_matches": True, "tfidf": True, "prior": True,
+                "vectors": self.vectors_ is not None,
+                "stacker": {"C": self.stacker_.C, "intercept": round(self.stacker_.intercept_, 4),
+                            "weights": {n: round(float(w), 4) for n, w in
+                                        zip(names, self.stacker_.coef_, strict=True)}}}
