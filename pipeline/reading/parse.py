@@ -8,60 +8,30 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from pipeline.reading.decode import InputError, codec_name, decode_lines, detect_encoding
+from pipeline.reading.form import (
+    HEADINGS,
+    LIST_KEYS,
+    OPTIONAL_HEADINGS,
+    SPACES_RE,
+    Draft,
+    draft_to_fiche,
+)
 from pipeline.reading.jsonl import read_jsonl
 from pipeline.reading.stats import ReadStats, Rejection
-from pipeline.records import Fiche, Source, Structure
+from pipeline.records import Fiche
 
-__all__ = ["InputError", "ReadStats", "Rejection", "read_fiches", "read_many", "read_string"]
+__all__ = ["HEADINGS", "InputError", "ReadStats", "Rejection", "read_fiches", "read_many",
+           "read_string"]
 
 PAGE_HEADER = "Les actions des centres sociaux"
 FICHE_MARKER = "Actions"
 
-# The headings of a fiche in export order: (key, heading text). A key may repeat (the territory
-# question is asked twice). Keys map to record fields, except the few handled by `_assign`.
-HEADINGS: tuple[tuple[str, str], ...] = (
-    ("structure", "Structure organisatrice"),
-    ("attached_files", "Fichier(s) associé(s)"),
-    ("status", "Statut de l'action"),
-    ("status_reason", "Raisons pour lesquelles l'action est terminée"),
-    ("dimension", "Dimension"),
-    ("keywords", "Mots clés associés à l'action"),
-    ("summary", "Résumé"),
-    ("initiative", "Qui est à l'initiative de l'action ?"),
-    ("initiative_detail", "Précision ( si autre )"),
-    ("territory", "Territoire concerné"),
-    ("experience",
-     "Description de l'expérience, ses objectifs, ses acteurs et ses différentes phases."),
-    ("public", "Public"),
-    ("with_whom", "Avec qui cette action a-t-elle été menée ?"),
-    ("action_partners", "Partenaires d'action:"),
-    ("territory_again", "Territoire concerné"),
-    ("description", "Description générale"),
-    ("financial_resources", "Ressources financières mobilisées pour cette action"),
-    ("people_mobilised", "Nombre de personnes mobilisés pour cette action"),
-    ("result_territory", "Résultat sur le territoire"),
-    ("result_centre", "Résultat pour le centre social"),
-    ("result_inhabitants", "Résultat pour les habitants"),
-    ("limits", "Suite de l'action : Limites"),
-    ("perspectives", "Suite de l'action : Perspectives"),
-)
-# Headings the form shows only in some cases; their absence is not worth a warning.
-OPTIONAL_HEADINGS = frozenset({"status_reason", "initiative_detail", "attached_files",
-                               "with_whom", "action_partners", "territory_again"})
-LIST_KEYS = frozenset({"attached_files", "keywords", "initiative", "public", "action_partners",
-                       "with_whom"})
-SINGLE_KEYS = frozenset({"status", "dimension", "territory", "territory_again"})
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2007]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([?:!;.,)])")
 _SPACE_AFTER_PAREN = re.compile(r"\(\s+")
-_BULLET = re.compile(r"^\s*[-\u2013\u2022]\s?")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A listing table row of the export's front page: "Nom | Département | Année |".
 _TABLE_ROW = re.compile(r"^[^|\n]{0,200}\|")
 # A line shaped like a form question ("- Something ?" or "- Something :") that we do not know.
@@ -79,7 +49,7 @@ def normalise_heading(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'").casefold()
-    text = _SPACES.sub(" ", text).strip()
+    text = SPACES_RE.sub(" ", text).strip()
     text = _SPACE_AFTER_PAREN.sub("(", text)
     # A trailing colon is typed or dropped at will ("Public :", "Partenaires d'action").
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text).rstrip(":").rstrip()
@@ -190,28 +160,15 @@ class _Lookahead:
 # Text export
 
 
-@dataclass
-class _Draft:
-    """A fiche being read: raw lines per heading key."""
-
-    line: int
-    title: str | None = None
-    title_line: int = 0
-    values: dict[str, list[str]] = field(default_factory=dict)
-    seen: list[int] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    invalid: str | None = None  # why the fiche cannot be trusted (a line that did not decode)
-
-
 def parse_export_lines(lines: Iterable[str], name: str, stats: ReadStats,
-                       issues: dict[int, str] | None = None) -> Iterator[tuple[_Draft, int]]:
+                       issues: dict[int, str] | None = None) -> Iterator[tuple[Draft, int]]:
     """Group the lines of a text export into drafts; yield `(draft, ordinal)` as each ends.
 
     A draft holding a line named in `issues` (bytes that did not decode) gets `invalid` set.
     """
     stream = _Lookahead(lines)
     issues = issues if issues is not None else {}
-    draft: _Draft | None = None
+    draft: Draft | None = None
     current: int | None = None  # position in HEADINGS of the field being read
     ordinal = 0
     number = 0
@@ -234,45 +191,60 @@ def parse_export_lines(lines: Iterable[str], name: str, stats: ReadStats,
             if draft is not None:
                 yield draft, ordinal
                 ordinal += 1
-            draft, current = _Draft(line=number), None
+            draft, current = Draft(line=number), None
             stats.found += 1
-            ahead = stream.peek(4)
-            j = _first_nonblank(ahead)
-            if j is not None and not heading_positions(ahead[j]):
-                for _ in range(j + 1):
-                    next(stream)
-                    number += 1
-                    draft.invalid = draft.invalid or issues.get(number)
-                draft.title, draft.title_line = ahead[j].strip(), number
-                if "\x00" in draft.title:
-                    draft.title = draft.title.replace("\x00", "")
-                    draft.warnings.append(f"line {number}: NUL bytes removed")
-            else:
-                draft.warnings.append("no title")
+            number = _read_title(stream, draft, number, issues)
         elif draft is None:
             if stripped and not _TABLE_ROW.match(text):
                 stats.notices.append(f"{name}:{number}: text outside any fiche ignored: "
                                      f"{stripped[:60]!r}")
         else:
-            position = _next_heading(positions, current) if positions else None
-            if position is not None:
-                current = position
-                draft.seen.append(position)
-                draft.values.setdefault(HEADINGS[position][0], [])
-            elif current is None:
-                if stripped:
-                    draft.warnings.append(f"line {number}: text before the first heading: "
-                                          f"{stripped[:60]!r}")
-            else:
-                if _HEADING_SHAPE.match(stripped) and HEADINGS[current][0] not in LIST_KEYS:
-                    draft.warnings.append(f"unknown heading {stripped[2:]!r} "
-                                          f"(line {number}), kept as text")
-                draft.values[HEADINGS[current][0]].append(text)
+            current = _add_line(draft, current, positions, text, number)
     if draft is not None:
         yield draft, ordinal
 
 
-def _screen(raw: str, number: int, draft: _Draft | None, issue: str | None, stats: ReadStats,
+def _read_title(stream: _Lookahead, draft: Draft, number: int, issues: dict[int, str]) -> int:
+    """Take the title that follows an "Actions" marker (the first non-blank line, unless it is a
+    heading) into `draft`; the number of the last line consumed."""
+    ahead = stream.peek(4)
+    j = _first_nonblank(ahead)
+    if j is None or heading_positions(ahead[j]):
+        draft.warnings.append("no title")
+        return number
+    for _ in range(j + 1):
+        next(stream)
+        number += 1
+        draft.invalid = draft.invalid or issues.get(number)
+    draft.title, draft.title_line = ahead[j].strip(), number
+    if "\x00" in draft.title:
+        draft.title = draft.title.replace("\x00", "")
+        draft.warnings.append(f"line {number}: NUL bytes removed")
+    return number
+
+
+def _add_line(draft: Draft, current: int | None, positions: list[int], text: str,
+              number: int) -> int | None:
+    """Add one line of a fiche to `draft`: a heading opens its field, other text goes to the
+    field being read; the position in HEADINGS of the field being read after it."""
+    stripped = text.lstrip()
+    position = _next_heading(positions, current) if positions else None
+    if position is not None:
+        draft.seen.append(position)
+        draft.values.setdefault(HEADINGS[position][0], [])
+        return position
+    if current is None:
+        if stripped:
+            draft.warnings.append(f"line {number}: text before the first heading: "
+                                  f"{stripped[:60]!r}")
+        return None
+    if _HEADING_SHAPE.match(stripped) and HEADINGS[current][0] not in LIST_KEYS:
+        draft.warnings.append(f"unknown heading {stripped[2:]!r} (line {number}), kept as text")
+    draft.values[HEADINGS[current][0]].append(text)
+    return current
+
+
+def _screen(raw: str, number: int, draft: Draft | None, issue: str | None, stats: ReadStats,
             name: str) -> str:
     """`raw` without NUL bytes (the draft warned); a line that did not decode (`issue`) makes
     its draft invalid, or is noted when outside any fiche."""
@@ -322,97 +294,6 @@ def _next_heading(positions: list[int], current: int | None) -> int | None:
             skipped = sum(1 for q in range(start + 1, p) if HEADINGS[q][0] not in OPTIONAL_HEADINGS)
             return p if skipped <= _MAX_SKIPPED else None
     return None
-
-
-def draft_to_fiche(draft: _Draft, name: str, ordinal: int) -> Fiche:
-    """Turn a draft into a Fiche, noting missing headings and truncation in warnings."""
-    warnings = list(draft.warnings)
-    values = draft.values
-    last_seen = max(draft.seen) if draft.seen else -1
-    missing_inside = [HEADINGS[p][1] for p in range(last_seen)
-                      if p not in draft.seen and HEADINGS[p][0] not in OPTIONAL_HEADINGS]
-    missing_after = [HEADINGS[p][1] for p in range(last_seen + 1, len(HEADINGS))
-                     if HEADINGS[p][0] not in OPTIONAL_HEADINGS]
-    for heading in missing_inside:
-        warnings.append(f"missing heading: {heading}")
-    if missing_after:
-        warnings.append("truncated: missing headings: " + "; ".join(missing_after))
-
-    single = {key: _single(values.get(key, [])) for key in SINGLE_KEYS}
-    territory = single["territory"] or single["territory_again"]
-    if (single["territory"] and single["territory_again"]
-            and single["territory"] != single["territory_again"]):
-        warnings.append(f"territory answered twice differently: {single['territory']!r} "
-                        f"then {single['territory_again']!r}; kept the first")
-    partners = _items(values.get("with_whom", [])) + _items(values.get("action_partners", []))
-    return Fiche(
-        source=Source(file=name, ordinal=ordinal, line=draft.title_line or draft.line),
-        title=_clean_short(draft.title) if draft.title else None,
-        structure=_structure(values.get("structure", [])),
-        attached_files=_items(values.get("attached_files", [])),
-        status=single["status"],
-        status_reason=_text(values.get("status_reason", [])),
-        dimension=single["dimension"],
-        keywords=_items(values.get("keywords", [])),
-        summary=_text(values.get("summary", [])),
-        initiative=_items(values.get("initiative", [])),
-        initiative_detail=_text(values.get("initiative_detail", [])),
-        territory=territory,
-        experience=_text(values.get("experience", [])),
-        public=_items(values.get("public", [])),
-        action_partners=partners,
-        description=_text(values.get("description", [])),
-        financial_resources=_text(values.get("financial_resources", [])),
-        people_mobilised=_text(values.get("people_mobilised", [])),
-        result_territory=_text(values.get("result_territory", [])),
-        result_centre=_text(values.get("result_centre", [])),
-        result_inhabitants=_text(values.get("result_inhabitants", [])),
-        limits=_text(values.get("limits", [])),
-        perspectives=_text(values.get("perspectives", [])),
-        warnings=warnings,
-    )
-
-
-def _clean_short(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
-
-
-def _is_blank(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped in {"-", "\u2013", "\u2022"}
-
-
-def _items(lines: list[str]) -> list[str]:
-    """List values: one per line, bullet removed, blanks and lone dashes dropped."""
-    return [_clean_short(_BULLET.sub("", line)) for line in lines if not _is_blank(line)]
-
-
-def _single(lines: list[str]) -> str | None:
-    items = _items(lines)
-    return " ".join(items) if items else None
-
-
-def _text(lines: list[str]) -> str | None:
-    """Free text: line breaks and bullets kept, blank (or lone-dash) edges trimmed."""
-    start, end = 0, len(lines)
-    while start < end and _is_blank(lines[start]):
-        start += 1
-    while end > start and _is_blank(lines[end - 1]):
-        end -= 1
-    if start == end:
-        return None
-    return "\n".join(line.rstrip() for line in lines[start:end])
-
-
-def _structure(lines: list[str]) -> Structure:
-    """"NAME - Département", split on the last " - " (names may contain " - " themselves)."""
-    value = _single(lines)
-    if not value:
-        return Structure()
-    name, sep, dept = value.rpartition(" - ")
-    if not sep:
-        return Structure(name=value, departement=None)
-    return Structure(name=name.strip() or None, departement=dept.strip() or None)
 
 
 # ---------------------------------------------------------------------------------------------
