@@ -27,6 +27,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from pipeline.config import MODELS_DIR
+from pipeline.reading.stats import ReadStats
 
 # Exit codes, the same for the same cause on every command.
 EXIT_OK = 0
@@ -205,3 +206,21 @@ def tagger_model(model: Path) -> Path | None:
             return None
         fail(str(exc), EXIT_USAGE)
     return model
+
+
+def say_problems(stats: ReadStats) -> None:
+    """Print what the reader noticed, the files that failed and the rejected records."""
+    for notice in stats.notices:
+        say(f"note: {notice}")
+    for failure in stats.failed_files:
+        say(f"failed: {failure.reason}")
+    for rejection in stats.rejected:
+        say(f"rejected: {rejection}")
+
+
+def report_counts(stats: ReadStats, written: int) -> int:
+    """Print notices, rejections and the summary line on stderr; return the exit code."""
+    say_problems(stats)
+    say(f"fiches read: {stats.found}, written: {written}, duplicates: {stats.duplicates}, "
+         f"rejected: {len(stats.rejected)}, files failed: {len(stats.failed_files)}")
+    return EXIT_REJECTED if stats.rejected or stats.failed_files else EXIT_OK
