@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CLUSTER := $(VENV)/.installed-cluster
 
 .PHONY: install run test check lint types bench clean
 
@@ -11,13 +12,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# The dask engine (optional extra): for the tests and the benchmark, not for `make run`.
+$(CLUSTER): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,cluster]'
+	touch $(CLUSTER)
+
 install: $(STAMP)
 
 run: $(STAMP)
 	mkdir -p out
 	$(BIN)/fiches enrich data/fiches_sample.txt -o out/enriched.jsonl
 
-test: $(STAMP)
+test: $(CLUSTER)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -28,8 +34,9 @@ types: $(STAMP)
 
 check: lint types test
 
-bench: $(STAMP)
+bench: $(CLUSTER)
 	$(BIN)/python bench/bench_enrich.py
+	$(BIN)/python bench/bench_cluster.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

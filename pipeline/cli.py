@@ -106,6 +106,12 @@ def enrich_cmd(
     config: Annotated[Path, typer.Option(
         "--config", help="Config folder (gazetteer, role words, vocabulary, thesaurus).")
     ] = CONFIG_DIR,
+    engine: Annotated[str, typer.Option(
+        help="local: processes on this machine; dask: a Dask cluster (the 'cluster' extra).")
+    ] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="With --engine dask: the scheduler's address (tcp://HOST:8786); default: a local "
+             "cluster of --workers processes.")] = None,
 ) -> None:
     """Read fiches and write enriched records (extraction and suggestions).
 
@@ -118,11 +124,13 @@ def enrich_cmd(
     Example:
 
         fiches enrich data/fiches_sample.txt -o out/enriched.jsonl --cache .cache/fiches
+
+        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl --engine dask --workers 2
     """
     from concurrent.futures.process import BrokenProcessPool
 
     from pipeline.config import ConfigError
-    from pipeline.running.batch import LockError, run
+    from pipeline.running.batch import EngineError, LockError, run
     from pipeline.running.cache import CacheError
     from pipeline.running.stages import Settings
 
@@ -132,8 +140,9 @@ def enrich_cmd(
     try:
         with _progress(quiet) as progress:
             result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
-                         workers=workers, progress=progress)
-    except (LockError, CacheError, ConfigError) as exc:
+                         workers=workers, progress=progress, engine=engine,
+                         scheduler=scheduler)
+    except (LockError, CacheError, ConfigError, EngineError) as exc:
         _say(f"error: {exc}")
         raise typer.Exit(2) from None
     except BrokenProcessPool as exc:

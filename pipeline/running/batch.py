@@ -36,6 +36,10 @@ class LockError(Exception):
     """Another run holds the cache or the output."""
 
 
+class EngineError(Exception):
+    """The engine asked for cannot run: unknown, not installed, or its cluster is unusable."""
+
+
 @dataclass
 class RunSummary:
     """What a run did. `read == written + rejected + failed`."""
@@ -256,6 +260,36 @@ def _ready(chunk: _Chunk) -> bool:
     return chunk.future is None or chunk.future.done()
 
 
+@contextmanager
+def open_runner(engine: str, scheduler: str | None, settings: Settings,
+                cache: ResultCache | None, workers: int, summary: RunSummary,
+                advance: Callable[[int], None]) -> Iterator[Runner]:
+    """The runner of `engine`: "local" (processes on this machine) or "dask" (a cluster at
+    `scheduler`, or a local one of `workers` processes); stopped on exit.
+
+    Raises:
+        EngineError: unknown engine, the cluster extra not installed, or an unusable cluster.
+    """
+    if engine == "local":
+        if scheduler is not None:
+            raise EngineError("--scheduler needs --engine dask")
+        runner = Runner(settings, cache, workers, summary, advance)
+        try:
+            yield runner
+        finally:
+            runner.close()
+        return
+    if engine != "dask":
+        raise EngineError(f"unknown engine {engine!r}: use local or dask")
+    try:
+        from pipeline.running.cluster import cluster_runner
+    except ImportError as exc:
+        raise EngineError(f"the dask engine needs the cluster extra (pip install -e "
+                          f"'.[cluster]'): {exc}") from None
+    with cluster_runner(scheduler, settings, cache, workers, summary, advance) as runner:
+        yield runner
+
+
 def remove_stale_temps(output: Path) -> None:
     """Delete temporary outputs left by a run that was killed (we hold the output lock)."""
     for stale in output.parent.glob(f".{output.name}.*.tmp"):
@@ -264,7 +298,8 @@ def remove_stale_temps(output: Path) -> None:
 
 def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | None = None,
         workers: int = 1, progress: Callable[[int | None], Callable[[int], None]] | None = None,
-        stderr: TextIO | None = None) -> RunSummary:
+        stderr: TextIO | None = None, engine: str = "local",
+        scheduler: str | None = None) -> RunSummary:
     """Enrich `inputs` into `output` (JSONL, `-` for stdout).
 
     Args:
@@ -274,12 +309,15 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         cache_dir: where the result cache lives; None for no cache.
         workers: processes for the NLP (1 runs it in this process).
         progress: given the expected total, returns a callback taking the number of fiches done.
+        engine: "local" or "dask" (see `open_runner`); `scheduler` is the dask scheduler's
+            address, None to start a local cluster of `workers` processes.
 
     Raises:
         LockError: another run holds the cache or the output.
         CacheError: the cache cannot be used.
         ConfigError: a config file is missing or malformed.
         BrokenProcessPool: a worker process died (killed, out of memory); rerun to resume.
+        EngineError: the engine cannot run (see `open_runner`).
     """
     started = time.perf_counter()
     check_config(settings.config_dir)
@@ -297,8 +335,8 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
             stack.enter_context(lock(Path(cache_dir) / "lock", f"cache {cache_dir}"))
             cache = stack.enter_context(ResultCache(cache_dir))
         advance = progress(count_fiches(inputs)) if progress else (lambda n: None)
-        runner = Runner(settings, cache, workers, summary, advance)
-        stack.callback(runner.close)
+        runner = stack.enter_context(
+            open_runner(engine, scheduler, settings, cache, workers, summary, advance))
         summary.written = write_lines(runner.records(read_many(inputs, stats)), output)
     summary.read = stats.found
     summary.duplicates = stats.duplicates
