@@ -22,6 +22,7 @@ from distributed import Client, LocalCluster
 from bench.catalogue import SAMPLE, build_catalogue
 from pipeline.running.batch import EngineError, RunSummary, run
 from pipeline.running.cache import ResultCache
+from pipeline.running.cluster import EnrichPlugin
 from pipeline.running.stages import Settings
 
 pytestmark = pytest.mark.slow
@@ -160,6 +161,20 @@ def test_engine_mistakes_are_refused(tmp_path):
         run([str(SAMPLE)], out, Settings(model=None), engine="spark")
     with pytest.raises(EngineError, match="needs --engine dask"):
         run([str(SAMPLE)], out, Settings(model=None), scheduler="tcp://127.0.0.1:8786")
+
+
+def test_a_worker_with_other_code_config_or_model_refuses_batches(tmp_path):
+    settings = Settings(model=None)
+    plugin = EnrichPlugin(settings, ("driver-extraction", "driver-suggestions"))
+    plugin._load()  # what `setup` runs on a worker: its fingerprints differ from the driver's
+    with pytest.raises(EngineError, match="other code, config or model than the driver"):
+        plugin.ready(("driver-extraction", "driver-suggestions"))
+    with pytest.raises(EngineError, match="another run"):
+        plugin.ready(("other", "run"))
+    missing = EnrichPlugin(Settings(config_dir=tmp_path / "nowhere", model=None), ("a", "b"))
+    missing._load()
+    with pytest.raises(EngineError, match="other code|cannot read"):
+        missing.ready(("a", "b"))
 
 
 def test_a_worker_killed_mid_run_has_its_batch_retried(cluster, client, catalogue, reference,
