@@ -22,7 +22,7 @@ from typing import Any
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, get_worker
 from distributed.comm import parse_address, parse_host_port
 
-from pipeline.records import Fiche
+from pipeline.records import Fiche, RecordError
 from pipeline.running.batch import EngineError, Runner, RunSummary
 from pipeline.running.cache import ResultCache
 from pipeline.running.stages import (
@@ -102,7 +102,10 @@ def enrich_batch(rows: list[Row], fingerprints: Fingerprints) -> list[dict[str, 
         worker = plugin.ready(fingerprints)
     except EngineError as exc:
         raise EngineError(f"worker {dask_worker.address}: {exc}") from None
-    task = [(Fiche.from_dict(record), extract, suggest) for record, extract, suggest in rows]
+    try:
+        task = [(Fiche.from_dict(record), extract, suggest) for record, extract, suggest in rows]
+    except RecordError as exc:  # sent whole by the driver: altered on the way
+        raise EngineError(f"worker {dask_worker.address}: a batch arrived altered: {exc}") from None
     return [asdict(outcome) for outcome in worker.process(task)]
 
 
@@ -135,8 +138,11 @@ class ClusterRunner(Runner):
                 local.set_exception(WorkerLost(f"a batch's workers died too often: {exc}"))
             except CancelledError as exc:
                 local.set_exception(WorkerLost(f"a batch was cancelled by the cluster ({exc})"))
-            except BaseException as exc:  # noqa: BLE001  (raised by the driver, in order)
+            except EngineError as exc:
                 local.set_exception(exc)
+            except Exception as exc:  # noqa: BLE001  (the cluster's own failure: rerun)
+                local.set_exception(WorkerLost(f"the cluster failed a batch: "
+                                               f"{type(exc).__name__}: {_one_line(exc)}"))
 
         remote.add_done_callback(settle)
         return local
