@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from typing import Any
 
@@ -33,7 +34,6 @@ from pipeline.running.stages import (
     suggestion_fingerprint,
 )
 
-PLUGIN_NAME = "fiches-enrich"
 Fingerprints = tuple[str, str]
 Row = tuple[dict[str, Any], bool, bool]
 
@@ -44,9 +44,15 @@ class WorkerLost(BrokenProcessPool):
 
 class EnrichPlugin(WorkerPlugin):
     """Holds one `stages.Worker` per worker process, built when the plugin is registered (or when
-    a worker joins), after checking that the worker runs the driver's code, config and model."""
+    a worker joins), after checking that the worker runs the driver's code, config and model.
+
+    Each run registers its own (its `name` is unique) and removes it at the end, so runs with
+    other settings can share a cluster; the spaCy pipeline itself is kept by the worker process
+    (`stages.shared_nlp`), so a second run on a standing cluster does not load it again.
+    """
 
     def __init__(self, settings: Settings, fingerprints: Fingerprints) -> None:
+        self.name = f"fiches-enrich-{uuid.uuid4().hex[:12]}"
         self.settings = settings
         self.fingerprints = fingerprints
         self.worker: Worker | None = None
@@ -88,14 +94,15 @@ class EnrichPlugin(WorkerPlugin):
         return self.worker
 
 
-def enrich_batch(rows: list[Row], fingerprints: Fingerprints) -> list[dict[str, str | None]]:
+def enrich_batch(rows: list[Row], plugin_name: str,
+                 fingerprints: Fingerprints) -> list[dict[str, str | None]]:
     """Run on a worker: the stages each fiche needs, as plain dicts of JSON text.
 
     Raises:
         EngineError: the worker has no usable pipeline for this run (message names the worker).
     """
     dask_worker = get_worker()
-    plugin = dask_worker.plugins.get(PLUGIN_NAME)
+    plugin = dask_worker.plugins.get(plugin_name)
     try:
         if not isinstance(plugin, EnrichPlugin):
             raise EngineError("the fiches plugin is not registered")
@@ -112,19 +119,21 @@ def enrich_batch(rows: list[Row], fingerprints: Fingerprints) -> list[dict[str, 
 class ClusterRunner(Runner):
     """`batch.Runner` whose batches run on a Dask cluster instead of local processes."""
 
-    def __init__(self, client: Client, settings: Settings, cache: ResultCache | None,
+    def __init__(self, client: Client, plugin: EnrichPlugin, cache: ResultCache | None,
                  summary: RunSummary, advance: Callable[[int], None]) -> None:
         threads = sum(client.nthreads().values())
-        super().__init__(settings, cache, threads, summary, advance)
+        super().__init__(plugin.settings, cache, threads, summary, advance)
         summary.workers = threads
         self.client = client
-        self.fingerprints = (summary.extraction_fingerprint, summary.suggestion_fingerprint)
+        self.plugin_name = plugin.name
+        self.fingerprints = plugin.fingerprints
         self._remote: set[Any] = set()
         self._guard = threading.Lock()
 
     def _submit(self, task: list[tuple[Fiche, bool, bool]]) -> Future[list[Outcome]]:
         rows = [(fiche.to_dict(), extract, suggest) for fiche, extract, suggest in task]
-        remote = self.client.submit(enrich_batch, rows, self.fingerprints, pure=False)
+        remote = self.client.submit(enrich_batch, rows, self.plugin_name, self.fingerprints,
+                                    pure=False)
         local: Future[list[Outcome]] = Future()
         with self._guard:
             self._remote.add(remote)  # a dask future dropped is a task cancelled
@@ -207,13 +216,17 @@ def cluster_runner(scheduler: str | None, settings: Settings, cache: ResultCache
             the driver's code, config and model.
     """
     with connect(scheduler, workers) as client:
-        fingerprints = (summary.extraction_fingerprint, summary.suggestion_fingerprint)
-        _install(client, EnrichPlugin(settings, fingerprints))
-        runner = ClusterRunner(client, settings, cache, summary, advance)
+        plugin = EnrichPlugin(settings, (summary.extraction_fingerprint,
+                                         summary.suggestion_fingerprint))
         try:
-            yield runner
+            _install(client, plugin)
+            runner = ClusterRunner(client, plugin, cache, summary, advance)
+            try:
+                yield runner
+            finally:
+                runner.close()
         finally:
-            runner.close()
+            _uninstall(client, plugin.name)
 
 
 def _install(client: Client, plugin: EnrichPlugin) -> None:
@@ -221,15 +234,21 @@ def _install(client: Client, plugin: EnrichPlugin) -> None:
     if not client.nthreads():
         raise EngineError(f"the dask cluster at {client.scheduler_info()['address']} has no "
                           "worker")
-    client.register_plugin(plugin, name=PLUGIN_NAME)
-    problems = client.run(_plugin_problem)
+    client.register_plugin(plugin, name=plugin.name)
+    problems = client.run(_plugin_problem, plugin.name)
     for address, problem in sorted(problems.items()):
         if problem:
             raise EngineError(f"worker {address}: {problem}")
 
 
-def _plugin_problem(dask_worker: Any) -> str | None:
-    plugin = dask_worker.plugins.get(PLUGIN_NAME)
+def _uninstall(client: Client, name: str) -> None:
+    """Remove the run's plugin from the workers (a cluster already gone has nothing to remove)."""
+    with suppress(Exception):
+        client.unregister_worker_plugin(name)
+
+
+def _plugin_problem(name: str, dask_worker: Any) -> str | None:
+    plugin = dask_worker.plugins.get(name)
     if not isinstance(plugin, EnrichPlugin):
         return "the fiches plugin is not registered"
     return None if plugin.worker is not None else (plugin.problem or "pipeline not loaded")
