@@ -27,7 +27,7 @@ from pipeline.running.stages import Settings
 
 pytestmark = pytest.mark.slow
 
-N = 128  # four chunks of 32: two rounds on two workers, so a run can be stopped half-way
+N = 96  # three chunks of 32 on two workers: the third runs after the first is committed
 FICHES = [sys.executable, "-m", "pipeline", "enrich", "--quiet"]
 
 
