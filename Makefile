@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CLUSTER := $(VENV)/.installed-cluster
 
 .PHONY: install run test check lint types bench bench-serve browser clean
 
@@ -10,6 +11,11 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# The dask engine (optional extra): for the tests and the benchmark, not for `make run`.
+$(CLUSTER): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,cluster]'
+	touch $(CLUSTER)
 
 install: $(STAMP)
 
@@ -25,7 +31,7 @@ browser:
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; }
 
-test: $(STAMP) browser
+test: $(CLUSTER) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -36,9 +42,10 @@ types: $(STAMP)
 
 check: lint types test
 
-bench: $(STAMP)
+bench: $(CLUSTER)
 	$(BIN)/python bench/bench_enrich.py
 	$(BIN)/python bench/bench_train.py
+	$(BIN)/python bench/bench_cluster.py
 
 bench-serve: $(STAMP)
 	$(BIN)/python bench/bench_serve.py

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,8 @@ from pipeline.cli_serve import serve_cmd
 from pipeline.cli_tagging import evaluate_cmd, feedback_app, suggest_cmd, train_cmd
 from pipeline.commandline import (
     DEFAULT_MODEL,
+    EXIT_OK,
+    EXIT_REJECTED,
     EXIT_USAGE,
     EXIT_WORKER,
     ConfigOption,
@@ -33,6 +35,9 @@ from pipeline.commandline import progress as _progress
 from pipeline.commandline import say as _say
 from pipeline.config import CONFIG_DIR
 from pipeline.reading.parse import ReadStats, read_many
+
+if TYPE_CHECKING:
+    from pipeline.running.batch import RunSummary
 
 app = Typer(
     help="""Enrich and tag the catalogue of fiches action of social centres.
@@ -134,6 +139,14 @@ def enrich_cmd(
         metavar="FILE", help="Also write the run summary as JSON to this file.")] = None,
     config: ConfigOption = CONFIG_DIR,
     encoding: Encoding = None,
+    engine: Annotated[str, typer.Option(
+        metavar="ENGINE",
+        help="local: processes on this machine; dask: a Dask cluster (the 'cluster' extra).")
+    ] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", show_default=False,
+        help="With --engine dask: the scheduler's address (tcp://HOST:8786); default: a local "
+             "cluster of --workers processes.")] = None,
 ) -> None:
     """Read fiches and write enriched records (extraction and suggestions).
 
@@ -149,11 +162,13 @@ def enrich_cmd(
 
         fiches enrich data/fiches_sample.txt -o out/enriched.jsonl \\
             --cache .cache/fiches
+        fiches enrich data/fiches_sample.txt -o out/enriched.jsonl \\
+            --engine dask --workers 2
     """
     from concurrent.futures.process import BrokenProcessPool
 
     from pipeline.config import ConfigError
-    from pipeline.running.batch import LockError, run
+    from pipeline.running.batch import EngineError, LockError, run
     from pipeline.running.output import OutputError
     from pipeline.running.stages import Settings
 
@@ -164,8 +179,9 @@ def enrich_cmd(
     try:
         with _progress(quiet) as progress:
             result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
-                         workers=workers, progress=progress, encoding=encoding)
-    except (LockError, OutputError, ConfigError) as exc:
+                         workers=workers, progress=progress, encoding=encoding,
+                         engine=engine, scheduler=scheduler)
+    except (LockError, OutputError, ConfigError, EngineError) as exc:
         _fail(str(exc), EXIT_USAGE)
     except OSError as exc:  # inputs are read and reported by the reader: this is the output
         _fail(_cannot_write(output, exc), EXIT_USAGE)
@@ -175,6 +191,14 @@ def enrich_cmd(
     except KeyboardInterrupt:
         _say("interrupted: nothing written; with --cache, the next run resumes")
         raise typer.Exit(130) from None
+    raise typer.Exit(_say_run(result, summary))
+
+
+def _say_run(result: RunSummary, summary: Path | None) -> int:
+    """Print what the run noticed, rejected and failed, and its summary line (also as JSON to
+    `summary`); the exit code it calls for."""
+    from pipeline.running.output import OutputError, write_json
+
     for notice in result.notices:
         _say(f"note: {notice}")
     for reason in result.files_failed:
@@ -186,16 +210,14 @@ def enrich_cmd(
     for problem in [*result.errors, *filter(None, [result.output_kept])]:
         _say(f"error: {problem}")
     _say(result.line())
-    code = 2 if result.errors else 0 if result.ok else 1
+    code = EXIT_USAGE if result.errors else EXIT_OK if result.ok else EXIT_REJECTED
     if summary is not None:
-        from pipeline.running.output import write_json
-
         try:
             write_json(result.to_dict(), summary)
         except OutputError as exc:
             _say(f"error: summary not written: {exc}")
-            code = 2
-    raise typer.Exit(code)
+            code = EXIT_USAGE
+    return code
 
 
 def _interrupt(signum: int, frame: object) -> None:

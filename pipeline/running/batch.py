@@ -7,7 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,6 +29,10 @@ from pipeline.running.stages import (
 
 EXTRACTION, SUGGESTIONS = "extraction", "suggestions"
 __all__ = ["LockError", "RunSummary", "Runner", "count_fiches", "lock", "run"]
+
+
+class EngineError(Exception):
+    """The engine asked for cannot run: unknown, not installed, or its cluster is unusable."""
 
 
 @dataclass
@@ -281,9 +285,42 @@ def _write(records: Iterator[str], output: str, summary: RunSummary, stats: Read
         summary.output_kept = str(exc)
 
 
+@contextmanager
+def open_runner(engine: str, scheduler: str | None, settings: Settings,
+                cache: ResultCache | None, workers: int, summary: RunSummary,
+                advance: Callable[[int], None]) -> Iterator[Runner]:
+    """The runner of `engine`: "local" (processes on this machine) or "dask" (a cluster at
+    `scheduler`, or a local one of `workers` processes); stopped on exit.
+
+    Raises:
+        EngineError: unknown engine, the cluster extra not installed, or an unusable cluster.
+    """
+    if engine == "local":
+        if scheduler is not None:
+            raise EngineError("--scheduler needs --engine dask")
+        runner = Runner(settings, cache, workers, summary, advance)
+        try:
+            yield runner
+        finally:
+            runner.close()
+        return
+    if engine != "dask":
+        raise EngineError(f"unknown engine {engine!r}: use local or dask")
+    try:
+        from pipeline.running.cluster import cluster_runner
+    except ImportError as exc:
+        raise EngineError(f"the dask engine needs the cluster extra (pip install -e "
+                          f"'.[cluster]'): {exc}") from None
+    with cluster_runner(scheduler, settings, cache, workers, summary, advance) as runner:
+        yield runner
+
+
+
+
 def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | None = None,
         workers: int = 1, progress: Callable[[int | None], Callable[[int], None]] | None = None,
-        stderr: TextIO | None = None, encoding: str | None = None) -> RunSummary:
+        stderr: TextIO | None = None, encoding: str | None = None, engine: str = "local",
+        scheduler: str | None = None) -> RunSummary:
     """Enrich `inputs` into `output` (JSONL, `-` for stdout).
 
     Args:
@@ -294,6 +331,8 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         workers: processes for the NLP (1 runs it in this process).
         progress: given the expected total, returns a callback taking the number of fiches done.
         encoding: the inputs' encoding as named by the user; None to decide from the bytes.
+        engine: "local" or "dask" (see `open_runner`); `scheduler` is the dask scheduler's
+            address, None to start a local cluster of `workers` processes.
 
     A cache location that cannot be used (read-only, full disk) is noted in `errors` and the
     run goes on without it; a damaged cache file is set aside and a fresh one started. When no
@@ -305,6 +344,7 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         OutputError: the output cannot be written there; a previous file is as it was.
         ConfigError: a config file is missing or malformed.
         BrokenProcessPool: a worker process died (killed, out of memory); rerun to resume.
+        EngineError: the engine cannot run (see `open_runner`).
     """
     from pipeline.extraction.partner_kinds import load_partner_config
 
@@ -319,8 +359,8 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         stack.enter_context(output_lock(output))
         cache = _open_cache(stack, cache_dir, summary)
         advance = progress(count_fiches(inputs)) if progress else (lambda n: None)
-        runner = Runner(settings, cache, workers, summary, advance)
-        stack.callback(runner.close)
+        runner = stack.enter_context(
+            open_runner(engine, scheduler, settings, cache, workers, summary, advance))
         _write(runner.records(read_many(inputs, stats, encoding=encoding)), output, summary,
                stats)
         if cache is not None:
