@@ -48,6 +48,12 @@ _PER_OCCASION_RE = re.compile(
 _BRACKET_WORD_RE = re.compile(
     r"[ \u00a0]{0,3}\([ \u00a0]{0,3}(?:dont[ \u00a0]+)?(?:[\d]{1,4}[ \u00a0]+|une?[ \u00a0]+)?"
     r"(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
+# "52 convives dont une dizaine de résidents": a breakdown into people makes the head people.
+_DONT_PEOPLE_RE = re.compile(
+    r"[ \u00a0]{0,3},?[ \u00a0]{0,3}dont[ \u00a0]+(?:[^\W\d_]{1,12}[ \u00a0]+|\d{1,4}[ \u00a0]+){0,3}"
+    r"(?:d['’]|de[ \u00a0]+)?(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
+# Qualifiers that make anyone staff: "1 écrivain public salarié".
+_STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle"})
 _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
             "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
 
@@ -72,18 +78,30 @@ class PeopleCues:
         self.lexicon = lexicon
         self.reader = reader
 
-    def unknown_noun(self, text: str, word: str, head_end: int, count: int) -> str | None:
+    def unknown_noun(self, text: str, word: str, head_end: int, count: int,
+                     clause_after: str) -> str | None:
         """The category of a noun no list knows: from a bracket naming a known role after it
-        ("2 CIP (conseillères en insertion)"), else from its vector; None when no person."""
-        bracket = _BRACKET_WORD_RE.match(text, head_end, head_end + _LINE_WINDOW)
-        if bracket is not None:
-            known = self.lexicon.classify(bracket.group("word"))
-            if known in ("professional", "volunteer", "beneficiary"):
-                return known
+        ("2 CIP (conseillères en insertion)"), else from its vector; None when no person.
+
+        A beneficiary cue in `clause_after` ("accompagnés") or a breakdown into people ("dont
+        une dizaine de résidents") says the noun names people whatever its vector.
+        """
+        known = self.bracket_category(text, head_end)
+        if known in ("professional", "volunteer", "beneficiary"):
+            return known
         if self.reader is None:
             return None
-        cued = self.lexicon.cue(_line_after(text, head_end)) == "beneficiary"
+        cued = self.lexicon.cue(clause_after) == "beneficiary"
+        breakdown = _DONT_PEOPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        if breakdown is not None and self.lexicon.classify(breakdown.group("word")) in (
+                "beneficiary", "inhabitant", "person"):
+            cued = True
         return self.reader.category(word, count, cued)
+
+    def bracket_category(self, text: str, head_end: int) -> str | None:
+        """The lexicon category of the first word of a bracket right after a noun."""
+        bracket = _BRACKET_WORD_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        return self.lexicon.classify(bracket.group("word")) if bracket is not None else None
 
     def qualified_role(self, text: str, head_end: int, category: str | None,
                        clause_after: str) -> str | None:
@@ -100,6 +118,11 @@ class PeopleCues:
         volunteer_cues = self.lexicon.cues["volunteer"]
         if any(_stem(w) in volunteer_cues for w in words):
             return "volunteers"
+        if any(fold(w) in _STAFF_QUALIFIERS for w in words):
+            return "professionals"
+        if category == "person" and (known := self.bracket_category(text, head_end)) in (
+                "professional", "volunteer"):
+            return _ROLE_OF[known]
         if category != "professional" and RUNNING_RE.search(clause_after):
             return "volunteers"
         return None
@@ -116,12 +139,8 @@ class PeopleCues:
         participle = _PARTICIPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
         if participle is not None and not fold(participle.group("word")).startswith(_MOBILISED):
             return "beneficiaries"
-        bracket = _BRACKET_WORD_RE.match(text, head_end, head_end + _LINE_WINDOW)
-        if bracket is not None:
-            known = self.lexicon.classify(bracket.group("word"))
-            if known in ("beneficiary", "inhabitant"):
-                return _ROLE_OF[known]
-        return None
+        known = self.bracket_category(text, head_end)
+        return _ROLE_OF[known] if known in ("beneficiary", "inhabitant") else None
 
 
 def _line_after(text: str, pos: int) -> str:

@@ -15,6 +15,11 @@ PERSON_SUFFIX_RE = re.compile(
 # Classes of prototype words; "thing" stands for every noun that is not a person.
 CLASSES = ("professional", "beneficiary", "volunteer", "thing")
 _TOP = 3
+# Below this mean cosine with every person class a word is no person noun (verbs, adverbs).
+_MIN_PERSON = 0.3
+# Finite verbs that follow a count ("9 ont obtenu", "20 participent"): the count is of people
+# named before, not of this word.
+_SHORT_VERBS = frozenset({"ont", "sont", "font", "vont", "viennent", "étaient", "avaient"})
 # How much a person must beat a thing (in mean cosine) when the form says nothing.
 _THING_MARGIN_WITH_SUFFIX = 0.1
 # A count is itself evidence: a centre mobilises one or two of a trade, and the people it
@@ -74,7 +79,7 @@ class RoleReader:
             cued: a beneficiary cue follows ("accompagnés", "inscrits"), so the noun names
                 people even when its vector leans to things.
         """
-        if not self.enabled or len(word) < 3:
+        if not self.enabled or len(word) < 3 or self._is_verb(word):
             return None
         scores = self.scores(word)
         suffix = bool(PERSON_SUFFIX_RE.search(word))
@@ -82,12 +87,19 @@ class RoleReader:
             return "professional" if suffix and count <= 5 else None
         person = max(scores["professional"], scores["beneficiary"], scores["volunteer"])
         margin = _THING_MARGIN_WITH_SUFFIX if suffix else 0.0
-        if not cued and scores["thing"] > person + margin:
+        if not cued and (scores["thing"] > person + margin or person < _MIN_PERSON):
             return None
         if scores["volunteer"] >= person:
             return "volunteer"
         lean = scores["professional"] - scores["beneficiary"] + _prior(count)
         return "professional" if lean > 0 and not cued else "beneficiary"
+
+    def _is_verb(self, word: str) -> bool:
+        """A third-person plural verb: "ont", "participent" (whose infinitive in -er exists)."""
+        lower = word.lower()
+        if lower in _SHORT_VERBS or lower.endswith("aient"):
+            return True
+        return lower.endswith("ent") and self.vocab[lower[:-3] + "er"].has_vector
 
     def _singular(self, word: str) -> str:
         lower = word.lower()

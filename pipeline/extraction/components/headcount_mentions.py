@@ -84,6 +84,8 @@ _LOOKBACK = 300
 _AFTER_WINDOW = 80
 _YEAR_LIKE = range(1900, 2101)
 _MAX_WORD = 40
+# Inhabitants with no cue are taken to run the action; the post-pass of `find` may revise it.
+_ASSUMED_VOLUNTEERS = "assumed volunteers"
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
 
 
@@ -259,6 +261,14 @@ def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[
     return merged
 
 
+def _continues(gap: str) -> bool:
+    """Whether the text between two counts keeps them in one statement: no sentence end, and a
+    line break only before a line that opens with "dont" ("22 parents\ndont 8 papas")."""
+    if "." in gap or ";" in gap:
+        return False
+    return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(_BULLETS).lower().startswith("dont")
+
+
 def _clause_start(text: str, pos: int) -> int:
     floor = max(0, pos - _LOOKBACK)
     return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
@@ -409,7 +419,8 @@ class HeadcountFinder:
         if word and (compound := self._compound(text, word, word_start)) is not None:
             category, head_end = compound
         if word and category is None and _stem(word) not in self.lexicon.skip:
-            category = self.cues.unknown_noun(text, word, head_end, count.high)
+            category = self.cues.unknown_noun(text, word, head_end, count.high,
+                                              self._clause_after(text, head_end, next_start))
         if word and category not in _COUNTED:
             return None  # a noun we do not count: organisations, meetings, euros...
         lone_article = match.group(0).lower() in ("un", "une")
@@ -436,7 +447,8 @@ class HeadcountFinder:
             if role is None:
                 role = self._noun_role(text, category, (match.start(), head_end), before,
                                        clause_before, clause_after)
-                assumed = category == "inhabitant" and role == "volunteers"
+                assumed = role == _ASSUMED_VOLUNTEERS
+                role = "volunteers" if assumed else role
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is None:
@@ -445,7 +457,7 @@ class HeadcountFinder:
                 start = self._label_start(text, match.start(), found)
             head_end = end
         if _DONT_BEFORE_RE.search(before) and found and found[-1].role != "total" \
-                and not any(c in text[found[-1].end:match.start()] for c in _CLAUSE_END):
+                and _continues(text[found[-1].end:match.start()]):
             return None
         per = _PER_UNIT_RE.match(text, head_end, min(len(text), head_end + 60))
         per_unit = _stem(per.group("unit")) if per else None
@@ -468,7 +480,7 @@ class HeadcountFinder:
             cue = self.lexicon.cue(clause_after)
             if cue == "beneficiary" or self.cues.aged(text, head_end):
                 return "beneficiaries"
-            return self._heading_role(text, pos) or "volunteers"
+            return self._heading_role(text, pos) or _ASSUMED_VOLUNTEERS
         if category != "person":
             return _role_of(category) or "total"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
