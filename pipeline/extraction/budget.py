@@ -65,7 +65,10 @@ NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
     r"|pas\s+de\s+financement|non\s+financ\w+|plus\s+de\s+financement|ni"), re.IGNORECASE)
 SOURCE_RE = re.compile(_WORD.format(
-    r"donn[ée]es|statistiques?|sources?|selon|d['’]apr[èe]s|chiffres|recueil|enqu[êe]tes?"),
+    r"donn[ée]es|statistiques?|sources?|d['’]apr[èe]s|chiffres|recueil|enqu[êe]tes?"
+    # "selon l'INSEE" names a source; "selon le barème" a rule of payment.
+    r"|selon\s+(?:l['’]|les?\s+|la\s+)?(?:insee|donn\w+|chiffres|statisti\w+|enqu\w+|[ée]tudes?"
+    r"|sources?|diagnostic\w*|observatoire)"),
     re.IGNORECASE)
 PARTNER_RE = re.compile(_WORD.format(
     r"partenaires?|partenariats?|en\s+lien\s+avec|accompagn\w+|rencontres?|coordinat\w+"
@@ -223,15 +226,16 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
     text = doc.text
     money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
-    money = [m for m in money if (budget_field or not m._.unit_assumed)
-             and not PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)]
+    money = [m for m in money if budget_field or not m._.unit_assumed]
+    per_unit = [m for m in money if PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)]
+    money = [m for m in money if m not in per_unit]
     orgs = sorted((s for s in (doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [])
                    if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)),
                   key=lambda s: s.start_char)
     money_starts = [m.start_char for m in money]
     org_starts = [o.start_char for o in orgs]
     lines: list[_Line] = []
-    funders: list[dict[str, Any]] = []
+    funders: list[dict[str, Any]] = _users_fees(text, per_unit, field) if budget_field else []
     mode: str | None = None
     for c_start, c_end in _clauses(text):
         c_money = _between(money, money_starts, c_start, c_end)
@@ -245,6 +249,20 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
         reader = _ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money))
         reader.read(c_money, lines, funders)
     return lines, funders
+
+
+def _users_fees(text: str, per_unit: list[Span], field: str) -> list[dict[str, Any]]:
+    """The users as a funder, without an amount, when a price per person is their
+    participation: "participation : 5 € par personne", "Tarif : 3 € la séance"."""
+    found = []
+    for money in per_unit:
+        floor = max(text.rfind("\n", 0, money.start_char) + 1, money.start_char - 80)
+        fee = USERS_FEE_RE.search(text, floor, money.start_char)
+        if fee is not None and not NEGATION_RE.search(text, floor, money.start_char):
+            found.append({"type": USERS_TYPE, "name": fee.group().strip(" :\t\u00a0"),
+                          "amount_eur": None, "field": field, "start": fee.start(),
+                          "end": fee.start() + len(fee.group().rstrip(" :\t\u00a0"))})
+    return found
 
 
 def _between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
@@ -416,7 +434,11 @@ class _ClauseReader:
 
 
 def _label_start(line: _Line, money: Span) -> int:
-    return money.start_char - len(line.label) if line.label else money.start_char
+    """Where the line's label starts (labels are stripped, so found back in the text)."""
+    if not line.label:
+        return money.start_char
+    found = money.doc.text.rfind(line.label, max(0, money.start_char - 200), money.start_char)
+    return found if found != -1 else money.start_char - len(line.label)
 
 
 def _restated(text: str, money: Span, following: Span) -> bool:
