@@ -65,7 +65,8 @@ NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
     r"|pas\s+de\s+financement|non\s+financ\w+|plus\s+de\s+financement|ni"), re.IGNORECASE)
 SOURCE_RE = re.compile(_WORD.format(
-    r"donn[ée]es|statistiques?|sources?|d['’]apr[èe]s|chiffres|recueil|enqu[êe]tes?"
+    r"donn[ée]es|statistiques?|sources?|d['’]apr[èe]s|chiffres|recueils?\s+(?:de|des)\s+donn\w+"
+    r"|enqu[êe]tes?"
     # "selon l'INSEE" names a source; "selon le barème" a rule of payment.
     r"|selon\s+(?:l['’]|les?\s+|la\s+)?(?:insee|donn\w+|chiffres|statisti\w+|enqu\w+|[ée]tudes?"
     r"|sources?|diagnostic\w*|observatoire)"),
@@ -136,6 +137,8 @@ IN_KIND_AFTER_RE = re.compile(
     r"[ \t\u00a0]*(?:/[ \t\u00a0]*an[ \t\u00a0]*)?[(,]?[ \t\u00a0]*(?:de[ \t\u00a0]+|d['’])?"
     r"(?:valoris\w*|mise?s?[ \t\u00a0]+[àa][ \t\u00a0]+disposition|en[ \t\u00a0]+nature"
     r"|contributions?[ \t\u00a0]+volontaires?|b[ée]n[ée]volat)", re.IGNORECASE)
+# How far after "1 500 € chacune" the funders it is for are looked for.
+_EACH_WINDOW = 120
 # Clause boundaries: line breaks, sentence ends, semicolons.
 CLAUSE_END_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)")
 
@@ -350,7 +353,8 @@ class _ClauseReader:
             return None
         if not EACH_RE.match(self.text, money.end_char, self.end):
             return None
-        named = sum(1 for c in self._cues_in(money.end_char, self.end) if c.funder)
+        window = min(self.end, money.end_char + _EACH_WINDOW)
+        named = sum(1 for c in self._cues_in(money.end_char, window) if c.funder)
         times = how_many_before(self.text, _label_start(line, money)) or named
         if times < 2:
             return None
@@ -521,13 +525,20 @@ def _unknown_funders(text: str, start: int, end: int, known: list[_Cue]) -> list
     """Funders the gazetteer lacks, named after a money word ("subvention de la Fondation X",
     "don d'Intermarché"), typed by the nouns of their name; and the users' share ("reste à
     charge des familles")."""
+    spans = sorted((c.start, c.end) for c in known)
+    starts = [s for s, _ in spans]
+
+    def free(s: int, e: int) -> bool:
+        # Entities never overlap one another, so only the last one starting before `e` can.
+        i = bisect.bisect_left(starts, e) - 1
+        return i < 0 or spans[i][1] <= s
+
     found = []
     for match in UNKNOWN_FUNDER_RE.finditer(text, start, end):
-        s, e = match.span("name")
-        if not any(c.start < e and s < c.end for c in known):
-            found.append(_Cue(s, e, "funding", funder_family(match.group("name"))))
+        if free(*match.span("name")):
+            found.append(_Cue(*match.span("name"), "funding", funder_family(match.group("name"))))
     for match in USERS_SHARE_RE.finditer(text, start, end):
-        if not any(c.start < match.end() and match.start() < c.end for c in known):
+        if free(*match.span()):
             found.append(_Cue(match.start(), match.end(), "funding", USERS_TYPE))
     return found
 
