@@ -50,7 +50,8 @@ _BRACKET_WORD_RE = re.compile(
     r"(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
 # "52 convives dont une dizaine de résidents": a breakdown into people makes the head people.
 _DONT_PEOPLE_RE = re.compile(
-    r"[ \u00a0]{0,3},?[ \u00a0]{0,3}dont[ \u00a0]+(?:[^\W\d_]{1,12}[ \u00a0]+|\d{1,4}[ \u00a0]+){0,3}"
+    r"[ \u00a0]{0,3},?[ \u00a0]{0,3}dont[ \u00a0]+"
+    r"(?:[^\W\d_]{1,12}[ \u00a0]+|\d{1,4}[ \u00a0]+){0,3}"
     r"(?:d['’]|de[ \u00a0]+)?(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
 # Qualifiers that make anyone staff: "1 écrivain public salarié".
 _STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle"})
@@ -89,6 +90,8 @@ class PeopleCues:
         known = self.bracket_category(text, head_end)
         if known in ("professional", "volunteer", "beneficiary"):
             return known
+        if self._volunteer_qualified(text, head_end):
+            return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
         if self.reader is None:
             return None
         cued = self.lexicon.cue(clause_after) == "beneficiary"
@@ -113,12 +116,9 @@ class PeopleCues:
         """
         if category not in ("professional", "inhabitant", "beneficiary", "person"):
             return None
-        qualifiers = _QUALIFIERS_RE.match(text, head_end).group()
-        words = _WORD_RE.findall(qualifiers)[:_MAX_QUALIFIERS]
-        volunteer_cues = self.lexicon.cues["volunteer"]
-        if any(_stem(w) in volunteer_cues for w in words):
+        if self._volunteer_qualified(text, head_end):
             return "volunteers"
-        if any(fold(w) in _STAFF_QUALIFIERS for w in words):
+        if any(fold(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
             return "professionals"
         if category == "person" and (known := self.bracket_category(text, head_end)) in (
                 "professional", "volunteer"):
@@ -126,6 +126,10 @@ class PeopleCues:
         if category != "professional" and RUNNING_RE.search(clause_after):
             return "volunteers"
         return None
+
+    def _volunteer_qualified(self, text: str, head_end: int) -> bool:
+        volunteer_cues = self.lexicon.cues["volunteer"]
+        return any(_stem(w) in volunteer_cues for w in _qualifiers(text, head_end))
 
     def aged(self, text: str, head_end: int) -> bool:
         """Whether an age follows the people on their line ("de 13-16 ans", "(14-17 ans)")."""
@@ -141,6 +145,12 @@ class PeopleCues:
             return "beneficiaries"
         known = self.bracket_category(text, head_end)
         return _ROLE_OF[known] if known in ("beneficiary", "inhabitant") else None
+
+
+def _qualifiers(text: str, head_end: int) -> list[str]:
+    """The first words after a noun, before any bracket, clause mark or number."""
+    match = _QUALIFIERS_RE.match(text, head_end)
+    return _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]
 
 
 def _line_after(text: str, pos: int) -> str:

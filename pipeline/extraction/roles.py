@@ -51,7 +51,7 @@ class RoleReader:
         if self._matrices is None:
             self._matrices = {}
             for name in CLASSES:
-                rows = [_unit(self.vocab[w].vector) for w in self.prototypes[name]
+                rows = [_unit(np.asarray(self.vocab[w].vector)) for w in self.prototypes[name]
                         if self.vocab[w].has_vector]
                 self._matrices[name] = np.array(rows) if rows else np.zeros((1, 1))
         return self._matrices
@@ -62,7 +62,7 @@ class RoleReader:
         lexeme = self.vocab[self._singular(word)]
         if not lexeme.has_vector:
             return None
-        vector = _unit(lexeme.vector)
+        vector = _unit(np.asarray(lexeme.vector))
         found = {}
         for name, matrix in self._class_matrices().items():
             sims = np.sort(matrix @ vector) if matrix.shape[1] == vector.shape[0] else np.zeros(1)
