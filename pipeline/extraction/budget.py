@@ -230,8 +230,9 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
     money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
     money = [m for m in money if budget_field or not m._.unit_assumed]
-    per_unit = [m for m in money if PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)]
-    money = [m for m in money if m not in per_unit]
+    priced = [bool(PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)) for m in money]
+    per_unit = [m for m, p in zip(money, priced, strict=True) if p]
+    money = [m for m, p in zip(money, priced, strict=True) if not p]
     orgs = sorted((s for s in (doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [])
                    if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)),
                   key=lambda s: s.start_char)
@@ -259,7 +260,8 @@ def _users_fees(text: str, per_unit: list[Span], field: str) -> list[dict[str, A
     participation: "participation : 5 € par personne", "Tarif : 3 € la séance"."""
     found = []
     for money in per_unit:
-        floor = max(text.rfind("\n", 0, money.start_char) + 1, money.start_char - 80)
+        floor = max(0, money.start_char - 80)
+        floor = text.rfind("\n", floor, money.start_char) + 1 or floor
         fee = USERS_FEE_RE.search(text, floor, money.start_char)
         if fee is not None and not NEGATION_RE.search(text, floor, money.start_char):
             found.append({"type": USERS_TYPE, "name": fee.group().strip(" :\t\u00a0"),
@@ -355,7 +357,7 @@ class _ClauseReader:
             return None
         window = min(self.end, money.end_char + _EACH_WINDOW)
         named = sum(1 for c in self._cues_in(money.end_char, window) if c.funder)
-        times = how_many_before(self.text, _label_start(line, money)) or named
+        times = how_many_before(self.text, _label_start(self.text, line, money)) or named
         if times < 2:
             return None
         each = line.amount
@@ -405,7 +407,8 @@ class _ClauseReader:
     def _unconfirmed(self, line: _Line, money: Span, following: Span | None) -> bool:
         """True when the line's money is asked for, pending or refused: the status words are
         in its label or right after its amount, before the next amount or organisation."""
-        before = UNCONFIRMED_RE.search(self.text, _label_start(line, money), money.start_char)
+        label_start = _label_start(self.text, line, money)
+        before = UNCONFIRMED_RE.search(self.text, label_start, money.start_char)
         stop = min(self.end, money.end_char + _STATUS_AFTER,
                    following.start_char if following is not None else self.end)
         for cue in self._cues_in(money.end_char, stop):
@@ -437,11 +440,11 @@ class _ClauseReader:
         return funder
 
 
-def _label_start(line: _Line, money: Span) -> int:
+def _label_start(text: str, line: _Line, money: Span) -> int:
     """Where the line's label starts (labels are stripped, so found back in the text)."""
     if not line.label:
         return money.start_char
-    found = money.doc.text.rfind(line.label, max(0, money.start_char - 200), money.start_char)
+    found = text.rfind(line.label, max(0, money.start_char - 200), money.start_char)
     return found if found != -1 else money.start_char - len(line.label)
 
 
