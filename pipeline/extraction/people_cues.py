@@ -101,10 +101,14 @@ class PeopleCues:
             cued = True
         return self.reader.category(word, count, cued)
 
-    def bracket_category(self, text: str, head_end: int) -> str | None:
-        """The lexicon category of the first word of a bracket right after a noun."""
+    def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
+        """The lexicon category of the first word of a bracket right after a noun; with
+        `counted` False, only of a bracket that holds no count ("(intervenante)", not "(4
+        salariés et 6 bénévoles)", which breaks the count down)."""
         bracket = _BRACKET_WORD_RE.match(text, head_end, head_end + _LINE_WINDOW)
-        return self.lexicon.classify(bracket.group("word")) if bracket is not None else None
+        if bracket is None or (not counted and any(c.isdigit() for c in bracket.group())):
+            return None
+        return self.lexicon.classify(bracket.group("word"))
 
     def qualified_role(self, text: str, head_end: int, category: str | None,
                        clause_after: str) -> str | None:
@@ -120,8 +124,8 @@ class PeopleCues:
             return "volunteers"
         if any(fold(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
             return "professionals"
-        if category == "person" and (known := self.bracket_category(text, head_end)) in (
-                "professional", "volunteer"):
+        if category == "person" and (known := self.bracket_category(
+                text, head_end, counted=False)) in ("professional", "volunteer"):
             return _ROLE_OF[known]
         if category != "professional" and RUNNING_RE.search(clause_after):
             return "volunteers"

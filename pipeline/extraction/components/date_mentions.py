@@ -269,8 +269,9 @@ def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) ->
         after = _CLAUSE_END_RE.split(after)[0]
         if _tells_founding(after):
             return "founding"
-        for regex, name in ((START_CUE_RE, "start"), (FUTURE_CUE_RE, "future"),
-                            (CONTEXT_CUE_RE, "context")):
+        # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
+        # so only START and FUTURE cues are read there.
+        for regex, name in ((START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
             if regex.search(after):
                 return name
     return None

@@ -560,6 +560,8 @@ class HeadcountFinder:
 
     def _named_role(self, words: list[str]) -> str | None:
         """The role a label's words name; "" when they name an organisation; None for neither."""
+        if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
+            return ""  # "Intervenants extérieurs : 2": people the action does not count
         for word in words:
             category = self.lexicon.classify(word)
             if category == "organisation":
