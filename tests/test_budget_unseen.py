@@ -19,8 +19,8 @@ the README is silent:
 - Multi-year: the amount stated is the amount; "3 000 € par an sur 3 ans" is 3 000, not 9 000,
   unless the fiche writes the product itself ("10 000 € par an, soit 20 000 € au total": the
   restatement is the line, so that funder gives 20 000).
-- Zero or no amount ("coût : 0 €", "pas de budget spécifique", "budget de fonctionnement du
-  centre") gives a null total.
+- No amount ("pas de budget spécifique", "budget de fonctionnement du centre") gives a null
+  total; an explicit zero ("coût : 0 €") is a total of 0 (gold README).
 - Own money ("fonds propres", "autofinancement", "reste à charge") counts in a sum of funding
   lines but is never a funder. Valued volunteering and premises are in kind: never in the total.
 - Requested, pending or refused money ("demandée mais non obtenue", "en attente de réponse") is
@@ -147,7 +147,7 @@ CASES = [
     Case("per_year_with_stated_product",
          "Soutien du FSE : 10 000 € par an pendant 2 ans, soit 20 000 € au total",
          20000, "single_amount", {"Europe": 20000}),
-    Case("zero_cost", "Coût : 0 €", None, None),
+    Case("zero_cost", "Coût : 0 €", 0, "single_amount"),
     Case("no_specific_budget",
          "Pas de budget spécifique, action intégrée au budget de fonctionnement du centre.",
          None, None),

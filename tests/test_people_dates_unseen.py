@@ -132,7 +132,8 @@ PEOPLE = [
     People("1 directeur (10 %), 1 animatrice (50 %)", professionals=2),
     People("Une cinquantaine de bénévoles lors de la fête de quartier, 4 salariés",
            professionals=4, volunteers=50),
-    People("3 intervenants + 2 salariés du centre social + 8 bénévoles", professionals=2,
+    # An "intervenant" is a job title (issue 11); "intervenants extérieurs" are not counted.
+    People("3 intervenants + 2 salariés du centre social + 8 bénévoles", professionals=5,
            volunteers=8),
     People("salariés : 2 - bénévoles : 6 - public : 45 enfants", professionals=2, volunteers=6,
            beneficiaries=45),

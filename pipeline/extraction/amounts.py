@@ -22,10 +22,14 @@ NUMBER = (
 # A multiplier between the number and the currency: "12 k€", "1,5 M€", "3 millions d'euros".
 MULTIPLIER = r"(?:k|K|M|Md|millions?|milliers?|mille)"
 # The currency, after an optional space. A bare "e" only after a space and before a non-letter
-# ("1000 e)"), so that ordinals ("2e édition") are not money.
+# ("1000 e)"), or glued to the number before a bracket, a stop or the line end ("1500e (tissu)");
+# ordinals ("2e édition") are not money, and a glued "e" needs an amount of at least
+# `_MIN_GLUED_E` (see find_amounts).
 CURRENCY = (
-    rf"(?:[{_SPACES}]?(?:€|(?i:euros?|eur)\b)|[{_SPACES}]e(?![\w'’]))"
+    rf"(?:[{_SPACES}]?(?:€|(?i:euros?|eur)\b)|[{_SPACES}]e(?![\w'’])"
+    rf"|(?P<glued>e)(?=[{_SPACES}]{{0,3}}(?:$|[\n(),;:/.])))"
 )
+_MIN_GLUED_E = 100
 
 # The currency written before the number: "€ 2 500", "EUR 4 800", "€2500". Only the sign and the
 # upper-case code, so words ending in "eur" are not money.
@@ -138,7 +142,7 @@ def find_amounts(text: str) -> list[Amount]:
     found: list[Amount] = []
     for match in AMOUNT_RE.finditer(text):
         value = _value(match)
-        if value is None:
+        if value is None or (match.group("glued") and value < _MIN_GLUED_E):
             continue
         amount = Amount(match.start(), match.end(), value)
         ranged = _range(text, amount, _MULTIPLIERS.get(match.group("mult") or "", 1.0))

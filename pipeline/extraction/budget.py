@@ -9,6 +9,19 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from pipeline.extraction.budget_cues import (
+    ACTION_SHARE_RE,
+    BREAKDOWN_RE,
+    EACH_RE,
+    EQUAL_SHARES_RE,
+    UNKNOWN_FUNDER_RE,
+    USERS_FEE_RE,
+    USERS_SHARE_RE,
+    USERS_WORD_RE,
+    funder_family,
+    how_many_before,
+)
+
 BUDGET_FIELD = "financial_resources"
 MONEY_KEY = "money"
 ORGS_KEY = "orgs"
@@ -38,7 +51,8 @@ FUNDING_RE = re.compile(_WORD.format(
 # The structure's own money: a funding line, never a funder. Matched before the expense words, so
 # that "reste à charge" is not read as a "charge".
 OWN_FUNDS_RE = re.compile(_WORD.format(
-    r"fonds\s+propres|auto-?financements?|reste\s+[àa]\s+charge"), re.IGNORECASE)
+    r"fonds\s+propres|auto-?financements?|reste\s+[àa]\s+charge(?!\s+des?\s+(?:familles|usagers"
+    r"|parents|participants|b[ée]n[ée]ficiaires|adh[ée]rents))"), re.IGNORECASE)
 # Money verbs and nouns that make a sentence outside the budget field a financing sentence.
 FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     r"(?:co-?)?financ(?:[ée]e?s?|ement|ements|er|ent|era|eront|ait|aient)"
@@ -51,7 +65,11 @@ NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
     r"|pas\s+de\s+financement|non\s+financ\w+|plus\s+de\s+financement|ni"), re.IGNORECASE)
 SOURCE_RE = re.compile(_WORD.format(
-    r"donn[ée]es|statistiques?|sources?|selon|d['’]apr[èe]s|chiffres|recueil|enqu[êe]tes?"),
+    r"donn[ée]es|statistiques?|sources?|d['’]apr[èe]s|chiffres|recueils?\s+(?:de|des)\s+donn\w+"
+    r"|enqu[êe]tes?"
+    # "selon l'INSEE" names a source; "selon le barème" a rule of payment.
+    r"|selon\s+(?:l['’]|les?\s+|la\s+)?(?:insee|donn\w+|chiffres|statisti\w+|enqu\w+|[ée]tudes?"
+    r"|sources?|diagnostic\w*|observatoire)"),
     re.IGNORECASE)
 PARTNER_RE = re.compile(_WORD.format(
     r"partenaires?|partenariats?|en\s+lien\s+avec|accompagn\w+|rencontres?|coordinat\w+"
@@ -64,12 +82,13 @@ POSTPOSED_RE = re.compile(
     rf"{_SP}*(?:,{_SP}*(?=financ|vers|accord|allou|attribu|apport|pris))?"
     rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ)[ée]e?s?|pris{_SP}+en{_SP}+charge)"
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
-    rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’]))"
+    rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|\()"
     rf"{_SP}*")
 # A price per person, session, hour...: not a line of the total ("2 € par enfant", "5 €/séance").
 # Periods (par an, par mois) are not units: "3 000 € par an" is a budget.
 PER_UNIT_RE = re.compile(
-    rf"{_SP}*(?:HT|TTC)?{_SP}*(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’]|de{_SP}+l['’])"
+    rf"{_SP}*(?:HT|TTC)?{_SP}*(?:(?:par{_SP}+an|/{_SP}*an|par{_SP}+mois|annuels?),?{_SP}+"
+    rf"(?:et{_SP}+)?)?(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’]|de{_SP}+l['’])"
     r"(?:personnes?|pers\b|enfants?|participants?|familles?|foyers?|jeunes?|adultes?|seniors?"
     r"|parents?|habitants?|adh[ée]rents?|inscrits?|b[ée]n[ée]ficiaires?|[ée]l[èe]ves?"
     r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|heures?|h\b|jours?|journ[ée]es?"
@@ -113,6 +132,13 @@ NOT_GIVING_RE = re.compile(
     r"(?<![\w])(?:avec|aupr[èe]s|chez|aux\s+c[ôo]t[ée]s|en\s+lien\s+avec|pour|vers|[àa])"
     r"[ \t\u00a0]+(?:(?:la|le|les|l['’]|des|du|de\s+la|de\s+l['’])[ \t\u00a0]*)?$",
     re.IGNORECASE)
+# In-kind words right after an amount: "1 200 € de mise à disposition", "800 € (valorisation)".
+IN_KIND_AFTER_RE = re.compile(
+    r"[ \t\u00a0]*(?:/[ \t\u00a0]*an[ \t\u00a0]*)?[(,]?[ \t\u00a0]*(?:de[ \t\u00a0]+|d['’])?"
+    r"(?:valoris\w*|mise?s?[ \t\u00a0]+[àa][ \t\u00a0]+disposition|en[ \t\u00a0]+nature"
+    r"|contributions?[ \t\u00a0]+volontaires?|b[ée]n[ée]volat)", re.IGNORECASE)
+# How far after "1 500 € chacune" the funders it is for are looked for.
+_EACH_WINDOW = 120
 # Clause boundaries: line breaks, sentence ends, semicolons.
 CLAUSE_END_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)")
 
@@ -132,6 +158,8 @@ class _Line:
     approximate: bool
     unit_assumed: bool
     funder_cue: _Cue | None = None
+    # The action's share of a wider envelope ("dont 15 000 € pour cette action").
+    action_share: bool = False
 
 
 @dataclass
@@ -201,15 +229,17 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
     text = doc.text
     money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
-    money = [m for m in money if (budget_field or not m._.unit_assumed)
-             and not PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)]
+    money = [m for m in money if budget_field or not m._.unit_assumed]
+    priced = [bool(PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)) for m in money]
+    per_unit = [m for m, p in zip(money, priced, strict=True) if p]
+    money = [m for m, p in zip(money, priced, strict=True) if not p]
     orgs = sorted((s for s in (doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [])
                    if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)),
                   key=lambda s: s.start_char)
     money_starts = [m.start_char for m in money]
     org_starts = [o.start_char for o in orgs]
     lines: list[_Line] = []
-    funders: list[dict[str, Any]] = []
+    funders: list[dict[str, Any]] = _users_fees(text, per_unit, field) if budget_field else []
     mode: str | None = None
     for c_start, c_end in _clauses(text):
         c_money = _between(money, money_starts, c_start, c_end)
@@ -223,6 +253,21 @@ def _read_field(doc: Doc, field: str, budget_field: bool,
         reader = _ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money))
         reader.read(c_money, lines, funders)
     return lines, funders
+
+
+def _users_fees(text: str, per_unit: list[Span], field: str) -> list[dict[str, Any]]:
+    """The users as a funder, without an amount, when a price per person is their
+    participation: "participation : 5 € par personne", "Tarif : 3 € la séance"."""
+    found = []
+    for money in per_unit:
+        floor = max(0, money.start_char - 80)
+        floor = text.rfind("\n", floor, money.start_char) + 1 or floor
+        fee = USERS_FEE_RE.search(text, floor, money.start_char)
+        if fee is not None and not NEGATION_RE.search(text, floor, money.start_char):
+            found.append({"type": USERS_TYPE, "name": fee.group().strip(" :\t\u00a0"),
+                          "amount_eur": None, "field": field, "start": fee.start(),
+                          "end": fee.start() + len(fee.group().rstrip(" :\t\u00a0"))})
+    return found
 
 
 def _between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
@@ -251,6 +296,8 @@ class _ClauseReader:
         """Append the clause's lines and funders to `lines` and `funders`."""
         text = self.text
         seg_start = self.start
+        each: float | None = None
+        clause_lines: list[_Line] = []
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
             if following is not None and _restated(text, m, following):
@@ -268,16 +315,78 @@ class _ClauseReader:
             if line.kind in ("funding", "other") and self._unconfirmed(
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
+            self._qualify(line, m, following)
+            each = self._each(line, m) or each
             if line.kind == "funding" and line.funder and not self.excluded:
                 funders.append(_funder(line, text))
             lines.append(line)
+            clause_lines.append(line)
             self._amountless(seg_cues, line, funders)
         tail = self._cues_in(seg_start, self.end)
         if not self.excluded and not any(c.kind == "in_kind" for c in tail):
-            for cue in tail:
-                if cue.funder and (self.field == BUDGET_FIELD
-                                   or not _not_giving(text, self.start, cue)):
-                    funders.append(self._cue_funder(cue))
+            named = [self._cue_funder(cue) for cue in tail if cue.funder and (
+                self.field == BUDGET_FIELD or not _not_giving(text, self.start, cue))]
+            self._share_out(named, clause_lines, each)
+            funders.extend(named)
+
+    def _qualify(self, line: _Line, money: Span, following: Span | None) -> None:
+        """Read what follows an amount: valued in kind ("(valeur 800 €)" is the line's
+        label), broken down ("6 000 € dont 2 000 € de la CAF": the whole is a total), or the
+        action's share of an envelope ("dont 15 000 € pour cette action")."""
+        text = self.text
+        if line.kind in ("unconfirmed", "in_kind"):
+            return
+        stop = following.start_char if following is not None else self.end
+        if ACTION_SHARE_RE.match(text, money.end_char, stop):
+            line.kind, line.side, line.action_share = "total", "expense", True
+            return
+        if IN_KIND_AFTER_RE.match(text, money.end_char, min(stop, money.end_char + 60)):
+            line.kind, line.funder, line.funder_cue = "in_kind", None, None
+            return
+        if following is not None and line.funder is None and line.kind != "total" \
+                and BREAKDOWN_RE.search(text, money.end_char, stop):
+            line.side = "funding" if line.kind == "funding" else "expense"
+            line.kind = "total"
+
+    def _each(self, line: _Line, money: Span) -> float | None:
+        """For "Deux subventions de 1 500 € chacune (Ville et Département)": the line becomes
+        the whole (3 000 €) and the amount each funder gives is returned; else None."""
+        if line.kind in ("unconfirmed", "in_kind", "total") or line.funder is not None:
+            return None
+        if not EACH_RE.match(self.text, money.end_char, self.end):
+            return None
+        window = min(self.end, money.end_char + _EACH_WINDOW)
+        named = sum(1 for c in self._cues_in(money.end_char, window) if c.funder)
+        times = how_many_before(self.text, _label_start(self.text, line, money)) or named
+        if times < 2:
+            return None
+        each = line.amount
+        line.amount = round(each * times, 2)
+        line.kind = "funding"
+        return each
+
+    def _share_out(self, named: list[dict[str, Any]], clause_lines: list[_Line],
+                   each: float | None) -> None:
+        """Give amounts to funders named without one: "1 500 € chacune" each; "à parts
+        égales" an equal share of the total; the one amount of a financing sentence that names
+        one funder ("Les livres (300 €) sont financés par la Ville")."""
+        if not named:
+            return
+        if each is not None:
+            for funder in named:
+                funder["amount_eur"] = each
+            return
+        clause = self.text[self.start:self.end]
+        if len(named) > 1 and EQUAL_SHARES_RE.search(clause):
+            for funder in named:
+                funder[_SHARE_KEY] = round(100 / len(named), 4)
+            return
+        loose = [x for x in clause_lines if x.kind in ("other", "funding") and x.funder is None]
+        if len(named) == 1 and len(clause_lines) == 1 and loose \
+                and FINANCING_TRIGGER_RE.search(clause):
+            line = loose[0]
+            line.kind, line.funder = "funding", named[0]["type"]
+            named[0]["amount_eur"] = line.amount
 
     def _cues_in(self, start: int, end: int) -> list[_Cue]:
         lo = bisect.bisect_left(self.cue_starts, start)
@@ -298,7 +407,8 @@ class _ClauseReader:
     def _unconfirmed(self, line: _Line, money: Span, following: Span | None) -> bool:
         """True when the line's money is asked for, pending or refused: the status words are
         in its label or right after its amount, before the next amount or organisation."""
-        before = UNCONFIRMED_RE.search(self.text, _label_start(line, money), money.start_char)
+        label_start = _label_start(self.text, line, money)
+        before = UNCONFIRMED_RE.search(self.text, label_start, money.start_char)
         stop = min(self.end, money.end_char + _STATUS_AFTER,
                    following.start_char if following is not None else self.end)
         for cue in self._cues_in(money.end_char, stop):
@@ -330,8 +440,12 @@ class _ClauseReader:
         return funder
 
 
-def _label_start(line: _Line, money: Span) -> int:
-    return money.start_char - len(line.label) if line.label else money.start_char
+def _label_start(text: str, line: _Line, money: Span) -> int:
+    """Where the line's label starts (labels are stripped, so found back in the text)."""
+    if not line.label:
+        return money.start_char
+    found = text.rfind(line.label, max(0, money.start_char - 200), money.start_char)
+    return found if found != -1 else money.start_char - len(line.label)
 
 
 def _restated(text: str, money: Span, following: Span) -> bool:
@@ -395,6 +509,7 @@ def _header_mode(clause: str) -> str | None:
 
 def _cues(text: str, start: int, end: int, orgs: list[Span]) -> list[_Cue]:
     cues = [_Cue(o.start_char, o.end_char, "funding", o._.funder_type) for o in orgs]
+    cues.extend(_unknown_funders(text, start, end, cues))
     taken = sorted((c.start, c.end) for c in cues)
     for kind, regex in (("funding", OWN_FUNDS_RE), ("in_kind", IN_KIND_RE),
                         ("total", TOTAL_RE), ("expense", EXPENSE_RE), ("funding", FUNDING_RE)):
@@ -407,6 +522,28 @@ def _cues(text: str, start: int, end: int, orgs: list[Span]) -> list[_Cue]:
         if regex is OWN_FUNDS_RE:
             taken = sorted([*taken, *((c.start, c.end) for c in found)])
     return sorted(cues, key=lambda c: (c.start, c.funder is None))
+
+
+def _unknown_funders(text: str, start: int, end: int, known: list[_Cue]) -> list[_Cue]:
+    """Funders the gazetteer lacks, named after a money word ("subvention de la Fondation X",
+    "don d'Intermarché"), typed by the nouns of their name; and the users' share ("reste à
+    charge des familles")."""
+    spans = sorted((c.start, c.end) for c in known)
+    starts = [s for s, _ in spans]
+
+    def free(s: int, e: int) -> bool:
+        # Entities never overlap one another, so only the last one starting before `e` can.
+        i = bisect.bisect_left(starts, e) - 1
+        return i < 0 or spans[i][1] <= s
+
+    found = []
+    for match in UNKNOWN_FUNDER_RE.finditer(text, start, end):
+        if free(*match.span("name")):
+            found.append(_Cue(*match.span("name"), "funding", funder_family(match.group("name"))))
+    for match in USERS_SHARE_RE.finditer(text, start, end):
+        if free(*match.span()):
+            found.append(_Cue(match.start(), match.end(), "funding", USERS_TYPE))
+    return found
 
 
 def _classify(text: str, seg_start: int, money: Span, cues: list[_Cue], field: str,
@@ -437,7 +574,8 @@ def _classify(text: str, seg_start: int, money: Span, cues: list[_Cue], field: s
         kind = mode or "other"
     label_start = cues[0].start if cues else seg_start
     label = text[label_start:money.start_char].strip(" \t:-–()\u00a0,|")
-    if kind == "funding" and funder is None and USERS_LABEL_RE.match(label):
+    if kind == "funding" and funder is None and (USERS_LABEL_RE.match(label)
+                                                 or USERS_WORD_RE.search(label)):
         funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"
     return _Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
@@ -493,20 +631,26 @@ def _budget(lines: list[_Line]) -> dict[str, Any]:
     budget: dict[str, Any] = {"total_eur": None, "basis": None, "approximate": None,
                               "unit_assumed": None, "consistent": None,
                               "lines": [_line_dict(line) for line in lines]}
-    # In-kind and unconfirmed money is not spent on the action; zero amounts say there is no
-    # budget ("coût : 0 €"), not that the budget is nothing.
-    counted = [line for line in lines
-               if line.kind not in ("in_kind", "unconfirmed") and line.amount > 0]
+    # In-kind and unconfirmed money is not spent on the action. A zero counts only when no
+    # amount is above it: "Coût : 0 €" is a total of 0, "Transport : 0 €" beside others adds
+    # nothing.
+    spent = [line for line in lines if line.kind not in ("in_kind", "unconfirmed")]
+    counted = [line for line in spent if line.amount > 0] or spent
     if not counted:
         return budget
-    totals = [line for line in counted if line.kind == "total"]
+    # The action's share of a wider envelope is its total, whatever else is stated.
+    totals = [line for line in counted if line.action_share] \
+        or [line for line in counted if line.kind == "total"]
+    other = [line for line in counted if line.kind == "other"]
+    expenses = [line for line in counted if line.kind == "expense"]
+    funding = [line for line in counted if line.kind == "funding"]
+    if not totals and (implied := _implied_total(other, expenses, funding)) is not None:
+        totals = [implied]
+        other.remove(implied)
     expense_totals = [t for t in totals if t.side != "funding"]
     funding_totals = [t for t in totals if t.side == "funding"]
     # Lines of unknown kind ("Neotoa : 1 000 €") side with the expenses if there are any, else
     # with the funding lines they are listed among.
-    other = [line for line in counted if line.kind == "other"]
-    expenses = [line for line in counted if line.kind == "expense"]
-    funding = [line for line in counted if line.kind == "funding"]
     if expenses or not funding:
         expenses += other
     else:
@@ -529,6 +673,18 @@ def _budget(lines: list[_Line]) -> dict[str, Any]:
                   approximate=any(x.approximate for x in used),
                   unit_assumed=any(x.unit_assumed for x in used))
     return budget
+
+
+def _implied_total(other: list[_Line], expenses: list[_Line],
+                   funding: list[_Line]) -> _Line | None:
+    """An amount of no stated kind that the lines of one side add up to ("25 500 euros" above
+    funding lines of 8 000, 9 000, 5 500 and 3 000 €) is their total, not one more line."""
+    for side in (funding, expenses):
+        whole = sum(x.amount for x in side)
+        for line in other:
+            if side and abs(line.amount - whole) <= 1.0:
+                return line
+    return None
 
 
 def _line_dict(line: _Line) -> dict[str, Any]:

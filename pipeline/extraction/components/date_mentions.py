@@ -66,7 +66,10 @@ _YEAR_INTRODUCERS = frozenset(
     "début mi courant milieu annee année annees années an saison exercice rentree rentrée et ou "
     "entre puis vers durant pendant lors bilan edition édition budget campagne promotion session "
     "annuel annuelle annuels calendrier programme programmation plan contrat cloture clôture "
-    "scolaire printemps ete été automne hiver semestre trimestre le the".split()
+    "scolaire printemps ete été automne hiver semestre trimestre le the "
+    # events named by their year: "le carnaval 2022", "fréquentation 2019 :"
+    "fête fete festival carnaval forum salon séjour sejour cohorte fréquentation frequentation "
+    "effectifs effectif bilan rapport".split()
     + list(MONTHS)
 )
 _FOLDED_INTRODUCERS = frozenset(fold(w) for w in _YEAR_INTRODUCERS)
@@ -79,6 +82,8 @@ _NOT_YEAR_AFTER_RE = re.compile(
     r"|bénéficiaires?\b|adhérents?\b|visiteurs?\b|places?\b|repas\b|[.,]\d)",
     re.IGNORECASE,
 )
+# "Fréquentation 2019 : 61 enfants": a year that heads a statement.
+_LABEL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}:(?![\d])")
 _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.?|\bcode|\+)"
                                  r"[ \u00a0]{0,3}$", re.IGNORECASE)
 
@@ -106,12 +111,19 @@ FUTURE_CUE_RE = re.compile(
 # en 1998", "Créé en 1990, le centre..."): a year of the fiche, not the start of the action. An
 # active verb ("le centre a créé un atelier en 2015") tells of the action itself.
 _CREATION_RE = re.compile(
-    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?"
+    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
+    r"|install[ée]e?s?"
     r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
     re.IGNORECASE,
 )
 _STRUCTURE_RE = re.compile(
     r"\b(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs)\b",
+    re.IGNORECASE,
+)
+# What was observed before the action (the diagnosis, a survey): a year, not the start.
+CONTEXT_CUE_RE = re.compile(
+    r"\b(?:constat\w{0,6}|diagnostics?|[ée]tat[ \u00a0]des[ \u00a0]lieux|enqu[êe]tes?"
+    r"|rep[ée]r[ée]e?s?|observ[ée]e?s?)\b",
     re.IGNORECASE,
 )
 _ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
@@ -235,7 +247,7 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40):start]
     if _NOT_YEAR_AFTER_RE.match(text, end) or _NOT_YEAR_BEFORE_RE.search(before):
         return False
-    if _PUNCT_BEFORE_RE.search(before):
+    if _PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end):
         return True
     word = _WORD_BEFORE_RE.search(before)
     return word is not None and fold(word.group("word")) in _FOLDED_INTRODUCERS
@@ -257,6 +269,8 @@ def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) ->
         after = _CLAUSE_END_RE.split(after)[0]
         if _tells_founding(after):
             return "founding"
+        # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
+        # so only START and FUTURE cues are read there.
         for regex, name in ((START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
             if regex.search(after):
                 return name
@@ -268,7 +282,8 @@ def _nearest_cue(clause: str) -> str | None:
     date: "le démarrage est prévu en 2024" is future, "l'action prévue ... a démarré en" a
     start."""
     best: tuple[int, str] | None = None
-    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
+    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future"),
+                        (CONTEXT_CUE_RE, "context")):
         end = -1
         for match in regex.finditer(clause):
             end = match.end()

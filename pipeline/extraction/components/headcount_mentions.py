@@ -6,12 +6,13 @@ import json
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
+from spacy.vocab import Vocab
 
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -22,6 +23,8 @@ from pipeline.extraction.numbers import (
     fold,
     parse_number,
 )
+from pipeline.extraction.people_cues import PeopleCues
+from pipeline.extraction.roles import RoleReader
 
 SPANS_KEY = "headcounts"
 ROLES_FILE = "roles.json"
@@ -81,6 +84,8 @@ _LOOKBACK = 300
 _AFTER_WINDOW = 80
 _YEAR_LIKE = range(1900, 2101)
 _MAX_WORD = 40
+# Inhabitants with no cue are taken to run the action; the post-pass of `find` may revise it.
+_ASSUMED_VOLUNTEERS = "assumed volunteers"
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
 
 
@@ -94,6 +99,8 @@ class Mention:
     count: Count
     head: str
     per_unit: str | None = None
+    # The role was chosen by default, for lack of any cue (inhabitants running the action).
+    assumed: bool = False
 
 
 class Lexicon:
@@ -119,7 +126,7 @@ class Lexicon:
         # "adulte relais", "jeune en service civique": a head noun and the words after it that
         # change its role.
         self.compounds: dict[tuple[str, ...], str] = {}
-        for category in ("professional", "volunteer", "beneficiary"):
+        for category in ("professional", "volunteer", "beneficiary", "other"):
             for phrase in data.get(f"{category}_compounds", []):
                 self.compounds[tuple(_stem(w) for w in _WORD_RE.findall(phrase))] = category
         self.compound_size = max((len(k) for k in self.compounds), default=0)
@@ -254,6 +261,14 @@ def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[
     return merged
 
 
+def _continues(gap: str) -> bool:
+    """Whether the text between two counts keeps them in one statement: no sentence end, and a
+    line break only before a line that opens with "dont" ("22 parents\ndont 8 papas")."""
+    if "." in gap or ";" in gap:
+        return False
+    return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(_BULLETS).lower().startswith("dont")
+
+
 def _clause_start(text: str, pos: int) -> int:
     floor = max(0, pos - _LOOKBACK)
     return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
@@ -262,9 +277,11 @@ def _clause_start(text: str, pos: int) -> int:
 class HeadcountFinder:
     """Finds counts of people and the role each count is about."""
 
-    def __init__(self, config_dir: str = "") -> None:
+    def __init__(self, config_dir: str = "", vocab: Vocab | None = None) -> None:
         self.config_dir = config_dir
+        self.vocab = vocab
         self._lexicon: Lexicon | None = None
+        self._cues: PeopleCues | None = None
         for name in ("count_role", "count_min", "count_max", "approximate", "count_per"):
             if not Span.has_extension(name):
                 Span.set_extension(name, default=None)
@@ -275,6 +292,15 @@ class HeadcountFinder:
         if self._lexicon is None:
             self._lexicon = load_lexicon(self.config_dir)
         return self._lexicon
+
+    @property
+    def cues(self) -> PeopleCues:
+        """What the words around a count say of its role, with the model's vectors if any."""
+        if self._cues is None:
+            reader = RoleReader(self.vocab, load_prototypes(self.config_dir)) \
+                if self.vocab is not None else None
+            self._cues = PeopleCues(self.lexicon, reader)
+        return self._cues
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -314,6 +340,11 @@ class HeadcountFinder:
         for mention in self._article_roles(text):
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
+        # Inhabitants run the action only when the field names no volunteers of its own; where
+        # it does, the others are the public.
+        if any(m.role == "volunteers" and not m.assumed for m in found):
+            found = [replace(m, role="beneficiaries", assumed=False) if m.assumed else m
+                     for m in found]
         return found
 
     def _read_fte(self, text: str, match: re.Match[str],
@@ -387,6 +418,9 @@ class HeadcountFinder:
         category = self.lexicon.classify(word) if word else None
         if word and (compound := self._compound(text, word, word_start)) is not None:
             category, head_end = compound
+        if word and category is None and _stem(word) not in self.lexicon.skip:
+            category = self.cues.unknown_noun(text, word, head_end, count.high,
+                                              self._clause_after(text, head_end, next_start))
         if word and category not in _COUNTED:
             return None  # a noun we do not count: organisations, meetings, euros...
         lone_article = match.group(0).lower() in ("un", "une")
@@ -407,9 +441,14 @@ class HeadcountFinder:
         if _TRAILING_APPROX_RE.match(clause_after):
             count = Count(count.low, count.high, True)
         role: str | None
+        assumed = False
         if word:
-            role = self._noun_role(text, category, match.start(), before, clause_before,
-                                   clause_after)
+            role = self.cues.qualified_role(text, head_end, category, clause_after)
+            if role is None:
+                role = self._noun_role(text, category, (match.start(), head_end), before,
+                                       clause_before, clause_after)
+                assumed = role == _ASSUMED_VOLUNTEERS
+                role = "volunteers" if assumed else role
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is None:
@@ -418,30 +457,35 @@ class HeadcountFinder:
                 start = self._label_start(text, match.start(), found)
             head_end = end
         if _DONT_BEFORE_RE.search(before) and found and found[-1].role != "total" \
-                and not any(c in text[found[-1].end:match.start()] for c in _CLAUSE_END):
+                and _continues(text[found[-1].end:match.start()]):
             return None
         per = _PER_UNIT_RE.match(text, head_end, min(len(text), head_end + 60))
         per_unit = _stem(per.group("unit")) if per else None
         if per_unit not in self.lexicon.per_units:
             per_unit = None
-        return Mention(start, head_end, role, count, _stem(word) if word else "", per_unit)
+        return Mention(start, head_end, role, count, _stem(word) if word else "", per_unit,
+                       assumed)
 
-    def _noun_role(self, text: str, category: str | None, pos: int, before: str,
+    def _noun_role(self, text: str, category: str | None, bounds: tuple[int, int], before: str,
                    clause_before: str | None, clause_after: str) -> str:
         """The role of a count followed by a people noun of `category`.
 
         Inhabitants run the action (volunteers) unless a beneficiary cue follows; "personnes"
         take their role from a cue after them, from the clause their bracket follows, or from
-        the heading they sit under, else they are the total.
+        the heading they sit under, else they are the total. `bounds` are the count's start and
+        its noun's end.
         """
+        pos, head_end = bounds
         if category == "inhabitant":
             cue = self.lexicon.cue(clause_after)
-            return "beneficiaries" if cue == "beneficiary" else "volunteers"
+            if cue == "beneficiary" or self.cues.aged(text, head_end):
+                return "beneficiaries"
+            return self._heading_role(text, pos) or _ASSUMED_VOLUNTEERS
         if category != "person":
             return _role_of(category) or "total"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
             return "total"
-        role = _role_of(self.lexicon.cue(clause_after))
+        role = _role_of(self.lexicon.cue(clause_after)) or self.cues.served(text, head_end)
         if role is None and clause_before:
             role = self._context_role(clause_before)
         return role or self._heading_role(text, pos) or "total"
@@ -516,6 +560,8 @@ class HeadcountFinder:
 
     def _named_role(self, words: list[str]) -> str | None:
         """The role a label's words name; "" when they name an organisation; None for neither."""
+        if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
+            return ""  # "Intervenants extérieurs : 2": people the action does not count
         for word in words:
             category = self.lexicon.classify(word)
             if category == "organisation":
@@ -583,11 +629,18 @@ class HeadcountFinder:
         return False
 
 
+def load_prototypes(config_dir: str | Path) -> dict[str, list[str]]:
+    """The role prototypes of `roles.json` (empty when the file has none)."""
+    path = Path(config_dir or DEFAULT_CONFIG_DIR) / ROLES_FILE
+    data = json.loads(path.read_text(encoding="utf-8")).get("prototypes", {})
+    return {k: v for k, v in data.items() if isinstance(v, list)}
+
+
 @Language.factory(
     "fiches_headcounts",
     default_config={"config_dir": ""},
     assigns=["doc.spans"],
 )
 def make_headcounts(nlp: Language, name: str, config_dir: str) -> HeadcountFinder:
-    """Build the fiches_headcounts component."""
-    return HeadcountFinder(config_dir)
+    """Build the fiches_headcounts component; the pipeline's vectors read unknown nouns."""
+    return HeadcountFinder(config_dir, nlp.vocab)

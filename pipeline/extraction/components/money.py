@@ -39,6 +39,19 @@ _CELL_RE = re.compile(r"[^\n;]+")
 _DATE_LABEL_RE = re.compile(r"\b(?:ann[ée]es?|ann[ée]e\s+scolaire|exercice|depuis|date|p[ée]riode"
                             r"|en|dur[ée]e)\s*$", re.IGNORECASE)
 _MAX_BARE_LINE = 200
+# A table pasted flat on one line, with numbers and no currency: "Animation 2 000 Subvention
+# CAF 1 500 ... Total 2 800". Read only on a line that names a budget side or a total, where
+# at least two labels are followed by a number.
+_TABLE_WORD_RE = re.compile(
+    r"\b(?:total|d[ée]penses|recettes|charges|produits|subventions?|financements?)\b",
+    re.IGNORECASE)
+_TABLE_PAIR_RE = re.compile(
+    r"(?<=[^\W\d_])[ \t\u00a0]{1,3}:?[ \t\u00a0]{0,3}"
+    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3}){0,3}(?:,\d{1,2})?)"
+    r"(?![\d.,]|[ \u00a0]{0,3}(?:€|[kK]\b|[eE]\b|euros?\b|EUR\b|%|ans?\b|h\b|heures?\b|x\b))")
+_MAX_TABLE_LINE = 600
+_MIN_TABLE_PAIRS = 2
+_YEARS = range(1950, 2101)
 
 
 class MoneyFinder:
@@ -54,6 +67,7 @@ class MoneyFinder:
         text = doc.text
         amounts = find_amounts(text)
         amounts.extend(_bare_amounts(text, amounts))
+        amounts.extend(_table_amounts(text, amounts))
         amounts.sort(key=lambda a: a.start)
         spans: list[Span] = []
         seen: set[tuple[int, int]] = set()
@@ -94,6 +108,28 @@ def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
         if value is not None and not inside and BARE_NUMBER_RE.fullmatch(number):
             bare.append(Amount(start, start + len(number), value, unit_assumed=True))
     return bare
+
+
+def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
+    """Numbers after labels on a flattened budget table line: euros by assumption."""
+    ordered = sorted(found, key=lambda a: a.start)
+    starts = [a.start for a in ordered]
+    table = []
+    for cell in _CELL_RE.finditer(text):
+        if cell.end() - cell.start() > _MAX_TABLE_LINE or not _TABLE_WORD_RE.search(cell.group()):
+            continue
+        pairs = []
+        for match in _TABLE_PAIR_RE.finditer(text, cell.start(), cell.end()):
+            start, end = match.span("number")
+            value = parse_number(match.group("number"))
+            if value is None or (int(value) in _YEARS and " " not in match.group("number")):
+                continue
+            i = bisect.bisect_left(starts, end) - 1
+            if i < 0 or ordered[i].end <= start:
+                pairs.append(Amount(start, end, value, unit_assumed=True))
+        if len(pairs) >= _MIN_TABLE_PAIRS:
+            table.extend(pairs)
+    return table
 
 
 @Language.factory(

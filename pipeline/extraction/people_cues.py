@@ -1,0 +1,168 @@
+"""What the words around a count of people say of their role: qualifiers, running verbs, ages."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from pipeline.extraction.numbers import fold
+from pipeline.extraction.roles import RoleReader
+
+# The words right after a noun, on its line, before any bracket or clause mark: its qualifiers
+# ("1 juriste bénévole", "2 médecins retraités bénévoles", "1 écrivain public salarié").
+_QUALIFIERS_RE = re.compile(r"[^\n(),.;:\d]{0,60}")
+_WORD_RE = re.compile(r"[^\W\d_]{2,40}")
+_MAX_QUALIFIERS = 3
+# Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
+# assurent l'ouverture"), an agent noun of organising, or serving ("au service").
+RUNNING_RE = re.compile(
+    r"\bqui[ \u00a0]+(?:[^\W\d_]{1,12}[ \u00a0]+)?(?:co-?)?(?:anim|organis|assur|encadr|g[èe]r"
+    r"|tienn|pr[ée]par|serv|pilot|m[èe]n|conduis|r[ée]alis)\w*"
+    r"|\b(?:co-?)?organisat(?:eur|rice)s?\b|\bco-?anim\w*|\bau[ \u00a0]+service\b",
+    re.IGNORECASE,
+)
+# An age after people makes them a public: "12 jeunes de 13-16 ans", "(14-17 ans)".
+AGE_RE = re.compile(
+    r"\b\d{1,2}[ \u00a0]*(?:-|–|/|à|a)[ \u00a0]*\d{1,2}[ \u00a0]*ans\b"
+    r"|\b(?:moins|plus)[ \u00a0]+de[ \u00a0]+\d{1,2}[ \u00a0]*ans\b|\b\d{1,2}[ \u00a0]*ans\b",
+    re.IGNORECASE,
+)
+_LINE_WINDOW = 80
+# "personnes" that received something: a past participle right after them ("45 personnes
+# dépistées", "sensibilisées"), except the words that say they were mobilised.
+_PARTICIPLE_RE = re.compile(
+    r"[ \u00a0]{1,3}(?P<word>[^\W\d_]{3,30}(?:é|ée|és|ées|ie|ies|is|ue|ues|us))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_MOBILISED = ("mobilis", "impliqu", "engag", "investi", "salari", "benevol", "present")
+# An attendance: "30 personnes par soirée", "en moyenne par séance".
+_PER_OCCASION_RE = re.compile(
+    r"[ \u00a0]{1,3}(?:en[ \u00a0]+moyenne[ \u00a0]+)?(?:par|chaque|à[ \u00a0]+chaque)[ \u00a0]+"
+    r"(?:s[ée]ance|soir[ée]e|atelier|semaine|jour|journ[ée]e|mois|an|ann[ée]e|sortie|session"
+    r"|cours|rencontre|[ée]dition|permanence|trimestre|matin[ée]e|apr[èe]s-midi|mercredi"
+    r"|samedi|vacances)\b",
+    re.IGNORECASE,
+)
+# A bracket right after a count that names who they are: "(14 familles)", "(conseillères
+# en insertion)".
+_BRACKET_WORD_RE = re.compile(
+    r"[ \u00a0]{0,3}\([ \u00a0]{0,3}(?:dont[ \u00a0]+)?(?:[\d]{1,4}[ \u00a0]+|une?[ \u00a0]+)?"
+    r"(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
+# "52 convives dont une dizaine de résidents": a breakdown into people makes the head people.
+_DONT_PEOPLE_RE = re.compile(
+    r"[ \u00a0]{0,3},?[ \u00a0]{0,3}dont[ \u00a0]+"
+    r"(?:[^\W\d_]{1,12}[ \u00a0]+|\d{1,4}[ \u00a0]+){0,3}"
+    r"(?:d['’]|de[ \u00a0]+)?(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
+# Qualifiers that make anyone staff: "1 écrivain public salarié".
+_STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle"})
+_ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
+            "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
+
+
+class _Lexicon(Protocol):
+    cues: dict[str, set[str]]
+
+    def classify(self, word: str) -> str | None: ...
+
+    def cue(self, text: str) -> str | None: ...
+
+
+class PeopleCues:
+    """Reads a count's role from what is written around its noun.
+
+    Args:
+        lexicon: the role lexicon (`headcount_mentions.Lexicon`).
+        reader: the vector reader of unknown nouns, or None without a model.
+    """
+
+    def __init__(self, lexicon: _Lexicon, reader: RoleReader | None) -> None:
+        self.lexicon = lexicon
+        self.reader = reader
+
+    def unknown_noun(self, text: str, word: str, head_end: int, count: int,
+                     clause_after: str) -> str | None:
+        """The category of a noun no list knows: from a bracket naming a known role after it
+        ("2 CIP (conseillères en insertion)"), else from its vector; None when no person.
+
+        A beneficiary cue in `clause_after` ("accompagnés") or a breakdown into people ("dont
+        une dizaine de résidents") says the noun names people whatever its vector.
+        """
+        known = self.bracket_category(text, head_end)
+        if known in ("professional", "volunteer", "beneficiary"):
+            return known
+        if self._volunteer_qualified(text, head_end):
+            return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
+        if self.reader is None:
+            return None
+        cued = self.lexicon.cue(clause_after) == "beneficiary"
+        breakdown = _DONT_PEOPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        if breakdown is not None and self.lexicon.classify(breakdown.group("word")) in (
+                "beneficiary", "inhabitant", "person"):
+            cued = True
+        return self.reader.category(word, count, cued)
+
+    def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
+        """The lexicon category of the first word of a bracket right after a noun; with
+        `counted` False, only of a bracket that holds no count ("(intervenante)", not "(4
+        salariés et 6 bénévoles)", which breaks the count down)."""
+        bracket = _BRACKET_WORD_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        if bracket is None or (not counted and any(c.isdigit() for c in bracket.group())):
+            return None
+        return self.lexicon.classify(bracket.group("word"))
+
+    def qualified_role(self, text: str, head_end: int, category: str | None,
+                       clause_after: str) -> str | None:
+        """The role the words after a people noun force, or None.
+
+        A volunteer word among its first qualifiers makes anyone a volunteer ("1 juriste
+        bénévole", "3 parents volontaires"); a verb of running the action makes inhabitants and
+        the public volunteers ("7 habitants qui assurent l'ouverture").
+        """
+        if category not in ("professional", "inhabitant", "beneficiary", "person"):
+            return None
+        if self._volunteer_qualified(text, head_end):
+            return "volunteers"
+        if any(fold(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
+            return "professionals"
+        if category == "person" and (known := self.bracket_category(
+                text, head_end, counted=False)) in ("professional", "volunteer"):
+            return _ROLE_OF[known]
+        if category != "professional" and RUNNING_RE.search(clause_after):
+            return "volunteers"
+        return None
+
+    def _volunteer_qualified(self, text: str, head_end: int) -> bool:
+        volunteer_cues = self.lexicon.cues["volunteer"]
+        return any(_stem(w) in volunteer_cues for w in _qualifiers(text, head_end))
+
+    def aged(self, text: str, head_end: int) -> bool:
+        """Whether an age follows the people on their line ("de 13-16 ans", "(14-17 ans)")."""
+        return AGE_RE.search(_line_after(text, head_end)) is not None
+
+    def served(self, text: str, head_end: int) -> str | None:
+        """"beneficiaries" when "personnes" are people served: a participle of receiving,
+        an attendance per occasion or a bracket of families; else None."""
+        if _PER_OCCASION_RE.match(text, head_end, head_end + _LINE_WINDOW):
+            return "beneficiaries"
+        participle = _PARTICIPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        if participle is not None and not fold(participle.group("word")).startswith(_MOBILISED):
+            return "beneficiaries"
+        known = self.bracket_category(text, head_end)
+        return _ROLE_OF[known] if known in ("beneficiary", "inhabitant") else None
+
+
+def _qualifiers(text: str, head_end: int) -> list[str]:
+    """The first words after a noun, before any bracket, clause mark or number."""
+    match = _QUALIFIERS_RE.match(text, head_end)
+    return _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]
+
+
+def _line_after(text: str, pos: int) -> str:
+    window = text[pos:pos + _LINE_WINDOW]
+    cut = window.find("\n")
+    return window if cut == -1 else window[:cut]
+
+
+def _stem(word: str) -> str:
+    folded = fold(word)
+    return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
