@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
+from pipeline.normalize import NUMBER_WORDS
+
 # Spaces people (and word processors) put between digit groups: ordinary, no-break, narrow no-break,
 # thin and figure spaces.
 _SPACES = " \u00a0\u202f\u2009\u2007"
@@ -53,13 +55,9 @@ _RANGE_WINDOW = 40
 # What must sit right before an upper bound; checked first, it spares most amounts the search.
 _RANGE_CONNECTOR_RE = re.compile(rf"(?<![\w])(?:et|à|a|au|-|–)[{_SPACES}]*$", re.IGNORECASE)
 # Amounts in words: "mille euros", "deux mille cinq cents euros". Runs are bounded.
-_NUMBER_WORDS = (
-    r"quatre-vingts?|soixante|quarante|cinquante|quatorze|vingts?|trente|treize|quinze|douze"
-    r"|seize|trois|quatre|cinq|onze|deux|sept|huit|neuf|dix|six|cents?|mille|une|un"
-)
 _WORD_SEP = rf"(?:[- {_SPACES[1:]}]|[- ]et[- ])"
 WORD_AMOUNT_RE = re.compile(
-    rf"(?<![\w-])(?P<words>(?:{_NUMBER_WORDS})(?:{_WORD_SEP}(?:{_NUMBER_WORDS})){{0,8}})"
+    rf"(?<![\w-])(?P<words>(?:{NUMBER_WORDS})(?:{_WORD_SEP}(?:{NUMBER_WORDS})){{0,8}})"
     rf"[{_SPACES}]+(?:euros?\b|€)",
     re.IGNORECASE,
 )

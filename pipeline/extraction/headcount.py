@@ -8,7 +8,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.headcount_mentions import SPANS_KEY
-from pipeline.extraction.numbers import NUMBER_WORDS_RE, fold, parse_number
+from pipeline.extraction.numbers import NUMBER_WORDS_RE, parse_number
+from pipeline.normalize import fold
 
 # Headcounts are read from this field only (gold README).
 PEOPLE_FIELD = "people_mobilised"

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from text_to_num import text2num
 
-# Number words, longest alternatives first so "quatorze" is not read as "quatre".
-_UNIT_WORDS = (
-    "quatre-vingts?|soixante|quarante|cinquante|quatorze|vingts?|trente|septante|huitante"
-    "|octante|nonante|treize|quinze|douze|seize|trois|quatre|cinq|onze|deux|sept|huit|neuf"
-    "|dix|six|cents?|mille|une|un"
-)
+from pipeline.normalize import APPROX_BEFORE, NUMBER_WORDS, fold
+
+__all__ = ["fold"]  # re-exported for the modules that still import it from here
+
 # A run of number words ("deux", "vingt-cinq", "quatre-vingt-dix", "vingt et un"). Separators
 # and repetitions are bounded so a hostile run of spaces or words cannot make it backtrack.
 NUMBER_WORDS_RE = re.compile(
-    rf"\b(?:{_UNIT_WORDS})"
-    rf"(?:(?:[- \u00a0]{{1,3}}|[- \u00a0]et[- \u00a0])(?:{_UNIT_WORDS})){{0,6}}\b",
+    rf"\b(?:{NUMBER_WORDS})"
+    rf"(?:(?:[- \u00a0]{{1,3}}|[- \u00a0]et[- \u00a0])(?:{NUMBER_WORDS})){{0,6}}\b",
     re.IGNORECASE,
 )
 # Digits, with optional thousands groups ("1 200"); never part of a longer digit run.
@@ -38,10 +35,10 @@ APPROX_NOUN_RE = re.compile(
     re.IGNORECASE,
 )
 # Words before a number that make it an estimate.
+# Counts add their own hedges ("au moins 20", "une petite vingtaine") to the shared ones.
 APPROX_PREFIX_RE = re.compile(
-    r"(?:\benviron|\bapproximativement|\bapprox\.?|\benv\.|\bà[ \u00a0]peu[ \u00a0]près"
-    r"|\bpr[eè]s[ \u00a0]d[e'’]|\bautour[ \u00a0]d[e'’]|\bpresque|\bplus[ \u00a0]d[e'’]"
-    r"|\bau[ \u00a0]moins|\bune?[ \u00a0]petite|~|≈)[ \u00a0]{0,3}$",
+    rf"(?:{APPROX_BEFORE}|\bpresque|\bplus[ \u00a0]d[e'’]|\bau[ \u00a0]moins"
+    r"|\bune?[ \u00a0]petite)[ \u00a0]{0,3}$",
     re.IGNORECASE,
 )
 
@@ -65,12 +62,6 @@ class Count:
     low: int
     high: int
     approximate: bool = False
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` and strip its accents ("Bénévoles" -> "benevoles")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def parse_number(text: str) -> int | None:

@@ -11,7 +11,7 @@ import numpy as np
 from spacy.vocab import Vocab
 
 from pipeline.config import ConfigError, load_json
-from pipeline.extraction.components.organisations import fold
+from pipeline.normalize import fold
 
 PARTNERS_FILE = "partners.json"
 # Words of a mention: letters, with inner hyphens and apostrophes ("Croix-Rouge", "aujourd'hui").

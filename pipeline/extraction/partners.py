@@ -16,7 +16,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from pipeline.extraction.components.organisations import SPANS_KEY, OrganisationRuler, fold
+from pipeline.extraction.components.organisations import SPANS_KEY, OrganisationRuler
 from pipeline.extraction.partner_kinds import (
     POSSESSIVES,
     KindTyper,
@@ -24,6 +24,7 @@ from pipeline.extraction.partner_kinds import (
     load_partner_config,
     typer_for,
 )
+from pipeline.normalize import fold
 from pipeline.records import Fiche
 
 LIST_FIELD = "action_partners"

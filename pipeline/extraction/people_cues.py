@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from pipeline.extraction.numbers import fold
 from pipeline.extraction.roles import RoleReader
+from pipeline.normalize import fold
 
 # The words right after a noun, on its line, before any bracket or clause mark: its qualifiers
 # ("1 juriste bénévole", "2 médecins retraités bénévoles", "1 écrivain public salarié").

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.normalize import fold
 from pipeline.records import TEXT_FIELDS, Fiche
 
 # ---------------------------------------------------------------------------------------------
@@ -15,7 +16,6 @@ from pipeline.records import TEXT_FIELDS, Fiche
 # feminine endings stripped. Cheap and model-free, so suggesting needs no spaCy.
 
 WORD_RE = re.compile(r"[^\W_]+\*?")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 STOPWORDS = frozenset("""
 a à afin ai aie aient ainsi alors au aucun aupres auprès aussi autre aux avait avant avec avoir
 avons avez ayant c contre ça car ce ceci cela celle celles celui ces cet cette chacun chaque
@@ -30,12 +30,6 @@ tout toute toutes tres très tu un une unes uns vers via vos votre vous y
 # Folded forms too, so that "très" and "tres" are both dropped.
 _STOP = frozenset(unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
                   for w in STOPWORDS) | STOPWORDS
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents and ligatures removed: "Œuvre Âgées" -> "oeuvre agees"."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def light_stem(word: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from pipeline.extraction.numbers import fold
+from pipeline.normalize import fold
 
 SPANS_KEY = "dates"
 MIN_YEAR, MAX_YEAR = 1950, 2100

@@ -15,16 +15,13 @@ from pipeline.extraction.amounts import (
     find_amounts,
     parse_number,
 )
+from pipeline.normalize import APPROX_AFTER_RE, APPROX_BEFORE
 
 SPANS_KEY = "money"
 
 # Words that make the amount after them an estimate ("environ 300 €", "~ 2 k€").
 _APPROX_BEFORE_RE = re.compile(
-    r"(?:\benviron|\bautour\s+d[eu]|\bprès\s+d[e']|\bapproximativement|\bapprox\.?|\benv\."
-    r"|\bà\s+peu\s+près|\bde\s+l['’]ordre\s+d[e']|\bquelque|\bestimée?s?\s+à|~|≈)\s*$",
-    re.IGNORECASE,
-)
-_APPROX_AFTER_RE = re.compile(r"^\s*(?:environ|env\.|approximativement)\b", re.IGNORECASE)
+    rf"(?:{APPROX_BEFORE}|\bquelque|\bestimée?s?[\s\u00a0]à)[\s\u00a0]{{0,3}}$", re.IGNORECASE)
 _APPROX_WINDOW = 40
 
 # A cell (a line, or a part of one between semicolons) that is nothing but a number, maybe
@@ -87,7 +84,7 @@ class MoneyFinder:
 def _is_approximate(text: str, amount: Amount) -> bool:
     before = text[max(0, amount.start - _APPROX_WINDOW):amount.start]
     after = text[amount.end:amount.end + _APPROX_WINDOW]
-    return bool(_APPROX_BEFORE_RE.search(before) or _APPROX_AFTER_RE.match(after))
+    return bool(_APPROX_BEFORE_RE.search(before) or APPROX_AFTER_RE.match(after))
 
 
 def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
+
+from pipeline.normalize import fold
 
 SPANS_KEY = "orgs"
 GAZETTEER_FILE = "organisations.json"
@@ -29,12 +30,6 @@ _AMOUNT_FOLLOWERS = frozenset({"%", "€", "euros", "euro", "eur", "k€", "ke",
 
 
 @lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case `text`, strip its accents and straighten its apostrophes: "État" -> "etat"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def load_gazetteer(config_dir: str | Path) -> dict[str, Any]:
     """Read `organisations.json` from `config_dir`.
 
