@@ -22,8 +22,10 @@ from pipeline.commandline import (
     EXIT_WORKER,
     ConfigOption,
     Inputs,
+    LimitOption,
     ModelOption,
     Output,
+    ThresholdOption,
     Typer,
     report_counts,
     tagger_model,
@@ -38,6 +40,7 @@ from pipeline.reading.parse import ReadStats, read_many
 
 if TYPE_CHECKING:
     from pipeline.running.batch import RunSummary
+    from pipeline.running.stages import Settings
 
 app = Typer(
     help="""Enrich and tag the catalogue of fiches action of social centres.
@@ -52,6 +55,27 @@ Example:
 """,
     no_args_is_help=True,
 )
+
+CORES = os.cpu_count() or 1
+CacheOption = Annotated[Path | None, typer.Option(
+    metavar="DIR", help="Result cache folder (SQLite): unchanged fiches are not processed again, "
+                        "and a killed run resumes where it stopped.")]
+WorkersOption = Annotated[int, typer.Option(
+    min=1, metavar="N", show_default=False,
+    help="Processes for the NLP; default: the machine's cores.")]
+NoSuggestOption = Annotated[bool, typer.Option(
+    "--no-suggest", help="Skip suggestions (records get suggestions: null).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (cron).")]
+SummaryOption = Annotated[Path | None, typer.Option(
+    metavar="FILE", help="Also write the run summary as JSON to this file.")]
+EngineOption = Annotated[str, typer.Option(
+    metavar="ENGINE",
+    help="local: processes on this machine; dask: a Dask cluster (the 'cluster' extra).")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    metavar="ADDRESS", show_default=False,
+    help="With --engine dask: the scheduler's address (tcp://HOST:8786); default: a local "
+         "cluster of --workers processes.")]
+
 
 def _check_encoding(value: str | None) -> str | None:
     if value is not None:
@@ -119,34 +143,18 @@ def parse_cmd(inputs: Inputs, output: Output = "-", encoding: Encoding = None) -
 def enrich_cmd(
     inputs: Inputs,
     output: Output = "-",
-    cache: Annotated[Path | None, typer.Option(
-        metavar="DIR", help="Result cache folder (SQLite): unchanged fiches are not processed "
-                            "again, and a killed run resumes where it stopped.")] = None,
-    workers: Annotated[int, typer.Option(
-        min=1, metavar="N", show_default=False,
-        help="Processes for the NLP; default: the machine's cores.")] = os.cpu_count() or 1,
+    cache: CacheOption = None,
+    workers: WorkersOption = CORES,
     model: ModelOption = DEFAULT_MODEL,
-    no_suggest: Annotated[bool, typer.Option(
-        "--no-suggest", help="Skip suggestions (records get suggestions: null).")] = False,
-    threshold: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0, metavar="SCORE", help="Suggest keywords scoring at least this "
-                                                "(default: the model's tuned threshold).")] = None,
-    limit: Annotated[int | None, typer.Option(
-        min=0, metavar="N", help="At most this many keywords per fiche (default: the model's).")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (cron).")] = False,
-    summary: Annotated[Path | None, typer.Option(
-        metavar="FILE", help="Also write the run summary as JSON to this file.")] = None,
+    no_suggest: NoSuggestOption = False,
+    threshold: ThresholdOption = None,
+    limit: LimitOption = None,
+    quiet: QuietOption = False,
+    summary: SummaryOption = None,
     config: ConfigOption = CONFIG_DIR,
     encoding: Encoding = None,
-    engine: Annotated[str, typer.Option(
-        metavar="ENGINE",
-        help="local: processes on this machine; dask: a Dask cluster (the 'cluster' extra).")
-    ] = "local",
-    scheduler: Annotated[str | None, typer.Option(
-        metavar="ADDRESS", show_default=False,
-        help="With --engine dask: the scheduler's address (tcp://HOST:8786); default: a local "
-             "cluster of --workers processes.")] = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Read fiches and write enriched records (extraction and suggestions).
 
@@ -165,22 +173,30 @@ def enrich_cmd(
         fiches enrich data/fiches_sample.txt -o out/enriched.jsonl \\
             --engine dask --workers 2
     """
-    from concurrent.futures.process import BrokenProcessPool
-
-    from pipeline.config import ConfigError
-    from pipeline.running.batch import EngineError, LockError, run
-    from pipeline.running.output import OutputError
     from pipeline.running.stages import Settings
 
     _check_output_file(output)
     settings = Settings(config_dir=config, model=None if no_suggest else tagger_model(model),
                         threshold=threshold, limit=limit)
+    result = _run(inputs, output, settings, quiet, cache=str(cache) if cache else None,
+                  workers=workers, encoding=encoding, engine=engine, scheduler=scheduler)
+    raise typer.Exit(_say_run(result, summary))
+
+
+def _run(inputs: list[str], output: str, settings: Settings, quiet: bool, *, cache: str | None,
+         workers: int, encoding: str | None, engine: str, scheduler: str | None) -> RunSummary:
+    """`batch.run` with a progress bar; what stops it becomes a message and an exit code."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipeline.config import ConfigError
+    from pipeline.running.batch import EngineError, LockError, run
+    from pipeline.running.output import OutputError
+
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with _progress(quiet) as progress:
-            result = run(inputs, output, settings, cache_dir=str(cache) if cache else None,
-                         workers=workers, progress=progress, encoding=encoding,
-                         engine=engine, scheduler=scheduler)
+            return run(inputs, output, settings, cache_dir=cache, workers=workers,
+                       progress=progress, encoding=encoding, engine=engine, scheduler=scheduler)
     except (LockError, OutputError, ConfigError, EngineError) as exc:
         _fail(str(exc), EXIT_USAGE)
     except OSError as exc:  # inputs are read and reported by the reader: this is the output
@@ -191,7 +207,6 @@ def enrich_cmd(
     except KeyboardInterrupt:
         _say("interrupted: nothing written; with --cache, the next run resumes")
         raise typer.Exit(130) from None
-    raise typer.Exit(_say_run(result, summary))
 
 
 def _say_run(result: RunSummary, summary: Path | None) -> int:

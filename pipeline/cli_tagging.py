@@ -16,9 +16,11 @@ from pipeline.commandline import (
     ConfigOption,
     Inputs,
     JsonFlag,
+    LimitOption,
     ModelOption,
     OldOut,
     Output,
+    ThresholdOption,
     Typer,
     fail,
     old_name,
@@ -224,23 +226,30 @@ def _read_tagged(inputs: list[str]) -> tuple[list, int]:
     return fiches, EXIT_REJECTED if stats.rejected or stats.failed_files else EXIT_OK
 
 
+FoldsOption = Annotated[int, typer.Option(
+    min=2, metavar="N", help="Cross-validation folds for tuning.")]
+FeedbackOption = Annotated[Path | None, typer.Option(
+    "--feedback", metavar="DB", show_default=False,
+    help="Staff decisions (`fiches feedback add`) to learn from.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace the current model even when it measures better.")]
+JobsOption = Annotated[int, typer.Option("--jobs", min=1, metavar="N",
+                                         help="Parallel processes.")]
+VectorsOption = Annotated[bool, typer.Option(
+    "--vectors/--no-vectors", help="Try the word vectors; --no-vectors is faster.")]
+
+
 def train_cmd(
     catalogue: Catalogue,
     output: Annotated[Path, typer.Option(
         "--output", "-o", metavar="DIR", show_default=False,
         help="Model folder to write; default: models/tagger in the project.")] = DEFAULT_MODEL,
     config: ConfigDir = CONFIG_DIR,
-    folds: Annotated[int, typer.Option(
-        min=2, metavar="N", help="Cross-validation folds for tuning.")] = 5,
-    feedback: Annotated[Path | None, typer.Option(
-        "--feedback", metavar="DB", show_default=False,
-        help="Staff decisions (`fiches feedback add`) to learn from.")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace the current model even when it measures better.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, metavar="N",
-                                      help="Parallel processes.")] = 1,
-    vectors: Annotated[bool, typer.Option(
-        "--vectors/--no-vectors", help="Try the word vectors; --no-vectors is faster.")] = True,
+    folds: FoldsOption = 5,
+    feedback: FeedbackOption = None,
+    force: ForceOption = False,
+    jobs: JobsOption = 1,
+    vectors: VectorsOption = True,
     as_json: JsonFlag = False,
     out: OldOut = None,
 ) -> None:
@@ -263,20 +272,13 @@ def train_cmd(
     """
     import json
 
-    from pipeline.config import ConfigError
-    from pipeline.tagging.classify import TrainingError, save, train
+    from pipeline.tagging.classify import save
 
     output = Path(old_name(output, out, DEFAULT_MODEL))
     fiches, code = _read_tagged(catalogue)
     verdicts = read_verdicts(feedback) if feedback is not None else None
-    try:
-        params = {"folds": folds, "n_jobs": jobs, "use_vectors": "auto" if vectors else False}
-        tagger, card, corpus = train(fiches, config, params, verdicts)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-    except TrainingError as exc:
-        fail(str(exc), EXIT_REJECTED)
-    say_trained(card)
+    params = {"folds": folds, "n_jobs": jobs, "use_vectors": "auto" if vectors else False}
+    tagger, card, corpus = _train(fiches, config, params, verdicts)
     card["champion_challenger"] = challenge(output, tagger, corpus, force)
     try:
         folder = save(tagger, card, output)
@@ -288,6 +290,21 @@ def train_cmd(
     raise typer.Exit(code)
 
 
+def _train(fiches: list, config: Path, params: dict, verdicts: dict | None) -> tuple:
+    """`classify.train`, its errors as messages and exit codes; prints what it learned from."""
+    from pipeline.config import ConfigError
+    from pipeline.tagging.classify import TrainingError, train
+
+    try:
+        result = train(fiches, config, params, verdicts)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)
+    except TrainingError as exc:
+        fail(str(exc), EXIT_REJECTED)
+    say_trained(result[1])
+    return result
+
+
 def evaluate_cmd(
     catalogue: Catalogue,
     as_json: JsonFlag = False,
@@ -296,8 +313,7 @@ def evaluate_cmd(
                                  "to 30 fiches, else 5.")] = None,
     config: ConfigDir = CONFIG_DIR,
     curve: Annotated[bool, typer.Option("--curve/--no-curve", help="Learning curve.")] = True,
-    vectors: Annotated[bool, typer.Option(
-        "--vectors/--no-vectors", help="Try the word vectors; --no-vectors is faster.")] = True,
+    vectors: VectorsOption = True,
 ) -> None:
     """Cross-validate the tagger against baselines on tagged fiches (nested).
 
@@ -331,11 +347,8 @@ def evaluate_cmd(
 def suggest_cmd(
     inputs: Inputs,
     model: ModelOption = DEFAULT_MODEL,
-    threshold: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0, metavar="SCORE", help="Minimum keyword score (default: the model's).")
-    ] = None,
-    limit: Annotated[int | None, typer.Option(
-        min=0, metavar="N", help="At most this many keywords (default: the model's).")] = None,
+    threshold: ThresholdOption = None,
+    limit: LimitOption = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="One JSON object per fiche and line (id, source, title, suggestions)."
     )] = False,

@@ -125,6 +125,12 @@ ConfigOption = Annotated[Path, typer.Option(
     "--config", metavar="DIR", show_default=False,
     help="Config folder (gazetteer, role words, vocabulary, thesaurus); default: config in "
          "the project.")]
+ThresholdOption = Annotated[float | None, typer.Option(
+    min=0.0, max=1.0, metavar="SCORE", show_default=False,
+    help="Suggest keywords scoring at least this; default: the model's tuned threshold.")]
+LimitOption = Annotated[int | None, typer.Option(
+    min=0, metavar="N", show_default=False,
+    help="At most this many keywords per fiche; default: the model's.")]
 DEFAULT_MODEL = MODELS_DIR / "tagger"
 ModelOption = Annotated[Path, typer.Option(
     "--model", metavar="DIR", show_default=False,

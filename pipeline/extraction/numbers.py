@@ -81,12 +81,6 @@ def parse_number(text: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def parse_approx_noun(text: str) -> int | None:
-    """The value of "une dizaine" / "vingtaine"... (10, 20...), else None."""
-    match = APPROX_NOUN_RE.search(text)
-    return APPROX_NOUNS[match.group("noun").lower()] if match else None
-
-
 def count_from_match(match: re.Match[str]) -> Count | None:
     """The `Count` of a `COUNT_RE` match; None when a part is not a number or a range is reversed.
 

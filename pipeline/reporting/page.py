@@ -145,15 +145,7 @@ def render_html(report: BudgetReport, charts: dict[str, bytes], source: str,
         "<p class=\"note\">Fiches à vérifier à la main (budget approximatif, unité supposée, "
         "totaux incohérents ou valeur atypique) :</p>",
         _frame_table(_flagged_view(report.quality()), empty="Aucune fiche signalée."),
-        "<h2>Financement par type de financeur</h2>",
-        "<p class=\"note\">« Fiches » : fiches citant ce type de financeur. « Montant connu » : "
-        "somme des montants que les fiches attribuent à ce type ; les financements cités sans "
-        "montant n'y sont pas, c'est donc un minimum (« non chiffré » : aucun montant cité). "
-        "« Part du total connu » : ce montant divisé par la somme des montants connus de tous "
-        "les types.</p>",
-        f'<img alt="Financement par type de financeur" '
-        f'src="{_data_uri(charts["funder_types"])}">',
-        _frame_table(report.tables["funder_types"]),
+        *_funder_section(report, charts),
         "<h2>Fiches et budgets par département</h2>",
         f'<img alt="Fiches et budgets par département" '
         f'src="{_data_uri(charts["departements"])}">',
@@ -172,6 +164,21 @@ def render_html(report: BudgetReport, charts: dict[str, bytes], source: str,
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _funder_section(report: BudgetReport, charts: dict[str, bytes]) -> list[str]:
+    """The funder-type part of the page: what the figures mean, the chart, the table."""
+    return [
+        "<h2>Financement par type de financeur</h2>",
+        "<p class=\"note\">« Fiches » : fiches citant ce type de financeur. « Montant connu » : "
+        "somme des montants que les fiches attribuent à ce type ; les financements cités sans "
+        "montant n'y sont pas, c'est donc un minimum (« non chiffré » : aucun montant cité). "
+        "« Part du total connu » : ce montant divisé par la somme des montants connus de tous "
+        "les types.</p>",
+        f'<img alt="Financement par type de financeur" '
+        f'src="{_data_uri(charts["funder_types"])}">',
+        _frame_table(report.tables["funder_types"]),
+    ]
 
 
 def _partner_section(report: BudgetReport, charts: dict[str, bytes]) -> list[str]:

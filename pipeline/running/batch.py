@@ -365,6 +365,12 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
                stats)
         if cache is not None:
             summary.bad_cache_payloads = cache.bad_payloads
+    return _finish(summary, stats, cache, started)
+
+
+def _finish(summary: RunSummary, stats: ReadStats, cache: ResultCache | None,
+            started: float) -> RunSummary:
+    """`summary` completed with what the reader counted and noticed, and the time taken."""
     summary.read = stats.found
     summary.duplicates = stats.duplicates
     summary.rejected = [str(r) for r in stats.rejected]
