@@ -9,6 +9,7 @@ from typing import Any, cast
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.batching import batched
 from pipeline.extraction.budget import build_budget, build_entities
 from pipeline.extraction.components.organisations import OrganisationRuler
 from pipeline.extraction.dates import build_dates
@@ -82,7 +83,8 @@ def analyse_fields(fiches: list[Fiche], nlp: Language, batch_size: int = 64,
             by_profile.setdefault(profile_for(name), []).append((doc, (i, name)))
     for profile, items in by_profile.items():
         with nlp.select_pipes(enable=list(profile)):
-            for batch in _batches(items, batch_size):
+            for batch in batched(items, batch_size, cost=lambda item: len(item[0]),
+                                 budget=MAX_BATCH_TOKENS):
                 for doc, (i, name) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
                     docs[i][name] = doc
     return docs
@@ -99,21 +101,6 @@ def _bounded_doc(nlp: Language, text: str, max_chars: int,
         changed.append(f"cut at {max_tokens} tokens ({cut} characters) for extraction")
         doc = nlp.make_doc(safe[:cut])
     return doc, changed
-
-
-def _batches(items: list[tuple[Doc, Any]], max_docs: int) -> Iterator[list[tuple[Doc, Any]]]:
-    """`items` in order, in batches of at most `max_docs` docs and `MAX_BATCH_TOKENS` tokens
-    (a single longer doc makes a batch of its own)."""
-    batch: list[tuple[Doc, Any]] = []
-    size = 0
-    for item in items:
-        if batch and (len(batch) >= max_docs or size + len(item[0]) > MAX_BATCH_TOKENS):
-            yield batch
-            batch, size = [], 0
-        batch.append(item)
-        size += len(item[0])
-    if batch:
-        yield batch
 
 
 def extract(docs: dict[str, Doc], fiche: Fiche | None = None,

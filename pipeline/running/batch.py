@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from pipeline.batching import batched
 from pipeline.config import check_config
 from pipeline.reading.parse import ReadStats, read_many
 from pipeline.records import Fiche
@@ -234,16 +235,10 @@ class Runner:
         """Enriched records for `fiches` as JSON lines, in order; a few chunks in flight."""
         pending: deque[_Chunk] = deque()
         in_flight = 2 * self.workers
-        batch: list[Fiche] = []
-        for fiche in fiches:
-            batch.append(fiche)
-            if len(batch) >= self.chunk_size:
-                pending.append(self._start(batch))
-                batch = []
-                while pending and (len(pending) > in_flight or _ready(pending[0])):
-                    yield from self._finish(pending.popleft())
-        if batch:
+        for batch in batched(fiches, self.chunk_size):
             pending.append(self._start(batch))
+            while pending and (len(pending) > in_flight or _ready(pending[0])):
+                yield from self._finish(pending.popleft())
         while pending:
             yield from self._finish(pending.popleft())
 

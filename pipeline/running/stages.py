@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pipeline
+from pipeline.batching import batched
 from pipeline.config import CONFIG_DIR, MODELS_DIR
 from pipeline.records import Fiche
 from pipeline.running.output import dumps
@@ -224,19 +225,9 @@ def enrich(fiches: Iterable[Fiche], settings: Settings | None = None,
         RuntimeError: when a fiche fails in the NLP.
     """
     worker = Worker(settings or Settings())
-    batch: list[Fiche] = []
-
-    def flush() -> Iterator[dict[str, Any]]:
+    for batch in batched(fiches, batch_size):
         for fiche, outcome in zip(batch, worker.process([(f, True, True) for f in batch]),
                                   strict=True):
             if outcome.error:
                 raise RuntimeError(f"{fiche.source.file}:{fiche.source.line}: {outcome.error}")
             yield assemble(fiche, outcome.extraction or "{}", outcome.suggestions or "null")
-
-    for fiche in fiches:
-        batch.append(fiche)
-        if len(batch) >= batch_size:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()
