@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from pipeline import normalize
 from pipeline.config import CONFIG_DIR
 from pipeline.extraction import amounts, numbers
 from pipeline.extraction.components.date_mentions import find_dates
@@ -107,7 +108,7 @@ def test_every_normaliser_on_random_french_fragments(text):
     assert numbers.parse_number(text) is None or numbers.parse_number(text) >= 0
     count = numbers.parse_count(text)
     assert count is None or count.low <= count.high
-    numbers.fold(text)
+    normalize.fold(text)
     for match in numbers.COUNT_RE.finditer(text):
         numbers.count_from_match(match)
     value = amounts.parse_amount(text)

@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from pipeline.extraction.numbers import COUNT_RE, Count, fold, parse_count, parse_number
+from pipeline.extraction.numbers import COUNT_RE, Count, parse_count, parse_number
+from pipeline.normalize import fold
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -1,4 +1,4 @@
-"""What the words around an amount say of it: breakdowns, shares, "chacune", users, new funders."""
+"""What the words around an amount say of it: its kind, its funder, breakdowns, shares, users."""
 
 from __future__ import annotations
 
@@ -7,6 +7,113 @@ import re
 from pipeline.extraction.numbers import parse_number
 
 _SP = r"[ \t\u00a0]"
+
+# Words that say what an amount is. They are matched case-insensitively on the field text;
+# accents are optional where people drop them ("depenses").
+_WORD = r"(?<![\w])(?:{})(?![\w])"
+IN_KIND_RE = re.compile(_WORD.format(
+    r"contributions?\s+volontaires?|en\s+nature|valoris[ée]\w*|b[ée]n[ée]volat"
+    r"|mis[es]*\s+[àa]\s+disposition|mise?s?\s+[àa]\s+disposition|met(?:tent)?\s+[àa]\s+disposition"
+    r"|pr[êe]ts?\s+d[e'’]|pr[êe]t[ée]e?s?\s+par"), re.IGNORECASE)
+TOTAL_RE = re.compile(_WORD.format(
+    r"(?<!sous[- ])total(?:e|es|ité)?|budgets?|co[ûu]ts?\s+(?:total|global|de\s+l['’]action"
+    r"|du\s+projet|annuel)|montant\s+(?:total|global)|s['’][ée]l[èe]ve(?:nt)?\s+[àa]"
+    r"|enveloppe\s+(?:globale|totale)"), re.IGNORECASE)
+EXPENSE_RE = re.compile(_WORD.format(
+    r"d[ée]penses?|charges?|personnels?|salaires?|salariale?s?|r[ée]mun[ée]rations?|achats?"
+    r"|mat[ée]riels?|fournitures?|prestations?|locations?|loyers?|frais|transports?|alimentation"
+    r"|repas|go[ûu]ters?|[ée]ditions?|impressions?|communication|divers|intervenants?"
+    r"|honoraires|assurances?|d[ée]placements?|sorties?|[ée]quipements?|investissements?"
+    r"|travaux|fonctionnement|formations?|sous[- ]totale?|co[ûu]ts?|animateurs?"), re.IGNORECASE)
+FUNDING_RE = re.compile(_WORD.format(
+    r"financements?|financ[ée]e?s?|financeurs?|recettes?|ressources?|produits?|subventions?"
+    r"|subventionn[ée]e?s?|participations?|aides?|soutiens?|cofinancements?|co-financements?"
+    r"|apports?|contributions?|dotations?|fonds\s+propres|autofinancement"), re.IGNORECASE)
+# The structure's own money: a funding line, never a funder. Matched before the expense words, so
+# that "reste à charge" is not read as a "charge".
+OWN_FUNDS_RE = re.compile(_WORD.format(
+    r"fonds\s+propres|auto-?financements?|reste\s+[àa]\s+charge(?!\s+des?\s+(?:familles|usagers"
+    r"|parents|participants|b[ée]n[ée]ficiaires|adh[ée]rents))"), re.IGNORECASE)
+# Money verbs and nouns that make a sentence outside the budget field a financing sentence.
+FINANCING_TRIGGER_RE = re.compile(_WORD.format(
+    r"(?:co-?)?financ(?:[ée]e?s?|ement|ements|er|ent|era|eront|ait|aient)"
+    r"|financeurs?\s*(?::|sont|principaux)|partenaires?\s+financiers?|subventions?|subventionn\w+|soutien\s+financier"
+    r"|aides?\s+financi[èe]res?|participation\s+financi[èe]re|cr[ée]dits|vers[ée]e?s?"
+    r"|soutien\s+(?:financier\s+)?(?:de|du|des|d['’])|soutenue?s?\s+(?:financi[èe]rement\s+)?par"
+    r"|allou[ée]e?s?|octroy[ée]e?s?|accord[ée]e?s?\s+par|pris\s+en\s+charge\s+par"), re.IGNORECASE)
+# An organisation in a sentence like these is not giving money to the action.
+NEGATION_RE = re.compile(_WORD.format(
+    r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
+    r"|pas\s+de\s+financement|non\s+financ\w+|plus\s+de\s+financement|ni"), re.IGNORECASE)
+SOURCE_RE = re.compile(_WORD.format(
+    r"donn[ée]es|statistiques?|sources?|d['’]apr[èe]s|chiffres|recueils?\s+(?:de|des)\s+donn\w+"
+    r"|enqu[êe]tes?"
+    # "selon l'INSEE" names a source; "selon le barème" a rule of payment.
+    r"|selon\s+(?:l['’]|les?\s+|la\s+)?(?:insee|donn\w+|chiffres|statisti\w+|enqu\w+|[ée]tudes?"
+    r"|sources?|diagnostic\w*|observatoire)"),
+    re.IGNORECASE)
+PARTNER_RE = re.compile(_WORD.format(
+    r"partenaires?|partenariats?|en\s+lien\s+avec|accompagn\w+|rencontres?|coordinat\w+"
+    r"|r[ée]unions?|convention\s+de\s+partenariat"), re.IGNORECASE)
+# What links an amount to the funder written after it: "2 000 € de la CAF", "500 € versés par",
+# "4 000 €, financés par le Département", "3 000 € par an, pris en charge par la Ville".
+POSTPOSED_RE = re.compile(
+    rf"(?:{_SP}*(?:par{_SP}+an|/{_SP}*an|annuels?|HT|TTC)(?![\w]))?"
+    rf"{_SP}*(?:,{_SP}*(?=financ|vers|accord|allou|attribu|apport|pris))?"
+    rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ)[ée]e?s?|pris{_SP}+en{_SP}+charge)"
+    rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
+    rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|\()"
+    rf"{_SP}*")
+# A price per person, session, hour...: not a line of the total ("2 € par enfant", "5 €/séance").
+# Periods (par an, par mois) are not units: "3 000 € par an" is a budget.
+PER_UNIT_RE = re.compile(
+    rf"{_SP}*(?:HT|TTC)?{_SP}*(?:(?:par{_SP}+an|/{_SP}*an|par{_SP}+mois|annuels?),?{_SP}+"
+    rf"(?:et{_SP}+)?)?(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’]|de{_SP}+l['’])"
+    r"(?:personnes?|pers\b|enfants?|participants?|familles?|foyers?|jeunes?|adultes?|seniors?"
+    r"|parents?|habitants?|adh[ée]rents?|inscrits?|b[ée]n[ée]ficiaires?|[ée]l[èe]ves?"
+    r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|heures?|h\b|jours?|journ[ée]es?"
+    r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
+    re.IGNORECASE)
+# What between two amounts makes the second restate the first: "1 500 € HT soit 1 800 € TTC",
+# "45 x 12 € = 540 €". Only the restatement counts.
+RESTATED_RE = re.compile(
+    rf"(?:=|(?<![\w])soit(?:{_SP}+(?:un{_SP}+total{_SP}+de|au{_SP}+total|environ))?){_SP}*$",
+    re.IGNORECASE)
+# The same, when the whole gap is a tax mark: "1 000 € HT (1 200 € TTC)", "1 000 € HT / 1 200 €".
+TAX_RESTATED_RE = re.compile(rf"{_SP}*HT{_SP}*[(/]{_SP}*$")
+# Money asked for but not (yet) given: not mobilised, so neither a funder nor in the total.
+UNCONFIRMED_RE = re.compile(_WORD.format(
+    r"demand[ée]e?s?|sollicit[ée]e?s?|en\s+attente|demandes?\s+en\s+cours|en\s+cours\s+d['’]instruction"
+    r"|non\s+obtenue?s?|non\s+accord[ée]e?s?|non\s+retenue?s?|non\s+confirm[ée]e?s?"
+    r"|refus[ée]e?s?|[àa]\s+confirmer|sous\s+r[ée]serve"), re.IGNORECASE)
+# A funder's share of the total, written after it ("Ville 50 %", "la CAF finance 50 %",
+# "CAF : à hauteur de 30 %") or before it ("60 % par la Ville", "50 % de la CAF").
+_PCT = r"(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)[ \t\u00a0]?%"
+SHARE_AFTER_RE = re.compile(
+    rf"[ \t\u00a0:(]*(?:(?:finance|participe|contribue|prend{_SP}+en{_SP}+charge|apporte|couvre)"
+    rf"\w*{_SP}+)?(?:(?:[àa]{_SP}+hauteur{_SP}+d[eu]|pour|[àa]){_SP}+)?{_PCT}", re.IGNORECASE)
+SHARE_BEFORE_RE = re.compile(
+    rf"{_PCT}{_SP}*(?:(?:financ\w*{_SP}+)?(?:par|de|du|des){_SP}+"
+    rf"(?:(?:la|le|les){_SP}+|l['’])?)?$", re.IGNORECASE)
+# A line that names its payers in a word under a "Recettes" header: the users.
+USERS_LABEL_RE = re.compile(
+    r"^(?:les\s+)?(?:familles|usagers|parents|adh[ée]rents|participants|b[ée]n[ée]ficiaires)$",
+    re.IGNORECASE)
+USERS_TYPE = "Familles"
+# A parenthesised aside: its kind words qualify the line, they do not set its kind.
+PAREN_RE = re.compile(r"\([^()\n]*\)")
+# An organisation introduced like this is a partner or a place, not a source of money.
+NOT_GIVING_RE = re.compile(
+    r"(?<![\w])(?:avec|aupr[èe]s|chez|aux\s+c[ôo]t[ée]s|en\s+lien\s+avec|pour|vers|[àa])"
+    r"[ \t\u00a0]+(?:(?:la|le|les|l['’]|des|du|de\s+la|de\s+l['’])[ \t\u00a0]*)?$",
+    re.IGNORECASE)
+# In-kind words right after an amount: "1 200 € de mise à disposition", "800 € (valorisation)".
+IN_KIND_AFTER_RE = re.compile(
+    r"[ \t\u00a0]*(?:/[ \t\u00a0]*an[ \t\u00a0]*)?[(,]?[ \t\u00a0]*(?:de[ \t\u00a0]+|d['’])?"
+    r"(?:valoris\w*|mise?s?[ \t\u00a0]+[àa][ \t\u00a0]+disposition|en[ \t\u00a0]+nature"
+    r"|contributions?[ \t\u00a0]+volontaires?|b[ée]n[ée]volat)", re.IGNORECASE)
+# Clause boundaries: line breaks, sentence ends, semicolons.
+CLAUSE_END_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)")
 # A breakdown opens after an amount: what follows is part of it, never added to it ("6 000 €
 # dont 2 000 € de la CAF", "y compris", "répartis entre", "ventilés comme suit").
 BREAKDOWN_RE = re.compile(

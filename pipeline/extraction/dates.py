@@ -59,6 +59,14 @@ def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
                 ends.append(span)
             elif cue is None and span._.date_kind != "year_range":
                 weak.append(span)
+    start, end = _start_end(strong, weak, ends)
+    return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+
+
+def _start_end(strong: list[Span], weak: list[Span],
+               ends: list[Span]) -> tuple[str | None, str | None]:
+    """The start (earliest start-cued date, else earliest uncued one) and the end (latest
+    end-cued date, else the end of the chosen start's range)."""
     chosen = _earliest(strong or weak)
     start = _precise(chosen._.date_first) if chosen is not None else None
     end: str | None = None
@@ -66,7 +74,7 @@ def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
         end = _precise(max((s._.date_last for s in ends), key=_sort_key))
     elif chosen is not None and chosen._.date_last != chosen._.date_first:
         end = _precise(chosen._.date_last)
-    return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+    return start, end
 
 
 def _field_order(docs: dict[str, Doc]) -> list[str]:

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
-from pipeline.normalize import APPROX_BEFORE, NUMBER_WORDS, fold
-
-__all__ = ["fold"]  # re-exported for the modules that still import it from here
+from pipeline.normalize import APPROX_BEFORE, NUMBER_WORDS
 
 # A run of number words ("deux", "vingt-cinq", "quatre-vingt-dix", "vingt et un"). Separators
 # and repetitions are bounded so a hostile run of spaces or words cannot make it backtrack.

@@ -71,7 +71,7 @@ class PeopleCues:
     """Reads a count's role from what is written around its noun.
 
     Args:
-        lexicon: the role lexicon (`headcount_mentions.Lexicon`).
+        lexicon: the role lexicon (`role_lexicon.Lexicon`).
         reader: the vector reader of unknown nouns, or None without a model.
     """
 

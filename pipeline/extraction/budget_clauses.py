@@ -1,0 +1,282 @@
+"""One field's budget lines and funders, read clause by clause from its money and org spans."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from pipeline.extraction.budget_cues import (
+    ACTION_SHARE_RE,
+    BREAKDOWN_RE,
+    CLAUSE_END_RE,
+    EACH_RE,
+    EQUAL_SHARES_RE,
+    EXPENSE_RE,
+    FINANCING_TRIGGER_RE,
+    FUNDING_RE,
+    IN_KIND_AFTER_RE,
+    NEGATION_RE,
+    PAREN_RE,
+    PARTNER_RE,
+    PER_UNIT_RE,
+    SOURCE_RE,
+    UNCONFIRMED_RE,
+    how_many_before,
+)
+from pipeline.extraction.budget_funders import (
+    SHARE_KEY,
+    cue_funder,
+    line_funder,
+    share_of,
+    users_fees,
+)
+from pipeline.extraction.budget_lines import (
+    BUDGET_FIELD,
+    Cue,
+    Line,
+    classify,
+    clause_cues,
+    label_start_of,
+    not_giving,
+    postposed,
+    restated,
+)
+
+MONEY_KEY = "money"
+ORGS_KEY = "orgs"
+FUNDER_LABELS = frozenset({"ORG", "PROGRAMME", "USERS"})
+# How far after an amount its status words ("demandée", "en attente") are looked for.
+_STATUS_AFTER = 80
+# How far after "1 500 € chacune" the funders it is for are looked for.
+_EACH_WINDOW = 120
+
+
+def read_field(doc: Doc, field: str, budget_field: bool,
+                ) -> tuple[list[Line], list[dict[str, Any]]]:
+    """The budget lines and funders of one field, clause by clause.
+
+    Outside the budget field only financing clauses count, and bare numbers are not money;
+    per-unit prices are never lines.
+    """
+    text = doc.text
+    money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
+                   key=lambda s: s.start_char)
+    money = [m for m in money if budget_field or not m._.unit_assumed]
+    priced = [bool(PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)) for m in money]
+    per_unit = [m for m, p in zip(money, priced, strict=True) if p]
+    money = [m for m, p in zip(money, priced, strict=True) if not p]
+    orgs = sorted((s for s in (doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [])
+                   if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)),
+                  key=lambda s: s.start_char)
+    money_starts = [m.start_char for m in money]
+    org_starts = [o.start_char for o in orgs]
+    lines: list[Line] = []
+    funders: list[dict[str, Any]] = users_fees(text, per_unit, field) if budget_field else []
+    mode: str | None = None
+    for c_start, c_end in _clauses(text):
+        c_money = _between(money, money_starts, c_start, c_end)
+        c_orgs = _between(orgs, org_starts, c_start, c_end)
+        clause = text[c_start:c_end]
+        if not budget_field and not (FINANCING_TRIGGER_RE.search(clause)
+                                     or any(o.label_ == "PROGRAMME" for o in c_orgs)):
+            continue
+        if not c_money:
+            mode = _header_mode(clause) or mode
+        reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money))
+        reader.read(c_money, lines, funders)
+    return lines, funders
+
+
+def _between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
+    """The spans (sorted by start, with `starts` their start offsets) starting in [start, end)."""
+    return spans[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+
+class ClauseReader:
+    """Turns the amounts and cues of one clause into budget lines and funders."""
+
+    def __init__(self, text: str, start: int, end: int, field: str, mode: str | None,
+                 orgs: list[Span], has_money: bool) -> None:
+        self.text, self.start, self.end, self.field, self.mode = text, start, end, field, mode
+        clause = text[start:end]
+        # Negated, source and partner clauses name organisations that give nothing; a partner
+        # word beside an amount or a money verb does not make the clause a partner list.
+        self.excluded = bool(NEGATION_RE.search(clause) or SOURCE_RE.search(clause)
+                             or (PARTNER_RE.search(clause) and not has_money
+                                 and not FINANCING_TRIGGER_RE.search(clause)))
+        self.cues = clause_cues(text, start, end, orgs)
+        self.cue_starts = [c.start for c in self.cues]
+        self.parens = [(m.start(), m.end()) for m in PAREN_RE.finditer(text, start, end)]
+
+    def read(self, money: list[Span], lines: list[Line],
+             funders: list[dict[str, Any]]) -> None:
+        """Append the clause's lines and funders to `lines` and `funders`."""
+        text = self.text
+        seg_start = self.start
+        each: float | None = None
+        clause_lines: list[Line] = []
+        for i, m in enumerate(money):
+            following = money[i + 1] if i + 1 < len(money) else None
+            if following is not None and restated(text, m, following):
+                continue  # the next amount restates this one and takes its label
+            seg_cues = self._cues_in(seg_start, m.start_char)
+            line = classify(text, seg_start, m, self._kind_cues(seg_cues), field=self.field,
+                             mode=self.mode)
+            seg_start = m.end_char
+            after = postposed(text, m.end_char, self.cues, self.cue_starts)
+            if after is not None and line.kind not in ("total", "in_kind"):
+                line.kind, line.funder, seg_start = "funding", after.funder, after.end
+                line.funder_cue = after
+                line.label = text[after.start:after.end]  # "5 000 € de la CAF": the CAF line
+                seg_cues = []
+            if line.kind in ("funding", "other") and self._unconfirmed(
+                    line, m, following):
+                line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
+            self._qualify(line, m, following)
+            each = self._each(line, m) or each
+            if line.kind == "funding" and line.funder and not self.excluded:
+                funders.append(line_funder(line, text))
+            lines.append(line)
+            clause_lines.append(line)
+            self._amountless(seg_cues, line, funders)
+        tail = self._cues_in(seg_start, self.end)
+        if not self.excluded and not any(c.kind == "in_kind" for c in tail):
+            named = [self._cue_funder(cue) for cue in tail if cue.funder and (
+                self.field == BUDGET_FIELD or not not_giving(text, self.start, cue))]
+            self._share_out(named, clause_lines, each)
+            funders.extend(named)
+
+    def _qualify(self, line: Line, money: Span, following: Span | None) -> None:
+        """Read what follows an amount: valued in kind ("(valeur 800 €)" is the line's
+        label), broken down ("6 000 € dont 2 000 € de la CAF": the whole is a total), or the
+        action's share of an envelope ("dont 15 000 € pour cette action")."""
+        text = self.text
+        if line.kind in ("unconfirmed", "in_kind"):
+            return
+        stop = following.start_char if following is not None else self.end
+        if ACTION_SHARE_RE.match(text, money.end_char, stop):
+            line.kind, line.side, line.action_share = "total", "expense", True
+            return
+        if IN_KIND_AFTER_RE.match(text, money.end_char, min(stop, money.end_char + 60)):
+            line.kind, line.funder, line.funder_cue = "in_kind", None, None
+            return
+        if following is not None and line.funder is None and line.kind != "total" \
+                and BREAKDOWN_RE.search(text, money.end_char, stop):
+            line.side = "funding" if line.kind == "funding" else "expense"
+            line.kind = "total"
+
+    def _each(self, line: Line, money: Span) -> float | None:
+        """For "Deux subventions de 1 500 € chacune (Ville et Département)": the line becomes
+        the whole (3 000 €) and the amount each funder gives is returned; else None."""
+        if line.kind in ("unconfirmed", "in_kind", "total") or line.funder is not None:
+            return None
+        if not EACH_RE.match(self.text, money.end_char, self.end):
+            return None
+        window = min(self.end, money.end_char + _EACH_WINDOW)
+        named = sum(1 for c in self._cues_in(money.end_char, window) if c.funder)
+        times = how_many_before(self.text, label_start_of(self.text, line, money)) or named
+        if times < 2:
+            return None
+        each = line.amount
+        line.amount = round(each * times, 2)
+        line.kind = "funding"
+        return each
+
+    def _share_out(self, named: list[dict[str, Any]], clause_lines: list[Line],
+                   each: float | None) -> None:
+        """Give amounts to funders named without one: "1 500 € chacune" each; "à parts
+        égales" an equal share of the total; the one amount of a financing sentence that names
+        one funder ("Les livres (300 €) sont financés par la Ville")."""
+        if not named:
+            return
+        if each is not None:
+            for funder in named:
+                funder["amount_eur"] = each
+            return
+        clause = self.text[self.start:self.end]
+        if len(named) > 1 and EQUAL_SHARES_RE.search(clause):
+            for funder in named:
+                funder[SHARE_KEY] = round(100 / len(named), 4)
+            return
+        loose = [x for x in clause_lines if x.kind in ("other", "funding") and x.funder is None]
+        if len(named) == 1 and len(clause_lines) == 1 and loose \
+                and FINANCING_TRIGGER_RE.search(clause):
+            line = loose[0]
+            line.kind, line.funder = "funding", named[0]["type"]
+            named[0]["amount_eur"] = line.amount
+
+    def _cues_in(self, start: int, end: int) -> list[Cue]:
+        lo = bisect.bisect_left(self.cue_starts, start)
+        return self.cues[lo:bisect.bisect_left(self.cue_starts, end, lo)]
+
+    def _kind_cues(self, cues: list[Cue]) -> list[Cue]:
+        """The cues that decide a line's kind: kind words in brackets qualify the line
+        ("Coût salarial (fonds propres) : 3 600 €") unless the line has no other cue."""
+        if not self.parens:
+            return cues
+        outside = [c for c in cues if c.funder or not self._in_parens(c.start)]
+        return outside if any(not c.funder for c in outside) else cues
+
+    def _in_parens(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.parens, (pos, len(self.text))) - 1
+        return i >= 0 and self.parens[i][0] < pos < self.parens[i][1]
+
+    def _unconfirmed(self, line: Line, money: Span, following: Span | None) -> bool:
+        """True when the line's money is asked for, pending or refused: the status words are
+        in its label or right after its amount, before the next amount or organisation."""
+        label_start = label_start_of(self.text, line, money)
+        before = UNCONFIRMED_RE.search(self.text, label_start, money.start_char)
+        stop = min(self.end, money.end_char + _STATUS_AFTER,
+                   following.start_char if following is not None else self.end)
+        for cue in self._cues_in(money.end_char, stop):
+            if cue.funder and cue is not line.funder_cue:
+                stop = cue.start
+                break
+        return bool(before or UNCONFIRMED_RE.search(self.text, money.end_char, stop))
+
+    def _amountless(self, cues: list[Cue], line: Line, funders: list[dict[str, Any]]) -> None:
+        """Funders named before an amount that is not theirs.
+
+        In a flattened two-column table a funder label directly followed by an expense label
+        is an empty cell, not a funder; a funder followed by another funder shares a list
+        ("la CAF et la Ville : 3 000 €") and is kept without an amount.
+        """
+        if self.excluded or line.kind in ("in_kind", "total", "unconfirmed"):
+            return
+        owner = line.funder
+        for i, cue in enumerate(cues):
+            if not cue.funder or cue.funder == owner:
+                continue
+            if any(c.kind == "expense" for c in cues[i + 1:]):
+                continue
+            funders.append(self._cue_funder(cue))
+
+    def _cue_funder(self, cue: Cue) -> dict[str, Any]:
+        funder = cue_funder(cue, self.text, self.field)
+        funder[SHARE_KEY] = share_of(self.text, cue, self.start, self.end)
+        return funder
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in CLAUSE_END_RE.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _header_mode(clause: str) -> str | None:
+    """The side a header line opens ("Dépenses :", "Recettes :"), if it is one."""
+    if len(clause) > 60:
+        return None
+    if EXPENSE_RE.search(clause) and not FUNDING_RE.search(clause):
+        return "expense"
+    if FUNDING_RE.search(clause) and not EXPENSE_RE.search(clause):
+        return "funding"
+    return None

@@ -1,0 +1,91 @@
+"""Funders of one fiche: from lines and named organisations, their shares, one entry per type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Span
+
+from pipeline.extraction.budget_cues import (
+    NEGATION_RE,
+    SHARE_AFTER_RE,
+    SHARE_BEFORE_RE,
+    USERS_FEE_RE,
+    USERS_TYPE,
+)
+from pipeline.extraction.budget_lines import BUDGET_FIELD, Cue, Line
+
+# Where a funder's share (in %) waits, inside its dict, for the total to be known.
+SHARE_KEY = "_share"
+# How far from a funder its share of the total is looked for.
+_SHARE_WINDOW = 50
+
+
+def apply_shares(funders: list[dict[str, Any]], total: float | None) -> list[dict[str, Any]]:
+    """Give funders known only by their share ("Ville 50 %") that share of the total."""
+    for funder in funders:
+        share = funder.pop(SHARE_KEY, None)
+        if funder["amount_eur"] is None and share is not None and total is not None:
+            funder["amount_eur"] = round(total * share / 100, 2)
+    return funders
+
+
+def users_fees(text: str, per_unit: list[Span], field: str) -> list[dict[str, Any]]:
+    """The users as a funder, without an amount, when a price per person is their
+    participation: "participation : 5 € par personne", "Tarif : 3 € la séance"."""
+    found = []
+    for money in per_unit:
+        floor = max(0, money.start_char - 80)
+        floor = text.rfind("\n", floor, money.start_char) + 1 or floor
+        fee = USERS_FEE_RE.search(text, floor, money.start_char)
+        if fee is not None and not NEGATION_RE.search(text, floor, money.start_char):
+            found.append({"type": USERS_TYPE, "name": fee.group().strip(" :\t\u00a0"),
+                          "amount_eur": None, "field": field, "start": fee.start(),
+                          "end": fee.start() + len(fee.group().rstrip(" :\t\u00a0"))})
+    return found
+
+
+def share_of(text: str, cue: Cue, start: int, end: int) -> float | None:
+    """The share of the total (in %) written beside a funder, or None."""
+    match = SHARE_AFTER_RE.match(text, cue.end, min(end, cue.end + _SHARE_WINDOW))
+    if match is None:
+        match = SHARE_BEFORE_RE.search(text, max(start, cue.start - _SHARE_WINDOW), cue.start)
+    if match is None:
+        return None
+    pct = float(match.group("pct").replace(",", "."))
+    return pct if 0 < pct <= 100 else None
+
+
+def line_funder(line: Line, text: str) -> dict[str, Any]:
+    """A funder with its amount; `name` and offsets are those of the organisation as written,
+    or of the amount when the line names none."""
+    cue = line.funder_cue
+    if cue is None:
+        return {"type": line.funder, "name": line.label or None, "amount_eur": line.amount,
+                "field": line.field, "start": line.start, "end": line.end}
+    return {"type": line.funder, "name": text[cue.start:cue.end], "amount_eur": line.amount,
+            "field": line.field, "start": cue.start, "end": cue.end}
+
+
+def cue_funder(cue: Cue, text: str, field: str) -> dict[str, Any]:
+    return {"type": cue.funder, "name": text[cue.start:cue.end], "amount_eur": None,
+            "field": field, "start": cue.start, "end": cue.end}
+
+
+def dedupe_funders(funders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per type: amounts of the budget field's lines summed, else the first known."""
+    by_type: dict[str, dict[str, Any]] = {}
+    for funder in funders:
+        kept = by_type.get(funder["type"])
+        if kept is None:
+            by_type[funder["type"]] = dict(funder)
+        elif funder["amount_eur"] is None:
+            if kept.get(SHARE_KEY) is None:
+                kept[SHARE_KEY] = funder.get(SHARE_KEY)
+        else:
+            if kept["amount_eur"] is None:
+                by_type[funder["type"]] = dict(funder)
+            elif (funder["field"] == kept["field"] == BUDGET_FIELD
+                  and funder["start"] != kept["start"]):
+                kept["amount_eur"] += funder["amount_eur"]
+    return list(by_type.values())

@@ -1,0 +1,177 @@
+"""One amount of a clause read as a budget line: its kind, its label and the funder it names."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from pipeline.extraction.budget_cues import (
+    EXPENSE_RE,
+    FUNDING_RE,
+    IN_KIND_RE,
+    NOT_GIVING_RE,
+    OWN_FUNDS_RE,
+    POSTPOSED_RE,
+    RESTATED_RE,
+    TAX_RESTATED_RE,
+    TOTAL_RE,
+    UNKNOWN_FUNDER_RE,
+    USERS_LABEL_RE,
+    USERS_SHARE_RE,
+    USERS_TYPE,
+    USERS_WORD_RE,
+    funder_family,
+)
+
+BUDGET_FIELD = "financial_resources"
+# How far apart two amounts may be for the second to restate the first.
+_RESTATED_GAP = 60
+
+
+@dataclass
+class Line:
+    """One amount and what it is, before conversion to the output dict."""
+
+    label: str
+    amount: float
+    kind: str
+    side: str | None
+    funder: str | None
+    field: str
+    start: int
+    end: int
+    approximate: bool
+    unit_assumed: bool
+    funder_cue: Cue | None = None
+    # The action's share of a wider envelope ("dont 15 000 € pour cette action").
+    action_share: bool = False
+
+
+@dataclass
+class Cue:
+    """A word or organisation in a clause that says what an amount is or who gives it."""
+
+    start: int
+    end: int
+    kind: str
+    funder: str | None = None
+
+
+def label_start_of(text: str, line: Line, money: Span) -> int:
+    """Where the line's label starts (labels are stripped, so found back in the text)."""
+    if not line.label:
+        return money.start_char
+    found = text.rfind(line.label, max(0, money.start_char - 200), money.start_char)
+    return found if found != -1 else money.start_char - len(line.label)
+
+
+def restated(text: str, money: Span, following: Span) -> bool:
+    """True when `following` restates `money` ("1 500 € HT soit 1 800 € TTC", "x 12 € = 540 €")."""
+    gap_start = money.end_char
+    if following.start_char - gap_start > _RESTATED_GAP:
+        return False
+    return bool(RESTATED_RE.search(text, gap_start, following.start_char)
+                or TAX_RESTATED_RE.match(text, gap_start, following.start_char))
+
+
+def postposed(text: str, end: int, cues: list[Cue], starts: list[int]) -> Cue | None:
+    """The funding cue written right after an amount and linked to it by "de la", "par"...
+
+    `cues` are sorted by start and `starts` are their start offsets.
+    """
+    link = POSTPOSED_RE.match(text, end, end + 60)
+    if link is None:
+        return None
+    i = bisect.bisect_left(starts, link.end())
+    while i < len(cues) and cues[i].start == link.end():
+        if cues[i].kind == "funding":
+            return cues[i]
+        i += 1
+    return None
+
+
+def clause_cues(text: str, start: int, end: int, orgs: list[Span]) -> list[Cue]:
+    cues = [Cue(o.start_char, o.end_char, "funding", o._.funder_type) for o in orgs]
+    cues.extend(_unknown_funders(text, start, end, cues))
+    taken = sorted((c.start, c.end) for c in cues)
+    for kind, regex in (("funding", OWN_FUNDS_RE), ("in_kind", IN_KIND_RE),
+                        ("total", TOTAL_RE), ("expense", EXPENSE_RE), ("funding", FUNDING_RE)):
+        found = []
+        for match in regex.finditer(text, start, end):
+            i = bisect.bisect_right(taken, (match.start(), end)) - 1
+            if i < 0 or match.start() >= taken[i][1]:
+                found.append(Cue(match.start(), match.end(), kind))
+        cues.extend(found)
+        if regex is OWN_FUNDS_RE:
+            taken = sorted([*taken, *((c.start, c.end) for c in found)])
+    return sorted(cues, key=lambda c: (c.start, c.funder is None))
+
+
+def _unknown_funders(text: str, start: int, end: int, known: list[Cue]) -> list[Cue]:
+    """Funders the gazetteer lacks, named after a money word ("subvention de la Fondation X",
+    "don d'Intermarché"), typed by the nouns of their name; and the users' share ("reste à
+    charge des familles")."""
+    spans = sorted((c.start, c.end) for c in known)
+    starts = [s for s, _ in spans]
+
+    def free(s: int, e: int) -> bool:
+        # Entities never overlap one another, so only the last one starting before `e` can.
+        i = bisect.bisect_left(starts, e) - 1
+        return i < 0 or spans[i][1] <= s
+
+    found = []
+    for match in UNKNOWN_FUNDER_RE.finditer(text, start, end):
+        if free(*match.span("name")):
+            found.append(Cue(*match.span("name"), "funding", funder_family(match.group("name"))))
+    for match in USERS_SHARE_RE.finditer(text, start, end):
+        if free(*match.span()):
+            found.append(Cue(match.start(), match.end(), "funding", USERS_TYPE))
+    return found
+
+
+def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str,
+              mode: str | None) -> Line:
+    kinds = {c.kind for c in cues}
+    side = None
+    funder = None
+    funder_cue = None
+    if "in_kind" in kinds:
+        kind = "in_kind"
+    elif "total" in kinds:
+        kind = "total"
+        after_total = [c for c in cues if c.start >= _first(cues, "total").start]
+        sides = [c.kind for c in after_total if c.kind in ("expense", "funding")]
+        side = sides[0] if sides else "expense"
+    elif cues:
+        last = cues[-1]
+        kind = last.kind
+        if kind == "funding":
+            # The funder is the last organisation after the last expense word.
+            for cue in reversed(cues):
+                if cue.kind == "expense":
+                    break
+                if cue.funder:
+                    funder, funder_cue = cue.funder, cue
+                    break
+    else:
+        kind = mode or "other"
+    label_start = cues[0].start if cues else seg_start
+    label = text[label_start:money.start_char].strip(" \t:-–()\u00a0,|")
+    if kind == "funding" and funder is None and (USERS_LABEL_RE.match(label)
+                                                 or USERS_WORD_RE.search(label)):
+        funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"
+    return Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
+                 funder=funder, field=field, start=money.start_char, end=money.end_char,
+                 approximate=bool(money._.approximate),
+                 unit_assumed=bool(money._.unit_assumed), funder_cue=funder_cue)
+
+
+def _first(cues: list[Cue], kind: str) -> Cue:
+    return next(c for c in cues if c.kind == kind)
+
+
+def not_giving(text: str, clause_start: int, cue: Cue) -> bool:
+    """True when the organisation is introduced as a partner or a place ("avec le bailleur")."""
+    return NOT_GIVING_RE.search(text, max(clause_start, cue.start - 30), cue.start) is not None

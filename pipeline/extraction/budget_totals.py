@@ -1,0 +1,72 @@
+"""The budget object of one fiche: its lines and the total they state or add up to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.extraction.budget_lines import Line
+
+
+def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
+    budget: dict[str, Any] = {"total_eur": None, "basis": None, "approximate": None,
+                              "unit_assumed": None, "consistent": None,
+                              "lines": [_line_dict(line) for line in lines]}
+    # In-kind and unconfirmed money is not spent on the action. A zero counts only when no
+    # amount is above it: "Coût : 0 €" is a total of 0, "Transport : 0 €" beside others adds
+    # nothing.
+    spent = [line for line in lines if line.kind not in ("in_kind", "unconfirmed")]
+    counted = [line for line in spent if line.amount > 0] or spent
+    if not counted:
+        return budget
+    # The action's share of a wider envelope is its total, whatever else is stated.
+    totals = [line for line in counted if line.action_share] \
+        or [line for line in counted if line.kind == "total"]
+    other = [line for line in counted if line.kind == "other"]
+    expenses = [line for line in counted if line.kind == "expense"]
+    funding = [line for line in counted if line.kind == "funding"]
+    if not totals and (implied := _implied_total(other, expenses, funding)) is not None:
+        totals = [implied]
+        other.remove(implied)
+    expense_totals = [t for t in totals if t.side != "funding"]
+    funding_totals = [t for t in totals if t.side == "funding"]
+    # Lines of unknown kind ("Neotoa : 1 000 €") side with the expenses if there are any, else
+    # with the funding lines they are listed among.
+    if expenses or not funding:
+        expenses += other
+    else:
+        funding += other
+    used: list[Line]
+    if expense_totals or funding_totals:
+        best = max(expense_totals or funding_totals, key=lambda t: t.amount)
+        used, basis, total = [best], "explicit_total", best.amount
+    elif len(counted) == 1:
+        used, basis, total = counted, "single_amount", counted[0].amount
+    elif expenses:
+        used, basis, total = expenses, "sum_of_expenses", sum(x.amount for x in expenses)
+    else:
+        used, basis, total = funding, "sum_of_funding", sum(x.amount for x in funding)
+    if expense_totals and funding_totals:
+        exp = max(t.amount for t in expense_totals)
+        fund = max(t.amount for t in funding_totals)
+        budget["consistent"] = abs(exp - fund) <= 1.0
+    budget.update(total_eur=round(total, 2), basis=basis,
+                  approximate=any(x.approximate for x in used),
+                  unit_assumed=any(x.unit_assumed for x in used))
+    return budget
+
+
+def _implied_total(other: list[Line], expenses: list[Line],
+                   funding: list[Line]) -> Line | None:
+    """An amount of no stated kind that the lines of one side add up to ("25 500 euros" above
+    funding lines of 8 000, 9 000, 5 500 and 3 000 €) is their total, not one more line."""
+    for side in (funding, expenses):
+        whole = sum(x.amount for x in side)
+        for line in other:
+            if side and abs(line.amount - whole) <= 1.0:
+                return line
+    return None
+
+
+def _line_dict(line: Line) -> dict[str, Any]:
+    return {"label": line.label, "amount_eur": line.amount, "kind": line.kind,
+            "funder": line.funder, "field": line.field, "start": line.start, "end": line.end}

@@ -1,0 +1,151 @@
+"""The role a count takes from its label, bracket or heading: "Bénévoles : 20", "élus (24)"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extraction.numbers import Count
+from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, load_lexicon
+
+# What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, nothing else.
+_LABEL_END_RE = re.compile(r"[ \u00a0]*(?:$|[\n.;,()/|+]|et\b|\-[ \u00a0])", re.IGNORECASE)
+_LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
+# A heading line naming who the counts under it are: "Bénévoles :", "- Personnel :".
+_HEADING_RE = re.compile(
+    r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
+)
+BULLETS = " \u00a0\t-–•*"
+LOOKBACK = 300
+_YEAR_LIKE = range(1900, 2101)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One count found in a text, before it becomes a span."""
+
+    start: int
+    end: int
+    role: str
+    count: Count
+    head: str
+    per_unit: str | None = None
+    # The role was chosen by default, for lack of any cue (inhabitants running the action).
+    assumed: bool = False
+
+
+def role_of(category: str | None) -> str | None:
+    """The headcount role of a lexicon category ("inhabitant" -> "volunteers"), else None."""
+    return {"professional": "professionals", "volunteer": "volunteers",
+            "inhabitant": "volunteers", "beneficiary": "beneficiaries",
+            "person": "total"}.get(category or "")
+
+
+def _heading_above(text: str, line_start: int, floor: int) -> re.Match[str] | None:
+    """The heading line above `line_start` (not before `floor`), over blank lines and lines of
+    counts; None when a line of prose comes first."""
+    while line_start > floor:
+        end = line_start - 1
+        line_start = text.rfind("\n", floor, end) + 1 or floor
+        line = text[line_start:end]
+        if heading := _HEADING_RE.fullmatch(line):
+            return heading
+        if line.strip() and not any(c.isdigit() for c in line):
+            return None
+    return None
+
+
+class LabelRoles:
+    """The roles counts take from the words before them; the role lexicon is read on first use."""
+
+    def __init__(self, config_dir: str = "") -> None:
+        self.config_dir = config_dir
+        self._lexicon: Lexicon | None = None
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The role lexicon, read on first use."""
+        if self._lexicon is None:
+            self._lexicon = load_lexicon(self.config_dir)
+        return self._lexicon
+
+    def _context_role(self, clause: str) -> str | None:
+        """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)")."""
+        for word in WORD_RE.findall(clause):
+            category = self.lexicon.classify(word)
+            if category in ("professional", "volunteer", "inhabitant"):
+                return role_of(category)
+        cue = self.lexicon.cue(clause)
+        return role_of(cue) if cue in ("professional", "volunteer") else None
+
+    def _label_role(self, text: str, match: re.Match[str], count: Count, in_parens: bool,
+                    clause_before: str | None, found: list[Mention]) -> str | None:
+        """The role of a count with no noun after it: "Bénévoles : 20", "élus (24)".
+
+        A count alone on its line takes the role of the heading above it; "une cinquantaine"
+        with no label is the total.
+        """
+        end = match.end()
+        approx = bool(match.group("approx"))
+        fallback = "total" if approx else None
+        if not approx and not _LABEL_END_RE.match(text, end):
+            return None
+        if in_parens:
+            if approx:
+                return self._context_role(clause_before or "") or "total"
+            if text[end:end + 1] != ")" or not clause_before:
+                return None
+            return self._context_role(clause_before)
+        label = text[self._label_start(text, match.start(), found):match.start()]
+        words = WORD_RE.findall(label)
+        if not words:
+            return self._heading_role(text, match.start()) or fallback
+        if len(words) > 4 or any(c.isdigit() for c in label):
+            return fallback
+        if count.low in _YEAR_LIKE and ":" not in label:
+            return None
+        named = self._named_role(words)
+        if named == "":
+            return None
+        return named or fallback
+
+    def _named_role(self, words: list[str]) -> str | None:
+        """The role a label's words name; "" when they name an organisation; None for neither."""
+        if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
+            return ""  # "Intervenants extérieurs : 2": people the action does not count
+        for word in words:
+            category = self.lexicon.classify(word)
+            if category == "organisation":
+                return ""
+            if role := role_of(category):
+                return role
+        return role_of(self.lexicon.cue(" ".join(words)))
+
+    def _heading_role(self, text: str, pos: int) -> str | None:
+        """The role named by the heading a count at `pos` sits under, else None.
+
+        The heading is on the count's line ("Personnel : 3 personnes") or on a line above it,
+        with only lines of counts between ("Bénévoles :\n8 personnes").
+        """
+        floor = max(0, pos - LOOKBACK)
+        line_start = text.rfind("\n", floor, pos) + 1 or floor
+        heading = _HEADING_RE.fullmatch(text, line_start, pos)
+        if heading is None:
+            if text[line_start:pos].strip(BULLETS):
+                return None  # words before the count that are no heading
+            heading = _heading_above(text, line_start, floor)
+        if heading is None:
+            return None
+        role = self._named_role(WORD_RE.findall(heading.group("label")))
+        return role if role in ("professionals", "volunteers", "beneficiaries") else None
+
+    def _label_start(self, text: str, pos: int, found: list[Mention]) -> int:
+        floor = max(0, pos - 80)
+        line_start = text.rfind("\n", floor, pos) + 1 or floor
+        if found and found[-1].end > line_start:
+            line_start = found[-1].end
+        cut = _LABEL_CUT_RE.match(text, line_start, pos)
+        start = cut.end() if cut else line_start
+        while start < pos and not text[start].isalnum():
+            start += 1
+        return start

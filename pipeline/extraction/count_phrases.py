@@ -1,0 +1,365 @@
+"""Counts of people read from plain text: the count, the noun after it and the role it names."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
+from dataclasses import replace
+
+from spacy.vocab import Vocab
+
+from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
+from pipeline.extraction.numbers import (
+    APPROX_PREFIX_RE,
+    COUNT_RE,
+    NUMBER_WORDS_RE,
+    Count,
+    count_from_match,
+    parse_number,
+)
+from pipeline.extraction.people_cues import PeopleCues
+from pipeline.extraction.role_lexicon import WORD_RE, load_prototypes, role_stem
+from pipeline.extraction.roles import RoleReader
+from pipeline.normalize import APPROX_AFTER_RE, fold
+
+# The word right after a count, maybe after "de"/"d'" ("une vingtaine de personnes").
+_HEAD_RE = re.compile(r"[ \u00a0]{0,3}(?:(?:de|d['’])[ \u00a0]{0,3})?(?P<word>[^\W\d_]{1,40})")
+# Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
+_AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
+_AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
+_DONT_BEFORE_RE = re.compile(r"\bdont[ \u00a0]+(?:environ[ \u00a0]+)?$", re.IGNORECASE)
+_PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
+                          r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
+# "le directeur", "la référente famille", "notre coordinatrice": one person.
+_ARTICLE_ROLE_RE = re.compile(
+    r"(?<![^\W\d_])(?:le|la|l['’]|notre|son|sa|leur)[ \u00a0]{0,3}(?P<word>[^\W\d_]{3,30})",
+    re.IGNORECASE,
+)
+# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
+# so a fraction stands for at least one person: the FTE rounded up.
+_FTE_RE = re.compile(
+    r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
+    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# What may sit between a person and the FTE that only qualifies them: "1 animatrice (0,5 ETP)",
+# "1 coordinatrice à 0,5 ETP".
+_QUALIFIER_GAP_RE = re.compile(
+    r"[ \u00a0]{0,3}[(:,]?[ \u00a0]{0,3}(?:(?:à|a|sur|pour|soit|en)[ \u00a0]{1,3})?",
+    re.IGNORECASE,
+)
+# "2 animateurs x 3 sites": as many people per unit named.
+_TIMES_RE = re.compile(
+    rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
+    r"[ \u00a0]{1,3}(?P<unit>[^\W\d_]{2,30})",
+    re.IGNORECASE,
+)
+# "soit 25 personnes au total", "Total : 25 personnes", "en tout 25 personnes".
+_TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0,3}$",
+                              re.IGNORECASE)
+_TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
+                             re.IGNORECASE)
+_CLAUSE_END = ".;\n"
+_AFTER_WINDOW = 80
+# Inhabitants with no cue are taken to run the action; the post-pass of `find` may revise it.
+_ASSUMED_VOLUNTEERS = "assumed volunteers"
+_COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
+def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
+    """`first` and the matches of `second` that overlap none of it, in text order."""
+    merged: list[re.Match[str]] = []
+    i = 0
+    for match in second:
+        while i < len(first) and first[i].end() <= match.start():
+            merged.append(first[i])
+            i += 1
+        if i < len(first) and first[i].start() < match.end():
+            continue
+        merged.append(match)
+    merged.extend(first[i:])
+    return merged
+
+
+def _continues(gap: str) -> bool:
+    """Whether the text between two counts keeps them in one statement: no sentence end, and a
+    line break only before a line that opens with "dont" ("22 parents\ndont 8 papas")."""
+    if "." in gap or ";" in gap:
+        return False
+    return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
+
+
+def _clause_start(text: str, pos: int) -> int:
+    floor = max(0, pos - LOOKBACK)
+    return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
+
+
+class CountReader(LabelRoles):
+    """Finds counts of people in a text and the role each count is about.
+
+    Args:
+        config_dir: the folder of `roles.json` (the project's `config/` when empty).
+        vocab: the pipeline's vocab, whose vectors read nouns no list knows; None without one.
+    """
+
+    def __init__(self, config_dir: str = "", vocab: Vocab | None = None) -> None:
+        super().__init__(config_dir)
+        self.vocab = vocab
+        self._cues: PeopleCues | None = None
+
+    @property
+    def cues(self) -> PeopleCues:
+        """What the words around a count say of its role, with the model's vectors if any."""
+        if self._cues is None:
+            reader = RoleReader(self.vocab, load_prototypes(self.config_dir)) \
+                if self.vocab is not None else None
+            self._cues = PeopleCues(self.lexicon, reader)
+        return self._cues
+
+
+    def find(self, text: str) -> list[Mention]:
+        """Every count of people in `text`, in text order."""
+        matches = _merge(list(_FTE_RE.finditer(text)), COUNT_RE.finditer(text))
+        found: list[Mention] = []
+        # Each count's clause runs to the next count that is not an age ("25 jeunes de 12 à 17
+        # ans inscrits": "inscrits" still tells who the 25 are).
+        limits = [len(text)] * len(matches)
+        for i in range(len(matches) - 2, -1, -1):
+            following = matches[i + 1]
+            limits[i] = limits[i + 1] if _AGE_AFTER_RE.match(text, following.end()) \
+                else following.start()
+        for i, match in enumerate(matches):
+            next_start = limits[i]
+            if match.re is _FTE_RE:
+                mention = self._read_fte(text, match, found)
+            else:
+                mention = self._read(text, match, next_start, found)
+            if mention is not None and not self._repeats(text, mention, found):
+                found.append(mention)
+        for mention in self._article_roles(text):
+            if not self._repeats(text, mention, found):
+                insort(found, mention, key=_start)
+        # Inhabitants run the action only when the field names no volunteers of its own; where
+        # it does, the others are the public.
+        if any(m.role == "volunteers" and not m.assumed for m in found):
+            found = [replace(m, role="beneficiaries", assumed=False) if m.assumed else m
+                     for m in found]
+        return found
+
+    def _read_fte(self, text: str, match: re.Match[str],
+                  found: list[Mention]) -> Mention | None:
+        """A count of professionals from a full-time equivalent, rounded up to whole people.
+
+        None when the FTE only qualifies the professional counted just before it ("1
+        coordinatrice à 0,5 ETP" is one person).
+        """
+        whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
+        people = whole + (1 if frac else 0)
+        if people == 0:
+            return None
+        if found and found[-1].role == "professionals" and found[-1].end <= match.start():
+            gap = _QUALIFIER_GAP_RE.match(text, found[-1].end, match.start())
+            if gap is not None and gap.end() == match.start():
+                return None
+        return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
+
+    def _head(self, text: str, end: int) -> tuple[str, int, int]:
+        """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
+
+        "et"/"ou" are no nouns, and "autre", "nouveaux"... are stepped over ("2 autres
+        bénévoles").
+        """
+        head = _HEAD_RE.match(text, end, min(len(text), end + _AFTER_WINDOW))
+        if head is None or fold(head.group("word")) in ("et", "ou"):
+            return "", end, end
+        word, word_start, head_end = head.group("word"), head.start("word"), head.end()
+        for _ in range(2):
+            if self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
+                nxt = _HEAD_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
+                if nxt is None:
+                    break
+                word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
+        return word, word_start, head_end
+
+    def _compound(self, text: str, word: str, word_start: int) -> tuple[str, int] | None:
+        """`(category, end)` of a compound role whose head `word` is at `word_start`."""
+        if role_stem(word) not in self.lexicon.compound_heads:
+            return None
+        window = text[word_start:word_start + _AFTER_WINDOW]
+        words = list(WORD_RE.finditer(window))[:self.lexicon.compound_size]
+        found = self.lexicon.compound([w.group() for w in words])
+        if found is None:
+            return None
+        category, size = found
+        return category, word_start + words[size - 1].end()
+
+    def _multiplied(self, text: str, count: Count, head_end: int) -> tuple[Count, int]:
+        """`count` times the units of "x 3 sites" after it, and where that ends; else unchanged.
+
+        Only distinct units multiply people: "3 bénévoles x 4 séances" are the same three.
+        """
+        times = _TIMES_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
+        if times is None or role_stem(times.group("unit")) not in self.lexicon.per_units:
+            return count, head_end
+        factor = parse_number(times.group("number"))
+        if not factor:
+            return count, head_end
+        return Count(count.low * factor, count.high * factor, count.approximate), times.end()
+
+    def _read(self, text: str, match: re.Match[str], next_start: int,
+              found: list[Mention]) -> Mention | None:
+        count = count_from_match(match)
+        if count is None:
+            return None
+        start, end = match.start(), match.end()
+        after = text[end:end + _AFTER_WINDOW]
+        noun = self._noun(text, end, count, next_start)
+        if noun is None:
+            return None  # a noun we do not count: organisations, meetings, euros...
+        word, head_end, category = noun
+        lone_article = match.group(0).lower() in ("un", "une")
+        if lone_article and not word:
+            return None
+        before = text[max(0, start - 40):start]
+        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
+            return None
+        if prefix := APPROX_PREFIX_RE.search(before):
+            count = Count(count.low, count.high, True)
+            start = start - len(before) + prefix.start()
+        in_parens, clause_before = self._parenthetical(text, match.start(), found)
+        if in_parens and clause_before is None:
+            return None
+        if word:
+            count, head_end = self._multiplied(text, count, head_end)
+        clause_after = self._clause_after(text, head_end, next_start)
+        if APPROX_AFTER_RE.match(clause_after):
+            count = Count(count.low, count.high, True)
+        role: str | None
+        assumed = False
+        if word:
+            role = self.cues.qualified_role(text, head_end, category, clause_after)
+            if role is None:
+                role = self._noun_role(text, category, (match.start(), head_end), before,
+                                       clause_before, clause_after)
+                assumed = role == _ASSUMED_VOLUNTEERS
+                role = "volunteers" if assumed else role
+        else:
+            role = self._label_role(text, match, count, in_parens, clause_before, found)
+            if role is None:
+                return None
+            if not in_parens:
+                start = self._label_start(text, match.start(), found)
+            head_end = end
+        if _DONT_BEFORE_RE.search(before) and found and found[-1].role != "total" \
+                and _continues(text[found[-1].end:match.start()]):
+            return None
+        return Mention(start, head_end, role, count, role_stem(word) if word else "",
+                       self._per_unit(text, head_end), assumed)
+
+    def _noun(self, text: str, end: int, count: Count,
+              next_start: int) -> tuple[str, int, str | None] | None:
+        """`(word, head_end, category)` of the noun a count ending at `end` is about, with
+        `("", end, None)` when none follows; None when it names something not counted."""
+        word, word_start, head_end = self._head(text, end)
+        category = self.lexicon.classify(word) if word else None
+        if word and (compound := self._compound(text, word, word_start)) is not None:
+            category, head_end = compound
+        if word and category is None and role_stem(word) not in self.lexicon.skip:
+            category = self.cues.unknown_noun(text, word, head_end, count.high,
+                                              self._clause_after(text, head_end, next_start))
+        if word and category not in _COUNTED:
+            return None
+        return word, head_end, category
+
+    def _per_unit(self, text: str, head_end: int) -> str | None:
+        """The unit of "2 animateurs par centre" after a count's noun, if the lexicon knows it."""
+        per = _PER_UNIT_RE.match(text, head_end, min(len(text), head_end + 60))
+        per_unit = role_stem(per.group("unit")) if per else None
+        return per_unit if per_unit in self.lexicon.per_units else None
+
+    def _noun_role(self, text: str, category: str | None, bounds: tuple[int, int], before: str,
+                   clause_before: str | None, clause_after: str) -> str:
+        """The role of a count followed by a people noun of `category`.
+
+        Inhabitants run the action (volunteers) unless a beneficiary cue follows; "personnes"
+        take their role from a cue after them, from the clause their bracket follows, or from
+        the heading they sit under, else they are the total. `bounds` are the count's start and
+        its noun's end.
+        """
+        pos, head_end = bounds
+        if category == "inhabitant":
+            cue = self.lexicon.cue(clause_after)
+            if cue == "beneficiary" or self.cues.aged(text, head_end):
+                return "beneficiaries"
+            return self._heading_role(text, pos) or _ASSUMED_VOLUNTEERS
+        if category != "person":
+            return role_of(category) or "total"
+        if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
+            return "total"
+        role = role_of(self.lexicon.cue(clause_after)) or self.cues.served(text, head_end)
+        if role is None and clause_before:
+            role = self._context_role(clause_before)
+        return role or self._heading_role(text, pos) or "total"
+
+    def _parenthetical(self, text: str, pos: int,
+                       found: list[Mention]) -> tuple[bool, str | None]:
+        """Whether `pos` is inside "( ... )" on its line, and the clause before the bracket.
+
+        The clause is None when it holds a count already read: the bracket then only breaks
+        that count down ("3 coordinateurs (1 par centre ...)").
+        """
+        floor = max(0, pos - LOOKBACK)
+        line_start = text.rfind("\n", floor, pos) + 1 or floor
+        opening = text.rfind("(", line_start, pos)
+        if opening == -1 or text.find(")", opening, pos) != -1:
+            return False, ""
+        clause_start = _clause_start(text, opening)
+        for earlier in reversed(found):
+            if earlier.start < clause_start:
+                break
+            if earlier.end <= opening:
+                # A breakdown of a count with a role is no new count; one of a total gives the
+                # roles ("10 personnes (4 salariés et 6 bénévoles)").
+                return True, None if earlier.role != "total" else text[clause_start:opening]
+        return True, text[clause_start:opening]
+
+    def _clause_after(self, text: str, pos: int, limit: int) -> str:
+        window = text[pos:min(limit, pos + _AFTER_WINDOW)]
+        cut = min((i for i in (window.find(c) for c in _CLAUSE_END + "(") if i != -1),
+                  default=len(window))
+        return window[:cut]
+
+
+    def _article_roles(self, text: str) -> list[Mention]:
+        mentions = []
+        for match in _ARTICLE_ROLE_RE.finditer(text):
+            word = match.group("word")
+            stem = role_stem(word)
+            plural = fold(word)[-1:] in ("s", "x")
+            if plural or stem in self.lexicon.collective:
+                continue
+            if self.lexicon.classify(word) == "professional":
+                mentions.append(Mention(match.start(), match.end(), "professionals",
+                                        Count(1, 1), stem))
+        return mentions
+
+    def _repeats(self, text: str, mention: Mention, found: list[Mention]) -> bool:
+        """A later mention of a role noun already counted in the same sentence is a detail of it.
+
+        "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
+        """
+        low = bisect_left(found, mention.start - LOOKBACK, key=_start)
+        high = bisect_right(found, mention.start, key=_start)
+        for earlier in found[low:high]:
+            if earlier.start < mention.start and earlier.head == mention.head and mention.head \
+                    and earlier.count.high >= max(2, mention.count.high) \
+                    and not any(c in text[earlier.end:mention.start] for c in _CLAUSE_END):
+                return True
+            if earlier.start <= mention.start < earlier.end:
+                return True
+        return False
