@@ -51,9 +51,12 @@ class Stacker:
         from sklearn.linear_model import LogisticRegression
 
         y = np.asarray(truth, float).ravel()
+        self.coef_, self.intercept_ = np.zeros(features.shape[1]), -3.0
+        if not y.size:  # nothing to learn from (no fiche with a dimension, say)
+            self.mean_, self.scale_ = np.zeros(features.shape[1]), np.ones(features.shape[1])
+            return self
         self.mean_ = features.mean(axis=0)
         self.scale_ = np.maximum(features.std(axis=0), 1e-6)
-        self.coef_, self.intercept_ = np.zeros(features.shape[1]), -3.0
         if y.min() == y.max():
             return self
         # lbfgs: liblinear would penalise the intercept, which matters for rare positives.
@@ -123,7 +126,10 @@ class KeywordModel:
         return LexicalBackend(self.labels, self.entries, self.params["lexical"])
 
     def _supervised(self) -> TfidfBackend:
-        return TfidfBackend(self.labels, {**self.params["supervised"], "multilabel": True})
+        """The TF-IDF part, as text evidence only unless the prior is a feature too."""
+        prior = self.params["keyword_prior"]
+        return TfidfBackend(self.labels, {**self.params["supervised"], "multilabel": True,
+                                          "evidence_only": not prior, "prior_fill": prior})
 
     def fit(self, corpus: Corpus, k: int | None) -> KeywordModel:
         """Fit the parts on every fiche, then choose the parts and the stacker's C by
@@ -143,11 +149,10 @@ class KeywordModel:
         matches = match_features(self.lexical_, docs)
         if len(docs) < 3:
             self.stacker_ = Stacker(self.params["stack_C"][0]).fit(
-                self._features(matches, self.supervised_.suggest_batch(docs), self.prior_,
-                               docs), y, weights)
+                self._features(matches, self.supervised_.suggest_batch(docs), docs), y, weights)
             return self
         sup = out_of_fold(self._supervised, docs, y, k, self.params["n_jobs"])
-        prior = prior_out_of_fold(y, k)
+        prior = prior_out_of_fold(y, k) if self.params["keyword_prior"] else None
         vec = self.vectors_.suggest_batch(docs) if self.vectors_ is not None else None
         best: tuple[float, float, bool] | None = None
         for with_vectors in ((False, True) if vec is not None and use == "auto"
@@ -170,9 +175,9 @@ class KeywordModel:
                                                                self.limit_))
         return self
 
-    def _features(self, matches: Array, supervised: Array, prior: Array,
-                  docs: list[Document]) -> Array:
+    def _features(self, matches: Array, supervised: Array, docs: list[Document]) -> Array:
         vec = self.vectors_.suggest_batch(docs) if self.vectors_ is not None else None
+        prior = self.prior_ if self.params["keyword_prior"] else None
         return pair_features(matches, supervised, prior, vec)
 
     def parts(self, docs: list[Document]) -> dict[str, Array]:
@@ -180,7 +185,7 @@ class KeywordModel:
         ensemble."""
         matches = match_features(self.lexical_, docs)
         sup = self.supervised_.suggest_batch(docs)
-        features = self._features(matches, sup, self.prior_, docs)
+        features = self._features(matches, sup, docs)
         out = {"thesaurus": matches[..., 0], "tfidf": np.nan_to_num(sup)}
         if self.vectors_ is not None:
             out["vectors"] = self.vectors_.suggest_batch(docs)
@@ -193,8 +198,9 @@ class KeywordModel:
 
     def parts_on(self) -> dict[str, Any]:
         """Which parts the model uses and the stacker's weight on each feature."""
-        names = feature_names(self.vectors_ is not None)
-        return {"thesaurus_matches": True, "tfidf": True, "prior": True,
+        names = feature_names(self.vectors_ is not None, self.params["keyword_prior"])
+        return {"thesaurus_matches": True, "tfidf": "text evidence only" if not
+                self.params["keyword_prior"] else True, "prior": self.params["keyword_prior"],
                 "vectors": self.vectors_ is not None,
                 "stacker": {"C": self.stacker_.C, "intercept": round(self.stacker_.intercept_, 4),
                             "weights": {n: round(float(w), 4) for n, w in
