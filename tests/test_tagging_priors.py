@@ -47,7 +47,8 @@ def test_a_label_frequent_in_training_is_not_suggested_on_its_frequency_alone():
     # Words never seen in training and no thesaurus term: nothing speaks for any label.
     silent = fiche(20, "Réunion trimestrielle", "Bilan comptable du bureau")
     scores = tagger.keywords_.scores([fiche_document(silent)])[0]
-    assert scores[1] == pytest.approx(scores[2])  # Culture (7 of 9 fiches) no higher than an unseen label
+    # Culture (7 of 9 fiches) no higher than a label never seen.
+    assert scores[1] == pytest.approx(scores[2])
     crib = fiche(21, "Crèche", "Les tout-petits de la crèche découvrent l'éveil")
     out = tagger.suggest([silent, crib])
     assert "Culture" not in [s.label for row in out for s in row["keywords"]]
