@@ -41,6 +41,7 @@ FREQUENT = [fiche(i, title, summary, ["Culture"]) for i, (title, summary) in enu
        fiche(8, "Bien vieillir", "Ateliers pour les seniors", ["Viellissement"])]
 
 
+@pytest.mark.slow
 def test_a_label_frequent_in_training_is_not_suggested_on_its_frequency_alone():
     tagger = Tagger(LABELS, THESAURUS, FAST).fit(FREQUENT)
     assert tagger.keywords_.parts_on()["prior"] is False
@@ -59,6 +60,7 @@ def test_a_label_frequent_in_training_is_not_suggested_on_its_frequency_alone():
     assert scores[1] > scores[2]
 
 
+@pytest.mark.slow
 def test_a_dimension_with_strong_cues_wins_over_the_majority_class():
     # Citoyenneté on 9 fiches of 12; the Services fiches of training carry no cue at all.
     fiches = [fiche(i, f"Débat {i}", "Un débat citoyen sur la vie du quartier", ["Culture"],
