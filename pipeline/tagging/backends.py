@@ -202,11 +202,14 @@ class TfidfBackend(Backend):
 
     Multi-label: one binary model per label with at least `min_examples` examples (NaN for the
     others, so the thesaurus alone decides there). Single-label: one multinomial model.
+    With `evidence_only` (multi-label), a score says only how much the fiche's words support a
+    label, `1 - exp(-max(w.x, 0))`: the intercept (the label's training frequency) is left out
+    and a label without a model or without a supporting word scores 0.
     """
 
     DEFAULT_PARAMETERS = {"C": 3.0, "min_examples": 2, "ngram_max": 2, "max_features": 50_000,
                           "multilabel": True, "class_weight": None, "prior_fill": True,
-                          "prior_strength": 2.0}
+                          "prior_strength": 2.0, "evidence_only": False}
     STATE = ("vocabulary_", "idf_", "coef_", "intercept_", "has_model_", "multilabel_", "prior_")
 
     def _vectorizer(self, vocabulary: dict[str, int] | None = None) -> Any:
@@ -274,7 +277,10 @@ class TfidfBackend(Backend):
 
     def _suggest_batch(self, docs: list[Document]) -> Array:
         x = self.vectorizer_.transform([d.stem_text() for d in docs])
-        logits = np.asarray(x @ self.coef_.T) + self.intercept_
+        evidence = np.asarray(x @ self.coef_.T)
+        if self.multilabel_ and self.params["evidence_only"]:
+            return 1.0 - np.exp(-np.maximum(evidence, 0.0))
+        logits = evidence + self.intercept_
         if self.multilabel_:
             scores = 1.0 / (1.0 + np.exp(-logits))
         else:

@@ -1,11 +1,14 @@
 """The dimension model: one label per fiche, from what carries over to unseen fiches.
 
-Per (fiche, dimension) pair: the dimension-cue thesaurus, the TF-IDF model, what the fiche's
-(suggested) keywords say of the dimension (keyword -> dimension co-occurrence), what its closed
-answers say (who initiated it, its public), the label descriptions in the word-vector space, and
-the dimension's prior. One logistic regression shared by the dimensions mixes the parts that
-cross-validation keeps; the prior alone (the majority class) is always a candidate, so a part is
-only used where it beats it.
+Per (fiche, dimension) pair: the dimension-cue thesaurus, what the fiche's (suggested) keywords
+say of the dimension (keyword -> dimension co-occurrence), what its closed answers say (who
+initiated it, its public), and the label descriptions in the word-vector space. One logistic
+regression shared by the dimensions mixes the parts that cross-validation keeps. The learned
+tables are lifts (how much an item raises a dimension above its rate), so they do not carry the
+training catalogue's label distribution. The dimension's prior is no part to learn: it is added
+with a small fixed weight, a tie-breaker for a fiche that says nothing of its dimension. (A
+TF-IDF model and a learned prior were tried: on a few dozen fiches they learned the majority
+class and the sample's wording, and fell to the majority rate on unseen fiches.)
 """
 
 from __future__ import annotations
@@ -15,23 +18,22 @@ from typing import Any
 import numpy as np
 
 from pipeline.tagging import metrics as ev
-from pipeline.tagging.backends import Array, LexicalBackend, TfidfBackend
-from pipeline.tagging.corpus import Corpus, folds, out_of_fold
+from pipeline.tagging.backends import Array, LexicalBackend
+from pipeline.tagging.corpus import Corpus, folds
 from pipeline.tagging.ensemble import Stacker, smoothed_prior
 from pipeline.tagging.features import VECTOR_TEMPERATURE, row_softmax
 from pipeline.tagging.text import Document
 from pipeline.tagging.vectors import VectorBackend
 
-PARTS = ("prior", "thesaurus", "tfidf", "keywords", "facets", "vectors")
-# Part sets tried, simplest first (ties go to the simpler): always with the prior.
+PARTS = ("thesaurus", "keywords", "facets", "vectors")
+# Part sets tried, simplest first (ties go to the simpler); the thesaurus needs no example.
 CANDIDATES: tuple[tuple[str, ...], ...] = (
-    ("prior",),
-    ("prior", "thesaurus"),
-    ("prior", "tfidf"),
-    ("prior", "thesaurus", "keywords", "facets"),
-    ("prior", "thesaurus", "keywords", "facets", "vectors"),
-    ("prior", "thesaurus", "tfidf", "keywords", "facets"),
-    ("prior", "thesaurus", "tfidf", "keywords", "facets", "vectors"),
+    ("thesaurus",),
+    ("thesaurus", "facets"),
+    ("thesaurus", "keywords"),
+    ("thesaurus", "vectors"),
+    ("thesaurus", "keywords", "facets"),
+    ("thesaurus", "keywords", "facets", "vectors"),
 )
 
 
@@ -44,9 +46,10 @@ def cooccurrence(weights: Array, dims: Array, strength: float = 1.0) -> Array:
     return (counts + strength * rate) / (counts.sum(axis=1, keepdims=True) + strength)
 
 
-def _log_share(scores: Array) -> Array:
+def _log_lift(scores: Array, prior: Array) -> Array:
+    """log(P(dimension | fiche) / P(dimension)): 0 where the fiche says nothing."""
     scores = np.clip(scores, 1e-6, None)
-    return np.log(scores / scores.sum(axis=1, keepdims=True))
+    return np.log(scores / scores.sum(axis=1, keepdims=True)) - np.log(prior)
 
 
 class DimensionModel:
@@ -57,9 +60,6 @@ class DimensionModel:
         self.labels = labels
         self.entries = entries
         self.params = params
-
-    def _supervised(self) -> TfidfBackend:
-        return TfidfBackend(self.labels, {**self.params["supervised"], "multilabel": False})
 
     def _tables(self, docs: list[Document], kw: Array, y: Array) -> dict[str, Any]:
         """What is learned from labels: priors and co-occurrence tables."""
@@ -88,7 +88,8 @@ class DimensionModel:
         kw_scores = np.where(kw_mass > 0, (kw @ tables["keywords"]) / np.maximum(kw_mass, 1e-9),
                              tables["prior"])
         return {"prior": np.tile(np.log(tables["prior"]), (n, 1)),
-                "keywords": _log_share(kw_scores), "facets": _log_share(facet_scores)}
+                "keywords": _log_lift(kw_scores, tables["prior"]),
+                "facets": _log_lift(facet_scores, tables["prior"])}
 
     def _unlearned(self, docs: list[Document]) -> dict[str, Array]:
         lex = self.lexical_.suggest_batch(docs)
@@ -105,12 +106,11 @@ class DimensionModel:
         y[np.arange(len(docs)), corpus.dimensions] = 1.0
         self.lexical_ = LexicalBackend(self.labels, self.entries, self.params["lexical"]).fit(
             docs, y)
-        self.supervised_ = self._supervised().fit(docs, y)
         self.vectors_: VectorBackend | None = (
             VectorBackend(self.labels, self.entries, self.params["vectors"]).fit(docs, y)
             if self.params["use_vectors"] else None)
         self.tables_ = self._tables(docs, keyword_scores, y)
-        self.parts_: tuple[str, ...] = ("prior",)
+        self.parts_: tuple[str, ...] = CANDIDATES[0]
         self.stacker_ = Stacker(1.0)
         self.cv_accuracy_: float | None = None
         self.stacker_.fit(self._features(self._parts(docs, keyword_scores), self.parts_), y)
@@ -131,7 +131,7 @@ class DimensionModel:
             if not all(n in parts for n in names):
                 continue
             for C in self.params["dimension_C"]:
-                oof = self._stacked_oof(self._features(parts, names), y, k, C)
+                oof = self._stacked_oof(self._features(parts, names), parts["prior"], y, k, C)
                 acc = ev.accuracy(truth, oof.argmax(axis=1).tolist())
                 fit = float(np.mean(np.log(row_softmax(oof, 1.0)[np.arange(len(truth)), truth])))
                 key = (fit, acc) if self.params["dimension_select"] == "log_loss" else (acc, fit)
@@ -144,9 +144,6 @@ class DimensionModel:
                    ) -> dict[str, Array]:
         """Every part's scores of each fiche from what was learned without it."""
         parts = self._unlearned(docs)
-        parts["tfidf"] = np.log(np.clip(np.nan_to_num(
-            out_of_fold(self._supervised, docs, y, k, self.params["n_jobs"]), nan=1.0 / y.shape[1]),
-            1e-6, None))
         learned = {name: np.zeros(y.shape) for name in ("prior", "keywords", "facets")}
         for train, test in folds(len(docs), k):
             tables = self._tables([docs[i] for i in train], kw[train], y[train])
@@ -156,15 +153,14 @@ class DimensionModel:
         return {**parts, **learned}
 
     def _parts(self, docs: list[Document], kw: Array) -> dict[str, Array]:
-        sup = np.nan_to_num(self.supervised_.suggest_batch(docs), nan=1.0 / len(self.labels))
-        return {**self._unlearned(docs), **self._learned(docs, kw, self.tables_),
-                "tfidf": np.log(np.clip(sup, 1e-6, None))}
+        return {**self._unlearned(docs), **self._learned(docs, kw, self.tables_)}
 
     @staticmethod
     def _features(parts: dict[str, Array], names: tuple[str, ...]) -> Array:
         return np.stack([parts[n].ravel() for n in names], axis=1)
 
-    def _stacked_oof(self, features: Array, y: Array, k: int | None, C: float) -> Array:
+    def _stacked_oof(self, features: Array, log_prior: Array, y: Array, k: int | None,
+                     C: float) -> Array:
         n_docs, n_dims = y.shape
         pairs = features.reshape(n_docs, n_dims, -1)
         out = np.zeros(y.shape)
@@ -173,17 +169,20 @@ class DimensionModel:
                 pairs[train].reshape(-1, features.shape[1]), y[train])
             out[test] = model.logits(pairs[test].reshape(-1, features.shape[1])).reshape(
                 -1, n_dims)
-        return out
+        return out + self.params["dimension_prior_weight"] * log_prior
 
     def scores(self, docs: list[Document], keyword_scores: Array) -> Array:
         """Probabilities of each dimension (documents x dimensions, rows sum to 1)."""
-        features = self._features(self._parts(docs, keyword_scores), self.parts_)
-        logits = self.stacker_.logits(features).reshape(-1, len(self.labels))
-        return row_softmax(logits, 1.0)
+        parts = self._parts(docs, keyword_scores)
+        logits = self.stacker_.logits(self._features(parts, self.parts_)).reshape(
+            -1, len(self.labels))
+        return row_softmax(logits + self.params["dimension_prior_weight"] * parts["prior"], 1.0)
 
     def parts_on(self) -> dict[str, Any]:
-        """The parts kept by cross-validation, the stacker's weights and the prior."""
+        """The parts kept by cross-validation, the stacker's weights and the prior (with its
+        fixed weight)."""
         return {"parts": list(self.parts_), "C": self.stacker_.C, "cv_accuracy": self.cv_accuracy_,
+                "prior_weight": self.params["dimension_prior_weight"],
                 "prior": dict(zip(self.labels, np.round(self.tables_["prior"], 4).tolist(),
                                   strict=True)),
                 "weights": {n: round(float(w), 4) for n, w in

@@ -4,6 +4,7 @@ chosen by cross-validation."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,8 @@ def tune_cutoff(scores: Array, truth: Array) -> tuple[float, int, float]:
 @dataclass
 class Stacker:
     """A logistic regression over pair features, shared by all labels (pooled (document, label)
-    pairs), on standardised features. Its output is a probability."""
+    pairs), on standardised features, with non-negative weights (see `_monotone_logistic`).
+    Its output is a probability."""
 
     C: float = 1.0
     mean_: Array = field(default_factory=lambda: np.zeros(0))
@@ -48,19 +50,18 @@ class Stacker:
     def fit(self, features: Array, truth: Array, weights: Array | None = None) -> Stacker:
         """Learn from pair features and the 0/1 truth of the same pairs (optionally weighted
         per pair); returns self."""
-        from sklearn.linear_model import LogisticRegression
-
         y = np.asarray(truth, float).ravel()
+        self.coef_, self.intercept_ = np.zeros(features.shape[1]), -3.0
+        if not y.size:  # nothing to learn from (no fiche with a dimension, say)
+            self.mean_, self.scale_ = np.zeros(features.shape[1]), np.ones(features.shape[1])
+            return self
         self.mean_ = features.mean(axis=0)
         self.scale_ = np.maximum(features.std(axis=0), 1e-6)
-        self.coef_, self.intercept_ = np.zeros(features.shape[1]), -3.0
         if y.min() == y.max():
             return self
-        # lbfgs: liblinear would penalise the intercept, which matters for rare positives.
-        model = LogisticRegression(C=self.C, max_iter=1000)
-        model.fit((features - self.mean_) / self.scale_, y,
-                  sample_weight=None if weights is None else np.asarray(weights).ravel())
-        self.coef_, self.intercept_ = model.coef_[0].copy(), float(model.intercept_[0])
+        w = np.ones_like(y) if weights is None else np.asarray(weights, float).ravel()
+        self.coef_, self.intercept_ = _monotone_logistic(
+            (features - self.mean_) / self.scale_, y, w, self.C)
         return self
 
     def logits(self, features: Array) -> Array:
@@ -79,6 +80,29 @@ class Stacker:
     def from_state(cls, state: dict[str, Any]) -> Stacker:
         return cls(float(state["C"]), np.asarray(state["mean_"]), np.asarray(state["scale_"]),
                    np.asarray(state["coef_"]), float(state["intercept_"]))
+
+
+def _monotone_logistic(x: Array, y: Array, w: Array, C: float) -> tuple[Array, float]:
+    """L2-regularised weighted logistic regression whose weights are all >= 0 (the intercept
+    is free and not penalised). Every pair feature is evidence for the label (more matches,
+    earlier, in the title, more similar): on a few dozen fiches an unconstrained fit gave some
+    a negative weight, which ranks a fiche's best-matched label below others."""
+    from scipy.optimize import minimize
+
+    def loss(theta: Array) -> tuple[float, Array]:
+        z = x @ theta[1:] + theta[0]
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+        value = C * float(np.sum(w * (np.logaddexp(0.0, z) - y * z))) + 0.5 * float(
+            theta[1:] @ theta[1:])
+        g = C * w * (p - y)
+        return value, np.concatenate([[g.sum()], x.T @ g + theta[1:]])
+
+    start = np.zeros(x.shape[1] + 1)
+    start[0] = math.log(max(y.mean(), 1e-3) / max(1 - y.mean(), 1e-3))
+    bounds = [(None, None)] + [(0.0, None)] * x.shape[1]
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds,
+                      options={"maxiter": 1000})
+    return np.asarray(result.x[1:], float), float(result.x[0])
 
 
 def stacked_out_of_fold(features: Array, truth: Array, C: float, k: int | None,
@@ -123,7 +147,10 @@ class KeywordModel:
         return LexicalBackend(self.labels, self.entries, self.params["lexical"])
 
     def _supervised(self) -> TfidfBackend:
-        return TfidfBackend(self.labels, {**self.params["supervised"], "multilabel": True})
+        """The TF-IDF part, as text evidence only unless the prior is a feature too."""
+        prior = self.params["keyword_prior"]
+        return TfidfBackend(self.labels, {**self.params["supervised"], "multilabel": True,
+                                          "evidence_only": not prior, "prior_fill": prior})
 
     def fit(self, corpus: Corpus, k: int | None) -> KeywordModel:
         """Fit the parts on every fiche, then choose the parts and the stacker's C by
@@ -143,11 +170,10 @@ class KeywordModel:
         matches = match_features(self.lexical_, docs)
         if len(docs) < 3:
             self.stacker_ = Stacker(self.params["stack_C"][0]).fit(
-                self._features(matches, self.supervised_.suggest_batch(docs), self.prior_,
-                               docs), y, weights)
+                self._features(matches, self.supervised_.suggest_batch(docs), docs), y, weights)
             return self
         sup = out_of_fold(self._supervised, docs, y, k, self.params["n_jobs"])
-        prior = prior_out_of_fold(y, k)
+        prior = prior_out_of_fold(y, k) if self.params["keyword_prior"] else None
         vec = self.vectors_.suggest_batch(docs) if self.vectors_ is not None else None
         best: tuple[float, float, bool] | None = None
         for with_vectors in ((False, True) if vec is not None and use == "auto"
@@ -170,9 +196,9 @@ class KeywordModel:
                                                                self.limit_))
         return self
 
-    def _features(self, matches: Array, supervised: Array, prior: Array,
-                  docs: list[Document]) -> Array:
+    def _features(self, matches: Array, supervised: Array, docs: list[Document]) -> Array:
         vec = self.vectors_.suggest_batch(docs) if self.vectors_ is not None else None
+        prior = self.prior_ if self.params["keyword_prior"] else None
         return pair_features(matches, supervised, prior, vec)
 
     def parts(self, docs: list[Document]) -> dict[str, Array]:
@@ -180,7 +206,7 @@ class KeywordModel:
         ensemble."""
         matches = match_features(self.lexical_, docs)
         sup = self.supervised_.suggest_batch(docs)
-        features = self._features(matches, sup, self.prior_, docs)
+        features = self._features(matches, sup, docs)
         out = {"thesaurus": matches[..., 0], "tfidf": np.nan_to_num(sup)}
         if self.vectors_ is not None:
             out["vectors"] = self.vectors_.suggest_batch(docs)
@@ -193,8 +219,9 @@ class KeywordModel:
 
     def parts_on(self) -> dict[str, Any]:
         """Which parts the model uses and the stacker's weight on each feature."""
-        names = feature_names(self.vectors_ is not None)
-        return {"thesaurus_matches": True, "tfidf": True, "prior": True,
+        names = feature_names(self.vectors_ is not None, self.params["keyword_prior"])
+        return {"thesaurus_matches": True, "tfidf": "text evidence only" if not
+                self.params["keyword_prior"] else True, "prior": self.params["keyword_prior"],
                 "vectors": self.vectors_ is not None,
                 "stacker": {"C": self.stacker_.C, "intercept": round(self.stacker_.intercept_, 4),
                             "weights": {n: round(float(w), 4) for n, w in

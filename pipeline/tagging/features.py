@@ -1,7 +1,9 @@
 """Generic features of each (fiche, label) pair, the MLLM idea of Annif: how a label's thesaurus
-terms occur in a fiche (how often, how early, in which field, how spread), the supervised and
-vector scores, and the label's prior. Nothing names a label, so one classifier serves them all
-and a label without examples is scored by the same rule."""
+terms occur in a fiche (how often, how early, in which field, how spread), the text evidence of
+the supervised model and the vector scores. Nothing names a label, so one classifier serves them
+all and a label without examples is scored by the same rule. The label's training frequency is
+left out by default: among a few dozen fiches it says little of another catalogue's labels, and
+with it a label frequent in training was suggested to fiches that never mention it."""
 
 from __future__ import annotations
 
@@ -53,21 +55,22 @@ def row_softmax(scores: Array, temperature: float) -> Array:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def pair_features(matches: Array, supervised: Array, prior: Array,
+def pair_features(matches: Array, supervised: Array, prior: Array | None = None,
                   vectors: Array | None = None) -> Array:
     """All pair features, flattened to one row per (document, label) pair: the thesaurus
-    features, the supervised probability (its label frequency for labels with too few
-    examples), the label's prior log-odds and, when given, the label's share of the fiche's
-    vector similarity."""
+    features, the supervised text evidence (0 where there is none or no model), when given the
+    label's prior log-odds and the label's share of the fiche's vector similarity."""
     n_docs, n_labels = supervised.shape
-    p = np.clip(prior, 1e-3, 1 - 1e-3)
-    columns = [matches, np.nan_to_num(supervised, nan=0.0)[..., None],
-               np.broadcast_to(np.log(p / (1 - p)), (n_docs, n_labels))[..., None]]
+    columns = [matches, np.nan_to_num(supervised, nan=0.0)[..., None]]
+    if prior is not None:
+        p = np.clip(prior, 1e-3, 1 - 1e-3)
+        columns.append(np.broadcast_to(np.log(p / (1 - p)), (n_docs, n_labels))[..., None])
     if vectors is not None:
         columns.append(row_softmax(vectors, VECTOR_TEMPERATURE)[..., None])
     return np.concatenate(columns, axis=2).reshape(n_docs * n_labels, -1)
 
 
-def feature_names(with_vectors: bool) -> tuple[str, ...]:
+def feature_names(with_vectors: bool, with_prior: bool = False) -> tuple[str, ...]:
     """Names of the `pair_features` columns."""
-    return (*MATCH_COLUMNS, "tfidf", "prior") + (("vectors",) if with_vectors else ())
+    return ((*MATCH_COLUMNS, "tfidf") + (("prior",) if with_prior else ())
+            + (("vectors",) if with_vectors else ()))

@@ -16,7 +16,7 @@ import numpy as np
 from pipeline.atomic import atomic_folder
 from pipeline.config import CONFIG_DIR
 from pipeline.records import Fiche
-from pipeline.tagging.backends import Backend, LexicalBackend, TfidfBackend
+from pipeline.tagging.backends import Backend, LexicalBackend
 from pipeline.tagging.card import (
     CARD_FILE,
     FORMAT,
@@ -65,7 +65,6 @@ def tagger_state(tagger: Tagger) -> dict[str, Any]:
                      "prior": kw.prior_, "threshold": kw.threshold_, "limit": kw.limit_,
                      "cv_metrics": kw.cv_metrics_},
         "dimension": {"lexical": _backend_state(dim.lexical_),
-                      "supervised": _backend_state(dim.supervised_),
                       "vectors": _backend_state(dim.vectors_), "stacker": dim.stacker_.get_state(),
                       "tables": dim.tables_, "parts": list(dim.parts_),
                       "cv_accuracy": dim.cv_accuracy_},
@@ -77,8 +76,7 @@ def _restore_keywords(tagger: Tagger, state: dict[str, Any]) -> None:
     entries, params = model.entries, tagger.params
     model.lexical_ = LexicalBackend(model.labels, entries, params["lexical"]).set_state(
         state["lexical"])
-    model.supervised_ = TfidfBackend(model.labels, {**params["supervised"], "multilabel": True}
-                                     ).set_state(state["supervised"])
+    model.supervised_ = model._supervised().set_state(state["supervised"])
     model.vectors_ = (None if state["vectors"] is None else VectorBackend(
         model.labels, entries, params["vectors"]).set_state(state["vectors"]))
     model.stacker_ = Stacker.from_state(state["stacker"])
@@ -93,8 +91,6 @@ def _restore_dimension(tagger: Tagger, state: dict[str, Any]) -> None:
     entries, params = model.entries, tagger.params
     model.lexical_ = LexicalBackend(model.labels, entries, params["lexical"]).set_state(
         state["lexical"])
-    model.supervised_ = TfidfBackend(model.labels, {**params["supervised"], "multilabel": False}
-                                     ).set_state(state["supervised"])
     model.vectors_ = (None if state["vectors"] is None else VectorBackend(
         model.labels, entries, params["vectors"]).set_state(state["vectors"]))
     model.stacker_ = Stacker.from_state(state["stacker"])

@@ -49,6 +49,12 @@ class Tagger:
         "dimension_C": (0.1, 1.0),
         # How the dimension's parts are chosen: "accuracy" or "log_loss" (see dimension.py).
         "dimension_select": "accuracy",
+        # The keyword labels' training frequencies as a feature (and in the TF-IDF part's
+        # scores): off, since a few dozen fiches say little of another catalogue's labels.
+        "keyword_prior": False,
+        # Fixed weight of the dimensions' log prior added to the dimension model's logits: a
+        # tie-breaker when a fiche says nothing of its dimension, never learned on the sample.
+        "dimension_prior_weight": 0.2,
         # Weight of a keyword staff rejected for a fiche, against 1 for one merely absent.
         "negative_weight": 3.0,
         "evidence": 5,
