@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from text_to_num import text2num
+
 # Ligatures and typographic apostrophes, mapped before accents are stripped ("Œ" has no
 # decomposition, so it would survive NFKD).
 _FOLD_TABLE = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss",
@@ -29,6 +31,21 @@ NUMBER_WORDS = (
     "|octante|nonante|treize|quinze|douze|seize|trois|quatre|cinq|onze|deux|sept|huit|neuf"
     "|dix|six|cents?|mille|une|un"
 )
+
+
+
+def words_to_number(words: str) -> int | None:
+    """The whole number French `words` spell ("deux mille cinq cents" -> 2500), else None.
+
+    The caller has matched `words` against `NUMBER_WORDS` (bounded runs), so the converter only
+    ever sees a few number words.
+    """
+    try:
+        value = text2num(words.lower(), "fr")
+    except ValueError:
+        return None
+    return value if isinstance(value, int) else None
+
 
 # Words before a number that make it an estimate ("environ 300 €", "près de 20 personnes").
 # Each caller anchors the pattern at the number (`...[ ]{0,3}$` on a short window before it).

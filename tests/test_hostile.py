@@ -105,7 +105,7 @@ _FINDER = HeadcountFinder(str(CONFIG_DIR))
 @example("²")
 @example("environ 20 " * 500)
 def test_every_normaliser_on_random_french_fragments(text):
-    assert numbers.parse_number(text) is None or numbers.parse_number(text) >= 0
+    assert numbers.parse_whole(text) is None or numbers.parse_whole(text) >= 0
     count = numbers.parse_count(text)
     assert count is None or count.low <= count.high
     normalize.fold(text)
@@ -121,6 +121,6 @@ def test_every_normaliser_on_random_french_fragments(text):
     _FINDER.find(text)
 
 
-def test_parse_number_of_a_superscript_digit_is_none():
-    assert numbers.parse_number("²") is None
-    assert numbers.parse_number("1²") is None
+def test_parse_whole_of_a_superscript_digit_is_none():
+    assert numbers.parse_whole("²") is None
+    assert numbers.parse_whole("1²") is None

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from pipeline.extraction.numbers import COUNT_RE, Count, parse_count, parse_number
+from pipeline.extraction.numbers import COUNT_RE, Count, parse_count, parse_whole
 from pipeline.normalize import fold
 
 
@@ -21,8 +21,8 @@ from pipeline.normalize import fold
     ("", None),
     ("1" * 20, None),
 ])
-def test_parse_number(text, expected):
-    assert parse_number(text) == expected
+def test_parse_whole(text, expected):
+    assert parse_whole(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from text_to_num import text2num
-
-from pipeline.normalize import NUMBER_WORDS
+from pipeline.normalize import NUMBER_WORDS, words_to_number
 
 # Spaces people (and word processors) put between digit groups: ordinary, no-break, narrow no-break,
 # thin and figure spaces.
@@ -206,9 +204,8 @@ def _word_amounts(text: str, found: list[Amount]) -> list[Amount]:
     for match in WORD_AMOUNT_RE.finditer(text):
         if any(a.start < match.end() and match.start() < a.end for a in found):
             continue
-        try:
-            value = float(text2num(match.group("words").lower(), "fr"))
-        except ValueError:
+        value = words_to_number(match.group("words"))
+        if value is None:
             continue
-        words.append(Amount(match.start(), match.end(), value))
+        words.append(Amount(match.start(), match.end(), float(value)))
     return words

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extraction.numbers import parse_number
+from pipeline.extraction.numbers import parse_whole
 
 _SP = r"[ \t\u00a0]"
 
@@ -193,5 +193,5 @@ def how_many_before(text: str, start: int) -> int | None:
     match = _HOW_MANY_RE.search(text, max(0, start - 40), start)
     if match is None:
         return None
-    value = parse_number(match.group("n"))
+    value = parse_whole(match.group("n"))
     return value if value and 1 < value <= 12 else None

@@ -16,7 +16,7 @@ from pipeline.extraction.numbers import (
     NUMBER_WORDS_RE,
     Count,
     count_from_match,
-    parse_number,
+    parse_whole,
 )
 from pipeline.extraction.people_cues import PeopleCues
 from pipeline.extraction.role_lexicon import WORD_RE, load_prototypes, role_stem
@@ -206,7 +206,7 @@ class CountReader(LabelRoles):
         times = _TIMES_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
         if times is None or role_stem(times.group("unit")) not in self.lexicon.per_units:
             return count, head_end
-        factor = parse_number(times.group("number"))
+        factor = parse_whole(times.group("number"))
         if not factor:
             return count, head_end
         return Count(count.low * factor, count.high * factor, count.approximate), times.end()

@@ -8,7 +8,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.headcount_mentions import SPANS_KEY
-from pipeline.extraction.numbers import NUMBER_WORDS_RE, parse_number
+from pipeline.extraction.numbers import NUMBER_WORDS_RE, parse_whole
 from pipeline.normalize import fold
 
 # Headcounts are read from this field only (gold README).
@@ -77,7 +77,7 @@ def count_units(docs: dict[str, Doc], unit: str) -> int | None:
             word = fold(match.group("unit"))
             if word.rstrip("sx") != unit:
                 continue
-            value = parse_number(match.group("number"))
+            value = parse_whole(match.group("number"))
             if value is not None and 2 <= value <= _MAX_UNITS:
                 return value
     return None

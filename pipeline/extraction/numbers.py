@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from text_to_num import text2num
-
-from pipeline.normalize import APPROX_BEFORE, NUMBER_WORDS
+from pipeline.normalize import APPROX_BEFORE, NUMBER_WORDS, words_to_number
 
 # A run of number words ("deux", "vingt-cinq", "quatre-vingt-dix", "vingt et un"). Separators
 # and repetitions are bounded so a hostile run of spaces or words cannot make it backtrack.
@@ -62,7 +60,7 @@ class Count:
     approximate: bool = False
 
 
-def parse_number(text: str) -> int | None:
+def parse_whole(text: str) -> int | None:
     """A whole number written in digits or French words ("1 200", "vingt-cinq"), else None."""
     text = _SPACES_RE.sub(" ", text.strip())
     if not text:
@@ -72,11 +70,7 @@ def parse_number(text: str) -> int | None:
         return int(digits) if len(digits) <= 9 else None
     if not NUMBER_WORDS_RE.fullmatch(text):
         return None
-    try:
-        value = text2num(text.lower(), "fr")
-    except ValueError:
-        return None
-    return value if isinstance(value, int) else None
+    return words_to_number(text)
 
 
 def count_from_match(match: re.Match[str]) -> Count | None:
@@ -90,10 +84,10 @@ def count_from_match(match: re.Match[str]) -> Count | None:
         return Count(value, value, approximate=True)
     lo_text = match.group("lo1") or match.group("lo")
     hi_text = match.group("hi1") or match.group("hi")
-    low = parse_number(lo_text) if lo_text else None
+    low = parse_whole(lo_text) if lo_text else None
     if low is None:
         return None
-    high = parse_number(hi_text) if hi_text else low
+    high = parse_whole(hi_text) if hi_text else low
     if high is None or high < low:
         return None
     return Count(low, high)
