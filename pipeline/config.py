@@ -42,6 +42,9 @@ def check_config(config_dir: str | Path = CONFIG_DIR) -> None:
     folder = Path(config_dir)
     if not folder.is_dir():
         raise ConfigError(f"{folder}: no such config folder")
+    for name in sorted(_SHAPES):
+        if not (folder / name).is_file():
+            raise ConfigError(f"{folder / name}: missing config file")
     for path in sorted(folder.glob("*.json")):
         data = load_json(path.name, folder)
         check = _SHAPES.get(path.name)
@@ -119,7 +122,31 @@ def _thesaurus(data: Any) -> str | None:
     return None
 
 
+def _partners(data: Any) -> str | None:
+    """Partner types per gazetteer id, kind words per type, word lists, a similarity."""
+    required = ("types", "funding_only", "kinds", "people", "not_kinds", "generic_heads",
+                "similarity")
+    if problem := _object(data, required):
+        return problem
+    if not isinstance(data["types"], dict) or not all(
+            isinstance(v, str) for v in data["types"].values()):
+        return "types: expected an object of id -> partner type"
+    if not isinstance(data["kinds"], dict):
+        return "kinds: expected an object of type -> words"
+    for kind, words in data["kinds"].items():
+        if problem := _words(words, f"kinds.{kind}"):
+            return problem
+    for key in ("funding_only", "people", "not_kinds", "generic_heads"):
+        if problem := _words(data[key], key):
+            return problem
+    similarity = data["similarity"]
+    if isinstance(similarity, bool) or not isinstance(similarity, int | float):
+        return "similarity: expected a number"
+    return None
+
+
+# Every file the stages read, and the shape each must have.
 _SHAPES: dict[str, Callable[[Any], str | None]] = {
     "organisations.json": _organisations, "roles.json": _roles,
-    "vocabulary.json": _vocabulary, "thesaurus.json": _thesaurus,
+    "vocabulary.json": _vocabulary, "thesaurus.json": _thesaurus, "partners.json": _partners,
 }

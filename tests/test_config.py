@@ -32,10 +32,20 @@ def broken_copy(tmp_path: Path, name: str, data: object) -> Path:
     ("vocabulary.json", {"keywords": ["Famille", ""], "dimensions": []}, "keywords"),
     ("thesaurus.json", {"keywords": {"Famille": {"terms": "famille"}}, "dimensions": {}},
      "keywords.Famille.terms"),
+    ("partners.json", {"types": {}, "funding_only": [], "kinds": {"Santé": ["hôpital"]},
+                       "people": [], "not_kinds": [], "generic_heads": [], "similarity": "0.5"},
+     "similarity"),
 ])
 def test_a_config_entry_of_the_wrong_shape_is_named(tmp_path, name, data, entry):
     with pytest.raises(ConfigError, match=rf"{name}: .*{entry}"):
         check_config(broken_copy(tmp_path, name, data))
+
+
+def test_a_missing_config_file_is_named(tmp_path):
+    config = broken_copy(tmp_path, "roles.json", {})
+    (config / "roles.json").unlink()
+    with pytest.raises(ConfigError, match="roles.json: missing config file"):
+        check_config(config)
 
 
 def test_the_shipped_config_passes():

@@ -341,11 +341,8 @@ def run(inputs: list[str], output: str, settings: Settings, cache_dir: str | Non
         BrokenProcessPool: a worker process died (killed, out of memory); rerun to resume.
         EngineError: the engine cannot run (see `open_runner`).
     """
-    from pipeline.extraction.partner_kinds import load_partner_config
-
     started = time.perf_counter()
     check_config(settings.config_dir)
-    load_partner_config(str(settings.config_dir))  # missing or malformed: stop before any work
     summary = RunSummary(workers=max(1, workers),
                          extraction_fingerprint=extraction_fingerprint(settings.config_dir),
                          suggestion_fingerprint=suggestion_fingerprint(settings))
