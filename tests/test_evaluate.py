@@ -14,6 +14,14 @@ def test_precision_at_k_skips_rows_without_labels():
     assert ev.precision_at_k(TRUTH, SCORES, 3) == pytest.approx((2 / 3 + 0) / 2)
 
 
+def test_recall_at_k_is_the_share_of_each_fiche_s_labels_found():
+    assert ev.recall_at_k(TRUTH, SCORES, 1) == pytest.approx((1 / 2 + 0) / 2)
+    assert ev.recall_at_k(TRUTH, SCORES, 3) == pytest.approx((1 + 0) / 2)
+    assert ev.recall_at_k(TRUTH, SCORES, 4) == pytest.approx(1.0)
+    assert ev.recall_at_k(TRUTH, SCORES, 0) == 0.0
+    assert ev.recall_at_k(np.zeros((2, 4)), SCORES[:2], 3) == 0.0
+
+
 def test_predict_threshold_and_limit():
     kept = ev.predict(SCORES, threshold=0.5, limit=1)
     assert kept.tolist() == [[True, False, False, False], [False, False, False, True],

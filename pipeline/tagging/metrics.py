@@ -21,19 +21,27 @@ def _with_labels(truth: Matrix) -> NDArray[np.bool_]:
     return np.asarray(truth).sum(axis=1) > 0
 
 
+def _hits_at_k(truth: Matrix, scores: Matrix,
+               k: int) -> tuple[NDArray[np.int_], NDArray[np.int_]] | None:
+    """Per document with a true label: how many of its top `k` labels are true, and how many
+    true labels it has; None when no document has one or `k` < 1."""
+    truth = np.asarray(truth, dtype=bool)
+    rows = _with_labels(truth)
+    if not rows.any() or k < 1:
+        return None
+    top = _ranking(scores)[rows, :k]
+    hits = np.take_along_axis(truth[rows], top, axis=1).sum(axis=1)
+    return hits, truth[rows].sum(axis=1)
+
+
 def precision_at_k(truth: Matrix, scores: Matrix, k: int) -> float:
     """Mean share of the top `k` labels that are true, over documents with a true label.
 
     Returns:
         A value in [0, 1]; 0.0 when no document has a true label.
     """
-    truth = np.asarray(truth, dtype=bool)
-    rows = _with_labels(truth)
-    if not rows.any() or k < 1:
-        return 0.0
-    top = _ranking(scores)[rows, :k]
-    hits = np.take_along_axis(truth[rows], top, axis=1).sum(axis=1)
-    return float(np.mean(hits / k))
+    found = _hits_at_k(truth, scores, k)
+    return 0.0 if found is None else float(np.mean(found[0] / k))
 
 
 def predict(scores: Matrix, threshold: float, limit: int) -> NDArray[np.bool_]:
@@ -113,13 +121,8 @@ def per_label(truth: Matrix, predicted: Matrix) -> list[dict[str, float | int]]:
 def recall_at_k(truth: Matrix, scores: Matrix, k: int) -> float:
     """Mean share of each document's true labels found in its top `k`, over documents with a
     true label."""
-    truth = np.asarray(truth, dtype=bool)
-    rows = _with_labels(truth)
-    if not rows.any() or k < 1:
-        return 0.0
-    top = _ranking(scores)[rows, :k]
-    hits = np.take_along_axis(truth[rows], top, axis=1).sum(axis=1)
-    return float(np.mean(hits / truth[rows].sum(axis=1)))
+    found = _hits_at_k(truth, scores, k)
+    return 0.0 if found is None else float(np.mean(found[0] / found[1]))
 
 
 def accuracy(truth: list[int], predicted: list[int]) -> float:
