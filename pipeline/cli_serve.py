@@ -52,14 +52,9 @@ def serve_cmd(
     """
     import uvicorn
 
-    from pipeline.config import ConfigError, check_config
     from pipeline.running.stages import Settings
     from pipeline.service.app import ServiceConfig, create_app
 
-    try:
-        check_config(config)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
     _check_listen(host, port)
     token = os.environ.get("FICHES_API_TOKEN") or None
     if token is None:

@@ -213,9 +213,6 @@ def feedback_export_cmd(db: FeedbackDb, output: Output = "-") -> None:
 Catalogue = Annotated[list[str], typer.Argument(
     help="Tagged fiches: text exports or JSONL records; '-' reads standard input.",
     metavar="CATALOGUE...")]
-ConfigDir = Annotated[Path, typer.Option(
-    "--config", metavar="DIR", show_default=False,
-    help="Folder with vocabulary.json and thesaurus.json; default: config in the project.")]
 
 
 def _read_tagged(inputs: list[str]) -> tuple[list, int]:
@@ -244,7 +241,7 @@ def train_cmd(
     output: Annotated[Path, typer.Option(
         "--output", "-o", metavar="DIR", show_default=False,
         help="Model folder to write; default: models/tagger in the project.")] = DEFAULT_MODEL,
-    config: ConfigDir = CONFIG_DIR,
+    config: ConfigOption = CONFIG_DIR,
     folds: FoldsOption = 5,
     feedback: FeedbackOption = None,
     force: ForceOption = False,
@@ -311,7 +308,7 @@ def evaluate_cmd(
     folds: Annotated[int | None, typer.Option(
         min=0, metavar="N", help="Outer folds; 0 for leave-one-out; default: leave-one-out up "
                                  "to 30 fiches, else 5.")] = None,
-    config: ConfigDir = CONFIG_DIR,
+    config: ConfigOption = CONFIG_DIR,
     curve: Annotated[bool, typer.Option("--curve/--no-curve", help="Learning curve.")] = True,
     vectors: VectorsOption = True,
 ) -> None:

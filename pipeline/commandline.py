@@ -121,8 +121,20 @@ Output = Annotated[str, typer.Option(
     "--output", "-o", metavar="FILE", help="Output JSONL; '-' is stdout.")]
 JsonFlag = Annotated[bool, typer.Option(
     "--json", help="Print the results as JSON on stdout.")]
+def _checked_config(folder: Path) -> Path:
+    """The --config folder, once every file in it has the shape the stages expect: a broken
+    config stops any command that reads it before work starts (exit 2, file and entry named)."""
+    from pipeline.config import ConfigError, check_config
+
+    try:
+        check_config(folder)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)
+    return folder
+
+
 ConfigOption = Annotated[Path, typer.Option(
-    "--config", metavar="DIR", show_default=False,
+    "--config", metavar="DIR", show_default=False, callback=_checked_config,
     help="Config folder (gazetteer, role words, vocabulary, thesaurus); default: config in "
          "the project.")]
 ThresholdOption = Annotated[float | None, typer.Option(

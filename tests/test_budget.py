@@ -8,14 +8,13 @@ from spacy.language import Language
 
 import pipeline.extraction.components  # noqa: F401  (registers the factories)
 from pipeline.extraction.budget import build_budget, build_entities
-from pipeline.extraction.nlp import CONFIG_DIR
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     nlp = spacy.blank("fr")
-    nlp.add_pipe("fiches_organisations", config={"config_dir": str(CONFIG_DIR)})
-    nlp.add_pipe("fiches_money")
+    add_components(nlp, CONFIG_DIR, ("fiches_organisations", "fiches_money"))
     return nlp
 
 

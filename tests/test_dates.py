@@ -8,13 +8,13 @@ import spacy
 from pipeline.extraction.components.date_mentions import DATE_RE, SPANS_KEY, find_dates
 from pipeline.extraction.dates import build_dates
 from pipeline.extraction.extract import MAX_FIELD_CHARS
-from pipeline.extraction.nlp import CONFIG_DIR
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
 
 
 @pytest.fixture(scope="module")
 def nlp():
     blank = spacy.blank("fr")
-    blank.add_pipe("fiches_dates", config={"config_dir": str(CONFIG_DIR)})
+    add_components(blank, CONFIG_DIR, ("fiches_dates",))
     return blank
 
 

@@ -5,16 +5,17 @@ import time
 import pytest
 import spacy
 
+from pipeline.config import check_config
 from pipeline.extraction.components.headcount_mentions import SPANS_KEY
 from pipeline.extraction.extract import MAX_FIELD_CHARS
 from pipeline.extraction.headcount import PEOPLE_FIELD, build_headcount
-from pipeline.extraction.nlp import CONFIG_DIR
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
 
 
 @pytest.fixture(scope="module")
 def nlp():
     blank = spacy.blank("fr")
-    blank.add_pipe("fiches_headcounts", config={"config_dir": str(CONFIG_DIR)})
+    add_components(blank, CONFIG_DIR, ("fiches_headcounts",))
     return blank
 
 
@@ -147,7 +148,7 @@ HOSTILE = [
 def test_hostile_input_in_bounded_time(text):
     from pipeline.extraction.components.headcount_mentions import HeadcountFinder
 
-    finder = HeadcountFinder(str(CONFIG_DIR))
+    finder = HeadcountFinder(check_config(CONFIG_DIR).roles)
     started = time.perf_counter()
     finder.find(text)
     assert time.perf_counter() - started < 10
@@ -167,7 +168,7 @@ def _seconds(finder, text):
 def test_time_is_linear_in_the_input(unit):
     from pipeline.extraction.components.headcount_mentions import HeadcountFinder
 
-    finder = HeadcountFinder(str(CONFIG_DIR))
+    finder = HeadcountFinder(check_config(CONFIG_DIR).roles)
     size = MAX_FIELD_CHARS // 4
     small = (unit * (size // len(unit) + 1))[:size]
     large = (unit * (4 * size // len(unit) + 1))[:4 * size]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import normalize
-from pipeline.config import CONFIG_DIR
+from pipeline.config import CONFIG_DIR, check_config
 from pipeline.extraction import amounts, numbers
 from pipeline.extraction.components.date_mentions import find_dates
 from pipeline.extraction.components.headcount_mentions import HeadcountFinder
@@ -96,7 +96,7 @@ _WORDS = ["environ", "une", "dizaine", "vingtaine", "de", "bénévoles", "salari
           "-", "(", ")", "[", "\u00a0", "\u202f", "\n", "CAF", "2017-2018", "1er", "semestre"]
 french = st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=6)), max_size=40).map(
     " ".join)
-_FINDER = HeadcountFinder(str(CONFIG_DIR))
+_FINDER = HeadcountFinder(check_config(CONFIG_DIR).roles)
 
 
 @pytest.mark.slow

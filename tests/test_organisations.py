@@ -9,13 +9,13 @@ from spacy.tokens import Doc
 
 import pipeline.extraction.components  # noqa: F401  (registers the factories)
 from pipeline.extraction.components.organisations import fold
-from pipeline.extraction.nlp import CONFIG_DIR
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     nlp = spacy.blank("fr")
-    nlp.add_pipe("fiches_organisations", config={"config_dir": str(CONFIG_DIR)})
+    add_components(nlp, CONFIG_DIR, ("fiches_organisations",))
     return nlp
 
 

@@ -54,7 +54,7 @@ from spacy.language import Language
 import pipeline.extraction.components  # noqa: F401  (registers the factories)
 from pipeline.extraction.dates import build_dates
 from pipeline.extraction.headcount import PEOPLE_FIELD, build_headcount
-from pipeline.extraction.nlp import CONFIG_DIR
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
 
 Expected = int | tuple[int, int] | None
 ROLES = ("professionals", "volunteers", "beneficiaries")
@@ -294,8 +294,7 @@ DATED = [
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     blank = spacy.blank("fr")
-    blank.add_pipe("fiches_headcounts", config={"config_dir": str(CONFIG_DIR)})
-    blank.add_pipe("fiches_dates", config={"config_dir": str(CONFIG_DIR)})
+    add_components(blank, CONFIG_DIR, ("fiches_headcounts", "fiches_dates"))
     return blank
 
 

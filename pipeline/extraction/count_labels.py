@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.config import RoleWords
 from pipeline.extraction.numbers import Count
-from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, load_lexicon
+from pipeline.extraction.role_lexicon import WORD_RE, Lexicon
 
 # What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, nothing else.
 _LABEL_END_RE = re.compile(r"[ \u00a0]*(?:$|[\n.;,()/|+]|et\b|\-[ \u00a0])", re.IGNORECASE)
@@ -56,17 +57,27 @@ def _heading_above(text: str, line_start: int, floor: int) -> re.Match[str] | No
 
 
 class LabelRoles:
-    """The roles counts take from the words before them; the role lexicon is read on first use."""
+    """The roles counts take from the words before them; the role lexicon is built on first use.
 
-    def __init__(self, config_dir: str = "") -> None:
-        self.config_dir = config_dir
+    Args:
+        roles: the word lists of `roles.json`, as `config.check_config` read them.
+    """
+
+    def __init__(self, roles: RoleWords | None = None) -> None:
+        self.roles = roles
         self._lexicon: Lexicon | None = None
 
     @property
     def lexicon(self) -> Lexicon:
-        """The role lexicon, read on first use."""
+        """The role lexicon, built on first use.
+
+        Raises:
+            ValueError: no role word lists were given.
+        """
         if self._lexicon is None:
-            self._lexicon = load_lexicon(self.config_dir)
+            if self.roles is None:
+                raise ValueError("the headcount reader was not given the role word lists")
+            self._lexicon = Lexicon(self.roles.lists)
         return self._lexicon
 
     def _context_role(self, clause: str) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from spacy.vocab import Vocab
 
+from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -19,7 +20,7 @@ from pipeline.extraction.numbers import (
     parse_whole,
 )
 from pipeline.extraction.people_cues import PeopleCues
-from pipeline.extraction.role_lexicon import WORD_RE, load_prototypes, role_stem
+from pipeline.extraction.role_lexicon import WORD_RE, role_stem
 from pipeline.extraction.roles import RoleReader
 from pipeline.normalize import APPROX_AFTER_RE, fold
 
@@ -103,12 +104,12 @@ class CountReader(LabelRoles):
     """Finds counts of people in a text and the role each count is about.
 
     Args:
-        config_dir: the folder of `roles.json` (the project's `config/` when empty).
+        roles: the word lists and prototypes of `roles.json`.
         vocab: the pipeline's vocab, whose vectors read nouns no list knows; None without one.
     """
 
-    def __init__(self, config_dir: str = "", vocab: Vocab | None = None) -> None:
-        super().__init__(config_dir)
+    def __init__(self, roles: RoleWords | None = None, vocab: Vocab | None = None) -> None:
+        super().__init__(roles)
         self.vocab = vocab
         self._cues: PeopleCues | None = None
 
@@ -116,8 +117,8 @@ class CountReader(LabelRoles):
     def cues(self) -> PeopleCues:
         """What the words around a count say of its role, with the model's vectors if any."""
         if self._cues is None:
-            reader = RoleReader(self.vocab, load_prototypes(self.config_dir)) \
-                if self.vocab is not None else None
+            reader = RoleReader(self.vocab, self.roles.prototypes) \
+                if self.vocab is not None and self.roles is not None else None
             self._cues = PeopleCues(self.lexicon, reader)
         return self._cues
 

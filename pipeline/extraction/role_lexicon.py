@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 
-from pipeline.config import CONFIG_DIR
 from pipeline.normalize import fold
 
-ROLES_FILE = "roles.json"
 WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_WORD = 40
 
@@ -18,7 +15,7 @@ _MAX_WORD = 40
 class Lexicon:
     """Role nouns and cue words, matched accent-folded, singular or plural, typos tolerated."""
 
-    def __init__(self, data: dict[str, list[str]]) -> None:
+    def __init__(self, data: Mapping[str, Sequence[str]]) -> None:
         self.words: dict[str, str] = {}
         for category in ("other", "organisation", "person", "beneficiary", "inhabitant",
                          "volunteer", "professional"):
@@ -118,24 +115,3 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous2, previous = previous, current
     return previous[-1]
-
-
-def load_lexicon(config_dir: str | Path) -> Lexicon:
-    """Read `roles.json` from `config_dir` (the project's `config/` when empty).
-
-    Raises:
-        OSError: when the file cannot be read.
-        ValueError: when it is not a JSON object of word lists.
-    """
-    path = Path(config_dir or CONFIG_DIR) / ROLES_FILE
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a JSON object of word lists")
-    return Lexicon({k: v for k, v in data.items() if isinstance(v, list)})
-
-
-def load_prototypes(config_dir: str | Path) -> dict[str, list[str]]:
-    """The role prototypes of `roles.json` (empty when the file has none)."""
-    path = Path(config_dir or CONFIG_DIR) / ROLES_FILE
-    data = json.loads(path.read_text(encoding="utf-8")).get("prototypes", {})
-    return {k: v for k, v in data.items() if isinstance(v, list)}

@@ -331,8 +331,7 @@ def _infer_year(mention: DateMention, found: list[DateMention], index: int) -> N
 class DateFinder:
     """Finds dates with a character-level regex and maps them to spans."""
 
-    def __init__(self, config_dir: str = "") -> None:
-        self.config_dir = config_dir
+    def __init__(self) -> None:
         for name in ("date_value", "date_first", "date_last", "date_years", "date_kind",
                      "date_cue", "date_inferred"):
             if not Span.has_extension(name):
@@ -359,9 +358,8 @@ class DateFinder:
 
 @Language.factory(
     "fiches_dates",
-    default_config={"config_dir": ""},
     assigns=["doc.spans"],
 )
-def make_dates(nlp: Language, name: str, config_dir: str) -> DateFinder:
+def make_dates(nlp: Language, name: str) -> DateFinder:
     """Build the fiches_dates component."""
-    return DateFinder(config_dir)
+    return DateFinder()

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
+from spacy.training import Example
 from spacy.vocab import Vocab
 
+from pipeline.config import RoleWords
 from pipeline.extraction.count_phrases import CountReader
 
 SPANS_KEY = "headcounts"
 
 
 class HeadcountFinder(CountReader):
-    """The spaCy adapter of `CountReader`: each count becomes a span with its role and range."""
+    """The spaCy adapter of `CountReader`: each count becomes a span with its role and range.
 
-    def __init__(self, config_dir: str = "", vocab: Vocab | None = None) -> None:
-        super().__init__(config_dir, vocab)
+    Like spaCy's SpanRuler, it is given its data by `initialize`: the role word lists.
+    """
+
+    def __init__(self, roles: RoleWords | None = None, vocab: Vocab | None = None) -> None:
+        super().__init__(roles, vocab)
         for name in ("count_role", "count_min", "count_max", "approximate", "count_per"):
             if not Span.has_extension(name):
                 Span.set_extension(name, default=None)
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, roles: RoleWords | None = None) -> None:
+        """Read counts with `roles`' word lists from now on."""
+        self.roles = roles
+        self._lexicon = None
+        self._cues = None
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -37,11 +51,8 @@ class HeadcountFinder(CountReader):
         return doc
 
 
-@Language.factory(
-    "fiches_headcounts",
-    default_config={"config_dir": ""},
-    assigns=["doc.spans"],
-)
-def make_headcounts(nlp: Language, name: str, config_dir: str) -> HeadcountFinder:
-    """Build the fiches_headcounts component; the pipeline's vectors read unknown nouns."""
-    return HeadcountFinder(config_dir, nlp.vocab)
+@Language.factory("fiches_headcounts", assigns=["doc.spans"])
+def make_headcounts(nlp: Language, name: str) -> HeadcountFinder:
+    """Build the fiches_headcounts component; the pipeline's vectors read unknown nouns and
+    `initialize` gives it the role word lists."""
+    return HeadcountFinder(None, nlp.vocab)

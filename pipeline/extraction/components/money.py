@@ -54,8 +54,7 @@ _YEARS = range(1950, 2101)
 class MoneyFinder:
     """Finds written amounts with a character-level regex and maps them to spans."""
 
-    def __init__(self, config_dir: str = "") -> None:
-        self.config_dir = config_dir
+    def __init__(self) -> None:
         for name in ("amount_eur", "approximate", "unit_assumed"):
             if not Span.has_extension(name):
                 Span.set_extension(name, default=None)
@@ -131,12 +130,11 @@ def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
 
 @Language.factory(
     "fiches_money",
-    default_config={"config_dir": ""},
     assigns=["doc.spans"],
 )
-def make_money(nlp: Language, name: str, config_dir: str) -> MoneyFinder:
+def make_money(nlp: Language, name: str) -> MoneyFinder:
     """Build the fiches_money component."""
-    return MoneyFinder(config_dir)
+    return MoneyFinder()
 
 
 __all__ = ["AMOUNT_RE", "SPANS_KEY", "MoneyFinder", "make_money"]

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import itertools
-import json
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
+from spacy.training import Example
 from spacy.util import filter_spans
 
+from pipeline.config import Gazetteer, PartnerConfig
 from pipeline.normalize import fold
 
 SPANS_KEY = "orgs"
-GAZETTEER_FILE = "organisations.json"
 # Stock NER labels kept in `doc.spans["orgs"]` beside the gazetteer's.
 _STOCK_ORG_LABELS = frozenset({"ORG"})
 # Token-pattern attributes that a PhraseMatcher can stand in for (it hashes, the Matcher walks).
@@ -29,44 +28,55 @@ _MAX_NAME_DIGITS = 3
 _AMOUNT_FOLLOWERS = frozenset({"%", "€", "euros", "euro", "eur", "k€", "ke", "keuros"})
 
 
-@lru_cache(maxsize=65536)
-def load_gazetteer(config_dir: str | Path) -> dict[str, Any]:
-    """Read `organisations.json` from `config_dir`.
-
-    Raises:
-        OSError: when the file cannot be read.
-        ValueError: when it is not valid JSON or has no pattern list.
-    """
-    data = json.loads((Path(config_dir) / GAZETTEER_FILE).read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
-        raise ValueError(f"{GAZETTEER_FILE}: expected an object with a 'patterns' list")
-    return data
-
-
 class OrganisationRuler:
     """Matches gazetteer patterns; the gazetteer wins over the stock NER where they overlap.
 
     Phrase patterns are matched with a PhraseMatcher on a shadow Doc of accent- and case-folded
     tokens (one per original token, so indices carry over); token patterns with a Matcher on the
     original tokens, where case can tell "l'État" from "un état des lieux".
+
+    Like spaCy's SpanRuler, it is given its data by `initialize`: the gazetteer, and the
+    partner config that types what it finds (read by `partners.PartnerReader`).
     """
 
-    def __init__(self, nlp: Language, config_dir: str = "") -> None:
+    def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.config_dir = config_dir
-        self.matcher = Matcher(nlp.vocab)
-        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.exact_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in _PHRASE_ATTRS}
-        self.not_followed_by: dict[str, list[list[str]]] = {}
-        self.funder_types: dict[str, str] = {}
+        self._partners: PartnerConfig | None = None
+        self._clear()
         if not Span.has_extension("funder_type"):
             Span.set_extension("funder_type", default=None)
-        if config_dir:
-            self.add_gazetteer(load_gazetteer(config_dir))
 
-    def add_gazetteer(self, data: dict[str, Any]) -> None:
-        """Add the patterns (and exclusions) of a gazetteer dict to the matcher."""
-        for entry in data["patterns"]:
+    def _clear(self) -> None:
+        self.matcher = Matcher(self.nlp.vocab)
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.exact_matchers = {attr: PhraseMatcher(self.nlp.vocab, attr=attr)
+                               for attr in _PHRASE_ATTRS}
+        self.not_followed_by: dict[str, list[list[str]]] = {}
+        self.funder_types: dict[str, str] = {}
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, gazetteer: Gazetteer | None = None,
+                   partners: PartnerConfig | None = None) -> None:
+        """Replace the patterns with `gazetteer`'s and keep `partners` for partner typing."""
+        self._clear()
+        if gazetteer is not None:
+            self.add_gazetteer(gazetteer)
+        self._partners = partners
+
+    @property
+    def partners(self) -> PartnerConfig:
+        """The partner config given to `initialize`.
+
+        Raises:
+            ValueError: the component was not initialised with one.
+        """
+        if self._partners is None:
+            raise ValueError("fiches_organisations was not initialised with a partner config")
+        return self._partners
+
+    def add_gazetteer(self, data: Gazetteer) -> None:
+        """Add the patterns (and exclusions) of a gazetteer to the matchers."""
+        for entry in data.patterns:
             pattern = entry["pattern"]
             key = f"{entry['label']}|{entry.get('id', '')}"
             if isinstance(pattern, str):
@@ -77,16 +87,19 @@ class OrganisationRuler:
                     key, [Doc(self.nlp.vocab, words=words) for words in phrases])
             else:
                 self.matcher.add(key, [pattern])
-        self.funder_types.update(data.get("funder_types", {}))
-        for org_id, phrases in data.get("not_followed_by", {}).items():
+        self.funder_types.update(data.funder_types)
+        for org_id, followers in data.not_followed_by.items():
             self.not_followed_by[org_id] = [
-                [fold(t.text) for t in self.nlp.make_doc(p)] for p in phrases]
+                [fold(t.text) for t in self.nlp.make_doc(p)] for p in followers]
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        matches = [*self.matcher(doc), *self.phrase_matcher(self._folded(doc))]
+        matches = [*self.matcher(doc)] if len(self.matcher) else []
+        if len(self.phrase_matcher):
+            matches.extend(self.phrase_matcher(self._folded(doc)))
         for exact in self.exact_matchers.values():
-            matches.extend(exact(doc))
+            if len(exact):
+                matches.extend(exact(doc))
         for match_id, start, end in matches:
             label, _, org_id = self.nlp.vocab.strings[match_id].partition("|")
             while end - start > 1 and doc[start].lower_ in _LEADING_DETERMINERS:
@@ -148,11 +161,7 @@ def _as_phrases(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | 
     return attr, [list(words) for words in itertools.product(*choices)]
 
 
-@Language.factory(
-    "fiches_organisations",
-    default_config={"config_dir": ""},
-    assigns=["doc.ents", "doc.spans"],
-)
-def make_organisations(nlp: Language, name: str, config_dir: str) -> OrganisationRuler:
-    """Build the fiches_organisations component from `config_dir/organisations.json`."""
-    return OrganisationRuler(nlp, config_dir)
+@Language.factory("fiches_organisations", assigns=["doc.ents", "doc.spans"])
+def make_organisations(nlp: Language, name: str) -> OrganisationRuler:
+    """Build the fiches_organisations component; `initialize` gives it its gazetteer."""
+    return OrganisationRuler(nlp)
