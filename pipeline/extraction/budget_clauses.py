@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -67,15 +68,20 @@ def read_field(doc: Doc, field: str, budget_field: bool,
     priced = [bool(PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)) for m in money]
     per_unit = [m for m, p in zip(money, priced, strict=True) if p]
     money = [m for m, p in zip(money, priced, strict=True) if not p]
-    orgs = sorted((s for s in (doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [])
-                   if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)),
-                  key=lambda s: s.start_char)
+    found = sorted(doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [],
+                   key=lambda s: s.start_char)
+    orgs = [s for s in found if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)]
+    # Gazetteer organisations of no funder type: they give money only when an amount is linked
+    # to them ("500 € du Crédit Agricole").
+    givers = [s for s in found if s.label_ == "ORG" and s.id_ and not s._.funder_type]
     money_starts = [m.start_char for m in money]
     org_starts = [o.start_char for o in orgs]
     lines: list[Line] = []
     funders: list[dict[str, Any]] = users_fees(text, per_unit, field) if budget_field else []
     mode: str | None = None
-    for c_start, c_end in _clauses(text):
+    clauses = _label_above_amount(_clauses(text), text, money_starts, money,
+                                  lambda a, b: bool(_between(orgs, org_starts, a, b)))
+    for c_start, c_end in clauses:
         c_money = _between(money, money_starts, c_start, c_end)
         c_orgs = _between(orgs, org_starts, c_start, c_end)
         clause = text[c_start:c_end]
@@ -85,6 +91,7 @@ def read_field(doc: Doc, field: str, budget_field: bool,
         if not c_money:
             mode = _header_mode(clause) or mode
         reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money))
+        reader.givers = [g for g in givers if c_start <= g.start_char < c_end]
         reader.read(c_money, lines, funders)
     return lines, funders
 
@@ -109,6 +116,7 @@ class ClauseReader:
         self.cues = clause_cues(text, start, end, orgs)
         self.cue_starts = [c.start for c in self.cues]
         self.parens = [(m.start(), m.end()) for m in PAREN_RE.finditer(text, start, end)]
+        self.givers: list[Span] = []
 
     def read(self, money: list[Span], lines: list[Line],
              funders: list[dict[str, Any]]) -> None:
@@ -125,7 +133,7 @@ class ClauseReader:
             line = classify(text, seg_start, m, self._kind_cues(seg_cues), field=self.field,
                              mode=self.mode)
             seg_start = m.end_char
-            after = postposed(text, m.end_char, self.cues, self.cue_starts)
+            after = postposed(text, m.end_char, self.cues, self.cue_starts, self.givers)
             if after is not None and line.kind not in ("total", "in_kind"):
                 line.kind, line.funder, seg_start = "funding", after.funder, after.end
                 line.funder_cue = after
@@ -269,6 +277,36 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _label_above_amount(clauses: list[tuple[int, int]], text: str, starts: list[int],
+                        money: list[Span], names_funder: Callable[[int, int], bool],
+                        ) -> list[tuple[int, int]]:
+    """Join a label line to the line below it when that line is nothing but its amount, as in
+    a table pasted one cell per line ("Département\n8 000 €"). Header lines ("Recettes") stay
+    apart, so that they still set the side of the lines under them; a line that names a funder
+    is a label, not a header ("Conférence des financeurs")."""
+    joined: list[tuple[int, int]] = []
+    for start, end in clauses:
+        if joined and _only_amount(text, start, end, starts, money):
+            above_start, above_end = joined[-1]
+            above = text[above_start:above_end]
+            if (text[above_end:start].strip() == "" and not _between(money, starts, above_start,
+                                                                     above_end)
+                    and above.strip() and len(above) <= 120
+                    and (_header_mode(above) is None or names_funder(above_start, above_end))):
+                joined[-1] = (above_start, end)
+                continue
+        joined.append((start, end))
+    return joined
+
+
+def _only_amount(text: str, start: int, end: int, starts: list[int], money: list[Span]) -> bool:
+    inside = _between(money, starts, start, end)
+    if len(inside) != 1:
+        return False
+    rest = text[start:inside[0].start_char] + text[inside[0].end_char:end]
+    return rest.strip(" \t\u00a0:-–.=") == ""
 
 
 def _header_mode(clause: str) -> str | None:

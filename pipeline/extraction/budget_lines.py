@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span
@@ -12,6 +13,7 @@ from pipeline.extraction.budget_cues import (
     FUNDING_RE,
     IN_KIND_RE,
     NOT_GIVING_RE,
+    OTHER_FAMILY,
     OWN_FUNDS_RE,
     POSTPOSED_RE,
     RESTATED_RE,
@@ -76,10 +78,13 @@ def restated(text: str, money: Span, following: Span) -> bool:
                 or TAX_RESTATED_RE.match(text, gap_start, following.start_char))
 
 
-def postposed(text: str, end: int, cues: list[Cue], starts: list[int]) -> Cue | None:
+def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
+              givers: Sequence[Span] = ()) -> Cue | None:
     """The funding cue written right after an amount and linked to it by "de la", "par"...
 
-    `cues` are sorted by start and `starts` are their start offsets.
+    `cues` are sorted by start and `starts` are their start offsets. An organisation of no
+    funder type (an association, a company: `givers`) gives the amount as `Autre` only when so
+    linked to it ("500 € du Crédit Agricole").
     """
     link = POSTPOSED_RE.match(text, end, end + 60)
     if link is None:
@@ -89,6 +94,9 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int]) -> Cue | 
         if cues[i].kind == "funding":
             return cues[i]
         i += 1
+    for giver in givers:
+        if giver.start_char == link.end():
+            return Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
     return None
 
 
@@ -158,7 +166,7 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     else:
         kind = mode or "other"
     label_start = cues[0].start if cues else seg_start
-    label = text[label_start:money.start_char].strip(" \t:-–()\u00a0,|")
+    label = text[label_start:money.start_char].strip(" \t\n:-–()\u00a0,|")
     if kind == "funding" and funder is None and (USERS_LABEL_RE.match(label)
                                                  or USERS_WORD_RE.search(label)):
         funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"

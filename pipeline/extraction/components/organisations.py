@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,6 +26,9 @@ _LEADING_DETERMINERS = frozenset({"la", "le", "l'", "les", "cette", "d'"})
 # A trailing number is a département ("CAF 93", "Habitat 44") only when it is short and is not
 # the start of an amount or a share ("CAF 30 %", "CAF 3 500 €").
 _MAX_NAME_DIGITS = 3
+# An acronym of the gazetteer with a département number glued to it: "CD23", "CAF44", "CD2A".
+_ACRONYM_RE = re.compile(r"[^\W\d_]{2,6}")
+_GLUED_RE = re.compile(r"([^\W\d_]{2,6})(\d{2,3}|2[ABab])")
 _AMOUNT_FOLLOWERS = frozenset({"%", "€", "euros", "euro", "eur", "k€", "ke", "keuros"})
 
 
@@ -53,6 +57,8 @@ class OrganisationRuler:
                                for attr in _PHRASE_ATTRS}
         self.not_followed_by: dict[str, list[list[str]]] = {}
         self.funder_types: dict[str, str] = {}
+        # Folded acronym -> (match key, the exact spelling required, if any).
+        self.glued: dict[str, tuple[str, str | None]] = {}
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, gazetteer: Gazetteer | None = None,
@@ -80,11 +86,17 @@ class OrganisationRuler:
             pattern = entry["pattern"]
             key = f"{entry['label']}|{entry.get('id', '')}"
             if isinstance(pattern, str):
-                self.phrase_matcher.add(key, [self._folded(self.nlp.make_doc(pattern))])
+                phrase = self._folded(self.nlp.make_doc(pattern))
+                self.phrase_matcher.add(key, [phrase])
+                if len(phrase) == 1:
+                    self._add_glued(phrase[0].text, key, exact=False)
             elif (attr_phrases := _as_phrases(pattern)) is not None:
                 attr, phrases = attr_phrases
                 self.exact_matchers[attr].add(
                     key, [Doc(self.nlp.vocab, words=words) for words in phrases])
+                for words in phrases:
+                    if len(words) == 1:
+                        self._add_glued(words[0], key, exact=attr == "ORTH")
             else:
                 self.matcher.add(key, [pattern])
         self.funder_types.update(data.funder_types)
@@ -92,9 +104,25 @@ class OrganisationRuler:
             self.not_followed_by[org_id] = [
                 [fold(t.text) for t in self.nlp.make_doc(p)] for p in followers]
 
+    def _add_glued(self, word: str, key: str, exact: bool) -> None:
+        """Let a one-word acronym match with a département number glued to it ("CD23")."""
+        if _ACRONYM_RE.fullmatch(word):
+            self.glued.setdefault(fold(word), (key, word if exact else None))
+
+    def _glued_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        found = []
+        for token in doc:
+            if (match := _GLUED_RE.fullmatch(token.text)) is not None:
+                key, exact = self.glued.get(fold(match.group(1)), (None, None))
+                if key is not None and exact in (None, match.group(1)):
+                    found.append((self.nlp.vocab.strings.add(key), token.i, token.i + 1))
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         found = []
         matches = [*self.matcher(doc)] if len(self.matcher) else []
+        if self.glued:
+            matches.extend(self._glued_matches(doc))
         if len(self.phrase_matcher):
             matches.extend(self.phrase_matcher(self._folded(doc)))
         for exact in self.exact_matchers.values():
