@@ -344,3 +344,42 @@ def test_hostile_fields_are_fast(nlp: Language, hostile: str) -> None:
     start = time.perf_counter()
     build_budget({"financial_resources": nlp(hostile)})
     assert time.perf_counter() - start < 30
+
+
+# Kinds of failure met on the third held-out set (invented phrases of each kind).
+CASES_KINDS = [
+    Case("glued_departement_number", "CD 44 : voir plus bas\nCD71 3.500 €\nCAF29 1 000 €",
+         4500, "sum_of_funding", {"Département": 3500, "CAF": 1000}),
+    Case("communaute_de_communes_as_cc", "CC Val de Loir 2 200e\nfonds propres 300 €",
+         2500, "sum_of_funding", {"Intercommunalité": 2200}),
+    Case("waste_syndicate_pays", "Bacs de compost : 450 euros, pris en charge par le SMICTOM",
+         450, "single_amount", {"Intercommunalité": 450}),
+    Case("company_gives_when_the_amount_is_linked_to_it",
+         "budget 1 900 e : 900 e de la mairie, 400 e du Crédit Mutuel, reste autofinancé",
+         1900, "explicit_total", {"Commune": 900, "Autre": 400}),
+    Case("provider_named_in_an_expense_line_is_no_funder",
+         "Intervention de l'association Lire Ensemble : 700 €", 700, "single_amount"),
+    Case("label_above_its_amount", "Produits\nConseil départemental\n2 400 €\nMSA\n900 €",
+         3300, "sum_of_funding", {"Département": 2400, "MSA": 900}),
+    Case("amount_first_lines", "1 200 € Région\n- 800 € (Département)\n500 € mairie de Vitré",
+         2500, "sum_of_funding", {"Région": 1200, "Département": 800, "Commune": 500}),
+    Case("people_paying_named_by_their_group",
+         "FSE 3 000 euros\nparticipation des apprentis 600 euros\n"
+         "droits d'inscription des adhérents 250 euros",
+         3850, "sum_of_funding", {"Europe": 3000, "Familles": 850}),
+    Case("bare_payer_and_funder_name_labels", "parents 320 €\nville 500 €\nregion 1 000 €",
+         1820, "sum_of_funding", {"Familles": 320, "Commune": 500, "Région": 1000}),
+    Case("bracketed_rate_before_the_line_amount",
+         "Mutuelle 2 000 €\ncotisations des adhérents (15 € / mois) 1 800 €",
+         3800, "sum_of_funding", {"Autre": 2000, "Familles": 1800}),
+    Case("one_cost_line_balanced_by_funding_lines",
+         "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
+         2600, "explicit_total", {"CAF": 1000, "Familles": 900}),
+]
+
+
+@pytest.mark.parametrize("case", CASES_KINDS, ids=[c.name for c in CASES_KINDS])
+def test_kinds_of_failure(nlp: Language, case: Case) -> None:
+    budget, funders = run(nlp, case)
+    assert (budget["total_eur"], budget["basis"], funders) == (case.total, case.basis,
+                                                              case.funders)

@@ -35,6 +35,7 @@ from pipeline.extraction.budget_funders import (
 )
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
+    LINE_OPENING,
     Cue,
     Line,
     classify,
@@ -127,13 +128,15 @@ class ClauseReader:
         clause_lines: list[Line] = []
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
-            if following is not None and restated(text, m, following):
-                continue  # the next amount restates this one and takes its label
+            if following is not None and (restated(text, m, following)
+                                          or self._aside(m, following)):
+                continue  # the next amount restates this one, or this one is an aside
             seg_cues = self._cues_in(seg_start, m.start_char)
             line = classify(text, seg_start, m, self._kind_cues(seg_cues), field=self.field,
                              mode=self.mode)
             seg_start = m.end_char
-            after = postposed(text, m.end_char, self.cues, self.cue_starts, self.givers)
+            first = i == 0 and text[self.start:m.start_char].strip(LINE_OPENING) == ""
+            after = postposed(text, m.end_char, self.cues, self.cue_starts, self.givers, first)
             if after is not None and line.kind not in ("total", "in_kind"):
                 line.kind, line.funder, seg_start = "funding", after.funder, after.end
                 line.funder_cue = after
@@ -214,6 +217,15 @@ class ClauseReader:
             line = loose[0]
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
+
+    def _aside(self, money: Span, following: Span) -> bool:
+        """True when `money` is a bracketed aside of the label of the amount right after the
+        bracket: "participation des stagiaires (50 €/mois) 4 000 €" is a line of 4 000 €."""
+        i = bisect.bisect_right(self.parens, (money.start_char, len(self.text))) - 1
+        if i < 0 or not self.parens[i][0] < money.start_char < self.parens[i][1]:
+            return False
+        between = self.text[self.parens[i][1]:following.start_char]
+        return following.start_char >= self.parens[i][1] and between.strip(" \t\u00a0:=") == ""
 
     def _cues_in(self, start: int, end: int) -> list[Cue]:
         lo = bisect.bisect_left(self.cue_starts, start)

@@ -140,9 +140,17 @@ EQUAL_SHARES_RE = re.compile(
 # Money paid by the users, named by what they pay: tickets, fees, memberships, the families'
 # share of the cost.
 USERS_WORD_RE = re.compile(
-    rf"(?<![\w])(?:entr[ée]es|billetterie|cotisations?|adh[ée]sions?|inscriptions|tarifs?"
+    rf"(?<![\w])(?:entr[ée]es|billetterie|cotisations?|adh[ée]sions?|inscriptions?|tarifs?"
+    rf"|participations?{_SP}+(?:financi[èe]res?{_SP}+)?(?:des|aux){_SP}+[^\W\d_]{{3,30}}"
     rf"|reste{_SP}+[àa]{_SP}+charge{_SP}+des{_SP}+(?:familles|usagers|parents|participants"
     rf"|b[ée]n[ée]ficiaires|adh[ée]rents))(?![\w])", re.IGNORECASE)
+# Money paid by a group of people named as such: "participation des stagiaires", "frais
+# d'inscription des apprenants", "cotisations des choristes". Matched before the expense words,
+# so that these "frais" are read as money coming in.
+USERS_PAY_RE = re.compile(_WORD.format(
+    rf"(?:participations?|frais{_SP}+d['’]inscriptions?|droits{_SP}+d['’]inscriptions?"
+    rf"|cotisations?){_SP}+(?:financi[èe]res?{_SP}+)?(?:des|aux){_SP}+[^\W\d_]{{3,30}}"),
+    re.IGNORECASE)
 # The users' share of the cost: "reste à charge des familles".
 USERS_SHARE_RE = re.compile(
     rf"(?<![\w])reste{_SP}+[àa]{_SP}+charge{_SP}+des?{_SP}+(?:familles|usagers|parents"

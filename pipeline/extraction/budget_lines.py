@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from spacy.tokens import Span
 
+from pipeline.enriched import FunderType
 from pipeline.extraction.budget_cues import (
     EXPENSE_RE,
     FUNDING_RE,
@@ -21,13 +24,24 @@ from pipeline.extraction.budget_cues import (
     TOTAL_RE,
     UNKNOWN_FUNDER_RE,
     USERS_LABEL_RE,
+    USERS_PAY_RE,
     USERS_SHARE_RE,
     USERS_TYPE,
     USERS_WORD_RE,
     funder_family,
 )
+from pipeline.extraction.role_lexicon import role_stem
 
 BUDGET_FIELD = "financial_resources"
+# A label that is a funder type's own name, in any case, singular or plural ("commune",
+# "REGION", "Départements"), names that funder; "ville" is the commune ("autres" is not one).
+_FUNDER_NAMES = {role_stem(name): name for name in get_args(FunderType)
+                 if name != OTHER_FAMILY} | {"ville": "Commune"}
+# What may stand between an amount that opens its line and its label: "3 000 € CD",
+# "4 000 € (Département)", "1 800 € : Ville".
+_LABEL_AFTER_RE = re.compile(r"[ \t\u00a0]*[(:–\-]?[ \t\u00a0]*")
+# What may come before an amount that opens its line: bullets.
+LINE_OPENING = " \t\u00a0-–•*·>"
 # How far apart two amounts may be for the second to restate the first.
 _RESTATED_GAP = 60
 
@@ -79,14 +93,17 @@ def restated(text: str, money: Span, following: Span) -> bool:
 
 
 def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
-              givers: Sequence[Span] = ()) -> Cue | None:
+              givers: Sequence[Span] = (), line_first: bool = False) -> Cue | None:
     """The funding cue written right after an amount and linked to it by "de la", "par"...
 
     `cues` are sorted by start and `starts` are their start offsets. An organisation of no
     funder type (an association, a company: `givers`) gives the amount as `Autre` only when so
-    linked to it ("500 € du Crédit Agricole").
+    linked to it ("500 € du Crédit Agricole"). When the amount opens its line (`line_first`),
+    the funder may follow it with no link word: "2 500 € CARSAT", "4 000 € (Département)".
     """
     link = POSTPOSED_RE.match(text, end, end + 60)
+    if link is None and line_first:
+        link = _LABEL_AFTER_RE.match(text, end, end + 20)
     if link is None:
         return None
     i = bisect.bisect_left(starts, link.end())
@@ -104,7 +121,8 @@ def clause_cues(text: str, start: int, end: int, orgs: list[Span]) -> list[Cue]:
     cues = [Cue(o.start_char, o.end_char, "funding", o._.funder_type) for o in orgs]
     cues.extend(_unknown_funders(text, start, end, cues))
     taken = sorted((c.start, c.end) for c in cues)
-    for kind, regex in (("funding", OWN_FUNDS_RE), ("in_kind", IN_KIND_RE),
+    for kind, regex in (("funding", OWN_FUNDS_RE), ("funding", USERS_PAY_RE),
+                        ("in_kind", IN_KIND_RE),
                         ("total", TOTAL_RE), ("expense", EXPENSE_RE), ("funding", FUNDING_RE)):
         found = []
         for match in regex.finditer(text, start, end):
@@ -112,7 +130,7 @@ def clause_cues(text: str, start: int, end: int, orgs: list[Span]) -> list[Cue]:
             if i < 0 or match.start() >= taken[i][1]:
                 found.append(Cue(match.start(), match.end(), kind))
         cues.extend(found)
-        if regex is OWN_FUNDS_RE:
+        if regex in (OWN_FUNDS_RE, USERS_PAY_RE):
             taken = sorted([*taken, *((c.start, c.end) for c in found)])
     return sorted(cues, key=lambda c: (c.start, c.funder is None))
 
@@ -170,6 +188,11 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     if kind == "funding" and funder is None and (USERS_LABEL_RE.match(label)
                                                  or USERS_WORD_RE.search(label)):
         funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"
+    elif kind == "other" and USERS_LABEL_RE.match(label):
+        kind, funder = "funding", USERS_TYPE  # "familles 1 200 €": only a payer is named
+    elif kind in ("other", "funding") and funder is None \
+            and (named := _FUNDER_NAMES.get(role_stem(label))) is not None:
+        kind, funder = "funding", named  # "commune 600 €": the funder type's own name
     return Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),

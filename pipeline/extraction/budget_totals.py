@@ -27,6 +27,9 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
     if not totals and (implied := _implied_total(other, expenses, funding)) is not None:
         totals = [implied]
         other.remove(implied)
+    elif not totals and (whole := _balancing_cost(expenses, funding + other)) is not None:
+        totals = [whole]
+        expenses.remove(whole)
     expense_totals = [t for t in totals if t.side != "funding"]
     funding_totals = [t for t in totals if t.side == "funding"]
     # Lines of unknown kind ("Neotoa : 1 000 €") side with the expenses if there are any, else
@@ -65,6 +68,15 @@ def _implied_total(other: list[Line], expenses: list[Line],
             if side and abs(line.amount - whole) <= 1.0:
                 return line
     return None
+
+
+def _balancing_cost(expenses: list[Line], funding: list[Line]) -> Line | None:
+    """The one expense line that the funding lines add up to is the cost of the whole action
+    ("Coût du séjour 4 450 €" above 1 650 + 1 200 + 1 000 + 600 €), not one more expense."""
+    if len(expenses) != 1 or len(funding) < 2:
+        return None
+    whole = sum(x.amount for x in funding)
+    return expenses[0] if abs(expenses[0].amount - whole) <= 1.0 else None
 
 
 def _line_dict(line: Line) -> dict[str, Any]:
