@@ -17,7 +17,7 @@ from typing import Any, Literal, Self, get_args, get_origin
 
 from pipeline.records import Fiche, RecordError
 
-LineKind = Literal["expense", "funding", "total", "in_kind", "other", "unconfirmed"]
+LineKind = Literal["expense", "funding", "total", "in_kind", "other", "unconfirmed", "passed_on"]
 Basis = Literal["explicit_total", "sum_of_expenses", "sum_of_funding", "single_amount"]
 FunderType = Literal["CAF", "MSA", "CARSAT", "CPAM", "ARS", "État", "CGET", "Région",
                      "Département", "Commune", "Intercommunalité", "Europe", "Bailleur social",

@@ -12,6 +12,7 @@ from pipeline.extraction.budget_cues import (
     ACTION_SHARE_RE,
     BREAKDOWN_RE,
     CLAUSE_END_RE,
+    EACH_BEFORE_RE,
     EACH_RE,
     EQUAL_SHARES_RE,
     EXPENSE_RE,
@@ -21,6 +22,7 @@ from pipeline.extraction.budget_cues import (
     NEGATION_RE,
     PAREN_RE,
     PARTNER_RE,
+    PASSED_ON_RE,
     PER_UNIT_RE,
     SOURCE_RE,
     UNCONFIRMED_RE,
@@ -132,11 +134,17 @@ class ClauseReader:
                                           or self._aside(m, following)):
                 continue  # the next amount restates this one, or this one is an aside
             seg_cues = self._cues_in(seg_start, m.start_char)
-            line = classify(text, seg_start, m, self._kind_cues(seg_cues), field=self.field,
+            line = classify(text, seg_start, m, self._kind_cues(seg_cues, m), field=self.field,
                              mode=self.mode)
             seg_start = m.end_char
             first = i == 0 and text[self.start:m.start_char].strip(LINE_OPENING) == ""
             after = postposed(text, m.end_char, self.cues, self.cue_starts, self.givers, first)
+            if after is not None and self._breaks_down(after, following):
+                # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down.
+                after = None
+                if line.kind not in ("total", "in_kind"):
+                    line.side = "funding" if line.kind == "funding" else "expense"
+                    line.kind = "total"
             if after is not None and line.kind not in ("total", "in_kind"):
                 line.kind, line.funder, seg_start = "funding", after.funder, after.end
                 line.funder_cue = after
@@ -146,6 +154,12 @@ class ClauseReader:
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
             self._qualify(line, m, following)
+            if line.kind == "in_kind" and clause_lines and clause_lines[-1].kind == "total" \
+                    and BREAKDOWN_RE.search(text, clause_lines[-1].end, m.start_char):
+                # "9 600 € (dont 2 600 € de bénévolat valorisé)": money spent is the rest.
+                clause_lines[-1].amount = round(clause_lines[-1].amount - line.amount, 2)
+            if self._each_before(line, m, seg_cues, funders):
+                seg_cues = []
             each = self._each(line, m) or each
             if line.kind == "funding" and line.funder and not self.excluded:
                 funders.append(line_funder(line, text))
@@ -167,6 +181,9 @@ class ClauseReader:
         if line.kind in ("unconfirmed", "in_kind"):
             return
         stop = following.start_char if following is not None else self.end
+        if PASSED_ON_RE.search(text, label_start_of(text, line, money), stop):
+            line.kind, line.funder, line.funder_cue = "passed_on", None, None
+            return
         if ACTION_SHARE_RE.match(text, money.end_char, stop):
             line.kind, line.side, line.action_share = "total", "expense", True
             return
@@ -195,6 +212,30 @@ class ClauseReader:
         line.kind = "funding"
         return each
 
+    def _each_before(self, line: Line, money: Span, cues: list[Cue],
+                     funders: list[dict[str, Any]]) -> bool:
+        """Amounts shared by the funders named before them: "la Région et la Ville ont apporté
+        chacune 7 500 €" (each gives it; the line is their sum), "la CAF et le Département ont
+        pris en charge 9 000 € à parts égales" (each gives a share). True when so read."""
+        # One per funder: "la CAF (dispositif VACAF)" is one funder.
+        named = list({c.funder: c for c in reversed(cues) if c.funder}.values())[::-1]
+        if line.kind != "funding" or len(named) < 2 or self.excluded:
+            return False
+        if EACH_BEFORE_RE.search(self.text, max(self.start, money.start_char - 30),
+                                 money.start_char):
+            each = line.amount
+            line.amount = round(each * len(named), 2)
+        elif EQUAL_SHARES_RE.match(self.text, money.end_char, min(self.end, money.end_char + 30)):
+            each = round(line.amount / len(named), 2)
+        else:
+            return False
+        for cue in named:
+            funder = self._cue_funder(cue)
+            funder["amount_eur"] = each
+            funders.append(funder)
+        line.funder = line.funder_cue = None
+        return True
+
     def _share_out(self, named: list[dict[str, Any]], clause_lines: list[Line],
                    each: float | None) -> None:
         """Give amounts to funders named without one: "1 500 € chacune" each; "à parts
@@ -218,30 +259,47 @@ class ClauseReader:
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
 
+    def _breaks_down(self, after: Cue, following: Span | None) -> bool:
+        """True when the funder after an amount opens brackets that hold the next amount."""
+        paren = self._paren_of(after.start)
+        return paren is not None and following is not None \
+            and paren[0] < following.start_char < paren[1]
+
     def _aside(self, money: Span, following: Span) -> bool:
         """True when `money` is a bracketed aside of the label of the amount right after the
         bracket: "participation des stagiaires (50 €/mois) 4 000 €" is a line of 4 000 €."""
-        i = bisect.bisect_right(self.parens, (money.start_char, len(self.text))) - 1
-        if i < 0 or not self.parens[i][0] < money.start_char < self.parens[i][1]:
+        paren = self._paren_of(money.start_char)
+        if paren is None or following.start_char < paren[1]:
             return False
-        between = self.text[self.parens[i][1]:following.start_char]
-        return following.start_char >= self.parens[i][1] and between.strip(" \t\u00a0:=") == ""
+        return self.text[paren[1]:following.start_char].strip(" \t\u00a0:=") == ""
 
     def _cues_in(self, start: int, end: int) -> list[Cue]:
         lo = bisect.bisect_left(self.cue_starts, start)
         return self.cues[lo:bisect.bisect_left(self.cue_starts, end, lo)]
 
-    def _kind_cues(self, cues: list[Cue]) -> list[Cue]:
+    def _kind_cues(self, cues: list[Cue], money: Span) -> list[Cue]:
         """The cues that decide a line's kind: kind words in brackets qualify the line
-        ("Coût salarial (fonds propres) : 3 600 €") unless the line has no other cue."""
+        ("Coût salarial (fonds propres) : 3 600 €") unless the line has no other cue, or
+        unless the amount is in the same brackets ("(valorisation estimée à 3 200 €)"): then
+        they are about the amount itself."""
         if not self.parens:
             return cues
+        own = self._paren_of(money.start_char)
+        if own is not None and any(c.kind == "in_kind" and self._paren_of(c.start) == own
+                                   for c in cues):
+            return [c for c in cues if self._paren_of(c.start) == own]
         outside = [c for c in cues if c.funder or not self._in_parens(c.start)]
         return outside if any(not c.funder for c in outside) else cues
 
-    def _in_parens(self, pos: int) -> bool:
+    def _paren_of(self, pos: int) -> tuple[int, int] | None:
+        """The brackets `pos` is in, if any."""
         i = bisect.bisect_right(self.parens, (pos, len(self.text))) - 1
-        return i >= 0 and self.parens[i][0] < pos < self.parens[i][1]
+        if i >= 0 and self.parens[i][0] < pos < self.parens[i][1]:
+            return self.parens[i]
+        return None
+
+    def _in_parens(self, pos: int) -> bool:
+        return self._paren_of(pos) is not None
 
     def _unconfirmed(self, line: Line, money: Span, following: Span | None) -> bool:
         """True when the line's money is asked for, pending or refused: the status words are

@@ -12,7 +12,7 @@ _SP = r"[ \t\u00a0]"
 # accents are optional where people drop them ("depenses").
 _WORD = r"(?<![\w])(?:{})(?![\w])"
 IN_KIND_RE = re.compile(_WORD.format(
-    r"contributions?\s+volontaires?|en\s+nature|valoris[ée]\w*|b[ée]n[ée]volat"
+    r"contributions?\s+volontaires?|en\s+nature|valoris\w*|b[ée]n[ée]volat"
     r"|mis[es]*\s+[àa]\s+disposition|mise?s?\s+[àa]\s+disposition|met(?:tent)?\s+[àa]\s+disposition"
     r"|pr[êe]ts?\s+d[e'’]|pr[êe]t[ée]e?s?\s+par"), re.IGNORECASE)
 TOTAL_RE = re.compile(_WORD.format(
@@ -59,8 +59,10 @@ PARTNER_RE = re.compile(_WORD.format(
 # "4 000 €, financés par le Département", "3 000 € par an, pris en charge par la Ville".
 POSTPOSED_RE = re.compile(
     rf"(?:{_SP}*(?:par{_SP}+an|/{_SP}*an|annuels?|HT|TTC)(?![\w]))?"
-    rf"{_SP}*(?:,{_SP}*(?=financ|vers|accord|allou|attribu|apport|pris))?"
-    rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ)[ée]e?s?|pris{_SP}+en{_SP}+charge)"
+    rf"{_SP}*(?:,{_SP}*(?=(?:a|ont|est|sont){_SP}|financ|vers|accord|allou|attribu|apport|pris"
+    rf"|couv|pay))?(?:(?:a|ont|est|sont){_SP}+(?:[ée]t[ée]{_SP}+)?)?"
+    rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ|pay)[ée]e?s?|couverte?s?"
+    rf"|pris{_SP}+en{_SP}+charge)"
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
     rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|\()"
     rf"{_SP}*")
@@ -112,6 +114,11 @@ IN_KIND_AFTER_RE = re.compile(
     r"[ \t\u00a0]*(?:/[ \t\u00a0]*an[ \t\u00a0]*)?[(,]?[ \t\u00a0]*(?:de[ \t\u00a0]+|d['’])?"
     r"(?:valoris\w*|mise?s?[ \t\u00a0]+[àa][ \t\u00a0]+disposition|en[ \t\u00a0]+nature"
     r"|contributions?[ \t\u00a0]+volontaires?|b[ée]n[ée]volat)", re.IGNORECASE)
+# Money handed on to someone else ("recettes reversées à l'association X"): neither spent on
+# the action nor given to it.
+PASSED_ON_RE = re.compile(_WORD.format(
+    rf"revers[ée]e?s?(?:{_SP}+(?:int[ée]gralement|enti[èe]rement|en{_SP}+totalit[ée]))?"
+    rf"{_SP}+(?:[àa]|au|aux)"), re.IGNORECASE)
 # Clause boundaries: line breaks, sentence ends, semicolons.
 CLAUSE_END_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)")
 # A breakdown opens after an amount: what follows is part of it, never added to it ("6 000 €
@@ -135,7 +142,7 @@ _HOW_MANY_RE = re.compile(
     re.IGNORECASE)
 # Funders sharing a total equally: "financé à parts égales par la CAF et le Département".
 EQUAL_SHARES_RE = re.compile(
-    rf"(?<![\w])(?:[àa]{_SP}+parts?{_SP}+[ée]gales?|[àa]{_SP}+[ée]galit[ée]|moiti[ée]{_SP}+"
+    rf"{_SP}*,?{_SP}*(?<![\w])(?:[àa]{_SP}+parts?{_SP}+[ée]gales?|[àa]{_SP}+[ée]galit[ée]|moiti[ée]{_SP}+"
     rf"chacune?|pour{_SP}+moiti[ée])(?![\w])", re.IGNORECASE)
 # Money paid by the users, named by what they pay: tickets, fees, memberships, the families'
 # share of the cost.
@@ -151,6 +158,16 @@ USERS_PAY_RE = re.compile(_WORD.format(
     rf"(?:participations?|frais{_SP}+d['’]inscriptions?|droits{_SP}+d['’]inscriptions?"
     rf"|cotisations?){_SP}+(?:financi[èe]res?{_SP}+)?(?:des|aux){_SP}+[^\W\d_]{{3,30}}"),
     re.IGNORECASE)
+# An organisation taking on a cost gives money: "la Ville prend en charge", "ont pris en
+# charge". Matched before the expense words, whose "charge" it would otherwise be.
+TAKES_ON_RE = re.compile(_WORD.format(
+    rf"(?:pris(?:es?)?|prend(?:ra|ront|rait|raient)?|prennent|prenait|prenaient){_SP}+en"
+    rf"{_SP}+charge"), re.IGNORECASE)
+# A total stated by a verb alone ("s'élève à"): about a funder's share when a funder is named
+# before it ("la participation des familles s'élève à 1 200 €").
+TOTAL_VERB_RE = re.compile(rf"s['’][ée]l[èe]ve(?:nt)?{_SP}+[àa]", re.IGNORECASE)
+# "ont apporté chacune 7 500 €": the amount is each funder's (written before the amount).
+EACH_BEFORE_RE = re.compile(rf"(?<![\w])chacune?s?{_SP}*(?:[:,]|de|d['’])?{_SP}*$", re.IGNORECASE)
 # The users' share of the cost: "reste à charge des familles".
 USERS_SHARE_RE = re.compile(
     rf"(?<![\w])reste{_SP}+[àa]{_SP}+charge{_SP}+des?{_SP}+(?:familles|usagers|parents"

@@ -20,8 +20,10 @@ from pipeline.extraction.budget_cues import (
     OWN_FUNDS_RE,
     POSTPOSED_RE,
     RESTATED_RE,
+    TAKES_ON_RE,
     TAX_RESTATED_RE,
     TOTAL_RE,
+    TOTAL_VERB_RE,
     UNKNOWN_FUNDER_RE,
     USERS_LABEL_RE,
     USERS_PAY_RE,
@@ -73,6 +75,9 @@ class Cue:
     end: int
     kind: str
     funder: str | None = None
+    # A verb of giving ("ont pris en charge"): the funder named before it gives the amount,
+    # whatever expense it names after ("la Ville a pris en charge les repas (1 200 €)").
+    verb: bool = False
 
 
 def label_start_of(text: str, line: Line, money: Span) -> int:
@@ -122,15 +127,16 @@ def clause_cues(text: str, start: int, end: int, orgs: list[Span]) -> list[Cue]:
     cues.extend(_unknown_funders(text, start, end, cues))
     taken = sorted((c.start, c.end) for c in cues)
     for kind, regex in (("funding", OWN_FUNDS_RE), ("funding", USERS_PAY_RE),
+                        ("funding", TAKES_ON_RE),
                         ("in_kind", IN_KIND_RE),
                         ("total", TOTAL_RE), ("expense", EXPENSE_RE), ("funding", FUNDING_RE)):
         found = []
         for match in regex.finditer(text, start, end):
             i = bisect.bisect_right(taken, (match.start(), end)) - 1
             if i < 0 or match.start() >= taken[i][1]:
-                found.append(Cue(match.start(), match.end(), kind))
+                found.append(Cue(match.start(), match.end(), kind, verb=regex is TAKES_ON_RE))
         cues.extend(found)
-        if regex in (OWN_FUNDS_RE, USERS_PAY_RE):
+        if regex in (OWN_FUNDS_RE, USERS_PAY_RE, TAKES_ON_RE):
             taken = sorted([*taken, *((c.start, c.end) for c in found)])
     return sorted(cues, key=lambda c: (c.start, c.funder is None))
 
@@ -159,11 +165,17 @@ def _unknown_funders(text: str, start: int, end: int, known: list[Cue]) -> list[
 
 def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str,
               mode: str | None) -> Line:
+    if any(c.funder for c in cues):
+        # "la participation des familles s'élève à 1 200 €": a funder's amount, not a total.
+        cues = [c for c in cues if not (c.kind == "total"
+                                        and TOTAL_VERB_RE.fullmatch(text, c.start, c.end))]
     kinds = {c.kind for c in cues}
     side = None
     funder = None
-    funder_cue = None
-    if "in_kind" in kinds:
+    funder_cue = _giver(cues)
+    if funder_cue is not None and "in_kind" not in kinds:
+        kind, funder = "funding", funder_cue.funder
+    elif "in_kind" in kinds:
         kind = "in_kind"
     elif "total" in kinds:
         kind = "total"
@@ -197,6 +209,15 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),
                  unit_assumed=bool(money._.unit_assumed), funder_cue=funder_cue)
+
+
+def _giver(cues: list[Cue]) -> Cue | None:
+    """The funder named just before a verb of giving, if the segment has one."""
+    for i, cue in enumerate(cues):
+        if cue.verb:
+            named = [c for c in cues[:i] if c.funder]
+            return named[-1] if named else None
+    return None
 
 
 def _first(cues: list[Cue], kind: str) -> Cue:

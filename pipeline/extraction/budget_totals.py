@@ -11,10 +11,11 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
     budget: dict[str, Any] = {"total_eur": None, "basis": None, "approximate": None,
                               "unit_assumed": None, "consistent": None,
                               "lines": [_line_dict(line) for line in lines]}
-    # In-kind and unconfirmed money is not spent on the action. A zero counts only when no
+    # In-kind, unconfirmed and passed-on money is not spent on the action. A zero counts only
+    # when no
     # amount is above it: "Coût : 0 €" is a total of 0, "Transport : 0 €" beside others adds
     # nothing.
-    spent = [line for line in lines if line.kind not in ("in_kind", "unconfirmed")]
+    spent = [line for line in lines if line.kind not in ("in_kind", "unconfirmed", "passed_on")]
     counted = [line for line in spent if line.amount > 0] or spent
     if not counted:
         return budget
