@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -130,14 +131,18 @@ class ClauseReader:
         clause_lines: list[Line] = []
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
-            if following is not None and (restated(text, m, following)
-                                          or self._aside(m, following)):
+            if following is not None and (self._aside(m, following) or (
+                    restated(text, m, following) and not self._sums_up(clause_lines, m,
+                                                                        following))):
                 continue  # the next amount restates this one, or this one is an aside
             seg_cues = self._cues_in(seg_start, m.start_char)
             line = classify(text, seg_start, m, self._kind_cues(seg_cues, m), field=self.field,
                              mode=self.mode)
+            # An amount that opens its line or an item of a list ("dont 2,5 k€ CAF et 1,5 k€
+            # CD 93", "3 000 € (FDJ) + 1 500 € CD 93") may have its funder right after it.
+            opening = PAREN_RE.sub(" ", text[seg_start:m.start_char]).strip(LINE_OPENING + ")")
+            first = _LIST_LINK_RE.fullmatch(opening) is not None
             seg_start = m.end_char
-            first = i == 0 and text[self.start:m.start_char].strip(LINE_OPENING) == ""
             after = postposed(text, m.end_char, self.cues, self.cue_starts, self.givers, first)
             if after is not None and self._breaks_down(after, following):
                 # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down.
@@ -147,6 +152,8 @@ class ClauseReader:
                     line.kind = "total"
             if after is not None and line.kind not in ("total", "in_kind"):
                 line.kind, line.funder, seg_start = "funding", after.funder, after.end
+                if (paren := self._paren_of(after.start)) is not None:
+                    seg_start = paren[1]  # "3 000 € (Fondation FDJ)": the brackets are its label
                 line.funder_cue = after
                 line.label = text[after.start:after.end]  # "5 000 € de la CAF": the CAF line
                 seg_cues = []
@@ -154,6 +161,12 @@ class ClauseReader:
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
             self._qualify(line, m, following)
+            if line.action_share and clause_lines \
+                    and (entry := clause_lines[-1].entry) is not None:
+                # "L'enveloppe contrat de ville (36 000 €) ... dont 12 000 € pour cette action":
+                # the envelope's funder gives the action its share.
+                line.funder = clause_lines[-1].funder
+                entry["amount_eur"] = line.amount
             if line.kind == "in_kind" and clause_lines and clause_lines[-1].kind == "total" \
                     and BREAKDOWN_RE.search(text, clause_lines[-1].end, m.start_char):
                 # "9 600 € (dont 2 600 € de bénévolat valorisé)": money spent is the rest.
@@ -162,7 +175,8 @@ class ClauseReader:
                 seg_cues = []
             each = self._each(line, m) or each
             if line.kind == "funding" and line.funder and not self.excluded:
-                funders.append(line_funder(line, text))
+                line.entry = line_funder(line, text)
+                funders.append(line.entry)
             lines.append(line)
             clause_lines.append(line)
             self._amountless(seg_cues, line, funders)
@@ -259,6 +273,14 @@ class ClauseReader:
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
 
+    @staticmethod
+    def _sums_up(before: list[Line], money: Span, following: Span) -> bool:
+        """True when the amount after "soit" / "=" adds up this one and the lines before it
+        in the clause ("CAF 6 400 €, familles 1 600 €, soit 8 000 €"): a total, not a
+        restatement of the last amount."""
+        return bool(before) and abs(sum(x.amount for x in before) + float(money._.amount_eur)
+                                    - float(following._.amount_eur)) <= 1.0
+
     def _breaks_down(self, after: Cue, following: Span | None) -> bool:
         """True when the funder after an amount opens brackets that hold the next amount."""
         paren = self._paren_of(after.start)
@@ -335,6 +357,10 @@ class ClauseReader:
         funder = cue_funder(cue, self.text, self.field)
         funder[SHARE_KEY] = share_of(self.text, cue, self.start, self.end)
         return funder
+
+
+# What may stand between two items of a list of amounts, or open the first one.
+_LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

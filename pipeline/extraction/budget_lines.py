@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import get_args
+from typing import Any, get_args
 
 from spacy.tokens import Span
 
@@ -65,6 +65,8 @@ class Line:
     funder_cue: Cue | None = None
     # The action's share of a wider envelope ("dont 15 000 € pour cette action").
     action_share: bool = False
+    # The funder entry this line gave, to move an envelope's funder to the action's share.
+    entry: dict[str, Any] | None = None
 
 
 @dataclass

@@ -40,7 +40,13 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
     else:
         funding += other
     used: list[Line]
-    if expense_totals or funding_totals:
+    if shares := [line for line in totals if line.action_share]:
+        # The action's share, and what other funders add to it ("le bailleur complète").
+        share = max(shares, key=lambda t: t.amount)
+        more = [x for x in funding if x.funder and x.funder != share.funder]
+        used, basis = [share, *more], "explicit_total"
+        total = share.amount + sum(x.amount for x in more)
+    elif expense_totals or funding_totals:
         best = max(expense_totals or funding_totals, key=lambda t: t.amount)
         used, basis, total = [best], "explicit_total", best.amount
     elif len(counted) == 1:
