@@ -406,6 +406,14 @@ CASES_KINDS = [
          "Le Département attribue 50 000 € au pôle jeunesse, dont 8 000 € pour cette action. "
          "La Ville apporte en complément 2 000 €.",
          10000, "explicit_total", {"Département": 8000, "Commune": 2000}),
+    Case("two_column_table_flattened_with_both_headers",
+         "CHARGES PRODUITS location salle 400 € subvention region 600 € affiches 150 € "
+         "participation des adherents (buffet) 250 € TOTAL 850 € TOTAL 850 €",
+         850, "explicit_total", {"Région": 600, "Familles": 250}),
+    Case("association_line_among_funding_lines",
+         "Budget : 1 500 €\n- CAF : 1 000 €\n- amicale des locataires : 300 €\n"
+         "- vente de gâteaux : 200 €",
+         1500, "explicit_total", {"CAF": 1000, "Autre": 300}),
     Case("one_cost_line_balanced_by_funding_lines",
          "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
          2600, "explicit_total", {"CAF": 1000, "Familles": 900}),

@@ -21,6 +21,7 @@ from pipeline.extraction.budget_cues import (
     FUNDING_RE,
     IN_KIND_AFTER_RE,
     NEGATION_RE,
+    OTHER_FAMILY,
     PAREN_RE,
     PARTNER_RE,
     PASSED_ON_RE,
@@ -143,6 +144,8 @@ class ClauseReader:
             opening = PAREN_RE.sub(" ", text[seg_start:m.start_char]).strip(LINE_OPENING + ")")
             first = _LIST_LINK_RE.fullmatch(opening) is not None
             seg_start = m.end_char
+            if line.kind == "other" and self.mode != "expense" and self._giver_label(line):
+                line.kind, line.funder = "funding", OTHER_FAMILY  # "Comité des fêtes : 80 €"
             after = postposed(text, m.end_char, self.cues, self.cue_starts, self.givers, first)
             if after is not None and self._breaks_down(after, following):
                 # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down.
@@ -273,6 +276,12 @@ class ClauseReader:
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
 
+    def _giver_label(self, line: Line) -> bool:
+        """True when the line's label is an association or a company, maybe with its name
+        after it ("association Génération 2000"), and no word saying what the money is."""
+        return any(line.label.startswith(g.text) and not any(
+            c.islower() for c in line.label[len(g.text):]) for g in self.givers)
+
     @staticmethod
     def _sums_up(before: list[Line], money: Span, following: Span) -> bool:
         """True when the amount after "soit" / "=" adds up this one and the lines before it
@@ -311,7 +320,7 @@ class ClauseReader:
                                    for c in cues):
             return [c for c in cues if self._paren_of(c.start) == own]
         outside = [c for c in cues if c.funder or not self._in_parens(c.start)]
-        return outside if any(not c.funder for c in outside) else cues
+        return outside or cues
 
     def _paren_of(self, pos: int) -> tuple[int, int] | None:
         """The brackets `pos` is in, if any."""

@@ -207,6 +207,9 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     elif kind in ("other", "funding") and funder is None \
             and (named := _FUNDER_NAMES.get(role_stem(label))) is not None:
         kind, funder = "funding", named  # "commune 600 €": the funder type's own name
+    elif kind == "funding" and funder is None and (words := label.split()) \
+            and (named := _FUNDER_NAMES.get(role_stem(words[-1]))) is not None:
+        funder = named  # "subvention commune 500 €"
     return Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),
