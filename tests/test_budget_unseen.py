@@ -414,6 +414,9 @@ CASES_KINDS = [
          "Budget : 1 500 €\n- CAF : 1 000 €\n- amicale des locataires : 300 €\n"
          "- vente de gâteaux : 200 €",
          1500, "explicit_total", {"CAF": 1000, "Autre": 300}),
+    Case("bare_numbers_after_a_budget_word",
+         "budget 3k€ : Région 2200 / mairie 800", 3000, "explicit_total",
+         {"Région": 2200, "Commune": 800}),
     Case("one_cost_line_balanced_by_funding_lines",
          "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
          2600, "explicit_total", {"CAF": 1000, "Familles": 900}),

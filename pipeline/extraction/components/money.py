@@ -40,11 +40,12 @@ _MAX_BARE_LINE = 200
 # CAF 1 500 ... Total 2 800". Read only on a line that names a budget side or a total, where
 # at least two labels are followed by a number.
 _TABLE_WORD_RE = re.compile(
-    r"\b(?:total|d[ée]penses|recettes|charges|produits|subventions?|financements?)\b",
+    r"\b(?:total|d[ée]penses|recettes|charges|produits|subventions?|financements?|budget"
+    r"|co[ûu]t)\b",
     re.IGNORECASE)
 _TABLE_PAIR_RE = re.compile(
     r"(?<=[^\W\d_])[ \t\u00a0]{1,3}:?[ \t\u00a0]{0,3}"
-    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3}){0,3}(?:,\d{1,2})?)"
+    r"(?P<number>(?:\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,3}|\d{1,6})(?:,\d{1,2})?)"
     r"(?![\d.,]|[ \u00a0]{0,3}(?:€|[kK]\b|[eE]\b|euros?\b|EUR\b|%|ans?\b|h\b|heures?\b|x\b))")
 _MAX_TABLE_LINE = 600
 _MIN_TABLE_PAIRS = 2
