@@ -28,6 +28,7 @@ from pipeline.commandline import (
     ThresholdOption,
     Typer,
     report_counts,
+    say_lists,
     tagger_model,
 )
 from pipeline.commandline import cannot_write as _cannot_write
@@ -214,14 +215,7 @@ def _say_run(result: RunSummary, summary: Path | None) -> int:
     `summary`); the exit code it calls for."""
     from pipeline.running.output import OutputError, write_json
 
-    for notice in result.notices:
-        _say(f"note: {notice}")
-    for reason in result.files_failed:
-        _say(f"failed: {reason}")
-    for reason in result.rejected:
-        _say(f"rejected: {reason}")
-    for reason in result.failed:
-        _say(f"failed: {reason}")
+    say_lists(result.notices, result.files_failed, result.rejected, result.failed)
     for problem in [*result.errors, *filter(None, [result.output_kept])]:
         _say(f"error: {problem}")
     _say(result.line())

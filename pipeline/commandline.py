@@ -18,7 +18,7 @@ Conventions every command in `cli.py` follows (`tests/test_cli_help.py` checks t
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -228,12 +228,16 @@ def tagger_model(model: Path) -> Path | None:
 
 def say_problems(stats: ReadStats) -> None:
     """Print what the reader noticed, the files that failed and the rejected records."""
-    for notice in stats.notices:
-        say(f"note: {notice}")
-    for failure in stats.failed_files:
-        say(f"failed: {failure.reason}")
-    for rejection in stats.rejected:
-        say(f"rejected: {rejection}")
+    say_lists(stats.notices, [f.reason for f in stats.failed_files], stats.rejected)
+
+
+def say_lists(notices: Iterable[object], files_failed: Iterable[object],
+              rejected: Iterable[object], failed: Iterable[object] = ()) -> None:
+    """Print notes, failed files, rejected records and failed records, one per line."""
+    for prefix, items in (("note", notices), ("failed", files_failed), ("rejected", rejected),
+                          ("failed", failed)):
+        for item in items:
+            say(f"{prefix}: {item}")
 
 
 def report_counts(stats: ReadStats, written: int) -> int:
