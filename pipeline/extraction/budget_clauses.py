@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -12,13 +11,10 @@ from spacy.tokens import Doc, Span
 from pipeline.extraction.budget_cues import (
     ACTION_SHARE_RE,
     BREAKDOWN_RE,
-    CLAUSE_END_RE,
     EACH_BEFORE_RE,
     EACH_RE,
     EQUAL_SHARES_RE,
-    EXPENSE_RE,
     FINANCING_TRIGGER_RE,
-    FUNDING_RE,
     IN_KIND_AFTER_RE,
     NEGATION_RE,
     OTHER_FAMILY,
@@ -37,6 +33,7 @@ from pipeline.extraction.budget_funders import (
     share_of,
     users_fees,
 )
+from pipeline.extraction.budget_layout import between, clauses, header_mode, label_above_amount
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
     LINE_OPENING,
@@ -57,6 +54,8 @@ FUNDER_LABELS = frozenset({"ORG", "PROGRAMME", "USERS"})
 _STATUS_AFTER = 80
 # How far after "1 500 € chacune" the funders it is for are looked for.
 _EACH_WINDOW = 120
+# What may stand between two items of a list of amounts, or open the first one.
+_LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
 
 
 def read_field(doc: Doc, field: str, budget_field: bool,
@@ -84,26 +83,21 @@ def read_field(doc: Doc, field: str, budget_field: bool,
     lines: list[Line] = []
     funders: list[dict[str, Any]] = users_fees(text, per_unit, field) if budget_field else []
     mode: str | None = None
-    clauses = _label_above_amount(_clauses(text), text, money_starts, money,
-                                  lambda a, b: bool(_between(orgs, org_starts, a, b)))
-    for c_start, c_end in clauses:
-        c_money = _between(money, money_starts, c_start, c_end)
-        c_orgs = _between(orgs, org_starts, c_start, c_end)
+    cut = label_above_amount(clauses(text), text, money_starts, money,
+                             lambda a, b: bool(between(orgs, org_starts, a, b)))
+    for c_start, c_end in cut:
+        c_money = between(money, money_starts, c_start, c_end)
+        c_orgs = between(orgs, org_starts, c_start, c_end)
         clause = text[c_start:c_end]
         if not budget_field and not (FINANCING_TRIGGER_RE.search(clause)
                                      or any(o.label_ == "PROGRAMME" for o in c_orgs)):
             continue
         if not c_money:
-            mode = _header_mode(clause) or mode
+            mode = header_mode(clause) or mode
         reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money))
         reader.givers = [g for g in givers if c_start <= g.start_char < c_end]
         reader.read(c_money, lines, funders)
     return lines, funders
-
-
-def _between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
-    """The spans (sorted by start, with `starts` their start offsets) starting in [start, end)."""
-    return spans[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
 
 class ClauseReader:
@@ -146,34 +140,13 @@ class ClauseReader:
             seg_start = m.end_char
             if line.kind == "other" and self.mode != "expense" and self._giver_label(line):
                 line.kind, line.funder = "funding", OTHER_FAMILY  # "Comité des fêtes : 80 €"
-            after = postposed(text, m.end_char, self.cues, self.cue_starts, self.givers, first)
-            if after is not None and self._breaks_down(after, following):
-                # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down.
-                after = None
-                if line.kind not in ("total", "in_kind"):
-                    line.side = "funding" if line.kind == "funding" else "expense"
-                    line.kind = "total"
-            if after is not None and line.kind not in ("total", "in_kind"):
-                line.kind, line.funder, seg_start = "funding", after.funder, after.end
-                if (paren := self._paren_of(after.start)) is not None:
-                    seg_start = paren[1]  # "3 000 € (Fondation FDJ)": the brackets are its label
-                line.funder_cue = after
-                line.label = text[after.start:after.end]  # "5 000 € de la CAF": the CAF line
-                seg_cues = []
+            if (linked := self._funder_after(line, m, following, first)) is not None:
+                seg_start, seg_cues = linked, []
             if line.kind in ("funding", "other") and self._unconfirmed(
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
             self._qualify(line, m, following)
-            if line.action_share and clause_lines \
-                    and (entry := clause_lines[-1].entry) is not None:
-                # "L'enveloppe contrat de ville (36 000 €) ... dont 12 000 € pour cette action":
-                # the envelope's funder gives the action its share.
-                line.funder = clause_lines[-1].funder
-                entry["amount_eur"] = line.amount
-            if line.kind == "in_kind" and clause_lines and clause_lines[-1].kind == "total" \
-                    and BREAKDOWN_RE.search(text, clause_lines[-1].end, m.start_char):
-                # "9 600 € (dont 2 600 € de bénévolat valorisé)": money spent is the rest.
-                clause_lines[-1].amount = round(clause_lines[-1].amount - line.amount, 2)
+            self._relate(line, m, clause_lines)
             if self._each_before(line, m, seg_cues, funders):
                 seg_cues = []
             each = self._each(line, m) or each
@@ -189,6 +162,40 @@ class ClauseReader:
                 self.field == BUDGET_FIELD or not not_giving(text, self.start, cue))]
             self._share_out(named, clause_lines, each)
             funders.extend(named)
+
+    def _funder_after(self, line: Line, money: Span, following: Span | None,
+                      first: bool) -> int | None:
+        """Give the line the funder written after its amount ("5 000 € de la CAF": the CAF
+        line); where the line's label then ends, or None when no funder follows."""
+        text = self.text
+        after = postposed(text, money.end_char, self.cues, self.cue_starts, self.givers, first)
+        if after is not None and self._breaks_down(after, following):
+            # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down.
+            if line.kind not in ("total", "in_kind"):
+                line.side = "funding" if line.kind == "funding" else "expense"
+                line.kind = "total"
+            return None
+        if after is None or line.kind in ("total", "in_kind"):
+            return None
+        line.kind, line.funder, line.funder_cue = "funding", after.funder, after
+        line.label = text[after.start:after.end]
+        paren = self._paren_of(after.start)
+        return paren[1] if paren is not None else after.end  # "3 000 € (Fondation FDJ)"
+
+    def _relate(self, line: Line, money: Span, clause_lines: list[Line]) -> None:
+        """Read a line against the one before it in the clause: the action's share of an
+        envelope takes the envelope's funder ("L'enveloppe contrat de ville (36 000 €) ...
+        dont 12 000 € pour cette action"); in-kind value inside a stated total comes off it
+        ("9 600 € (dont 2 600 € de bénévolat valorisé)")."""
+        if not clause_lines:
+            return
+        previous = clause_lines[-1]
+        if line.action_share and previous.entry is not None:
+            line.funder = previous.funder
+            previous.entry["amount_eur"] = line.amount
+        if line.kind == "in_kind" and previous.kind == "total" \
+                and BREAKDOWN_RE.search(self.text, previous.end, money.start_char):
+            previous.amount = round(previous.amount - line.amount, 2)
 
     def _qualify(self, line: Line, money: Span, following: Span | None) -> None:
         """Read what follows an amount: valued in kind ("(valeur 800 €)" is the line's
@@ -366,60 +373,3 @@ class ClauseReader:
         funder = cue_funder(cue, self.text, self.field)
         funder[SHARE_KEY] = share_of(self.text, cue, self.start, self.end)
         return funder
-
-
-# What may stand between two items of a list of amounts, or open the first one.
-_LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
-
-
-def _clauses(text: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for match in CLAUSE_END_RE.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def _label_above_amount(clauses: list[tuple[int, int]], text: str, starts: list[int],
-                        money: list[Span], names_funder: Callable[[int, int], bool],
-                        ) -> list[tuple[int, int]]:
-    """Join a label line to the line below it when that line is nothing but its amount, as in
-    a table pasted one cell per line ("Département\n8 000 €"). Header lines ("Recettes") stay
-    apart, so that they still set the side of the lines under them; a line that names a funder
-    is a label, not a header ("Conférence des financeurs")."""
-    joined: list[tuple[int, int]] = []
-    for start, end in clauses:
-        if joined and _only_amount(text, start, end, starts, money):
-            above_start, above_end = joined[-1]
-            above = text[above_start:above_end]
-            if (text[above_end:start].strip() == "" and not _between(money, starts, above_start,
-                                                                     above_end)
-                    and above.strip() and len(above) <= 120
-                    and (_header_mode(above) is None or names_funder(above_start, above_end))):
-                joined[-1] = (above_start, end)
-                continue
-        joined.append((start, end))
-    return joined
-
-
-def _only_amount(text: str, start: int, end: int, starts: list[int], money: list[Span]) -> bool:
-    inside = _between(money, starts, start, end)
-    if len(inside) != 1:
-        return False
-    rest = text[start:inside[0].start_char] + text[inside[0].end_char:end]
-    return rest.strip(" \t\u00a0:-–.=") == ""
-
-
-def _header_mode(clause: str) -> str | None:
-    """The side a header line opens ("Dépenses :", "Recettes :"), if it is one."""
-    if len(clause) > 60:
-        return None
-    if EXPENSE_RE.search(clause) and not FUNDING_RE.search(clause):
-        return "expense"
-    if FUNDING_RE.search(clause) and not EXPENSE_RE.search(clause):
-        return "funding"
-    return None

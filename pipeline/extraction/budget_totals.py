@@ -12,9 +12,8 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
                               "unit_assumed": None, "consistent": None,
                               "lines": [_line_dict(line) for line in lines]}
     # In-kind, unconfirmed and passed-on money is not spent on the action. A zero counts only
-    # when no
-    # amount is above it: "Coût : 0 €" is a total of 0, "Transport : 0 €" beside others adds
-    # nothing.
+    # when no amount is above it: "Coût : 0 €" is a total of 0, "Transport : 0 €" beside
+    # others adds nothing.
     spent = [line for line in lines if line.kind not in ("in_kind", "unconfirmed", "passed_on")]
     counted = [line for line in spent if line.amount > 0] or spent
     if not counted:
@@ -39,22 +38,7 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
         expenses += other
     else:
         funding += other
-    used: list[Line]
-    if shares := [line for line in totals if line.action_share]:
-        # The action's share, and what other funders add to it ("le bailleur complète").
-        share = max(shares, key=lambda t: t.amount)
-        more = [x for x in funding if x.funder and x.funder != share.funder]
-        used, basis = [share, *more], "explicit_total"
-        total = share.amount + sum(x.amount for x in more)
-    elif expense_totals or funding_totals:
-        best = max(expense_totals or funding_totals, key=lambda t: t.amount)
-        used, basis, total = [best], "explicit_total", best.amount
-    elif len(counted) == 1:
-        used, basis, total = counted, "single_amount", counted[0].amount
-    elif expenses:
-        used, basis, total = expenses, "sum_of_expenses", sum(x.amount for x in expenses)
-    else:
-        used, basis, total = funding, "sum_of_funding", sum(x.amount for x in funding)
+    used, basis, total = _total(totals, counted, expenses, funding)
     if expense_totals and funding_totals:
         exp = max(t.amount for t in expense_totals)
         fund = max(t.amount for t in funding_totals)
@@ -63,6 +47,26 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
                   approximate=any(x.approximate for x in used),
                   unit_assumed=any(x.unit_assumed for x in used))
     return budget
+
+
+def _total(totals: list[Line], counted: list[Line], expenses: list[Line],
+           funding: list[Line]) -> tuple[list[Line], str, float]:
+    """The lines the total is made of, its basis and its amount, in the gold README's order of
+    preference: a stated total (or the action's share of an envelope, with what other funders
+    add to it), a single amount, the sum of the expenses, the sum of the funding."""
+    if shares := [line for line in totals if line.action_share]:
+        share = max(shares, key=lambda t: t.amount)
+        more = [x for x in funding if x.funder and x.funder != share.funder]
+        return [share, *more], "explicit_total", share.amount + sum(x.amount for x in more)
+    expense_totals = [t for t in totals if t.side != "funding"]
+    if totals:
+        best = max(expense_totals or totals, key=lambda t: t.amount)
+        return [best], "explicit_total", best.amount
+    if len(counted) == 1:
+        return counted, "single_amount", counted[0].amount
+    if expenses:
+        return expenses, "sum_of_expenses", sum(x.amount for x in expenses)
+    return funding, "sum_of_funding", sum(x.amount for x in funding)
 
 
 def _implied_total(other: list[Line], expenses: list[Line],

@@ -1,0 +1,69 @@
+"""How a budget field is cut into clauses: sentences, lines and semicolons, with a label line
+joined to the amount written on the line below it."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+
+from spacy.tokens import Span
+
+from pipeline.extraction.budget_cues import CLAUSE_END_RE, EXPENSE_RE, FUNDING_RE
+
+
+def between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
+    """The spans (sorted by start, with `starts` their start offsets) starting in [start, end)."""
+    return spans[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in CLAUSE_END_RE.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def label_above_amount(clauses: list[tuple[int, int]], text: str, starts: list[int],
+                        money: list[Span], names_funder: Callable[[int, int], bool],
+                        ) -> list[tuple[int, int]]:
+    """Join a label line to the line below it when that line is nothing but its amount, as in
+    a table pasted one cell per line ("Département\n8 000 €"). Header lines ("Recettes") stay
+    apart, so that they still set the side of the lines under them; a line that names a funder
+    is a label, not a header ("Conférence des financeurs")."""
+    joined: list[tuple[int, int]] = []
+    for start, end in clauses:
+        if joined and _only_amount(text, start, end, starts, money):
+            above_start, above_end = joined[-1]
+            above = text[above_start:above_end]
+            if (text[above_end:start].strip() == "" and not between(money, starts, above_start,
+                                                                     above_end)
+                    and above.strip() and len(above) <= 120
+                    and (header_mode(above) is None or names_funder(above_start, above_end))):
+                joined[-1] = (above_start, end)
+                continue
+        joined.append((start, end))
+    return joined
+
+
+def _only_amount(text: str, start: int, end: int, starts: list[int], money: list[Span]) -> bool:
+    inside = between(money, starts, start, end)
+    if len(inside) != 1:
+        return False
+    rest = text[start:inside[0].start_char] + text[inside[0].end_char:end]
+    return rest.strip(" \t\u00a0:-–.=") == ""
+
+
+def header_mode(clause: str) -> str | None:
+    """The side a header line opens ("Dépenses :", "Recettes :"), if it is one."""
+    if len(clause) > 60:
+        return None
+    if EXPENSE_RE.search(clause) and not FUNDING_RE.search(clause):
+        return "expense"
+    if FUNDING_RE.search(clause) and not EXPENSE_RE.search(clause):
+        return "funding"
+    return None
