@@ -417,6 +417,9 @@ CASES_KINDS = [
     Case("bare_numbers_after_a_budget_word",
          "budget 3k€ : Région 2200 / mairie 800", 3000, "explicit_total",
          {"Région": 2200, "Commune": 800}),
+    Case("share_after_the_funders_proper_name",
+         "Animation : 2 000 € ; matériel : 1 000 € ; financé par la fondation Les Amis du Rail "
+         "à 100 %", 3000, "sum_of_expenses", {"Fondation": 3000}),
     Case("one_cost_line_balanced_by_funding_lines",
          "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
          2600, "explicit_total", {"CAF": 1000, "Familles": 900}),

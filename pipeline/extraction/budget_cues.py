@@ -92,6 +92,8 @@ UNCONFIRMED_RE = re.compile(_WORD.format(
 # "CAF : à hauteur de 30 %") or before it ("60 % par la Ville", "50 % de la CAF").
 _PCT = r"(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)[ \t\u00a0]?%"
 SHARE_AFTER_RE = re.compile(
+    # the organisation's proper name may come first: "le bailleur Habitat du Val à 100 %"
+    rf"(?-i:(?:(?:{_SP}+(?:du|de|des|la|le|les|d['’]))?{_SP}*[A-ZÉÈ][\w'’\-]{{1,30}}){{0,4}})"
     rf"[ \t\u00a0:(]*(?:(?:finance|participe|contribue|prend{_SP}+en{_SP}+charge|apporte|couvre)"
     rf"\w*{_SP}+)?(?:(?:[àa]{_SP}+hauteur{_SP}+d[eu]|pour|[àa]){_SP}+)?{_PCT}", re.IGNORECASE)
 SHARE_BEFORE_RE = re.compile(
