@@ -138,8 +138,10 @@ class ClauseReader:
             opening = PAREN_RE.sub(" ", text[seg_start:m.start_char]).strip(LINE_OPENING + ")")
             first = _LIST_LINK_RE.fullmatch(opening) is not None
             seg_start = m.end_char
-            if line.kind == "other" and self.mode != "expense" and self._giver_label(line):
+            if line.kind == "other" and self.mode != "expense" \
+                    and (giver := self._giver_label(line)) is not None:
                 line.kind, line.funder = "funding", OTHER_FAMILY  # "Comité des fêtes : 80 €"
+                line.funder_cue = Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
             if (linked := self._funder_after(line, m, following, first)) is not None:
                 seg_start, seg_cues = linked, []
             if line.kind in ("funding", "other") and self._unconfirmed(
@@ -283,11 +285,11 @@ class ClauseReader:
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
 
-    def _giver_label(self, line: Line) -> bool:
-        """True when the line's label is an association or a company, maybe with its name
-        after it ("association Génération 2000"), and no word saying what the money is."""
-        return any(line.label.startswith(g.text) and not any(
-            c.islower() for c in line.label[len(g.text):]) for g in self.givers)
+    def _giver_label(self, line: Line) -> Span | None:
+        """The association or company that is the line's whole label, maybe with its name
+        after it ("association Génération 2000"), with no word saying what the money is."""
+        return next((g for g in self.givers if line.label.startswith(g.text) and not any(
+            c.islower() for c in line.label[len(g.text):])), None)
 
     @staticmethod
     def _sums_up(before: list[Line], money: Span, following: Span) -> bool:
