@@ -168,6 +168,14 @@ def folds(n: int, k: int | None, seed: int = 0) -> list[tuple[NDArray[np.int_], 
             for i, part in enumerate(parts)]
 
 
+def tuning_rows(n: int, cap: int, seed: int = 0) -> NDArray[np.int_]:
+    """The rows model selection looks at: all `n` up to `cap`, else a fixed random subset of
+    `cap` of them (sorted), so that a search's cost does not grow with the catalogue."""
+    if n <= cap:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=cap, replace=False))
+
+
 def _fold_scores(make: Callable[[], Any], docs: list[Document], targets: Array,
                  train: NDArray[np.int_], test: NDArray[np.int_]) -> Array:
     backend = make().fit([docs[i] for i in train], targets[train])
