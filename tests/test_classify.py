@@ -9,7 +9,7 @@ from pipeline.records import Fiche, Source
 from pipeline.tagging import backends as b
 from pipeline.tagging import text as tx
 from pipeline.tagging import vocabulary as vc
-from pipeline.tagging.corpus import TrainingError, build_corpus
+from pipeline.tagging.corpus import TrainingError, build_corpus, tuning_rows
 from pipeline.tagging.dimension import cooccurrence
 from pipeline.tagging.ensemble import LIMITS, Stacker, stacked_out_of_fold, tune_cutoff
 from pipeline.tagging.features import MATCH_COLUMNS, match_features
@@ -219,3 +219,22 @@ def test_vector_backend_is_zero_shot():
     assert vec.explain(new[1], 0)
     restored = VectorBackend(LABELS.keywords, THESAURUS["keywords"]).set_state(vec.get_state())
     assert np.allclose(restored.suggest_batch(new), scores)
+
+
+def test_tuning_rows_bound_model_selection_to_a_fixed_subset():
+    assert tuning_rows(5, 10).tolist() == [0, 1, 2, 3, 4]
+    rows = tuning_rows(1000, 50)
+    assert len(rows) == 50 and len(set(rows.tolist())) == 50
+    assert rows.tolist() == sorted(rows.tolist()) and rows.max() < 1000
+    assert rows.tolist() == tuning_rows(1000, 50).tolist()  # the same subset every time
+
+
+def test_a_tuning_budget_below_the_catalogue_still_fits_on_every_fiche():
+    tagger = Tagger(LABELS, THESAURUS, {**FAST, "tune_max_fiches": 5}).fit(CORPUS * 2)
+    n = len(build_corpus(CORPUS * 2, LABELS).docs)
+    assert tagger.keywords_.oof_.shape == (n, len(LABELS.keywords))
+    # The chosen stacker is fitted on all the fiches' pairs, not on the 5 of the search.
+    assert tagger.keywords_.stacker_.coef_.size and tagger.keywords_.limit_ >= 1
+    out = tagger.suggest([fiche(30, "Seniors", "Visites aux personnes âgées en EHPAD")],
+                         threshold=0.0, limit=1)
+    assert out[0]["keywords"][0].label == "Viellissement"

@@ -116,7 +116,7 @@ def test_old_or_foreign_model_is_refused(model_dir, tmp_path):
         load(old)
     card = {"format": 1, "model_file": "model.joblib", "sha256": "x"}
     (old / CARD_FILE).write_text(json.dumps(card))
-    with pytest.raises(ModelError, match="format 3.*retrain with `fiches train`"):
+    with pytest.raises(ModelError, match="format 4.*retrain with `fiches train`"):
         load(old)
 
 

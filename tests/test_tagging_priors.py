@@ -73,4 +73,23 @@ def test_a_dimension_with_strong_cues_wins_over_the_majority_class():
     cues = fiche(30, "Permanence", "Permanence d'accueil sur la vie du quartier, accueil le mardi")
     out = tagger.suggest([cues])
     assert out[0]["dimension"].label == "Services"
-    assert np.isclose(tagger.dimension_.parts_on()["prior_weight"], 0.2)
+    # Bayes' rule: the whole log prior, the cues' weight learned from how well they predicted.
+    assert np.isclose(tagger.dimension_.parts_on()["prior_weight"], 1.0)
+    assert "thesaurus" in tagger.dimension_.parts_
+
+
+@pytest.mark.slow
+def test_a_dimension_abstains_toward_the_prior_when_its_cues_mislead():
+    # The cues of training fiches say nothing of their dimension (those of either dimension
+    # are found as often in the other's fiches): cross-validation keeps the prior alone, and a
+    # fiche full of Services cues still gets the majority's dimension, with the prior's score.
+    texts = ["Un débat citoyen au parc", "Permanence d'accueil au parc", "Une après-midi au parc"]
+    fiches = [fiche(i, f"Action {i}", texts[i % 3], ["Culture"],
+                    "Services" if i % 4 == 3 else "Citoyenneté") for i in range(16)]
+    tagger = Tagger(LABELS, THESAURUS, {**FAST, "folds": 4}).fit(fiches)
+    assert tagger.dimension_.parts_ == ()
+    assert tagger.dimension_.parts_on()["parts"] == ["prior only"]
+    cues = fiche(30, "Permanence", "Permanence d'accueil, accueil le mardi")
+    out = tagger.suggest([cues])[0]["dimension"]
+    assert out.label == "Citoyenneté"
+    assert out.score == pytest.approx(tagger.dimension_.tables_["prior"][0], abs=1e-3)

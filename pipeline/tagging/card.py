@@ -17,7 +17,7 @@ from typing import Any
 # (read with allow_pickle=False). Neither format can run code when read.
 MODEL_FILES = ("model.json", "arrays.npz")
 CARD_FILE = "card.json"
-FORMAT = 3
+FORMAT = 4
 # Libraries whose versions must match for the saved arrays to mean the same thing.
 LIBRARIES = ("scikit-learn", "numpy", "scipy")
 RETRAIN = "retrain with `fiches train`"

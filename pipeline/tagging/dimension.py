@@ -1,14 +1,15 @@
-"""The dimension model: one label per fiche, from what carries over to unseen fiches.
+"""The dimension model: one label per fiche, a calibrated choice between the prior and evidence.
 
-Per (fiche, dimension) pair: the dimension-cue thesaurus, what the fiche's (suggested) keywords
-say of the dimension (keyword -> dimension co-occurrence), what its closed answers say (who
-initiated it, its public), and the label descriptions in the word-vector space. One logistic
-regression shared by the dimensions mixes the parts that cross-validation keeps. The learned
-tables are lifts (how much an item raises a dimension above its rate), so they do not carry the
-training catalogue's label distribution. The dimension's prior is no part to learn: it is added
-with a small fixed weight, a tie-breaker for a fiche that says nothing of its dimension. (A
-TF-IDF model and a learned prior were tried: on a few dozen fiches they learned the majority
-class and the sample's wording, and fell to the majority rate on unseen fiches.)
+Per (fiche, dimension) pair, evidence that carries over to unseen fiches: the dimension-cue
+thesaurus, what the fiche's (suggested) keywords say of the dimension (keyword -> dimension
+co-occurrence), what its closed answers say (who initiated it, its public), and the label
+descriptions in the word-vector space, each as a log-lift (how much it raises a dimension above
+its rate). A conditional logit (a softmax over the fiche's dimensions) adds them, with
+non-negative weights, to the weighted log prior: with weak evidence the model abstains toward
+the prior, and a part only moves the answer in proportion to how well it predicted held-out
+fiches. The parts, the regularisation and the prior's weight are chosen together by inner
+cross-validation on the likelihood of the right answers (a proper score, steadier than accuracy
+on a few dozen fiches); "prior only" is one of the candidates. The card records the prior.
 """
 
 from __future__ import annotations
@@ -19,22 +20,26 @@ import numpy as np
 
 from pipeline.tagging import metrics as ev
 from pipeline.tagging.backends import Array, LexicalBackend
-from pipeline.tagging.corpus import Corpus, folds
+from pipeline.tagging.corpus import Corpus, folds, tuning_rows
 from pipeline.tagging.ensemble import Stacker, smoothed_prior
 from pipeline.tagging.features import VECTOR_TEMPERATURE, row_softmax
 from pipeline.tagging.text import Document
 from pipeline.tagging.vectors import VectorBackend
 
 PARTS = ("thesaurus", "keywords", "facets", "vectors")
-# Part sets tried, simplest first (ties go to the simpler); the thesaurus needs no example.
+# Part sets tried, simplest first (ties go to the simpler): none (the prior alone), then the
+# thesaurus (which needs no example) and what may be added to it.
 CANDIDATES: tuple[tuple[str, ...], ...] = (
+    (),
     ("thesaurus",),
     ("thesaurus", "facets"),
     ("thesaurus", "keywords"),
     ("thesaurus", "vectors"),
-    ("thesaurus", "keywords", "facets"),
     ("thesaurus", "keywords", "facets", "vectors"),
 )
+# Added to each dimension's share of a part's scores before its log is taken, so that a fiche
+# matching no cue of a dimension is not taken as proof against it.
+SHARE_SMOOTHING = 0.02
 
 
 def cooccurrence(weights: Array, dims: Array, strength: float = 1.0) -> Array:
@@ -52,8 +57,42 @@ def _log_lift(scores: Array, prior: Array) -> Array:
     return np.log(scores / scores.sum(axis=1, keepdims=True)) - np.log(prior)
 
 
+def _log_share(scores: Array) -> Array:
+    """Log of each dimension's (smoothed) share of a fiche's scores: equal where it says
+    nothing, so that the softmax sees no evidence there."""
+    scores = np.clip(np.nan_to_num(scores), 0.0, None) + SHARE_SMOOTHING
+    return np.log(scores / scores.sum(axis=1, keepdims=True))
+
+
+def conditional_logit(features: Array, offset: Array, y: Array, C: float,
+                      scale: Array) -> Array:
+    """Weights (>= 0) of a softmax over each fiche's dimensions: P(d) is proportional to
+    exp(offset[d] + features[d] @ w), fitted by L2-regularised maximum likelihood on
+    `features` (documents x dimensions x parts, divided by `scale`) and 0/1 `y`. Non-negative
+    since every part is evidence for the dimension it scores."""
+    from scipy.optimize import minimize
+
+    x = features / scale
+    k = x.shape[2]
+    if not k:
+        return np.zeros(0)
+
+    def loss(w: Array) -> tuple[float, Array]:
+        z = offset + x @ w
+        z = z - z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        value = -C * float((y * log_p).sum()) + 0.5 * float(w @ w)
+        grad = -C * np.einsum("ndk,nd->k", x, y - np.exp(log_p)) + w
+        return value, grad
+
+    result = minimize(loss, np.zeros(k), jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * k,
+                      options={"maxiter": 500})
+    return np.asarray(result.x, float) / scale
+
+
 class DimensionModel:
-    """Single-label dimension suggestions; `fit` chooses its parts by cross-validation."""
+    """Single-label dimension suggestions; `fit` chooses its parts, their regularisation and
+    the prior's weight by cross-validation."""
 
     def __init__(self, labels: tuple[str, ...], entries: dict[str, Any],
                  params: dict[str, Any]) -> None:
@@ -92,10 +131,10 @@ class DimensionModel:
                 "facets": _log_lift(facet_scores, tables["prior"])}
 
     def _unlearned(self, docs: list[Document]) -> dict[str, Array]:
-        lex = self.lexical_.suggest_batch(docs)
-        out = {"thesaurus": lex / np.maximum(lex.sum(axis=1, keepdims=True), 1e-9)}
+        out = {"thesaurus": _log_share(self.lexical_.suggest_batch(docs))}
         if self.vectors_ is not None:
-            out["vectors"] = row_softmax(self.vectors_.suggest_batch(docs), VECTOR_TEMPERATURE)
+            out["vectors"] = np.log(row_softmax(self.vectors_.suggest_batch(docs),
+                                                VECTOR_TEMPERATURE) + 1e-9)
         return out
 
     def fit(self, corpus: Corpus, keyword_scores: Array, k: int | None) -> DimensionModel:
@@ -111,34 +150,54 @@ class DimensionModel:
             if self.params["use_vectors"] else None)
         self.tables_ = self._tables(docs, keyword_scores, y)
         self.parts_: tuple[str, ...] = CANDIDATES[0]
-        self.stacker_ = Stacker(1.0)
+        self.prior_weight_ = 1.0
+        self.stacker_ = Stacker(1.0, np.zeros(0), np.ones(0), np.zeros(0), 0.0)
         self.cv_accuracy_: float | None = None
-        self.stacker_.fit(self._features(self._parts(docs, keyword_scores), self.parts_), y)
         if len(docs) < 4 or len(set(corpus.dimensions.tolist())) < 2:
             return self
         parts = self._oof_parts(docs, keyword_scores, y, k)
-        names, self.cv_accuracy_, C = self._choose(parts, y, corpus.dimensions.tolist(), k)
+        rows = tuning_rows(len(docs), self.params["tune_max_fiches"])
+        names, self.cv_accuracy_, C, self.prior_weight_ = self._choose(
+            {name: part[rows] for name, part in parts.items()}, y[rows],
+            corpus.dimensions[rows].tolist(), k)
         self.parts_ = names
-        self.stacker_ = Stacker(C).fit(self._features(parts, names), y)
+        self.stacker_ = self._fit_weights(self._features(parts, names), parts["prior"], y, C,
+                                          self.prior_weight_)
         return self
 
+    @staticmethod
+    def _fit_weights(features: Array, log_prior: Array, y: Array, C: float,
+                     prior_weight: float) -> Stacker:
+        """The part weights, kept as a Stacker (no intercept, no centring: a constant per fiche
+        changes nothing in a softmax)."""
+        n_docs, n_dims = y.shape
+        x = features.reshape(n_docs, n_dims, -1)
+        scale = np.maximum(x.reshape(-1, x.shape[2]).std(axis=0), 1e-6) if x.shape[2] else (
+            np.ones(0))
+        coef = conditional_logit(x, prior_weight * log_prior, y, C, scale)
+        return Stacker(C, np.zeros(x.shape[2]), np.ones(x.shape[2]), coef, 0.0)
+
     def _choose(self, parts: dict[str, Array], y: Array, truth: list[int], k: int | None
-                ) -> tuple[tuple[str, ...], float, float]:
-        """The part set and stacker C with the best out-of-fold accuracy (the likelihood of
-        the right answers breaks ties, or decides alone with "log_loss"); and that accuracy."""
-        best: tuple[tuple[float, float], tuple[str, ...], float, float] | None = None
+                ) -> tuple[tuple[str, ...], float, float, float]:
+        """The part set, C and prior weight whose out-of-fold answers are likeliest ("log_loss")
+        or most often right ("accuracy", likelihood breaking ties); and that accuracy."""
+        best: tuple[tuple[float, float], tuple[str, ...], float, float, float] | None = None
         for names in CANDIDATES:
             if not all(n in parts for n in names):
                 continue
-            for C in self.params["dimension_C"]:
-                oof = self._stacked_oof(self._features(parts, names), parts["prior"], y, k, C)
-                acc = ev.accuracy(truth, oof.argmax(axis=1).tolist())
-                fit = float(np.mean(np.log(row_softmax(oof, 1.0)[np.arange(len(truth)), truth])))
-                key = (fit, acc) if self.params["dimension_select"] == "log_loss" else (acc, fit)
-                if best is None or key > best[0]:
-                    best = (key, names, acc, C)
+            for C in self.params["dimension_C"] if names else (1.0,):
+                for weight in self.params["dimension_prior_weights"]:
+                    oof = self._stacked_oof(self._features(parts, names), parts["prior"], y, k,
+                                            C, weight)
+                    acc = ev.accuracy(truth, oof.argmax(axis=1).tolist())
+                    fit = float(np.mean(np.log(
+                        row_softmax(oof, 1.0)[np.arange(len(truth)), truth])))
+                    key = ((fit, acc) if self.params["dimension_select"] == "log_loss"
+                           else (acc, fit))
+                    if best is None or key > best[0]:
+                        best = (key, names, acc, C, weight)
         assert best is not None
-        return best[1], best[2], best[3]
+        return best[1], best[2], best[3], best[4]
 
     def _oof_parts(self, docs: list[Document], kw: Array, y: Array, k: int | None
                    ) -> dict[str, Array]:
@@ -157,32 +216,37 @@ class DimensionModel:
 
     @staticmethod
     def _features(parts: dict[str, Array], names: tuple[str, ...]) -> Array:
+        if not names:
+            return np.zeros((parts["prior"].size, 0))
         return np.stack([parts[n].ravel() for n in names], axis=1)
 
     def _stacked_oof(self, features: Array, log_prior: Array, y: Array, k: int | None,
-                     C: float) -> Array:
+                     C: float, prior_weight: float) -> Array:
+        """Logits of each fiche from weights fitted without it."""
         n_docs, n_dims = y.shape
         pairs = features.reshape(n_docs, n_dims, -1)
-        out = np.zeros(y.shape)
+        out = prior_weight * log_prior
+        if not pairs.shape[2]:
+            return out
+        out = out.copy()
         for train, test in folds(n_docs, k):
-            model = Stacker(C).fit(
-                pairs[train].reshape(-1, features.shape[1]), y[train])
-            out[test] = model.logits(pairs[test].reshape(-1, features.shape[1])).reshape(
+            model = self._fit_weights(pairs[train].reshape(-1, features.shape[1]),
+                                      log_prior[train], y[train], C, prior_weight)
+            out[test] += model.logits(pairs[test].reshape(-1, features.shape[1])).reshape(
                 -1, n_dims)
-        return out + self.params["dimension_prior_weight"] * log_prior
+        return out
 
     def scores(self, docs: list[Document], keyword_scores: Array) -> Array:
         """Probabilities of each dimension (documents x dimensions, rows sum to 1)."""
         parts = self._parts(docs, keyword_scores)
         logits = self.stacker_.logits(self._features(parts, self.parts_)).reshape(
             -1, len(self.labels))
-        return row_softmax(logits + self.params["dimension_prior_weight"] * parts["prior"], 1.0)
+        return row_softmax(logits + self.prior_weight_ * parts["prior"], 1.0)
 
     def parts_on(self) -> dict[str, Any]:
-        """The parts kept by cross-validation, the stacker's weights and the prior (with its
-        fixed weight)."""
-        return {"parts": list(self.parts_), "C": self.stacker_.C, "cv_accuracy": self.cv_accuracy_,
-                "prior_weight": self.params["dimension_prior_weight"],
+        """The parts kept by cross-validation, their weights, the prior and its weight."""
+        return {"parts": list(self.parts_) or ["prior only"], "C": self.stacker_.C,
+                "cv_accuracy": self.cv_accuracy_, "prior_weight": self.prior_weight_,
                 "prior": dict(zip(self.labels, np.round(self.tables_["prior"], 4).tolist(),
                                   strict=True)),
                 "weights": {n: round(float(w), 4) for n, w in

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pipeline.tagging import metrics as ev
 from pipeline.tagging.backends import Array, LexicalBackend, TfidfBackend
-from pipeline.tagging.corpus import Corpus, folds, out_of_fold
+from pipeline.tagging.corpus import Corpus, folds, out_of_fold, tuning_rows
 from pipeline.tagging.features import feature_names, match_features, pair_features
 from pipeline.tagging.text import Document
 from pipeline.tagging.vectors import VectorBackend
@@ -105,6 +106,13 @@ def _monotone_logistic(x: Array, y: Array, w: Array, C: float) -> tuple[Array, f
     return np.asarray(result.x[1:], float), float(result.x[0])
 
 
+def _doc_rows(features: Array, n_docs: int, rows: NDArray[np.int_]) -> Array:
+    """The pair features (one row per (document, label)) of the documents `rows`."""
+    if len(rows) == n_docs:
+        return features
+    return features.reshape(n_docs, -1, features.shape[1])[rows].reshape(-1, features.shape[1])
+
+
 def stacked_out_of_fold(features: Array, truth: Array, C: float, k: int | None,
                         weights: Array | None = None) -> Array:
     """Stacker scores of each document from a stacker fit without it (documents x labels)."""
@@ -176,13 +184,16 @@ class KeywordModel:
         prior = prior_out_of_fold(y, k) if self.params["keyword_prior"] else None
         vec = self.vectors_.suggest_batch(docs) if self.vectors_ is not None else None
         best: tuple[float, float, bool] | None = None
+        # The search looks at a bounded subset of the fiches (all of them up to the budget).
+        rows = tuning_rows(len(docs), self.params["tune_max_fiches"])
         for with_vectors in ((False, True) if vec is not None and use == "auto"
                              else (vec is not None,)):
-            features = pair_features(matches, sup, prior, vec if with_vectors else None)
+            features = _doc_rows(pair_features(matches, sup, prior, vec if with_vectors
+                                               else None), len(docs), rows)
             for C in self.params["stack_C"]:
-                oof = stacked_out_of_fold(features, y, C, k, weights)
-                objective = (tune_cutoff(oof, y)[2] + ev.ndcg_at_k(y, oof, 5)
-                             + ev.precision_at_k(y, oof, 1))
+                oof = stacked_out_of_fold(features, y[rows], C, k, weights[rows])
+                objective = (tune_cutoff(oof, y[rows])[2] + ev.ndcg_at_k(y[rows], oof, 5)
+                             + ev.precision_at_k(y[rows], oof, 1))
                 if best is None or objective > best[0] + 1e-9:
                     best = (objective, C, with_vectors)
         assert best is not None

@@ -67,7 +67,7 @@ def tagger_state(tagger: Tagger) -> dict[str, Any]:
         "dimension": {"lexical": _backend_state(dim.lexical_),
                       "vectors": _backend_state(dim.vectors_), "stacker": dim.stacker_.get_state(),
                       "tables": dim.tables_, "parts": list(dim.parts_),
-                      "cv_accuracy": dim.cv_accuracy_},
+                      "prior_weight": dim.prior_weight_, "cv_accuracy": dim.cv_accuracy_},
     }
 
 
@@ -96,6 +96,7 @@ def _restore_dimension(tagger: Tagger, state: dict[str, Any]) -> None:
     model.stacker_ = Stacker.from_state(state["stacker"])
     model.tables_ = {**state["tables"], "facet_names": list(state["tables"]["facet_names"])}
     model.parts_ = tuple(state["parts"])
+    model.prior_weight_ = float(state["prior_weight"])
     model.cv_accuracy_ = state["cv_accuracy"]
     tagger.dimension_ = model
 
