@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.processes import stop_process
 from pipeline.tagging.feedback import FeedbackStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             raise AssertionError(f"fiches serve did not start: {log.read_text()[-2000:]}")
         yield url, feedback
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
