@@ -132,16 +132,23 @@ class VectorBackend(Backend):
         w = np.asarray(weights, dtype=np.float32)
         return (w @ self.vectors.table[rows]) / w.sum()
 
-    def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
-        """The fiche's words closest to the label's centroid."""
-        best: dict[str, tuple[str, float]] = {}
+    def explain_labels(self, doc: Document, labels: Sequence[int]
+                       ) -> list[list[tuple[str, float]]]:
+        """Per label, the fiche's words closest to the label's centroid."""
+        words: dict[str, tuple[str, NDArray[np.float32]]] = {}  # lowercased -> first spelling
         for _, tok in doc.tokens():
-            row = self.vectors.row(tok.surface)
             key = tok.surface.lower()
-            if row >= 0 and key not in best and not tok.surface.isdigit():
-                best[key] = (tok.surface, float(self.vectors.table[row] @ self.centroids_[label]))
-        top = sorted(best.values(), key=lambda ws: -ws[1])[:5]
-        return [(w, s) for w, s in top if s > 0.2]
+            if key not in words and not tok.surface.isdigit():
+                row = self.vectors.row(tok.surface)
+                if row >= 0:
+                    words[key] = (tok.surface, self.vectors.table[row])
+        out = []
+        for label in labels:
+            centroid = self.centroids_[label]
+            scored = [(w, float(vector @ centroid)) for w, vector in words.values()]
+            top = sorted(scored, key=lambda ws: -ws[1])[:5]
+            out.append([(w, s) for w, s in top if s > 0.2])
+        return out
 
     def _suggest_batch(self, docs: list[Document]) -> Array:
         vecs = np.array([self._doc_vector(d) for d in docs]) - self.center_
