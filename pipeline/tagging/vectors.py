@@ -81,6 +81,7 @@ class VectorBackend(Backend):
     def initialize(self) -> None:
         """Attach the word vectors (loaded once per process)."""
         self._vectors = word_vectors(self.params["package"])
+        self._last: tuple[tuple[Document, ...], Array] | None = None
 
     @property
     def vectors(self) -> WordVectors:
@@ -151,7 +152,14 @@ class VectorBackend(Backend):
         return out
 
     def _suggest_batch(self, docs: list[Document]) -> Array:
+        # The keyword model asks twice for the same batch (as a feature and as a part).
+        last = self._last  # read once: the service may call from several threads
+        if last is not None and len(last[0]) == len(docs) and all(
+                a is b for a, b in zip(last[0], docs, strict=True)):
+            return last[1].copy()
         vecs = np.array([self._doc_vector(d) for d in docs]) - self.center_
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
         cos = vecs @ self.centroids_.T
-        return np.clip((cos.astype(np.float64) + 1.0) / 2.0, 0.0, 1.0)
+        scores = np.clip((cos.astype(np.float64) + 1.0) / 2.0, 0.0, 1.0)
+        self._last = (tuple(docs), scores)
+        return scores.copy()
