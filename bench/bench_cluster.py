@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.catalogue import build_catalogue  # noqa: E402
+from bench.processes import stop_process  # noqa: E402
 
 ENRICH = [sys.executable, "-m", "pipeline", "enrich", "--quiet"]
 
@@ -75,12 +76,7 @@ def dask_processes(workers: int, tmp: Path) -> Iterator[str]:
             yield json.loads(Path(info).read_text(encoding="utf-8"))["address"]
     finally:
         for process in reversed(started):
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, grace=30)
 
 
 def standing(workers: int, one: Path, tmp: Path) -> dict:

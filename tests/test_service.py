@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,6 +88,16 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
             "/v1/suggest-batch": "post", "/v1/enrich": "post",
             "/v1/feedback": "post"}.items() <= {p: m for p, ms in paths.items() for m in ms}.items()
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_load_nothing_from_elsewhere(client: TestClient, page: str) -> None:
+    html = client.get(page).text
+    urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", html)
+    assert urls and "/openapi.json" in urls
+    for url in urls:
+        assert url.startswith("/"), f"{page} loads {url} from another site"
+        assert client.get(url).status_code == 200, url
 
 
 def test_health_summarises_the_model_card(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.processes import stop_process
 from pipeline.tagging.feedback import FeedbackStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             raise AssertionError(f"fiches serve did not start: {log.read_text()[-2000:]}")
         yield url, feedback
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +126,22 @@ def test_fiche_typed_suggested_accepted_and_stored(server: tuple[str, Path],
         "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]")
     driver.set_window_size(1366, min(int(height) + int(chrome), 2400))  # the whole page
     assert driver.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_api_docs_render_offline(server: tuple[str, Path], browser: object) -> None:
+    """Swagger UI draws the API from the service's own copy of its scripts (the test machine
+    has no route to a CDN)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    url, _ = server
+    browser.get(url + "/docs")
+    WebDriverWait(browser, 60).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".swagger-ui .opblock")))
+    paths = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+    assert {"/v1/suggest", "/v1/enrich", "/v1/feedback"} <= {p.replace("\u200b", "")
+                                                             for p in paths}

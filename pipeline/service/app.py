@@ -132,6 +132,34 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
                         status_code=500)
 
 
+def _offline_docs(app: FastAPI, assets: str = "/docs-assets") -> None:
+    """`/docs` (Swagger UI) and `/redoc` with their scripts served by the service itself, from
+    the copies the pinned `fastapi-offline` package ships: they work with no Internet access
+    (FastAPI's own pages load them from a CDN)."""
+    from importlib import resources
+
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    folder = resources.files("fastapi_offline") / "static"
+    app.mount(assets, StaticFiles(directory=str(folder)), name="docs-assets")
+    title, spec = f"{app.title} API", app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=spec, title=title, swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+            swagger_css_url=f"{assets}/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/favicon.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url=spec, title=title,
+                              redoc_js_url=f"{assets}/redoc.standalone.js",
+                              redoc_favicon_url=f"{assets}/favicon.png", with_google_fonts=False)
+
+
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """The service for `config`; the spaCy pipeline and the tagger load when it starts."""
     from pipeline.service.engine import Engine
@@ -152,9 +180,11 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     app = FastAPI(title="fiches", version=__version__, lifespan=lifespan,
                   description="Keyword and dimension suggestions, enrichment and staff "
-                              "feedback for the catalogue's fiches action.")
+                              "feedback for the catalogue's fiches action.",
+                  docs_url=None, redoc_url=None)
     app.state.config = config
     app.include_router(router)
+    _offline_docs(app)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -47,7 +47,13 @@ class Backend:
 
     def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
         """Words of `doc` that led to `label`, with their weight, strongest first."""
-        return []
+        return self.explain_labels(doc, [label])[0]
+
+    def explain_labels(self, doc: Document, labels: Sequence[int]
+                       ) -> list[list[tuple[str, float]]]:
+        """`explain` for each of `labels`: what a backend computes of the document alone (its
+        matches, its features) is computed once for all of them."""
+        return [[] for _ in labels]
 
     def get_state(self) -> dict[str, Any]:
         """The fitted attributes, as arrays and JSON values."""
@@ -192,9 +198,11 @@ class LexicalBackend(Backend):
         raw = np.array([self._raw(doc)[0] for doc in docs])
         return 1.0 - np.exp(-raw / self.params["scale"])
 
-    def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
-        words = self._raw(doc, explain=True)[1].get(label, {})
-        return sorted(((w, float(s)) for w, s in words.items()), key=lambda ws: -ws[1])
+    def explain_labels(self, doc: Document, labels: Sequence[int]
+                       ) -> list[list[tuple[str, float]]]:
+        per_label = self._raw(doc, explain=True)[1]
+        return [sorted(((w, float(s)) for w, s in per_label.get(label, {}).items()),
+                       key=lambda ws: -ws[1]) for label in labels]
 
 
 class TfidfBackend(Backend):
@@ -225,6 +233,7 @@ class TfidfBackend(Backend):
         self.vectorizer_ = self._vectorizer({w: i for i, w in enumerate(self.vocabulary_)})
         self.vectorizer_.idf_ = np.asarray(self.idf_, dtype=np.float64)
         self._names = np.asarray(self.vocabulary_, dtype=object)
+        self._last: tuple[tuple[Document, ...], Any] | None = None
 
     def _train(self, docs: list[Document], targets: Array) -> None:
         from sklearn.linear_model import LogisticRegression
@@ -276,7 +285,8 @@ class TfidfBackend(Backend):
             self.has_model_[cls] = True
 
     def _suggest_batch(self, docs: list[Document]) -> Array:
-        x = self.vectorizer_.transform([d.stem_text() for d in docs])
+        x = self._transform(docs)
+        self._last = (tuple(docs), x)
         evidence = np.asarray(x @ self.coef_.T)
         if self.multilabel_ and self.params["evidence_only"]:
             return 1.0 - np.exp(-np.maximum(evidence, 0.0))
@@ -296,20 +306,50 @@ class TfidfBackend(Backend):
             scores[:, ~self.has_model_] = np.nan
         return scores
 
-    def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
-        if not self.has_model_[label]:
-            return []
-        x = self.vectorizer_.transform([doc.stem_text()]).tocoo()
-        names = self._names
-        contrib = [(names[c], v * self.coef_[label, c]) for c, v in zip(x.col, x.data,
-                                                                         strict=True)]
-        top = sorted((c for c in contrib if c[1] > 0), key=lambda c: -c[1])[:5]
-        out = []
-        for name, weight in top:
-            words = doc.surface_of(name.split())
-            if words:  # only words as written in the fiche, never a bare stem
-                out.append((words, float(weight)))
+    def explain_labels(self, doc: Document, labels: Sequence[int]
+                       ) -> list[list[tuple[str, float]]]:
+        """Per label, the fiche's words and pairs with the largest positive contributions
+        (TF-IDF weight times coefficient), as written in the fiche, strongest first."""
+        if not any(self.has_model_[label] for label in labels):
+            return [[] for _ in labels]
+        x = self._transformed(doc).tocoo()
+        written: dict[str, str | None] = {}  # feature -> its words as written, if any
+        out: list[list[tuple[str, float]]] = []
+        for label in labels:
+            if not self.has_model_[label]:
+                out.append([])
+                continue
+            contrib = x.data * self.coef_[label, x.col]
+            positive = np.flatnonzero(contrib > 0)
+            top = positive[np.argsort(-contrib[positive], kind="stable")[:5]]
+            found = []
+            for i in top:
+                name = self._names[x.col[i]]
+                if name not in written:
+                    written[name] = doc.surface_of(name.split())
+                words = written[name]
+                if words:  # only words as written in the fiche, never a bare stem
+                    found.append((words, float(contrib[i])))
+            out.append(found)
         return out
+
+    def _transformed(self, doc: Document) -> Any:
+        """The TF-IDF row of `doc`: from the last batch scored when it was in it (a fiche's
+        labels are explained right after it is scored), else computed."""
+        last = self._last  # read once: the service may call from several threads
+        if last is not None:
+            for row, scored in enumerate(last[0]):
+                if scored is doc:
+                    return last[1][row]
+        return self._transform([doc])
+
+    def _transform(self, docs: list[Document]) -> Any:
+        """The documents' TF-IDF rows. The vectoriser's checks of its parameters and of the
+        result's finiteness are skipped: this class made both (a third of the cost of a fiche)."""
+        import sklearn
+
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return self.vectorizer_.transform([d.stem_text() for d in docs])
 
 
 class FrequencyBaseline(Backend):

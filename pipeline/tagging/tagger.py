@@ -131,14 +131,18 @@ class Tagger:
         """Per part, keyword scores (documents x keywords): thesaurus, tfidf, ensemble..."""
         return self.keywords_.parts(docs)
 
-    def _evidence(self, parts: Sequence[Backend | None], doc: Document, label: int) -> list[str]:
-        seen: dict[str, str] = {}  # lowercased -> as written, first spelling kept
+    def _evidence(self, parts: Sequence[Backend | None], doc: Document,
+                  labels: list[int]) -> list[list[str]]:
+        """Per label, the words that led to it: each part's three strongest, first spelling
+        kept. Each part explains all the labels at once, reading the fiche once."""
+        seen: list[dict[str, str]] = [{} for _ in labels]  # lowercased -> as written
         for backend in parts:
             if backend is None:
                 continue
-            for words, _ in backend.explain(doc, label)[:3]:
-                seen.setdefault(words.lower(), words)
-        return list(seen.values())[: self.params["evidence"]]
+            for found, explained in zip(seen, backend.explain_labels(doc, labels), strict=True):
+                for words, _ in explained[:3]:
+                    found.setdefault(words.lower(), words)
+        return [list(found.values())[: self.params["evidence"]] for found in seen]
 
     def _keywords(self, fiche: Fiche, doc: Document, scores: Array, threshold: float,
                   limit: int) -> list[Suggestion]:
@@ -146,17 +150,16 @@ class Tagger:
         verdicts = self.decisions_.get(fiche.id, {}).get("keyword", {})
         order = [int(j) for j in np.argsort(-scores, kind="stable")]
         accepted = [j for j in order if verdicts.get(self.labels.keywords[j]) == "accepted"]
-        out: list[Suggestion] = []
-        parts = (self.keywords_.lexical_, self.keywords_.supervised_, self.keywords_.vectors_)
+        chosen: list[int] = []
         for j in accepted + [j for j in order if j not in accepted]:
-            label = self.labels.keywords[j]
-            if len(out) >= limit or (scores[j] < threshold and j not in accepted):
+            if len(chosen) >= limit or (scores[j] < threshold and j not in accepted):
                 break
-            if j in has or verdicts.get(label) == "rejected":
+            if j in has or verdicts.get(self.labels.keywords[j]) == "rejected":
                 continue
-            out.append(Suggestion(label, round(float(scores[j]), 3),
-                                  self._evidence(parts, doc, j)))
-        return out
+            chosen.append(j)
+        parts = (self.keywords_.lexical_, self.keywords_.supervised_, self.keywords_.vectors_)
+        return [Suggestion(self.labels.keywords[j], round(float(scores[j]), 3), words)
+                for j, words in zip(chosen, self._evidence(parts, doc, chosen), strict=True)]
 
     def suggest(self, fiches: Sequence[Fiche], threshold: float | None = None,
                 limit: int | None = None) -> list[dict[str, Any]]:
@@ -179,7 +182,7 @@ class Tagger:
             if not fiche.dimension and any(toks for _, toks in doc.fields):
                 c = int(dims[row].argmax())
                 dimension = Suggestion(self.labels.dimensions[c], round(float(dims[row, c]), 3),
-                                       self._evidence(dim_parts, doc, c))
+                                       self._evidence(dim_parts, doc, [c])[0])
             out.append({"keywords": self._keywords(fiche, doc, kw[row], threshold, limit),
                         "dimension": dimension})
         return out

@@ -81,6 +81,7 @@ class VectorBackend(Backend):
     def initialize(self) -> None:
         """Attach the word vectors (loaded once per process)."""
         self._vectors = word_vectors(self.params["package"])
+        self._last: tuple[tuple[Document, ...], Array] | None = None
 
     @property
     def vectors(self) -> WordVectors:
@@ -132,19 +133,33 @@ class VectorBackend(Backend):
         w = np.asarray(weights, dtype=np.float32)
         return (w @ self.vectors.table[rows]) / w.sum()
 
-    def explain(self, doc: Document, label: int) -> list[tuple[str, float]]:
-        """The fiche's words closest to the label's centroid."""
-        best: dict[str, tuple[str, float]] = {}
+    def explain_labels(self, doc: Document, labels: Sequence[int]
+                       ) -> list[list[tuple[str, float]]]:
+        """Per label, the fiche's words closest to the label's centroid."""
+        words: dict[str, tuple[str, NDArray[np.float32]]] = {}  # lowercased -> first spelling
         for _, tok in doc.tokens():
-            row = self.vectors.row(tok.surface)
             key = tok.surface.lower()
-            if row >= 0 and key not in best and not tok.surface.isdigit():
-                best[key] = (tok.surface, float(self.vectors.table[row] @ self.centroids_[label]))
-        top = sorted(best.values(), key=lambda ws: -ws[1])[:5]
-        return [(w, s) for w, s in top if s > 0.2]
+            if key not in words and not tok.surface.isdigit():
+                row = self.vectors.row(tok.surface)
+                if row >= 0:
+                    words[key] = (tok.surface, self.vectors.table[row])
+        out = []
+        for label in labels:
+            centroid = self.centroids_[label]
+            scored = [(w, float(vector @ centroid)) for w, vector in words.values()]
+            top = sorted(scored, key=lambda ws: -ws[1])[:5]
+            out.append([(w, s) for w, s in top if s > 0.2])
+        return out
 
     def _suggest_batch(self, docs: list[Document]) -> Array:
+        # The keyword model asks twice for the same batch (as a feature and as a part).
+        last = self._last  # read once: the service may call from several threads
+        if last is not None and len(last[0]) == len(docs) and all(
+                a is b for a, b in zip(last[0], docs, strict=True)):
+            return last[1].copy()
         vecs = np.array([self._doc_vector(d) for d in docs]) - self.center_
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
         cos = vecs @ self.centroids_.T
-        return np.clip((cos.astype(np.float64) + 1.0) / 2.0, 0.0, 1.0)
+        scores = np.clip((cos.astype(np.float64) + 1.0) / 2.0, 0.0, 1.0)
+        self._last = (tuple(docs), scores)
+        return scores.copy()
