@@ -18,15 +18,19 @@ MONTHS: dict[str, int] = {
     "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
     "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
 }
-_MONTH = (r"(?:janvier|janv\.?|f[ée]vrier|f[ée]vr?\.|mars|avril|avr\.|mai|juin|juillet|juil\.?"
-          r"|ao[uû]t|septembre|sept\.?|octobre|oct\.|novembre|nov\.|d[ée]cembre|d[ée]c\.)")
+# Abbreviations are read with or without their dot ("oct 2016", "nov. 2018"): terse authors
+# drop it, and the guard after a month (no letter follows) keeps "octave" or "decor" out.
+_MONTH = (r"(?:janvier|janv\.?|f[ée]vrier|f[ée]vr?\.?|mars|avril|avr\.?|mai|juin|juillet"
+          r"|juil\.?|ao[uû]t|septembre|sept\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre"
+          r"|d[ée]c\.?)")
 _YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
 _SP = r"[ \u00a0]{1,3}"
 _ORDINAL = (r"(?:1er|1ere|1ère|premier|première|2e|2eme|2ème|2nd|2nde|second|seconde|deuxième"
             r"|deuxieme|3e|3eme|3ème|troisième|troisieme|4e|4eme|4ème|quatrième|quatrieme)")
 _SEASON = (r"(?:printemps|[ée]t[ée]|automne|hiver|rentr[ée]e(?:[ \u00a0]scolaire)?"
            rf"|{_ORDINAL}{_SP}(?:semestre|trimestre))")
-_RANGE_SEP = r"[ \u00a0]{0,3}(?:-|–|/|à|au|et|ou)[ \u00a0]{0,3}"
+# "de nov a juin": terse authors drop the accent of "à".
+_RANGE_SEP = r"[ \u00a0]{0,3}(?:-|–|/|à|a|au|et|ou)[ \u00a0]{0,3}"
 _NO_DIGIT_BEFORE = r"(?<![\d.,/])(?<!\d[\-–])"
 _NO_DIGIT_AFTER = r"(?![\d]|[.,/\-]\d)"
 

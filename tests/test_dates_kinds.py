@@ -1,0 +1,71 @@
+"""Dates: one table of invented phrases per kind of failure seen on fiches the project had not seen.
+
+Each case is one or more fields of a fiche (the narrative fields, or others such as "title" or
+"perspectives") with the expected `start` and `years` (see the gold README: `start` at most month
+precision, `years` every calendar year the fiche mentions as a date). None of the wording comes
+from a held-out set: each phrase is written anew for the kind it stands for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
+from pipeline.extraction.dates import build_dates
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
+
+
+@dataclass(frozen=True)
+class Dated:
+    fields: dict[str, str]
+    start: str | None
+    years: tuple[int, ...] = ()
+
+
+# A month written short without its dot ("oct 2016", "nov", "dec") is still a month, so the
+# start keeps it.
+MONTH_ABBREVIATIONS = [
+    Dated({"experience": "Atelier lancé en nov 2017 avec 6 mamans."}, "2017-11", (2017,)),
+    Dated({"description": "Dec 2016 : premiere reunion publique a la salle des fetes."},
+          "2016-12", (2016,)),
+    Dated({"summary": "8 seances de janv 2021 a avr 2021, le jeudi soir."}, "2021-01",
+          (2021,)),
+    Dated({"experience": "Demarrage fev 2018, bilan en juil 2018."}, "2018-02", (2018,)),
+    Dated({"description": "La ludothèque mobile tourne depuis oct 2015."}, "2015-10", (2015,)),
+    Dated({"description": "Repas partagés de sept a dec 2019 puis pause."}, "2019-09", (2019,)),
+    # not months: a word that only begins like one
+    Dated({"description": "Un octuor de cordes a joué en 2018."}, "2018", (2018,)),
+]
+
+
+KINDS = {
+    "month-abbreviation": MONTH_ABBREVIATIONS,
+}
+CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    blank = spacy.blank("fr")
+    add_components(blank, CONFIG_DIR, ("fiches_dates",))
+    return blank
+
+
+def _dates(nlp: Language, case: Dated) -> dict[str, object]:
+    return build_dates({name: nlp(text) for name, text in case.fields.items()})
+
+
+@pytest.mark.parametrize(("kind", "index", "case"), CASES,
+                         ids=[f"{kind}-{i:02d}" for kind, i, _ in CASES])
+def test_start(nlp: Language, kind: str, index: int, case: Dated) -> None:
+    assert _dates(nlp, case)["start"] == case.start, case.fields
+
+
+@pytest.mark.parametrize(("kind", "index", "case"), CASES,
+                         ids=[f"{kind}-{i:02d}" for kind, i, _ in CASES])
+def test_years(nlp: Language, kind: str, index: int, case: Dated) -> None:
+    assert tuple(_dates(nlp, case)["years"]) == case.years, case.fields  # type: ignore[arg-type]
