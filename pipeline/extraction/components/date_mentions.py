@@ -212,9 +212,11 @@ def read_date(match: re.Match[str]) -> DateMention | None:
             high = low // 100 * 100 + int(match.group("yb"))
         if low is None or high is None or not 0 < high - low <= 10:
             return None
-        kind = _pair_kind(match)
-        years = [low, high] if kind == "year_list" else list(range(low, high + 1))
-        return DateMention(start, end, f"{low}/{high}", str(low), str(high), years, kind)
+        # A pair gives the two years it writes, never the ones between: "agrément 2018-2021"
+        # or "de 2014 à 2016" mention 2018 and 2021, 2014 and 2016 (`years` lists the years
+        # the fiche mentions as dates, as the gold sets read them).
+        return DateMention(start, end, f"{low}/{high}", str(low), str(high), [low, high],
+                           _pair_kind(match))
     year = _year(match.group("y"))
     if year is None:
         return None
