@@ -58,10 +58,29 @@ YEAR_PAIRS = [
     Dated({"description": "Projet reconduit en 2017 et 2019."}, "2017", (2017, 2019)),
 ]
 
+# A four-digit number after a word: a year when the word is a common noun it dates (a holiday,
+# an event, a diagnosis, a census), not when a capitalised word inside a sentence makes it a
+# name, nor after a room or road noun, nor as a quantity.
+YEAR_AFTER_A_WORD = [
+    Dated({"financial_resources": "- club Olympique 1998 : 300 €\n- ville : 900 €"}, None),
+    Dated({"description": "Le collectif Horizon 2010 prête ses tentes pour la fête."}, None),
+    Dated({"experience": "Les besoins sont ressortis de l'enquête 2016 auprès des parents. "
+                         "Démarrage en mars 2018."}, "2018-03", (2016, 2018)),
+    Dated({"experience": "Premier stage pendant les vacances de Toussaint 2017."}, "2017",
+          (2017,)),
+    Dated({"description": "Pendant la braderie 2019, le stand a vendu des crêpes."}, "2019",
+          (2019,)),
+    Dated({"experience": "Selon le recensement 2015, un tiers des habitants vit seul. Les "
+                         "visites ont commencé en 2017."}, "2017", (2015, 2017)),
+    Dated({"description": "Les répétitions ont lieu salle 2014 du collège."}, None),
+    Dated({"description": "Le loto a réuni environ 2000 joueurs."}, None),
+]
+
 
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
     "year-pair": YEAR_PAIRS,
+    "year-after-a-word": YEAR_AFTER_A_WORD,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

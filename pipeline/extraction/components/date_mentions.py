@@ -73,10 +73,24 @@ _YEAR_INTRODUCERS = frozenset(
     "scolaire printemps ete été automne hiver semestre trimestre le the "
     # events named by their year: "le carnaval 2022", "fréquentation 2019 :"
     "fête fete festival carnaval forum salon séjour sejour cohorte fréquentation frequentation "
-    "effectifs effectif bilan rapport".split()
+    "effectifs effectif bilan rapport "
+    # holidays and school breaks ("vacances de Pâques 2019", "Noël 2018"), written capitalised
+    "vacances paques pâques noel noël toussaint "
+    # what is observed, counted or agreed in a year ("diagnostic 2017", "INSEE 2019")
+    "diagnostic diagnostics constat enquete enquête etude étude recensement insee donnees données "
+    "chiffres statistiques agrement agrément convention ag".split()
     + list(MONTHS)
 )
 _FOLDED_INTRODUCERS = frozenset(fold(w) for w in _YEAR_INTRODUCERS)
+# Nouns a number follows as a room, a road or a reference ("salle 2019", "ligne 2012") and
+# words of quantity ("environ 2015", "soit 2018"): after them a four-digit number is no year.
+_NUMBERED_NOUNS = frozenset(
+    "salle salles bureau local batiment bâtiment porte rue route avenue ligne bus article page "
+    "numero numéro code chambre appartement lot bloc escalier etage étage module niveau version "
+    "modele modèle serie série reference référence ref poste boite boîte case compte dossier "
+    "environ plus moins pres près total soit quelque dont fois x".split()
+)
+_SENTENCE_START_RE = re.compile(r"(?:^|[\n.!?:;•*(\-–\"«])[ \u00a0]{0,3}$")
 _WORD_BEFORE_RE = re.compile(r"(?P<word>[^\W\d_]+)['’]?[ \u00a0\-]{0,3}$")
 _PUNCT_BEFORE_RE = re.compile(r"(?:^|[\n(:;,\-–•*])[ \u00a0]{0,3}$")
 # What makes a four-digit number an amount, a count or an age rather than a year.
@@ -246,17 +260,31 @@ def _tells_founding(words: str) -> bool:
 
 
 def _bare_year_is_date(text: str, start: int, end: int) -> bool:
-    """A four-digit number is a year only where French puts years: "en 2019", "(2017)", "2018 :".
+    """A four-digit number is a year only where French puts years: "en 2019", "(2017)", "2018 :",
+    or after a common noun that it dates ("le diagnostic 2017", "la kermesse 2018").
 
-    "Horizons 2000" (a name), "2000 €" (an amount), "n° 2019" are not.
+    "Horizons 2000", "Agenda 2030", "l'association Génération 2000 :" (a capitalised word
+    inside a sentence makes a name), "2000 €" (an amount), "n° 2019", "salle 2019" are not. A round hundred
+    ("2000") after an unlisted noun is more often a quantity than a year, so is not one either.
     """
-    before = text[max(0, start - 40):start]
+    window = max(0, start - 40)
+    before = text[window:start]
     if _NOT_YEAR_AFTER_RE.match(text, end) or _NOT_YEAR_BEFORE_RE.search(before):
         return False
-    if _PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end):
-        return True
     word = _WORD_BEFORE_RE.search(before)
-    return word is not None and fold(word.group("word")) in _FOLDED_INTRODUCERS
+    if word is not None:
+        folded = fold(word.group("word"))
+        if folded in _FOLDED_INTRODUCERS:
+            return True
+        if word.group("word")[0].isupper():
+            # A capitalised word starting a sentence may head a statement ("Bilan 2019 :"), or
+            # name something ("Agenda 2030"): only a label colon after it makes a year.
+            if not _SENTENCE_START_RE.search(text, max(0, window + word.start() - 4),
+                                             window + word.start()):
+                return False
+        elif folded not in _NUMBERED_NOUNS and len(folded) > 2 and int(text[start:end]) % 100:
+            return True
+    return bool(_PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end))
 
 
 def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) -> str | None:
