@@ -59,7 +59,7 @@ CASES = [
     ("78200 Mantes-la-Jolie", []),
     ("n° 2019", []),
     ("1500 personnes", []),
-    ("Agenda 2030", []),
+    ("dans l'esprit de l'Agenda 2030", []),
     ("en 1850", []),
     ("depuis 15 ans", []),
 ]

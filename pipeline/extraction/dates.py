@@ -6,26 +6,32 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from pipeline.extraction.components.date_mentions import SPANS_KEY
+from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
 # budget) are about other things and never give the start.
 NARRATIVE_FIELDS: tuple[str, ...] = ("summary", "initiative_detail", "experience", "description")
 MONEY_KEY = "money"
+TITLE_FIELD = "title"
+# A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
+MAX_TITLE_CHARS = 1_000
 
 
-def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
-    """Start, end and years of a fiche from its fields' date spans.
+def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any]:
+    """Start, end and years of a fiche from its fields' date spans and its title.
 
     `start` is the earliest date a narrative field ties to the beginning ("a débuté en avril
     2018", "depuis mars 2018", "dès 2017"); without one, the earliest dated event those fields
     tell in the past ("3 réunions mai-juin 2018", "1er semestre 2016 : repérage"). Year ranges
     ("thème de l'année 2017-2018") and future dates ("d'ici 2017") never give the start. A month
-    whose year is only guessed from context gives no start and no year.
+    whose year is only guessed from context gives no start and no year. A date in the title
+    ("Sorties familles été 2018") is a year of the fiche, and its start when the narrative
+    fields date nothing.
 
     Args:
         docs: field name -> Doc, as made by `pipeline.extraction.extract.analyse_fields`.
+        title: the fiche's title, read with the same patterns (no Doc is made for it).
 
     Returns:
         `{start, end, years, mentions}`: start/end "YYYY-MM", "YYYY" or None; `years` sorted
@@ -60,7 +66,29 @@ def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
             elif cue is None and span._.date_kind != "year_range":
                 weak.append(span)
     start, end = _start_end(strong, weak, ends)
-    return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+    title_start = _read_title(title, mentions, years)
+    return {"start": start or title_start, "end": end, "years": sorted(years),
+            "mentions": mentions}
+
+
+def _read_title(title: str | None, mentions: list[dict[str, Any]],
+                years: set[int]) -> str | None:
+    """Add the title's dates to `mentions` and `years`; return the start the title gives: its
+    earliest dated mention that is no season pair, plan or history."""
+    if not title:
+        return None
+    dated: list[DateMention] = []
+    for mention in find_dates(title[:MAX_TITLE_CHARS]):
+        mentions.append({"text": title[mention.start:mention.end], "value": mention.value,
+                         "field": TITLE_FIELD, "start": mention.start, "end": mention.end})
+        if mention.inferred or not mention.years:
+            continue
+        years.update(mention.years)
+        if mention.kind != "year_range" and mention.cue in (None, "start"):
+            dated.append(mention)
+    if not dated:
+        return None
+    return _precise(min((m.first for m in dated), key=_sort_key))
 
 
 def _start_end(strong: list[Span], weak: list[Span],

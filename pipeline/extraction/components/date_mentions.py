@@ -263,7 +263,7 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     """A four-digit number is a year only where French puts years: "en 2019", "(2017)", "2018 :",
     or after a common noun that it dates ("le diagnostic 2017", "la kermesse 2018").
 
-    "Horizons 2000", "Agenda 2030", "l'association Génération 2000 :" (a capitalised word
+    "Horizons 2000", "l'Agenda 2030", "l'association Génération 2000 :" (a capitalised word
     inside a sentence makes a name), "2000 €" (an amount), "n° 2019", "salle 2019" are not. A round hundred
     ("2000") after an unlisted noun is more often a quantity than a year, so is not one either.
     """
@@ -276,13 +276,11 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
         folded = fold(word.group("word"))
         if folded in _FOLDED_INTRODUCERS:
             return True
-        if word.group("word")[0].isupper():
-            # A capitalised word starting a sentence may head a statement ("Bilan 2019 :"), or
-            # name something ("Agenda 2030"): only a label colon after it makes a year.
-            if not _SENTENCE_START_RE.search(text, max(0, window + word.start() - 4),
-                                             window + word.start()):
-                return False
-        elif folded not in _NUMBERED_NOUNS and len(folded) > 2 and int(text[start:end]) % 100:
+        if word.group("word")[0].isupper() and not _SENTENCE_START_RE.search(
+                text, max(0, window + word.start() - 4), window + word.start()):
+            return False
+        # A sentence or a title may begin with the noun it dates ("Kermesse 2022").
+        if folded not in _NUMBERED_NOUNS and len(folded) > 2 and int(text[start:end]) % 100:
             return True
     return bool(_PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end))
 
