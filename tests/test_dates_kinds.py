@@ -90,12 +90,45 @@ TITLE = [
     Dated({"title": "Atelier couture du mardi", "summary": "Atelier ouvert à toutes."}, None),
 ]
 
+# The start is the first step of the action: a first occurrence ("1ère réunion", "les premiers
+# paniers"), a group forming, a span the action ran over; not a public consultation on a wider
+# project, a statistics source, the structure's history, a diagnosis or a plan. "Depuis" opening
+# the story dates the action; told after other dates it dates a later addition.
+FIRST_STEP = [
+    Dated({"experience": "La consultation du printemps 2018 sur le parc a fait émerger l'idée. "
+                         "Les premiers paniers ont été distribués en février 2019."},
+          "2019-02", (2018, 2019)),
+    Dated({"experience": "Le collectif de locataires s'est constitué en novembre 2020 ; le "
+                         "voyage à Paris a eu lieu en mai 2021."}, "2020-11", (2020, 2021)),
+    Dated({"description": "Le séjour a eu lieu en août 2022.",
+           "experience": "Juin 2021 : 1ère rencontre avec les familles."}, "2021-06",
+          (2021, 2022)),
+    Dated({"experience": "Le quartier compte 45 % de familles monoparentales (données de la "
+                         "CAF, 2017). Au printemps 2019, la référente a réuni six mères."},
+          "2019", (2017, 2019)),
+    Dated({"experience": "Le premier goûter-philo s'est tenu le 5 février 2020. Depuis 2022, "
+                         "un atelier pour les parents complète l'offre."}, "2020-02",
+          (2020, 2022)),
+    Dated({"experience": "En 2017, des parents ont demandé un lieu pour se retrouver. Depuis "
+                         "2019, un café des parents a lieu le jeudi."}, "2017", (2017, 2019)),
+    Dated({"summary": "Depuis mars 2016, le centre accueille les collégiens le soir.",
+           "experience": "En 2015, l'état des lieux a montré un besoin d'aide aux devoirs."},
+          "2016-03", (2015, 2016)),
+    Dated({"description": "Action conduite durant l'année scolaire 2020-2021 avec l'école "
+                          "Jaurès. Exposition finale en juin 2021."}, "2020", (2020, 2021)),
+    Dated({"description": "Saison 2018-2019 : 9 concerts. Un nouveau programme sera lancé en "
+                          "2020."}, None, (2018, 2019, 2020)),
+    Dated({"experience": "Le premier samedi de chaque mois depuis 2015, une bourse aux jouets "
+                         "a lieu."}, "2015", (2015,)),
+]
+
 
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
     "year-pair": YEAR_PAIRS,
     "year-after-a-word": YEAR_AFTER_A_WORD,
     "title": TITLE,
+    "first-step": FIRST_STEP,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -22,9 +23,13 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     """Start, end and years of a fiche from its fields' date spans and its title.
 
     `start` is the earliest date a narrative field ties to the beginning ("a débuté en avril
-    2018", "depuis mars 2018", "dès 2017"); without one, the earliest dated event those fields
-    tell in the past ("3 réunions mai-juin 2018", "1er semestre 2016 : repérage"). Year ranges
-    ("thème de l'année 2017-2018") and future dates ("d'ici 2017") never give the start. A month
+    2018", "1ère réunion : oct. 2018", "les premiers bacs ont été installés en avril 2020");
+    without one, the earliest dated event those fields tell in the past ("3 réunions mai-juin
+    2018", "1er semestre 2016 : repérage"). "Depuis 2016" / "dès 2017" tie a date to the
+    beginning only when the story opens with it; told after other dates ("Depuis 2022, des
+    séances de gym complètent le parcours") it dates a later addition and weighs as an uncued
+    date. Year ranges ("thème de l'année 2017-2018"), future dates ("d'ici 2017"), the
+    structure's history, a diagnosis or a statistics source never give the start. A month
     whose year is only guessed from context gives no start and no year. A date in the title
     ("Sorties familles été 2018") is a year of the fiche, and its start when the narrative
     fields date nothing.
@@ -39,9 +44,7 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     """
     mentions: list[dict[str, Any]] = []
     years: set[int] = set()
-    strong: list[Span] = []
-    weak: list[Span] = []
-    ends: list[Span] = []
+    pools = _Pools()
     for name in _field_order(docs):
         doc = docs[name]
         if SPANS_KEY not in doc.spans:
@@ -56,19 +59,33 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
             if span._.date_inferred or not span._.date_years:
                 continue
             years.update(span._.date_years)
-            if name not in NARRATIVE_FIELDS:
-                continue
-            cue = span._.date_cue
-            if cue == "start":
-                strong.append(span)
-            elif cue == "end":
-                ends.append(span)
-            elif cue is None and span._.date_kind != "year_range":
-                weak.append(span)
-    start, end = _start_end(strong, weak, ends)
+            if name in NARRATIVE_FIELDS:
+                pools.add(span)
+    start, end = _start_end(pools.strong, pools.weak, pools.ends)
     title_start = _read_title(title, mentions, years)
     return {"start": start or title_start, "end": end, "years": sorted(years),
             "mentions": mentions}
+
+
+@dataclass
+class _Pools:
+    """The narrative dates sorted by what their sentence says, in reading order."""
+
+    strong: list[Span] = field(default_factory=list)
+    weak: list[Span] = field(default_factory=list)
+    ends: list[Span] = field(default_factory=list)
+
+    def add(self, span: Span) -> None:
+        cue = span._.date_cue
+        if cue == "since":
+            opens_story = not (self.strong or self.weak)
+            (self.strong if opens_story else self.weak).append(span)
+        elif cue == "start":
+            self.strong.append(span)
+        elif cue == "end":
+            self.ends.append(span)
+        elif cue is None and span._.date_kind != "year_range":
+            self.weak.append(span)
 
 
 def _read_title(title: str | None, mentions: list[dict[str, Any]],
@@ -84,7 +101,7 @@ def _read_title(title: str | None, mentions: list[dict[str, Any]],
         if mention.inferred or not mention.years:
             continue
         years.update(mention.years)
-        if mention.kind != "year_range" and mention.cue in (None, "start"):
+        if mention.kind != "year_range" and mention.cue in (None, "start", "since"):
             dated.append(mention)
     if not dated:
         return None

@@ -64,6 +64,16 @@ DATE_RE = re.compile(
 _SPAN_SEPS = frozenset({"a", "au"})
 _LIST_SEPS = frozenset({"et", "ou"})
 _BETWEEN_RE = re.compile(r"\bentre[ \u00a0]{1,3}$", re.IGNORECASE)
+# A season introduced as the time the action ran over ("mené sur l'année scolaire 2017-2018",
+# "pendant la saison 2019/2020") is a span of time, not a season's label ("thème de l'année
+# 2017-2018", "Saison 2022-2023 : 5 représentations").
+_PERIOD_BEFORE_RE = re.compile(
+    r"\b(?:sur|pendant|durant|pour|au[ \u00a0]cours[ \u00a0]de"
+    r"|tout[ \u00a0]au[ \u00a0]long[ \u00a0]de)"
+    r"[ \u00a0]{1,3}(?:l['’][ \u00a0]{0,2}|la[ \u00a0]{1,3})(?:ann[ée]e|saison|p[ée]riode)"
+    r"(?:[ \u00a0]{1,3}scolaire)?[ \u00a0]{1,3}$",
+    re.IGNORECASE,
+)
 # Words after which a bare four-digit number reads as a year ("en 2019", "depuis 2016").
 _YEAR_INTRODUCERS = frozenset(
     "en depuis des dès sur pour dans de d du a à au aux jusqu avant apres après ici fin debut "
@@ -106,13 +116,23 @@ _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.
                                  r"[ \u00a0]{0,3}$", re.IGNORECASE)
 
 # What a sentence says about the date next to it.
+_NOT_FIRST_STEP = (r"(?:lieu|temps|plan|abord|jour|semaine|mois|week|lundi|mardi|mercredi|jeudi"
+                   r"|vendredi|samedi|dimanche|semestre|trimestre|[ée]tage|niveau|degr[ée])")
 START_CUE_RE = re.compile(
     r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|lanc[ée]e?s?\b"
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
-    r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour"
-    r"|depuis|dès|des[ \u00a0]le[ \u00a0]d[ée]but|à[ \u00a0]partir[ \u00a0]d)",
+    r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour|des[ \u00a0]le[ \u00a0]d[ée]but"
+    # a group that forms itself: "le groupe s'est constitué", "les mamans se sont formées"
+    r"|constitu[ée]e?s?\b|s['’]est[ \u00a0]form[ée]e?s?\b|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
+    # the first occurrence of a step: "1ère réunion", "les premiers bacs", "premier atelier";
+    # not a recurring slot ("le premier samedi") nor an ordering word ("en premier lieu")
+    rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}})",
     re.IGNORECASE,
 )
+# "depuis 2016", "dès 2017", "à partir de 2015": when a practice has run since. A weaker sign
+# than a beginning told: "Depuis 2022, des séances de gym complètent le parcours" often dates a
+# later addition, so it weighs as an uncued date (see build_dates).
+SINCE_CUE_RE = re.compile(r"\b(?:depuis|dès|à[ \u00a0]partir[ \u00a0]d)", re.IGNORECASE)
 END_CUE_RE = re.compile(
     r"\b(?:fin[ \u00a0](?:en|au|à|de[ \u00a0]l['’]action)|jusqu['’]|termin[ée]e?s?\b"
     r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b)",
@@ -138,10 +158,20 @@ _STRUCTURE_RE = re.compile(
     r"\b(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs)\b",
     re.IGNORECASE,
 )
-# What was observed before the action (the diagnosis, a survey): a year, not the start.
+# What was observed or consulted on before the action (the diagnosis, a survey, a public
+# consultation on a wider project) and where figures come from (a statistics source): a year,
+# not the start.
+# An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
+# "doit être mis en place".
+_FUTURE_AUX_RE = re.compile(
+    r"\b(?:sera|seront|serons|va|vont|allons|doit|doivent|devra|devront|devrait|devraient"
+    r"|pourra|pourront|pourrait)(?:[ \u00a0]{1,3}[êe]tre)?[ \u00a0]{1,3}$",
+    re.IGNORECASE,
+)
 CONTEXT_CUE_RE = re.compile(
     r"\b(?:constat\w{0,6}|diagnostics?|[ée]tat[ \u00a0]des[ \u00a0]lieux|enqu[êe]tes?"
-    r"|rep[ée]r[ée]e?s?|observ[ée]e?s?)\b",
+    r"|rep[ée]r[ée]e?s?|observ[ée]e?s?|concertations?|consultations?"
+    r"|selon|sources?|insee|recensements?|statistiques?|donn[ée]es|chiffres)\b",
     re.IGNORECASE,
 )
 _ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
@@ -238,10 +268,13 @@ def read_date(match: re.Match[str]) -> DateMention | None:
 
 
 def _pair_kind(match: re.Match[str]) -> str:
-    """year_range for "2017-2018", year_span for "2014 à 2016" / "entre 2016 et 2018",
-    year_list for "2019 et 2020" / "2019 ou 2020"."""
+    """year_range for "2017-2018", year_span for "2014 à 2016" / "entre 2016 et 2018" / "mené
+    sur l'année scolaire 2017-2018", year_list for "2019 et 2020" / "2019 ou 2020"."""
     separator = fold(match.group("ysep")).strip()
     if separator in _SPAN_SEPS:
+        return "year_span"
+    if separator not in _LIST_SEPS and _PERIOD_BEFORE_RE.search(
+            match.string, max(0, match.start() - 60), match.start()):
         return "year_span"
     if separator in _LIST_SEPS:
         before = match.string[max(0, match.start() - 12):match.start()]
@@ -264,8 +297,9 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     or after a common noun that it dates ("le diagnostic 2017", "la kermesse 2018").
 
     "Horizons 2000", "l'Agenda 2030", "l'association Génération 2000 :" (a capitalised word
-    inside a sentence makes a name), "2000 €" (an amount), "n° 2019", "salle 2019" are not. A round hundred
-    ("2000") after an unlisted noun is more often a quantity than a year, so is not one either.
+    inside a sentence makes a name), "2000 €" (an amount), "n° 2019", "salle 2019" are not. A
+    round hundred ("2000") after an unlisted noun is more often a quantity than a year, so is
+    not one either.
     """
     window = max(0, start - 40)
     before = text[window:start]
@@ -303,25 +337,34 @@ def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) ->
             return "founding"
         # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
         # so only START and FUTURE cues are read there.
-        for regex, name in ((START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
-            if regex.search(after):
-                return name
+        for regex, name in ((START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
+                            (FUTURE_CUE_RE, "future")):
+            if found := regex.search(after):
+                return _unless_future(after, found, name)
     return None
+
+
+def _unless_future(clause: str, cue: re.Match[str], name: str) -> str:
+    """"future" when a beginning is only announced ("sera lancé", "va démarrer"), else `name`."""
+    if name == "start" and _FUTURE_AUX_RE.search(clause, max(0, cue.start() - 30), cue.start()):
+        return "future"
+    return name
 
 
 def _nearest_cue(clause: str) -> str | None:
     """The cue (end, start or future) whose word comes last in `clause`, the one nearest the
     date: "le démarrage est prévu en 2024" is future, "l'action prévue ... a démarré en" a
     start."""
-    best: tuple[int, str] | None = None
-    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future"),
+    best: tuple[re.Match[str], str] | None = None
+    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
+                        (FUTURE_CUE_RE, "future"),
                         (CONTEXT_CUE_RE, "context")):
-        end = -1
+        last = None
         for match in regex.finditer(clause):
-            end = match.end()
-        if end >= 0 and (best is None or end > best[0]):
-            best = (end, name)
-    return best[1] if best else None
+            last = match
+        if last is not None and (best is None or last.end() > best[0].end()):
+            best = (last, name)
+    return _unless_future(clause, *best) if best else None
 
 
 def find_dates(text: str) -> list[DateMention]:
