@@ -122,6 +122,25 @@ FIRST_STEP = [
                          "a lieu."}, "2015", (2015,)),
 ]
 
+# The month of the start may be written in the next sentence, without the year: it still makes
+# the start precise. A month that comes back every year does not.
+MONTH_ELSEWHERE = [
+    Dated({"experience": "L'idée est venue en 2021 lors d'une fête de quartier. La première "
+                         "sortie a eu lieu en mai, au bord du lac."}, "2021-05", (2021,)),
+    Dated({"description": "Action menée en 2019. Elle a commencé en mars avec six familles."},
+          "2019-03", (2019,)),
+    Dated({"description": "En 2020, de février à juin, 10 ateliers ont eu lieu."}, "2020-02",
+          (2020,)),
+    Dated({"description": "Le repair café existe depuis 2018. Chaque année en juin, une "
+                          "grande journée de réparation est organisée."}, "2018", (2018,)),
+    Dated({"experience": "Mars 2022 : premier comité. De nov. à févr. : collecte des "
+                         "recettes."}, "2022-03", (2022,)),
+    Dated({"experience": "Premier séjour à la Toussaint 2018, puis en février avec un autre "
+                         "groupe."}, "2018", (2018,)),
+    Dated({"description": "Ateliers lancés en 2021, ensuite en septembre une exposition."},
+          "2021", (2021,)),
+]
+
 
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
@@ -129,6 +148,7 @@ KINDS = {
     "year-after-a-word": YEAR_AFTER_A_WORD,
     "title": TITLE,
     "first-step": FIRST_STEP,
+    "month-elsewhere": MONTH_ELSEWHERE,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,13 @@ from pipeline.records import TEXT_FIELDS
 NARRATIVE_FIELDS: tuple[str, ...] = ("summary", "initiative_detail", "experience", "description")
 MONEY_KEY = "money"
 TITLE_FIELD = "title"
+# "chaque année en juin", "tous les mois de juillet", "en octobre de chaque année": a month that
+# comes back is no step of the start.
+_RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par[ \u00a0]an)\b",
+                           re.IGNORECASE)
+_RECURRING_WINDOW = 30
+# "en 2019 puis en juillet", "ensuite en octobre": a later step, not the month of the start.
+_LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
 # A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
 MAX_TITLE_CHARS = 1_000
 
@@ -113,13 +121,40 @@ def _start_end(strong: list[Span], weak: list[Span],
     """The start (earliest start-cued date, else earliest uncued one) and the end (latest
     end-cued date, else the end of the chosen start's range)."""
     chosen = _earliest(strong or weak)
-    start = _precise(chosen._.date_first) if chosen is not None else None
+    start = _precise(_month_of(chosen)) if chosen is not None else None
     end: str | None = None
     if ends:
         end = _precise(max((s._.date_last for s in ends), key=_sort_key))
     elif chosen is not None and chosen._.date_last != chosen._.date_first:
         end = _precise(chosen._.date_last)
     return start, end
+
+
+def _month_of(chosen: Span) -> str:
+    """The chosen start, with its month when only the year is written and the next date of its
+    field is a month told without a year: "En 2016, un groupe de retraités s'est réuni. Le
+    transport a démarré en octobre." starts in 2016-10. A recurring month ("chaque année en
+    juin"), a later step ("puis en juillet") or a month after a plan or the structure's history
+    adds nothing."""
+    value: str = chosen._.date_first
+    if chosen._.date_kind != "year":
+        return value
+    spans = chosen.doc.spans[SPANS_KEY]
+    following = [s for s in spans if s.start_char >= chosen.end_char][:1]
+    if not following:
+        return value
+    month = following[0]
+    if (not month._.date_inferred or month._.date_kind != "month"
+            or not month._.date_first.startswith(f"{value}-")
+            or month._.date_cue not in (None, "start", "since")):
+        return value
+    text = chosen.doc.text
+    around = text[max(chosen.end_char, month.start_char - _RECURRING_WINDOW):
+                  month.end_char + _RECURRING_WINDOW]
+    between = text[chosen.end_char:month.start_char]
+    if _RECURRING_RE.search(around) or _LATER_RE.search(between):
+        return value
+    return str(month._.date_first)
 
 
 def _field_order(docs: dict[str, Doc]) -> list[str]:

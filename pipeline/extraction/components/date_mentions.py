@@ -27,7 +27,10 @@ _YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
 _SP = r"[ \u00a0]{1,3}"
 _ORDINAL = (r"(?:1er|1ere|1ère|premier|première|2e|2eme|2ème|2nd|2nde|second|seconde|deuxième"
             r"|deuxieme|3e|3eme|3ème|troisième|troisieme|4e|4eme|4ème|quatrième|quatrieme)")
+# Seasons and the holidays that name a time of year ("vacances de Pâques 2019", "Noël 2018"):
+# year precision, as the gold README reads "printemps 2015".
 _SEASON = (r"(?:printemps|[ée]t[ée]|automne|hiver|rentr[ée]e(?:[ \u00a0]scolaire)?"
+           r"|p[âa]ques|no[ëe]l|toussaint"
            rf"|{_ORDINAL}{_SP}(?:semestre|trimestre))")
 # "de nov a juin": terse authors drop the accent of "à".
 _RANGE_SEP = r"[ \u00a0]{0,3}(?:-|–|/|à|a|au|et|ou)[ \u00a0]{0,3}"
@@ -394,7 +397,9 @@ def _infer_year(mention: DateMention, found: list[DateMention], index: int) -> N
         if len(other.years) == 1 and not other.inferred:
             year = other.years[0]
             mention.first = f"{year}{mention.first[1:]}"
-            mention.last = f"{year}{mention.last[1:]}"
+            # "de nov à juin" after "oct 2018": the range runs into the next year
+            rolls = mention.last[1:] < mention.first[4:]
+            mention.last = f"{year + rolls}{mention.last[1:]}"
             mention.value = mention.first if mention.first == mention.last \
                 else f"{mention.first}/{mention.last}"
             mention.inferred = True
