@@ -139,6 +139,14 @@ MONTH_ELSEWHERE = [
                          "groupe."}, "2018", (2018,)),
     Dated({"description": "Ateliers lancés en 2021, ensuite en septembre une exposition."},
           "2021", (2021,)),
+    # the month in another field than the year
+    Dated({"summary": "Action née en 2017 à la demande de parents d'élèves.",
+           "experience": "La première séance a eu lieu en novembre, dans la salle du conseil."},
+          "2017-11", (2017,)),
+    # ... but not when the fiche names other years: the month's year is unknown
+    Dated({"summary": "Action née en 2017 à la demande de parents d'élèves.",
+           "experience": "La première séance a eu lieu en novembre.",
+           "result_centre": "Bilan très positif en 2019."}, "2017", (2017, 2019)),
 ]
 
 

@@ -65,11 +65,13 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
             mentions.append({"text": span.text, "value": span._.date_value, "field": name,
                              "start": span.start_char, "end": span.end_char})
             if span._.date_inferred or not span._.date_years:
+                if name in NARRATIVE_FIELDS and span._.date_kind == "month":
+                    pools.months.append(span)
                 continue
             years.update(span._.date_years)
             if name in NARRATIVE_FIELDS:
                 pools.add(span)
-    start, end = _start_end(pools.strong, pools.weak, pools.ends)
+    start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
     return {"start": start or title_start, "end": end, "years": sorted(years),
             "mentions": mentions}
@@ -82,6 +84,8 @@ class _Pools:
     strong: list[Span] = field(default_factory=list)
     weak: list[Span] = field(default_factory=list)
     ends: list[Span] = field(default_factory=list)
+    # months written without a year ("en octobre"), whether the year was inferred or not
+    months: list[Span] = field(default_factory=list)
 
     def add(self, span: Span) -> None:
         cue = span._.date_cue
@@ -116,45 +120,56 @@ def _read_title(title: str | None, mentions: list[dict[str, Any]],
     return _precise(min((m.first for m in dated), key=_sort_key))
 
 
-def _start_end(strong: list[Span], weak: list[Span],
-               ends: list[Span]) -> tuple[str | None, str | None]:
+def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     """The start (earliest start-cued date, else earliest uncued one) and the end (latest
     end-cued date, else the end of the chosen start's range)."""
-    chosen = _earliest(strong or weak)
-    start = _precise(_month_of(chosen)) if chosen is not None else None
+    chosen = _earliest(pools.strong or pools.weak)
+    start = _precise(_month_of(chosen, pools.months, years)) if chosen is not None else None
     end: str | None = None
-    if ends:
-        end = _precise(max((s._.date_last for s in ends), key=_sort_key))
+    if pools.ends:
+        end = _precise(max((s._.date_last for s in pools.ends), key=_sort_key))
     elif chosen is not None and chosen._.date_last != chosen._.date_first:
         end = _precise(chosen._.date_last)
     return start, end
 
 
-def _month_of(chosen: Span) -> str:
-    """The chosen start, with its month when only the year is written and the next date of its
-    field is a month told without a year: "En 2016, un groupe de retraités s'est réuni. Le
-    transport a démarré en octobre." starts in 2016-10. A recurring month ("chaque année en
-    juin"), a later step ("puis en juillet") or a month after a plan or the structure's history
-    adds nothing."""
+def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
+    """The chosen start, with its month when only the year is written and a month without a
+    year tells the beginning: the next date of its field ("En 2016, un groupe de retraités
+    s'est réuni. Le transport a démarré en octobre." starts in 2016-10), or else a start-cued
+    month of that year anywhere in the story ("premier atelier en mars"; a month with no year
+    at all when the fiche names no other year). A recurring month ("chaque année en juin"), a
+    later step ("puis en juillet") or a month after a plan or the structure's history adds
+    nothing."""
     value: str = chosen._.date_first
     if chosen._.date_kind != "year":
         return value
-    spans = chosen.doc.spans[SPANS_KEY]
-    following = [s for s in spans if s.start_char >= chosen.end_char][:1]
-    if not following:
-        return value
-    month = following[0]
-    if (not month._.date_inferred or month._.date_kind != "month"
-            or not month._.date_first.startswith(f"{value}-")
-            or month._.date_cue not in (None, "start", "since")):
-        return value
-    text = chosen.doc.text
-    around = text[max(chosen.end_char, month.start_char - _RECURRING_WINDOW):
-                  month.end_char + _RECURRING_WINDOW]
-    between = text[chosen.end_char:month.start_char]
-    if _RECURRING_RE.search(around) or _LATER_RE.search(between):
-        return value
-    return str(month._.date_first)
+    following = [s for s in chosen.doc.spans[SPANS_KEY] if s.start_char >= chosen.end_char][:1]
+    if following and following[0]._.date_inferred and _tells_month(
+            following[0], value, ("start", "since", None), chosen.end_char):
+        return str(following[0]._.date_first)
+    for month in months:
+        if (month._.date_inferred or years == {int(value)}) and _tells_month(
+                month, value, ("start",), None):
+            return f"{value}-{month._.date_first[-2:]}"
+    return value
+
+
+def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
+                 after: int | None) -> bool:
+    """Whether `month` (a month span with no written year) gives the month of a start in
+    `year`: of that year (or of none), cued as one of `cues`, neither recurring nor, when
+    `after` (the start's end) is given, told as a later step."""
+    first = str(month._.date_first)
+    if month._.date_kind != "month" or month._.date_cue not in cues \
+            or not first.startswith((f"{year}-", "--")):
+        return False
+    text = month.doc.text
+    floor = month.start_char - _RECURRING_WINDOW if after is None \
+        else max(after, month.start_char - _RECURRING_WINDOW)
+    if _RECURRING_RE.search(text, max(0, floor), month.end_char + _RECURRING_WINDOW):
+        return False
+    return after is None or not _LATER_RE.search(text, after, month.start_char)
 
 
 def _field_order(docs: dict[str, Doc]) -> list[str]:
