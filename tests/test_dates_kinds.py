@@ -74,6 +74,8 @@ YEAR_AFTER_A_WORD = [
                          "visites ont commencé en 2017."}, "2017", (2015, 2017)),
     Dated({"description": "Les répétitions ont lieu salle 2014 du collège."}, None),
     Dated({"description": "Le loto a réuni environ 2000 joueurs."}, None),
+    Dated({"description": "L'épicerie a préparé 2014 paniers."}, None),
+    Dated({"result_centre": "Le rapport d'activité 2021 montre une hausse."}, None, (2021,)),
 ]
 
 # The title is read: its year is a year of the fiche, and the start when the narrative fields

@@ -91,7 +91,7 @@ _YEAR_INTRODUCERS = frozenset(
     "vacances paques pâques noel noël toussaint "
     # what is observed, counted or agreed in a year ("diagnostic 2017", "INSEE 2019")
     "diagnostic diagnostics constat enquete enquête etude étude recensement insee donnees données "
-    "chiffres statistiques agrement agrément convention ag".split()
+    "chiffres statistiques agrement agrément convention ag promo activite activité".split()
     + list(MONTHS)
 )
 _FOLDED_INTRODUCERS = frozenset(fold(w) for w in _YEAR_INTRODUCERS)
@@ -102,6 +102,14 @@ _NUMBERED_NOUNS = frozenset(
     "numero numéro code chambre appartement lot bloc escalier etage étage module niveau version "
     "modele modèle serie série reference référence ref poste boite boîte case compte dossier "
     "environ plus moins pres près total soit quelque dont fois x".split()
+)
+_WORD_AFTER_RE = re.compile(r"[ \u00a0]{1,3}(?P<word>[^\W\d_]{1,30})")
+_GRAMMATICAL_WORDS = frozenset(
+    "a à au aux avec chez dans de des du en et est etait était ete été entre l la le les mais ni "
+    "ou par pour puis qui que qu sans se sur un une ont sont fut avait avaient nous ils elles on "
+    "il elle ce cette ces son sa ses leur leurs notre nos y ne n grace grâce aupres auprès lors "
+    "afin car donc alors apres après avant depuis pendant durant vers selon comme aussi deja déjà "
+    "s d c j m t".split()
 )
 _SENTENCE_START_RE = re.compile(r"(?:^|[\n.!?:;•*(\-–\"«])[ \u00a0]{0,3}$")
 _WORD_BEFORE_RE = re.compile(r"(?P<word>[^\W\d_]+)['’]?[ \u00a0\-]{0,3}$")
@@ -295,6 +303,15 @@ def _tells_founding(words: str) -> bool:
     return bool(_STRUCTURE_RE.search(before)) and not _ACTIVE_AUX_RE.search(before)
 
 
+def _counts_a_noun(text: str, end: int) -> bool:
+    """Whether a lowercase word that is no grammatical word follows the number ending at `end`."""
+    after = _WORD_AFTER_RE.match(text, end)
+    if after is None:
+        return False
+    word = after.group("word")
+    return word[0].islower() and fold(word) not in _GRAMMATICAL_WORDS
+
+
 def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     """A four-digit number is a year only where French puts years: "en 2019", "(2017)", "2018 :",
     or after a common noun that it dates ("le diagnostic 2017", "la kermesse 2018").
@@ -316,8 +333,11 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
         if word.group("word")[0].isupper() and not _SENTENCE_START_RE.search(
                 text, max(0, window + word.start() - 4), window + word.start()):
             return False
-        # A sentence or a title may begin with the noun it dates ("Kermesse 2022").
-        if folded not in _NUMBERED_NOUNS and len(folded) > 2 and int(text[start:end]) % 100:
+        # A sentence or a title may begin with the noun it dates ("Kermesse 2022"). A number
+        # followed by a noun counts it ("distribué 2016 colis"), so only punctuation or a
+        # grammatical word may follow ("la kermesse 2018 a réuni", "le diagnostic 2017 (...)").
+        if (folded not in _NUMBERED_NOUNS and len(folded) > 2 and int(text[start:end]) % 100
+                and not _counts_a_noun(text, end)):
             return True
     return bool(_PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end))
 
