@@ -122,6 +122,9 @@ FIRST_STEP = [
                           "2020."}, None, (2018, 2019, 2020)),
     Dated({"experience": "Le premier samedi de chaque mois depuis 2015, une bourse aux jouets "
                          "a lieu."}, "2015", (2015,)),
+    Dated({"experience": "Marches du mardi en 2016 avec des mamans du quartier. Elles ont "
+                         "suivi une formation aux premiers secours en 2018."}, "2016",
+          (2016, 2018)),
 ]
 
 # The month of the start may be written in the next sentence, without the year: it still makes

@@ -127,8 +127,9 @@ _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.
                                  r"[ \u00a0]{0,3}$", re.IGNORECASE)
 
 # What a sentence says about the date next to it.
-_NOT_FIRST_STEP = (r"(?:lieu|temps|plan|abord|jour|semaine|mois|week|lundi|mardi|mercredi|jeudi"
-                   r"|vendredi|samedi|dimanche|semestre|trimestre|[ée]tage|niveau|degr[ée])")
+_NOT_FIRST_STEP = (r"(?:lieu|temps|plan|abord|secours|ministre|rang|jour|semaine|mois|week"
+                   r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|semestre|trimestre"
+                   r"|[ée]tage|niveau|degr[ée])")
 START_CUE_RE = re.compile(
     r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|lanc[ée]e?s?\b"
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
