@@ -55,7 +55,8 @@ DATE_RE = re.compile(
     rf"|\b(?P<season>{_SEASON}){_SP}(?:de{_SP}l['’]ann[ée]e{_SP})?{_NO_DIGIT_BEFORE}"
     rf"(?P<sy>{_YEAR}){_NO_DIGIT_AFTER}"
     # 2017-2018, 2017/2018, de 2016 à 2018, 2016-17, en 2019 et 2020
-    rf"|{_NO_DIGIT_BEFORE}(?P<ya>{_YEAR})(?P<ysep>{_RANGE_SEP})(?P<yb>{_YEAR}|\d{{2}})"
+    # (a two-digit second year only right after a dash or slash: "2016-17", not "2019 à 15 ans")
+    rf"|{_NO_DIGIT_BEFORE}(?P<ya>{_YEAR})(?P<ysep>{_RANGE_SEP})(?P<yb>{_YEAR}|(?<=[\-–/])\d{{2}})"
     rf"{_NO_DIGIT_AFTER}"
     # a bare year, kept only in a date context (see _bare_year_is_date)
     rf"|{_NO_DIGIT_BEFORE}(?P<y>{_YEAR}){_NO_DIGIT_AFTER}",
@@ -253,10 +254,14 @@ def read_date(match: re.Match[str]) -> DateMention | None:
                            [year], "month")
     if match.group("m1"):
         year = _year(match.group("my"))
-        first = _ym(year, _month(match.group("m1")))
-        last = _ym(year, _month(match.group("m2"))) if match.group("m2") else first
+        opens = _month(match.group("m1"))
+        closes = _month(match.group("m2")) if match.group("m2") else opens
+        # "de novembre à juin 2019" began in November 2018
+        before = year - 1 if year is not None and closes < opens else year
+        first, last = _ym(before, opens), _ym(year, closes)
         value = first if first == last else f"{first}/{last}"
-        return DateMention(start, end, value, first, last, [year] if year else [], "month")
+        years = [] if year is None or before is None else sorted({before, year})
+        return DateMention(start, end, value, first, last, years, "month")
     if match.group("season"):
         year = _year(match.group("sy"))
         if year is None:
