@@ -185,15 +185,7 @@ def read_date(match: re.Match[str]) -> DateMention | None:
         return DateMention(start, end, _ym(year, month), _ym(year, month), _ym(year, month),
                            [year], "month")
     if match.group("m1"):
-        year = _year(match.group("my"))
-        opens = _month(match.group("m1"))
-        closes = _month(match.group("m2")) if match.group("m2") else opens
-        # "de novembre à juin 2019" began in November 2018
-        before = year - 1 if year is not None and closes < opens else year
-        first, last = _ym(before, opens), _ym(year, closes)
-        value = first if first == last else f"{first}/{last}"
-        years = [] if year is None or before is None else sorted({before, year})
-        return DateMention(start, end, value, first, last, years, "month")
+        return _month_mention(match)
     if match.group("season"):
         year = _year(match.group("sy"))
         if year is None:
@@ -214,6 +206,19 @@ def read_date(match: re.Match[str]) -> DateMention | None:
     if year is None:
         return None
     return DateMention(start, end, str(year), str(year), str(year), [year], "year")
+
+
+def _month_mention(match: re.Match[str]) -> DateMention:
+    """"septembre 2018", "mai-juin 2018", "de janvier à juin" (no year yet: "--01/--06")."""
+    year = _year(match.group("my"))
+    opens = _month(match.group("m1"))
+    closes = _month(match.group("m2")) if match.group("m2") else opens
+    # "de novembre à juin 2019" began in November 2018
+    before = year - 1 if year is not None and closes < opens else year
+    first, last = _ym(before, opens), _ym(year, closes)
+    value = first if first == last else f"{first}/{last}"
+    years = [] if year is None or before is None else sorted({before, year})
+    return DateMention(match.start(), match.end(), value, first, last, years, "month")
 
 
 def _pair_kind(match: re.Match[str]) -> str:
