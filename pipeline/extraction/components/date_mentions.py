@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
+from pipeline.extraction.date_cues import read_cue
 from pipeline.normalize import fold
 
 SPANS_KEY = "dates"
@@ -18,15 +19,22 @@ MONTHS: dict[str, int] = {
     "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
     "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
 }
-_MONTH = (r"(?:janvier|janv\.?|f[ée]vrier|f[ée]vr?\.|mars|avril|avr\.|mai|juin|juillet|juil\.?"
-          r"|ao[uû]t|septembre|sept\.?|octobre|oct\.|novembre|nov\.|d[ée]cembre|d[ée]c\.)")
+# Abbreviations are read with or without their dot ("oct 2016", "nov. 2018"): terse authors
+# drop it, and the guard after a month (no letter follows) keeps "octave" or "decor" out.
+_MONTH = (r"(?:janvier|janv\.?|f[ée]vrier|f[ée]vr?\.?|mars|avril|avr\.?|mai|juin|juillet"
+          r"|juil\.?|ao[uû]t|septembre|sept\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre"
+          r"|d[ée]c\.?)")
 _YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
 _SP = r"[ \u00a0]{1,3}"
 _ORDINAL = (r"(?:1er|1ere|1ère|premier|première|2e|2eme|2ème|2nd|2nde|second|seconde|deuxième"
             r"|deuxieme|3e|3eme|3ème|troisième|troisieme|4e|4eme|4ème|quatrième|quatrieme)")
+# Seasons and the holidays that name a time of year ("vacances de Pâques 2019", "Noël 2018"):
+# year precision, as the gold README reads "printemps 2015".
 _SEASON = (r"(?:printemps|[ée]t[ée]|automne|hiver|rentr[ée]e(?:[ \u00a0]scolaire)?"
+           r"|p[âa]ques|no[ëe]l|toussaint"
            rf"|{_ORDINAL}{_SP}(?:semestre|trimestre))")
-_RANGE_SEP = r"[ \u00a0]{0,3}(?:-|–|/|à|au|et|ou)[ \u00a0]{0,3}"
+# "de nov a juin": terse authors drop the accent of "à".
+_RANGE_SEP = r"[ \u00a0]{0,3}(?:-|–|/|à|a|au|et|ou)[ \u00a0]{0,3}"
 _NO_DIGIT_BEFORE = r"(?<![\d.,/])(?<!\d[\-–])"
 _NO_DIGIT_AFTER = r"(?![\d]|[.,/\-]\d)"
 
@@ -48,7 +56,8 @@ DATE_RE = re.compile(
     rf"|\b(?P<season>{_SEASON}){_SP}(?:de{_SP}l['’]ann[ée]e{_SP})?{_NO_DIGIT_BEFORE}"
     rf"(?P<sy>{_YEAR}){_NO_DIGIT_AFTER}"
     # 2017-2018, 2017/2018, de 2016 à 2018, 2016-17, en 2019 et 2020
-    rf"|{_NO_DIGIT_BEFORE}(?P<ya>{_YEAR})(?P<ysep>{_RANGE_SEP})(?P<yb>{_YEAR}|\d{{2}})"
+    # (a two-digit second year only right after a dash or slash: "2016-17", not "2019 à 15 ans")
+    rf"|{_NO_DIGIT_BEFORE}(?P<ya>{_YEAR})(?P<ysep>{_RANGE_SEP})(?P<yb>{_YEAR}|(?<=[\-–/])\d{{2}})"
     rf"{_NO_DIGIT_AFTER}"
     # a bare year, kept only in a date context (see _bare_year_is_date)
     rf"|{_NO_DIGIT_BEFORE}(?P<y>{_YEAR}){_NO_DIGIT_AFTER}",
@@ -60,6 +69,16 @@ DATE_RE = re.compile(
 _SPAN_SEPS = frozenset({"a", "au"})
 _LIST_SEPS = frozenset({"et", "ou"})
 _BETWEEN_RE = re.compile(r"\bentre[ \u00a0]{1,3}$", re.IGNORECASE)
+# A season introduced as the time the action ran over ("mené sur l'année scolaire 2017-2018",
+# "pendant la saison 2019/2020") is a span of time, not a season's label ("thème de l'année
+# 2017-2018", "Saison 2022-2023 : 5 représentations").
+_PERIOD_BEFORE_RE = re.compile(
+    r"\b(?:sur|pendant|durant|pour|au[ \u00a0]cours[ \u00a0]de"
+    r"|tout[ \u00a0]au[ \u00a0]long[ \u00a0]de)"
+    r"[ \u00a0]{1,3}(?:l['’][ \u00a0]{0,2}|la[ \u00a0]{1,3})(?:ann[ée]e|saison|p[ée]riode)"
+    r"(?:[ \u00a0]{1,3}scolaire)?[ \u00a0]{1,3}$",
+    re.IGNORECASE,
+)
 # Words after which a bare four-digit number reads as a year ("en 2019", "depuis 2016").
 _YEAR_INTRODUCERS = frozenset(
     "en depuis des dès sur pour dans de d du a à au aux jusqu avant apres après ici fin debut "
@@ -69,10 +88,32 @@ _YEAR_INTRODUCERS = frozenset(
     "scolaire printemps ete été automne hiver semestre trimestre le the "
     # events named by their year: "le carnaval 2022", "fréquentation 2019 :"
     "fête fete festival carnaval forum salon séjour sejour cohorte fréquentation frequentation "
-    "effectifs effectif bilan rapport".split()
+    "effectifs effectif bilan rapport "
+    # holidays and school breaks ("vacances de Pâques 2019", "Noël 2018"), written capitalised
+    "vacances paques pâques noel noël toussaint "
+    # what is observed, counted or agreed in a year ("diagnostic 2017", "INSEE 2019")
+    "diagnostic diagnostics constat enquete enquête etude étude recensement insee donnees données "
+    "chiffres statistiques agrement agrément convention ag promo activite activité".split()
     + list(MONTHS)
 )
 _FOLDED_INTRODUCERS = frozenset(fold(w) for w in _YEAR_INTRODUCERS)
+# Nouns a number follows as a room, a road or a reference ("salle 2019", "ligne 2012") and
+# words of quantity ("environ 2015", "soit 2018"): after them a four-digit number is no year.
+_NUMBERED_NOUNS = frozenset(
+    "salle salles bureau local batiment bâtiment porte rue route avenue ligne bus article page "
+    "numero numéro code chambre appartement lot bloc escalier etage étage module niveau version "
+    "modele modèle serie série reference référence ref poste boite boîte case compte dossier "
+    "environ plus moins pres près total soit quelque dont fois x".split()
+)
+_WORD_AFTER_RE = re.compile(r"[ \u00a0]{1,3}(?P<word>[^\W\d_]{1,30})")
+_GRAMMATICAL_WORDS = frozenset(
+    "a à au aux avec chez dans de des du en et est etait était ete été entre l la le les mais ni "
+    "ou par pour puis qui que qu sans se sur un une ont sont fut avait avaient nous ils elles on "
+    "il elle ce cette ces son sa ses leur leurs notre nos y ne n grace grâce aupres auprès lors "
+    "afin car donc alors apres après avant depuis pendant durant vers selon comme aussi deja déjà "
+    "s d c j m t".split()
+)
+_SENTENCE_START_RE = re.compile(r"(?:^|[\n.!?:;•*(\-–\"«])[ \u00a0]{0,3}$")
 _WORD_BEFORE_RE = re.compile(r"(?P<word>[^\W\d_]+)['’]?[ \u00a0\-]{0,3}$")
 _PUNCT_BEFORE_RE = re.compile(r"(?:^|[\n(:;,\-–•*])[ \u00a0]{0,3}$")
 # What makes a four-digit number an amount, a count or an age rather than a year.
@@ -87,54 +128,6 @@ _LABEL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}:(?![\d])")
 _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.?|\bcode|\+)"
                                  r"[ \u00a0]{0,3}$", re.IGNORECASE)
 
-# What a sentence says about the date next to it.
-START_CUE_RE = re.compile(
-    r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|lanc[ée]e?s?\b"
-    r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
-    r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour"
-    r"|depuis|dès|des[ \u00a0]le[ \u00a0]d[ée]but|à[ \u00a0]partir[ \u00a0]d)",
-    re.IGNORECASE,
-)
-END_CUE_RE = re.compile(
-    r"\b(?:fin[ \u00a0](?:en|au|à|de[ \u00a0]l['’]action)|jusqu['’]|termin[ée]e?s?\b"
-    r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b)",
-    re.IGNORECASE,
-)
-FUTURE_CUE_RE = re.compile(
-    r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
-    r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?"
-    # future tense, plural: "poursuivrons", "prendront", "ferons", "finiront"
-    r"|[^\W\d_]{2,30}(?:[eiudtv]r|rr)on[st])\b",
-    re.IGNORECASE,
-)
-# The founding of the structure ("l'association, créée en 1985", "le centre social a été ouvert
-# en 1998", "Créé en 1990, le centre..."): a year of the fiche, not the start of the action. An
-# active verb ("le centre a créé un atelier en 2015") tells of the action itself.
-_CREATION_RE = re.compile(
-    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
-    r"|install[ée]e?s?"
-    r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
-    re.IGNORECASE,
-)
-_STRUCTURE_RE = re.compile(
-    r"\b(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs)\b",
-    re.IGNORECASE,
-)
-# What was observed before the action (the diagnosis, a survey): a year, not the start.
-CONTEXT_CUE_RE = re.compile(
-    r"\b(?:constat\w{0,6}|diagnostics?|[ée]tat[ \u00a0]des[ \u00a0]lieux|enqu[êe]tes?"
-    r"|rep[ée]r[ée]e?s?|observ[ée]e?s?)\b",
-    re.IGNORECASE,
-)
-_ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
-                            re.IGNORECASE)
-_STRUCTURE_AFTER_RE = re.compile(
-    r"[ \u00a0]{0,3},[ \u00a0]{0,3}(?:l['’]|le[ \u00a0]|la[ \u00a0]|notre[ \u00a0])?"
-    r"[ \u00a0]{0,3}(?:association|asso|centre|structure|maison|mjc|foyer)\b",
-    re.IGNORECASE,
-)
-_CLAUSE_END_RE = re.compile(r"[.;!?\n]")
-_WINDOW = 150
 _CONTEXT_YEAR_WINDOW = 200
 
 
@@ -192,11 +185,7 @@ def read_date(match: re.Match[str]) -> DateMention | None:
         return DateMention(start, end, _ym(year, month), _ym(year, month), _ym(year, month),
                            [year], "month")
     if match.group("m1"):
-        year = _year(match.group("my"))
-        first = _ym(year, _month(match.group("m1")))
-        last = _ym(year, _month(match.group("m2"))) if match.group("m2") else first
-        value = first if first == last else f"{first}/{last}"
-        return DateMention(start, end, value, first, last, [year] if year else [], "month")
+        return _month_mention(match)
     if match.group("season"):
         year = _year(match.group("sy"))
         if year is None:
@@ -208,20 +197,38 @@ def read_date(match: re.Match[str]) -> DateMention | None:
             high = low // 100 * 100 + int(match.group("yb"))
         if low is None or high is None or not 0 < high - low <= 10:
             return None
-        kind = _pair_kind(match)
-        years = [low, high] if kind == "year_list" else list(range(low, high + 1))
-        return DateMention(start, end, f"{low}/{high}", str(low), str(high), years, kind)
+        # A pair gives the two years it writes, never the ones between: "agrément 2018-2021"
+        # or "de 2014 à 2016" mention 2018 and 2021, 2014 and 2016 (`years` lists the years
+        # the fiche mentions as dates, as the gold sets read them).
+        return DateMention(start, end, f"{low}/{high}", str(low), str(high), [low, high],
+                           _pair_kind(match))
     year = _year(match.group("y"))
     if year is None:
         return None
     return DateMention(start, end, str(year), str(year), str(year), [year], "year")
 
 
+def _month_mention(match: re.Match[str]) -> DateMention:
+    """"septembre 2018", "mai-juin 2018", "de janvier à juin" (no year yet: "--01/--06")."""
+    year = _year(match.group("my"))
+    opens = _month(match.group("m1"))
+    closes = _month(match.group("m2")) if match.group("m2") else opens
+    # "de novembre à juin 2019" began in November 2018
+    before = year - 1 if year is not None and closes < opens else year
+    first, last = _ym(before, opens), _ym(year, closes)
+    value = first if first == last else f"{first}/{last}"
+    years = [] if year is None or before is None else sorted({before, year})
+    return DateMention(match.start(), match.end(), value, first, last, years, "month")
+
+
 def _pair_kind(match: re.Match[str]) -> str:
-    """year_range for "2017-2018", year_span for "2014 à 2016" / "entre 2016 et 2018",
-    year_list for "2019 et 2020" / "2019 ou 2020"."""
+    """year_range for "2017-2018", year_span for "2014 à 2016" / "entre 2016 et 2018" / "mené
+    sur l'année scolaire 2017-2018", year_list for "2019 et 2020" / "2019 ou 2020"."""
     separator = fold(match.group("ysep")).strip()
     if separator in _SPAN_SEPS:
+        return "year_span"
+    if separator not in _LIST_SEPS and _PERIOD_BEFORE_RE.search(
+            match.string, max(0, match.start() - 60), match.start()):
         return "year_span"
     if separator in _LIST_SEPS:
         before = match.string[max(0, match.start() - 12):match.start()]
@@ -229,67 +236,43 @@ def _pair_kind(match: re.Match[str]) -> str:
     return "year_range"
 
 
-def _tells_founding(words: str) -> bool:
-    """Whether `words` tell the founding of the structure: a structure noun, then a creation
-    verb in the passive or as a participle ("l'association, créée en", "a été ouvert en")."""
-    verbs = list(_CREATION_RE.finditer(words))
-    if not verbs:
+def _counts_a_noun(text: str, end: int) -> bool:
+    """Whether a lowercase word that is no grammatical word follows the number ending at `end`."""
+    after = _WORD_AFTER_RE.match(text, end)
+    if after is None:
         return False
-    before = words[:verbs[-1].start()]
-    return bool(_STRUCTURE_RE.search(before)) and not _ACTIVE_AUX_RE.search(before)
+    word = after.group("word")
+    return word[0].islower() and fold(word) not in _GRAMMATICAL_WORDS
 
 
 def _bare_year_is_date(text: str, start: int, end: int) -> bool:
-    """A four-digit number is a year only where French puts years: "en 2019", "(2017)", "2018 :".
+    """A four-digit number is a year only where French puts years: "en 2019", "(2017)", "2018 :",
+    or after a common noun that it dates ("le diagnostic 2017", "la kermesse 2018").
 
-    "Horizons 2000" (a name), "2000 €" (an amount), "n° 2019" are not.
+    "Horizons 2000", "l'Agenda 2030", "l'association Génération 2000 :" (a capitalised word
+    inside a sentence makes a name), "2000 €" (an amount), "n° 2019", "salle 2019" are not. A
+    round hundred ("2000") after an unlisted noun is more often a quantity than a year, so is
+    not one either.
     """
-    before = text[max(0, start - 40):start]
+    window = max(0, start - 40)
+    before = text[window:start]
     if _NOT_YEAR_AFTER_RE.match(text, end) or _NOT_YEAR_BEFORE_RE.search(before):
         return False
-    if _PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end):
-        return True
     word = _WORD_BEFORE_RE.search(before)
-    return word is not None and fold(word.group("word")) in _FOLDED_INTRODUCERS
-
-
-def _cue(text: str, mention: DateMention, previous_end: int, next_start: int) -> str | None:
-    """Start, end, future or founding, from the words between the previous date (or clause) and
-    this one, or, when those are few, from the rest of the clause after it."""
-    floor = max(previous_end, mention.start - _WINDOW, 0)
-    window = text[floor:mention.start]
-    clause = _CLAUSE_END_RE.split(window)[-1]
-    if _tells_founding(clause) or (_CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(
-            text, mention.end, mention.end + 40)):
-        return "founding"
-    if (nearest := _nearest_cue(clause)) is not None:
-        return nearest
-    if len(clause.strip()) <= 12:
-        after = text[mention.end:min(next_start, mention.end + _WINDOW)]
-        after = _CLAUSE_END_RE.split(after)[0]
-        if _tells_founding(after):
-            return "founding"
-        # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
-        # so only START and FUTURE cues are read there.
-        for regex, name in ((START_CUE_RE, "start"), (FUTURE_CUE_RE, "future")):
-            if regex.search(after):
-                return name
-    return None
-
-
-def _nearest_cue(clause: str) -> str | None:
-    """The cue (end, start or future) whose word comes last in `clause`, the one nearest the
-    date: "le démarrage est prévu en 2024" is future, "l'action prévue ... a démarré en" a
-    start."""
-    best: tuple[int, str] | None = None
-    for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (FUTURE_CUE_RE, "future"),
-                        (CONTEXT_CUE_RE, "context")):
-        end = -1
-        for match in regex.finditer(clause):
-            end = match.end()
-        if end >= 0 and (best is None or end > best[0]):
-            best = (end, name)
-    return best[1] if best else None
+    if word is not None:
+        folded = fold(word.group("word"))
+        if folded in _FOLDED_INTRODUCERS:
+            return True
+        if word.group("word")[0].isupper() and not _SENTENCE_START_RE.search(
+                text, max(0, window + word.start() - 4), window + word.start()):
+            return False
+        # A sentence or a title may begin with the noun it dates ("Kermesse 2022"). A number
+        # followed by a noun counts it ("distribué 2016 colis"), so only punctuation or a
+        # grammatical word may follow ("la kermesse 2018 a réuni", "le diagnostic 2017 (...)").
+        if (folded not in _NUMBERED_NOUNS and len(folded) > 2 and int(text[start:end]) % 100
+                and not _counts_a_noun(text, end)):
+            return True
+    return bool(_PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end))
 
 
 def find_dates(text: str) -> list[DateMention]:
@@ -305,7 +288,7 @@ def find_dates(text: str) -> list[DateMention]:
     for i, mention in enumerate(found):
         previous_end = found[i - 1].end if i else 0
         next_start = found[i + 1].start if i + 1 < len(found) else len(text)
-        mention.cue = _cue(text, mention, previous_end, next_start)
+        mention.cue = read_cue(text, mention.start, mention.end, previous_end, next_start)
         if mention.kind == "month" and not mention.years:
             _infer_year(mention, found, i)
     return found
@@ -319,7 +302,9 @@ def _infer_year(mention: DateMention, found: list[DateMention], index: int) -> N
         if len(other.years) == 1 and not other.inferred:
             year = other.years[0]
             mention.first = f"{year}{mention.first[1:]}"
-            mention.last = f"{year}{mention.last[1:]}"
+            # "de nov à juin" after "oct 2018": the range runs into the next year
+            rolls = mention.last[1:] < mention.first[4:]
+            mention.last = f"{year + rolls}{mention.last[1:]}"
             mention.value = mention.first if mention.first == mention.last \
                 else f"{mention.first}/{mention.last}"
             mention.inferred = True
