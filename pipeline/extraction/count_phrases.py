@@ -44,12 +44,12 @@ _FTE_RE = re.compile(
     r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
     re.IGNORECASE,
 )
-# What may sit between a person and the FTE that only qualifies them: "1 animatrice (0,5 ETP)",
-# "1 coordinatrice à 0,5 ETP".
-_QUALIFIER_GAP_RE = re.compile(
-    r"[ \u00a0]{0,3}[(:,]?[ \u00a0]{0,3}(?:(?:à|a|sur|pour|soit|en)[ \u00a0]{1,3})?",
-    re.IGNORECASE,
-)
+# What may sit between a person and the FTE that only qualifies them: their noun's complements
+# and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
+# "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
+_BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
+_QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
+_NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
 # "2 animateurs x 3 sites": as many people per unit named.
 _TIMES_RE = re.compile(
     rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
@@ -95,6 +95,12 @@ def _continues(gap: str) -> bool:
     return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
 
 
+def _qualifies(gap: str) -> bool:
+    """Whether the text between a person and an FTE after it keeps the FTE on that person."""
+    gap = _BRACKETED_RE.sub(" ", gap)
+    return _QUALIFIER_GAP_RE.fullmatch(gap) is not None and _NEW_ITEM_RE.search(gap) is None
+
+
 def _clause_start(text: str, pos: int) -> int:
     floor = max(0, pos - LOOKBACK)
     return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
@@ -134,15 +140,16 @@ class CountReader(LabelRoles):
             following = matches[i + 1]
             limits[i] = limits[i + 1] if _AGE_AFTER_RE.match(text, following.end()) \
                 else following.start()
+        articles = self._article_roles(text)
         for i, match in enumerate(matches):
             next_start = limits[i]
             if match.re is _FTE_RE:
-                mention = self._read_fte(text, match, found)
+                mention = self._read_fte(text, match, found, articles)
             else:
                 mention = self._read(text, match, next_start, found)
             if mention is not None and not self._repeats(text, mention, found):
                 found.append(mention)
-        for mention in self._article_roles(text):
+        for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
         # Inhabitants run the action only when the field names no volunteers of its own; where
@@ -152,21 +159,23 @@ class CountReader(LabelRoles):
                      for m in found]
         return found
 
-    def _read_fte(self, text: str, match: re.Match[str],
-                  found: list[Mention]) -> Mention | None:
+    def _read_fte(self, text: str, match: re.Match[str], found: list[Mention],
+                  articles: list[Mention]) -> Mention | None:
         """A count of professionals from a full-time equivalent, rounded up to whole people.
 
-        None when the FTE only qualifies the professional counted just before it ("1
-        coordinatrice à 0,5 ETP" is one person).
+        None when the FTE only qualifies the professionals named just before it, counted
+        (`found`) or by an article (`articles`): "1 coordinatrice à 0,5 ETP" is one person,
+        "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
         """
         whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
         people = whole + (1 if frac else 0)
         if people == 0:
             return None
-        if found and found[-1].role == "professionals" and found[-1].end <= match.start():
-            gap = _QUALIFIER_GAP_RE.match(text, found[-1].end, match.start())
-            if gap is not None and gap.end() == match.start():
-                return None
+        person = max((m for m in (found[-1:] + articles) if m.end <= match.start()),
+                     key=lambda m: m.end, default=None)
+        if person is not None and person.role == "professionals" \
+                and _qualifies(text[person.end:match.start()]):
+            return None
         return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
 
     def _head(self, text: str, end: int) -> tuple[str, int, int]:

@@ -1,0 +1,53 @@
+"""Headcounts by kind of failure: one table of invented people fields per kind.
+
+Every field is written for this test (none comes from the sample or the held-out sets); each row
+asserts what `build_headcount` reads from it with the whole project pipeline, as `fiches enrich`
+runs it. Values are a whole number, `(min, max)` for a range, or None (gold README conventions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from pipeline.extraction.headcount import PEOPLE_FIELD, build_headcount
+from pipeline.extraction.nlp import profile_for
+
+ROLES = ("professionals", "volunteers", "beneficiaries")
+Row = tuple[str, Any, Any, Any]
+
+
+def _people(nlp: Language, text: str) -> dict[str, Any]:
+    with nlp.select_pipes(enable=list(profile_for(PEOPLE_FIELD))):
+        doc = nlp(text)
+    result = build_headcount({PEOPLE_FIELD: doc})
+    return {role: None if result[role] is None else
+            (result[role]["min"] if result[role]["min"] == result[role]["max"]
+             else (result[role]["min"], result[role]["max"]))
+            for role in ROLES}
+
+
+# (people field, professionals, volunteers, beneficiaries)
+# An FTE is time, not people: after a person it qualifies that person, whatever complements or
+# brackets sit between; alone or as a new list item it is a post.
+FTE_IS_TIME: list[Row] = [
+    ("3 médiatrices de nuit (2,5 ETP)", 3, None, None),
+    ("1 secrétaire d'accueil à 0,8 ETP + 2 animateurs", 3, None, None),
+    ("2 éducatrices spécialisées (0,4 ETP chacune) soit 0,8 ETP", 2, None, None),
+    ("12 bénévoles, l'animatrice (0,6 ETP)", 1, 12, None),
+    ("1 chargée de mission (0,1 ETP sur le projet)\n1 agent technique", 2, None, None),
+    ("1 éducateur, 1,5 ETP d'animation", 3, None, None),
+    ("4 animateurs et 0,5 ETP de direction", 5, None, None),
+]
+
+KINDS = FTE_IS_TIME
+
+
+@pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)
+def test_people_kind(full_nlp: Language, text: str, professionals: Any, volunteers: Any,
+                     beneficiaries: Any) -> None:
+    assert _people(full_nlp, text) == {"professionals": professionals,
+                                       "volunteers": volunteers,
+                                       "beneficiaries": beneficiaries}
