@@ -42,7 +42,19 @@ FTE_IS_TIME: list[Row] = [
     ("4 animateurs et 0,5 ETP de direction", 5, None, None),
 ]
 
-KINDS = FTE_IS_TIME
+# A part named with "dont", "y compris", "notamment" is inside the count before it: never added,
+# never chosen; a part that names the public says who the whole count is.
+PART_INSIDE: list[Row] = [
+    ("3 salariés dont la coordinatrice", 3, None, None),
+    ("5 animateurs (y compris le responsable jeunesse)", 5, None, None),
+    ("9 bénévoles y compris 2 administratrices", None, 9, None),
+    ("4 permanents, notamment la secrétaire", 4, None, None),
+    ("30 personnes dont 18 enfants", None, None, 30),
+    ("2 animatrices\n45 personnes dont une vingtaine d'adolescents", 2, None, 45),
+    ("24 personnes dont trois salariés", 3, None, None),
+]
+
+KINDS = FTE_IS_TIME + PART_INSIDE
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

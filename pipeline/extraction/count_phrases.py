@@ -29,7 +29,13 @@ _HEAD_RE = re.compile(r"[ \u00a0]{0,3}(?:(?:de|d['’])[ \u00a0]{0,3})?(?P<word>
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
-_DONT_BEFORE_RE = re.compile(r"\bdont[ \u00a0]+(?:environ[ \u00a0]+)?$", re.IGNORECASE)
+# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
+_DONT_BEFORE_RE = re.compile(
+    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
+    re.IGNORECASE)
+# "2 salariés dont le directeur", "(y compris la directrice)": a person inside the count before.
+_INSIDE_BEFORE_RE = re.compile(
+    r"\b(?:dont|y[ \u00a0]compris|notamment|parmi[ \u00a0]\w{2,12})[ \u00a0]{1,3}$", re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
@@ -265,9 +271,14 @@ class CountReader(LabelRoles):
             if not in_parens:
                 start = self._label_start(text, match.start(), found)
             head_end = end
-        if _DONT_BEFORE_RE.search(before) and found and found[-1].role != "total" \
+        if _DONT_BEFORE_RE.search(before) and found \
                 and _continues(text[found[-1].end:match.start()]):
-            return None
+            if found[-1].role != "total":
+                return None
+            if role == "beneficiaries" or assumed:
+                # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
+                found[-1] = replace(found[-1], role="beneficiaries")
+                return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
 
@@ -351,7 +362,8 @@ class CountReader(LabelRoles):
             word = match.group("word")
             stem = role_stem(word)
             plural = fold(word)[-1:] in ("s", "x")
-            if plural or stem in self.lexicon.collective:
+            if plural or stem in self.lexicon.collective \
+                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()):
                 continue
             if self.lexicon.classify(word) == "professional":
                 mentions.append(Mention(match.start(), match.end(), "professionals",
