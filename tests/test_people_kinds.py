@@ -54,7 +54,17 @@ PART_INSIDE: list[Row] = [
     ("24 personnes dont trois salariés", 3, None, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE
+# Households restated as persons: the persons are the count ("soit", a bracket), once.
+RESTATED: list[Row] = [
+    ("20 familles soit 64 personnes", None, None, 64),
+    ("Ménages accompagnés : 40 (soit 95 personnes)", None, None, 95),
+    ("La CESF suit 8 familles (27 personnes)", 1, None, 27),
+    ("2 animateurs\n30 foyers, soit environ 80 personnes (dont 45 enfants)", 2, None, 80),
+    ("5 salariés, 20 bénévoles, soit 25 personnes au total", 5, 20, None),
+    ("12 familles et 10 personnes isolées accueillies", None, None, 22),
+]
+
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

@@ -33,6 +33,9 @@ class Mention:
     per_unit: str | None = None
     # The role was chosen by default, for lack of any cue (inhabitants running the action).
     assumed: bool = False
+    # The count restates the one found just before it in persons ("14 familles soit 52
+    # personnes"), and replaces it.
+    restates: bool = False
 
 
 def role_of(category: str | None) -> str | None:

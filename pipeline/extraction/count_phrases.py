@@ -67,6 +67,11 @@ _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0
                               re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
                              re.IGNORECASE)
+# What joins a count of households to the same people counted in persons: "14 familles soit
+# 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
+_RESTATED_GAP_RE = re.compile(
+    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)"
+    r"[ \u00a0:]{0,3})?", re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue are taken to run the action; the post-pass of `find` may revise it.
@@ -105,6 +110,23 @@ def _qualifies(gap: str) -> bool:
     """Whether the text between a person and an FTE after it keeps the FTE on that person."""
     gap = _BRACKETED_RE.sub(" ", gap)
     return _QUALIFIER_GAP_RE.fullmatch(gap) is not None and _NEW_ITEM_RE.search(gap) is None
+
+
+def _restated(text: str, match: re.Match[str], count: Count,
+              found: list[Mention]) -> Mention | None:
+    """The mention that replaces the count of the public just before a count of persons that
+    restates it ("14 familles soit 52 personnes", "Foyers : 134 (soit 371 personnes)"), with the
+    persons' count; None when the persons are no restatement."""
+    if not found or found[-1].role != "beneficiaries" or found[-1].end > match.start():
+        return None
+    previous = found[-1]
+    gap_end = match.start()
+    if prefix := APPROX_PREFIX_RE.search(text, max(previous.end, gap_end - 40), gap_end):
+        gap_end, count = prefix.start(), Count(count.low, count.high, True)
+    gap = _RESTATED_GAP_RE.match(text, previous.end, gap_end)
+    if gap is None or gap.end() != gap_end or count.low < previous.count.high:
+        return None
+    return replace(previous, count=count, restates=True)
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -153,7 +175,9 @@ class CountReader(LabelRoles):
                 mention = self._read_fte(text, match, found, articles)
             else:
                 mention = self._read(text, match, next_start, found)
-            if mention is not None and not self._repeats(text, mention, found):
+            if mention is not None and mention.restates:
+                found[-1] = mention
+            elif mention is not None and not self._repeats(text, mention, found):
                 found.append(mention)
         for mention in articles:
             if not self._repeats(text, mention, found):
@@ -238,6 +262,8 @@ class CountReader(LabelRoles):
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
+        if category == "person" and (restated := _restated(text, match, count, found)):
+            return replace(restated, end=head_end, head=role_stem(word))
         lone_article = match.group(0).lower() in ("un", "une")
         if lone_article and not word:
             return None
