@@ -64,7 +64,22 @@ RESTATED: list[Row] = [
     ("12 familles et 10 personnes isolées accueillies", None, None, 22),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED
+# People named by their role without digits: one each, in terse lists or with an article;
+# a bracket that counts them or details a count is not more people.
+ROLES_WITHOUT_DIGITS: list[Row] = [
+    ("conseillère en insertion + ergothérapeute", 2, None, None),
+    ("Animatrice salariée + 3 bénévoles", 1, 3, None),
+    ("coordinatrice, animateur et secrétaire", 3, None, None),
+    ("le directeur et trois éducateurs", 4, None, None),
+    ("Encadrement : animateur\n15 enfants", 1, None, 15),
+    ("1 accompagnateur de la sortie (bénévole)", None, 1, None),
+    ("animatrice, psychologue (2 professionnelles)\n8 bénévoles", 2, 8, None),
+    ("2 salariées (secrétaire, comptable)", 2, None, None),
+    ("1 conseillère en économie sociale et familiale", 1, None, None),
+    ("Des ateliers, permettant aux parents de se retrouver", None, None, None),
+]
+
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

@@ -13,6 +13,7 @@ from pipeline.normalize import fold
 _QUALIFIERS_RE = re.compile(r"[^\n(),.;:\d]{0,60}")
 _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_QUALIFIERS = 3
+_PLAIN_BRACKET_RE = re.compile(r"\(([^()\d\n]{1,40})\)")
 # Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
 # assurent l'ouverture"), an agent noun of organising, or serving ("au service").
 RUNNING_RE = re.compile(
@@ -133,7 +134,8 @@ class PeopleCues:
 
     def _volunteer_qualified(self, text: str, head_end: int) -> bool:
         volunteer_cues = self.lexicon.cues["volunteer"]
-        return any(_stem(w) in volunteer_cues for w in _qualifiers(text, head_end))
+        words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
+        return any(_stem(w) in volunteer_cues for w in words)
 
     def aged(self, text: str, head_end: int) -> bool:
         """Whether an age follows the people on their line ("de 13-16 ans", "(14-17 ans)")."""
@@ -155,6 +157,14 @@ def _qualifiers(text: str, head_end: int) -> list[str]:
     """The first words after a noun, before any bracket, clause mark or number."""
     match = _QUALIFIERS_RE.match(text, head_end)
     return _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]
+
+
+def _bracket_words(text: str, head_end: int) -> list[str]:
+    """The words of a bracket without digits right after a noun's qualifiers: "1 chauffeur du
+    minibus (bénévole)" gives ["bénévole"]."""
+    match = _QUALIFIERS_RE.match(text, head_end)
+    bracket = _PLAIN_BRACKET_RE.match(text, match.end() if match else head_end)
+    return _WORD_RE.findall(bracket.group(1))[:_MAX_QUALIFIERS] if bracket else []
 
 
 def _line_after(text: str, pos: int) -> str:
