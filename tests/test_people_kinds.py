@@ -79,7 +79,19 @@ ROLES_WITHOUT_DIGITS: list[Row] = [
     ("Des ateliers, permettant aux parents de se retrouver", None, None, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS
+# A label names who its count is, on the count's line or the line above, long or dated.
+LABELS: list[Row] = [
+    ("Inscrits :\n 27", None, None, 27),
+    ("Fréquentation :\n64 personnes", None, None, 64),
+    ("Seniors accompagnés en 2021 : 48", None, None, 48),
+    ("Habitants ayant profité des paniers solidaires : 71", None, None, 71),
+    ("Public reçu : environ 300 personnes sur le week-end", None, None, 300),
+    ("Ados ayant participé : une quinzaine", None, None, 15),
+    ("Habitants bénévoles : une dizaine", None, 10, None),
+    ("35 enfants ont participé aux ateliers", None, None, 35),
+]
+
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

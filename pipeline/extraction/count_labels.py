@@ -16,6 +16,9 @@ _LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
 _HEADING_RE = re.compile(
     r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
 )
+_COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
+_LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+_MAX_COLON_LABEL = 10
 BULLETS = " \u00a0\t-–•*"
 LOOKBACK = 300
 _YEAR_LIKE = range(1900, 2101)
@@ -114,7 +117,11 @@ class LabelRoles:
         words = WORD_RE.findall(label)
         if not words:
             return self._heading_role(text, match.start()) or fallback
-        if len(words) > 4 or any(c.isdigit() for c in label):
+        # A label ending in a colon may be a long phrase and name its year ("Familles
+        # accompagnées en 2023 :", "Habitants ayant bénéficié d'une aide :").
+        colon = _COLON_END_RE.search(label) is not None
+        if len(words) > (_MAX_COLON_LABEL if colon else 4) \
+                or any(c.isdigit() for c in _LABEL_YEAR_RE.sub("", label)):
             return fallback
         if count.low in _YEAR_LIKE and ":" not in label:
             return None
@@ -127,13 +134,19 @@ class LabelRoles:
         """The role a label's words name; "" when they name an organisation; None for neither."""
         if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
             return ""  # "Intervenants extérieurs : 2": people the action does not count
-        for word in words:
-            category = self.lexicon.classify(word)
+        categories = [self.lexicon.classify(word) for word in words]
+        cue = self.lexicon.cue(" ".join(words))
+        for category in categories:
             if category == "organisation":
                 return ""
+            if category == "inhabitant":
+                # "Habitants bénévoles", "Jeunes ayant participé": the other words decide.
+                if "volunteer" in categories:
+                    return "volunteers"
+                return role_of(cue) if cue == "beneficiary" else role_of(category)
             if role := role_of(category):
                 return role
-        return role_of(self.lexicon.cue(" ".join(words)))
+        return role_of(cue)
 
     def _heading_role(self, text: str, pos: int) -> str | None:
         """The role named by the heading a count at `pos` sits under, else None.

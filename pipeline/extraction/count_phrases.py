@@ -316,7 +316,7 @@ class CountReader(LabelRoles):
         if word:
             role = self.cues.qualified_role(text, head_end, category, clause_after)
             if role is None:
-                role = self._noun_role(text, category, (match.start(), head_end), before,
+                role = self._noun_role(text, category, (start, head_end), before,
                                        clause_before, clause_after)
                 assumed = role == _ASSUMED_VOLUNTEERS
                 role = "volunteers" if assumed else role
