@@ -11,6 +11,8 @@ from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
+from pipeline.extraction.count_relations import qualifies, restated
+from pipeline.extraction.named_roles import NamedRoles
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,
@@ -33,27 +35,8 @@ _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)
 _DONT_BEFORE_RE = re.compile(
     r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
     re.IGNORECASE)
-# "2 salariés dont le directeur", "(y compris la directrice)": a person inside the count before.
-_INSIDE_BEFORE_RE = re.compile(
-    r"\b(?:dont|y[ \u00a0]compris|notamment|parmi[ \u00a0]\w{2,12})[ \u00a0]{1,3}$", re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
-# "le directeur", "la référente famille", "notre coordinatrice": one person.
-_ARTICLE_ROLE_RE = re.compile(
-    r"(?<![^\W\d_])(?:le|la|l['’]|notre|son|sa|leur)[ \u00a0]{0,3}(?P<word>[^\W\d_]{3,30})",
-    re.IGNORECASE,
-)
-# A role named alone as a list item, without number or article: "conseillère ESF +
-# diététicienne", "Cuisinière salariée + 2 animatrices". The item ends within a few words.
-_BARE_ROLE_RE = re.compile(
-    r"(?:^|(?<=[\n+,;/:])|(?<![^\W\d_])et(?![^\W\d_]))[ \u00a0\t\-–•*]{0,6}"
-    r"(?P<word>[^\W\d_]{3,30})"
-    r"(?P<rest>(?:[ \u00a0](?!(?:et|ou)(?![^\W\d_]))[^\W\d_]{2,20}){0,2})[ \u00a0]{0,3}"
-    r"(?=$|[\n+,;/]|\(|(?<![^\W\d_])et(?![^\W\d_]))",
-    re.IGNORECASE | re.MULTILINE,
-)
-# What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
-_LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
 # Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
 # so a fraction stands for at least one person: the FTE rounded up.
 _FTE_RE = re.compile(
@@ -61,12 +44,6 @@ _FTE_RE = re.compile(
     r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
     re.IGNORECASE,
 )
-# What may sit between a person and the FTE that only qualifies them: their noun's complements
-# and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
-# "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
-_BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
-_QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
-_NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
 # "2 animateurs x 3 sites": as many people per unit named.
 _TIMES_RE = re.compile(
     rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
@@ -78,11 +55,6 @@ _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0
                               re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
                              re.IGNORECASE)
-# What joins a count of households to the same people counted in persons: "14 familles soit
-# 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
-_RESTATED_GAP_RE = re.compile(
-    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)"
-    r"[ \u00a0:]{0,3})?", re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue are taken to run the action; the post-pass of `find` may revise it.
@@ -119,43 +91,6 @@ def _continues(gap: str) -> bool:
     if "." in gap or ";" in gap:
         return False
     return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
-
-
-def _qualifies(gap: str) -> bool:
-    """Whether the text between a person and an FTE after it keeps the FTE on that person."""
-    gap = _BRACKETED_RE.sub(" ", gap)
-    return _QUALIFIER_GAP_RE.fullmatch(gap) is not None and _NEW_ITEM_RE.search(gap) is None
-
-
-def _restated(text: str, match: re.Match[str], count: Count,
-              found: list[Mention]) -> Mention | None:
-    """The mention that replaces the count of the public just before a count of persons that
-    restates it ("14 familles soit 52 personnes", "Foyers : 134 (soit 371 personnes)"), with the
-    persons' count; None when the persons are no restatement."""
-    if not found or found[-1].role != "beneficiaries" or found[-1].end > match.start():
-        return None
-    previous = found[-1]
-    gap_end = match.start()
-    if prefix := APPROX_PREFIX_RE.search(text, max(previous.end, gap_end - 40), gap_end):
-        gap_end, count = prefix.start(), Count(count.low, count.high, True)
-    gap = _RESTATED_GAP_RE.match(text, previous.end, gap_end)
-    if gap is None or gap.end() != gap_end or count.low < previous.count.high:
-        return None
-    return replace(previous, count=count, restates=True)
-
-
-def _bracketed(text: str, match: re.Match[str]) -> bool:
-    """Whether a role named alone sits in a bracket (it details a count: "3 salariées
-    (infirmière, conseillère ESF)"), or before a bracket that counts it ("animatrice, psychologue
-    (2 professionnels)")."""
-    line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
-    opening = text.rfind("(", line_start, match.start())
-    if opening != -1 and text.find(")", opening, match.start()) == -1:
-        return True
-    line_end = text.find("\n", match.end(), match.end() + LOOKBACK)
-    after = text[match.end():line_end if line_end != -1 else match.end() + LOOKBACK]
-    bracket = after.find("(")
-    return bracket != -1 and any(c.isdigit() for c in after[bracket:after.find(")", bracket)])
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -197,7 +132,7 @@ class CountReader(LabelRoles):
             following = matches[i + 1]
             limits[i] = limits[i + 1] if _AGE_AFTER_RE.match(text, following.end()) \
                 else following.start()
-        articles = self._article_roles(text)
+        articles = NamedRoles(self.lexicon, self.cues).find(text)
         for i, match in enumerate(matches):
             next_start = limits[i]
             if match.re is _FTE_RE:
@@ -234,7 +169,7 @@ class CountReader(LabelRoles):
         person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
                       if m.end <= match.start()), key=_end, default=None)
         if person is not None and person.role == "professionals" \
-                and _qualifies(text[person.end:match.start()]):
+                and qualifies(text[person.end:match.start()]):
             return None
         return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
 
@@ -292,8 +227,8 @@ class CountReader(LabelRoles):
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
-        if category == "person" and (restated := _restated(text, match, count, found)):
-            return replace(restated, end=head_end, head=role_stem(word))
+        if category == "person" and (restatement := restated(text, match, count, found)):
+            return replace(restatement, end=head_end, head=role_stem(word))
         lone_article = match.group(0).lower() in ("un", "une")
         if lone_article and not word:
             return None
@@ -411,46 +346,6 @@ class CountReader(LabelRoles):
                   default=len(window))
         return window[:cut]
 
-
-    def _article_roles(self, text: str) -> list[Mention]:
-        """One person per singular role named with an article ("la directrice") or alone as a
-        list item ("animatrice + stagiaire"), in text order."""
-        mentions = self._bare_roles(text)
-        for match in _ARTICLE_ROLE_RE.finditer(text):
-            word = match.group("word")
-            stem = role_stem(word)
-            plural = fold(word)[-1:] in ("s", "x")
-            if plural or stem in self.lexicon.collective \
-                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()):
-                continue
-            if self.lexicon.classify(word) == "professional":
-                mentions.append(Mention(match.start(), match.end(), "professionals",
-                                        Count(1, 1), stem))
-        return sorted(mentions, key=_start)
-
-    def _bare_roles(self, text: str) -> list[Mention]:
-        """A singular role alone as a list item: a listed role, or a noun of person by its form
-        and vector ("diététicienne"); a volunteer when a volunteer word qualifies it."""
-        mentions = []
-        for match in _BARE_ROLE_RE.finditer(text):
-            word, end = match.group("word"), match.end("rest")
-            if fold(word)[-1:] in ("s", "x") or _LABEL_AFTER_RE.match(text, end) \
-                    or role_stem(word) in self.lexicon.collective or _bracketed(text, match):
-                continue
-            category = self.lexicon.classify(word)
-            # Only a terse list item (a line, or after "+" or "/") is read by its vector: after
-            # a comma or "et" the word may be prose ("permettant", "sociale et familiale").
-            lead = text[max(0, match.start() - 1):match.start("word")].strip(BULLETS)
-            terse = lead in ("", "\n", "+", "/", ";")
-            if category is None and terse and role_stem(word) not in self.lexicon.skip:
-                category = self.cues.unknown_noun(text, word, match.end("word"), 1, "")
-            if category == "professional" and self.cues.qualified_role(
-                    text, match.end("word"), category, "") == "volunteers":
-                category = "volunteer"
-            if category in ("professional", "volunteer"):
-                mentions.append(Mention(match.start("word"), end, role_of(category) or "",
-                                        Count(1, 1), role_stem(word)))
-        return mentions
 
     def _repeats(self, text: str, mention: Mention, found: list[Mention]) -> bool:
         """A later mention of a role noun already counted in the same sentence is a detail of it.

@@ -1,0 +1,45 @@
+"""How a count relates to the one before it: an FTE that is a person's time, persons that
+restate households."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.extraction.count_labels import Mention
+from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
+
+# What may sit between a person and the FTE that only qualifies them: their noun's complements
+# and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
+# "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
+_BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
+_QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
+_NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
+# What joins a count of households to the same people counted in persons: "14 familles soit
+# 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
+_RESTATED_GAP_RE = re.compile(
+    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)"
+    r"[ \u00a0:]{0,3})?", re.IGNORECASE)
+
+
+def qualifies(gap: str) -> bool:
+    """Whether the text between a person and an FTE after it keeps the FTE on that person."""
+    gap = _BRACKETED_RE.sub(" ", gap)
+    return _QUALIFIER_GAP_RE.fullmatch(gap) is not None and _NEW_ITEM_RE.search(gap) is None
+
+
+def restated(text: str, match: re.Match[str], count: Count,
+             found: list[Mention]) -> Mention | None:
+    """The mention that replaces the count of the public just before a count of persons that
+    restates it ("14 familles soit 52 personnes", "Foyers : 134 (soit 371 personnes)"), with the
+    persons' count; None when the persons are no restatement."""
+    if not found or found[-1].role != "beneficiaries" or found[-1].end > match.start():
+        return None
+    previous = found[-1]
+    gap_end = match.start()
+    if prefix := APPROX_PREFIX_RE.search(text, max(previous.end, gap_end - 40), gap_end):
+        gap_end, count = prefix.start(), Count(count.low, count.high, True)
+    gap = _RESTATED_GAP_RE.match(text, previous.end, gap_end)
+    if gap is None or gap.end() != gap_end or count.low < previous.count.high:
+        return None
+    return replace(previous, count=count, restates=True)
