@@ -91,7 +91,28 @@ LABELS: list[Row] = [
     ("35 enfants ont participé aux ateliers", None, None, 35),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS
+# Who benefits: inhabitants who take part are the public; they are volunteers only when the
+# text says they run the action (a verb, "élus", "membres du bureau", "mobilisés"), or when the
+# field lists them among the actors (joined to staff or volunteers, beside organisations, or
+# alone).
+WHO_BENEFITS: list[Row] = [
+    ("2 éducatrices\n12 à 15 adolescents par sortie", 2, None, (12, 15)),
+    ("1 animatrice / 7 collégiennes", 1, None, 7),
+    ("1 coordinatrice\n1 avocate de permanence\nune quinzaine de mères", 2, None, 15),
+    ("3 animateurs\n20 jeunes ont participé au séjour", 3, None, 20),
+    ("2 salariés et 5 parents d'élèves", 2, 5, None),
+    ("4 bénévoles de la Croix-Rouge et 3 habitantes", None, 7, None),
+    ("1 animateur\n9 adolescents membres du conseil de jeunes", 1, 9, None),
+    ("5 habitants élus au comité de quartier, 1 coordinatrice", 1, 5, None),
+    ("les retraités organisent les goûters (une douzaine), 1 animatrice", 1, 12, None),
+    ("la référente famille, + les membres du bureau (5)", 1, 5, None),
+    ("2 bénévoles retraités, 14 lycéens", None, 2, 14),
+    ("1 éducateur\n3 jeunes\n2 mamans\n8 associations", 1, 5, None),
+    ("une vingtaine d'habitants", None, 20, None),
+    ("2 femmes-relais et 1 directrice", 3, None, None),
+]
+
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from pipeline.config import RoleWords
 from pipeline.extraction.numbers import Count
-from pipeline.extraction.role_lexicon import WORD_RE, Lexicon
+from pipeline.extraction.people_cues import RUNNING_RE
+from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, role_stem
 
 # What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, nothing else.
 _LABEL_END_RE = re.compile(r"[ \u00a0]*(?:$|[\n.;,()/|+]|et\b|\-[ \u00a0])", re.IGNORECASE)
@@ -16,6 +17,9 @@ _LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
 _HEADING_RE = re.compile(
     r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
 )
+# The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)".
+_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque)[ \u00a0]+[^\W\d_]{2,20})?"
+                             r"[ \u00a0]{0,3}\)", re.IGNORECASE)
 _COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
 _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
@@ -87,13 +91,22 @@ class LabelRoles:
         return self._lexicon
 
     def _context_role(self, clause: str) -> str | None:
-        """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)")."""
+        """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)");
+        inhabitants are volunteers when the clause says they run the action ("des mamans
+        animent", "les membres du CA"), else the public."""
         for word in WORD_RE.findall(clause):
             category = self.lexicon.classify(word)
-            if category in ("professional", "volunteer", "inhabitant"):
+            if category == "inhabitant":
+                return "volunteers" if self._runs(clause) else "beneficiaries"
+            if category in ("professional", "volunteer"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
         return role_of(cue) if cue in ("professional", "volunteer") else None
+
+    def _runs(self, words: str) -> bool:
+        """Whether `words` say people run the action: "élus", "membres du CA", "animent"."""
+        return RUNNING_RE.search(words) is not None or any(
+            role_stem(w) in self.lexicon.running for w in WORD_RE.findall(words))
 
     def _label_role(self, text: str, match: re.Match[str], count: Count, in_parens: bool,
                     clause_before: str | None, found: list[Mention]) -> str | None:
@@ -105,14 +118,14 @@ class LabelRoles:
         end = match.end()
         approx = bool(match.group("approx"))
         fallback = "total" if approx else None
-        if not approx and not _LABEL_END_RE.match(text, end):
-            return None
         if in_parens:
             if approx:
                 return self._context_role(clause_before or "") or "total"
-            if text[end:end + 1] != ")" or not clause_before:
+            if not _BRACKET_END_RE.match(text, end) or not clause_before:
                 return None
             return self._context_role(clause_before)
+        if not approx and not _LABEL_END_RE.match(text, end):
+            return None
         label = text[self._label_start(text, match.start(), found):match.start()]
         words = WORD_RE.findall(label)
         if not words:
@@ -141,9 +154,8 @@ class LabelRoles:
                 return ""
             if category == "inhabitant":
                 # "Habitants bénévoles", "Jeunes ayant participé": the other words decide.
-                if "volunteer" in categories:
-                    return "volunteers"
-                return role_of(cue) if cue == "beneficiary" else role_of(category)
+                runs = "volunteer" in categories or self._runs(" ".join(words))
+                return "volunteers" if runs and cue != "beneficiary" else "beneficiaries"
             if role := role_of(category):
                 return role
         return role_of(cue)

@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import replace
 
+from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
@@ -55,10 +56,15 @@ _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0
                               re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
                              re.IGNORECASE)
+_ITEM_MARK_RE = re.compile(r"[,+/]|\bet\b", re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
-# Inhabitants with no cue are taken to run the action; the post-pass of `find` may revise it.
-_ASSUMED_VOLUNTEERS = "assumed volunteers"
+# Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
+_ASSUMED = "assumed volunteers"
+# What joins a count to the staff or volunteers counted just before it on its line: "7
+# professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
+_JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
+                        re.IGNORECASE)
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
 
 
@@ -91,6 +97,15 @@ def _continues(gap: str) -> bool:
     if "." in gap or ";" in gap:
         return False
     return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
+
+
+def _last_item(text: str, start: int, end: int) -> str | None:
+    """The last list item of `text[start:end]` after a list mark ("+", ",", "et"), if it has
+    words; else None."""
+    items = list(_ITEM_MARK_RE.finditer(text, start, end))
+    if items and WORD_RE.search(text, items[-1].end(), end):
+        return text[items[-1].end():end]
+    return None
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -133,12 +148,14 @@ class CountReader(LabelRoles):
             limits[i] = limits[i + 1] if _AGE_AFTER_RE.match(text, following.end()) \
                 else following.start()
         articles = NamedRoles(self.lexicon, self.cues).find(text)
+        actors = False  # the field counts organisations: it lists the actors
         for i, match in enumerate(matches):
             next_start = limits[i]
             if match.re is _FTE_RE:
                 mention = self._read_fte(text, match, found, articles)
             else:
                 mention = self._read(text, match, next_start, found)
+                actors = actors or (mention is None and self._organisations(text, match))
             if mention is not None and mention.restates:
                 found[-1] = mention
             elif mention is not None and not self._repeats(text, mention, found):
@@ -146,12 +163,29 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
-        # Inhabitants run the action only when the field names no volunteers of its own; where
-        # it does, the others are the public.
-        if any(m.role == "volunteers" and not m.assumed for m in found):
-            found = [replace(m, role="beneficiaries", assumed=False) if m.assumed else m
-                     for m in found]
-        return found
+        return self._settle_inhabitants(text, found, actors)
+
+    def _settle_inhabitants(self, text: str, found: list[Mention], actors: bool) -> list[Mention]:
+        """Inhabitants no word placed take part in the action (beneficiaries), except in a list
+        of the actors, where they help run it (volunteers): a field that counts organisations
+        too, or no one else, or a count joined to staff or volunteers ("7 professionnels et 9
+        habitants")."""
+        actors = actors or not any(not m.assumed and m.role != "total" for m in found)
+        settled = []
+        for i, mention in enumerate(found):
+            if mention.assumed:
+                joined = i > 0 and not found[i - 1].assumed \
+                    and found[i - 1].role in ("professionals", "volunteers") \
+                    and _JOINED_RE.fullmatch(text, found[i - 1].end, mention.start) is not None
+                role = "volunteers" if actors or joined else "beneficiaries"
+                mention = replace(mention, role=role, assumed=False)
+            settled.append(mention)
+        return settled
+
+    def _organisations(self, text: str, match: re.Match[str]) -> bool:
+        """Whether a count names organisations ("15 associations")."""
+        word = self._head(text, match.end())[0]
+        return bool(word) and self.lexicon.classify(word) == "organisation"
 
     def _read_fte(self, text: str, match: re.Match[str], found: list[Mention],
                   articles: list[Mention]) -> Mention | None:
@@ -253,7 +287,7 @@ class CountReader(LabelRoles):
             if role is None:
                 role = self._noun_role(text, category, (start, head_end), before,
                                        clause_before, clause_after)
-                assumed = role == _ASSUMED_VOLUNTEERS
+                assumed = role == _ASSUMED
                 role = "volunteers" if assumed else role
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
@@ -281,6 +315,8 @@ class CountReader(LabelRoles):
         category = self.lexicon.classify(word) if word else None
         if word and (compound := self._compound(text, word, word_start)) is not None:
             category, head_end = compound
+        if word and category is None and word.lower() in STOP_WORDS:
+            return "", end, None  # "(5 à 7 par an)", "2019 soit ...": no noun follows
         if word and category is None and role_stem(word) not in self.lexicon.skip:
             category = self.cues.unknown_noun(text, word, head_end, count.high,
                                               self._clause_after(text, head_end, next_start))
@@ -306,9 +342,10 @@ class CountReader(LabelRoles):
         pos, head_end = bounds
         if category == "inhabitant":
             cue = self.lexicon.cue(clause_after)
-            if cue == "beneficiary" or self.cues.aged(text, head_end):
+            if cue == "beneficiary" or self.cues.aged(text, head_end) \
+                    or self.cues.attending(text, head_end):
                 return "beneficiaries"
-            return self._heading_role(text, pos) or _ASSUMED_VOLUNTEERS
+            return self._heading_role(text, pos) or _ASSUMED
         if category != "person":
             return role_of(category) or "total"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
@@ -335,10 +372,15 @@ class CountReader(LabelRoles):
             if earlier.start < clause_start:
                 break
             if earlier.end <= opening:
+                # A new list item after the count owns the bracket ("2 animatrices, + les
+                # membres du CA (7)").
+                item = _last_item(text, earlier.end, opening)
+                if item is not None:
+                    return True, item
                 # A breakdown of a count with a role is no new count; one of a total gives the
                 # roles ("10 personnes (4 salariés et 6 bénévoles)").
                 return True, None if earlier.role != "total" else text[clause_start:opening]
-        return True, text[clause_start:opening]
+        return True, _last_item(text, clause_start, opening) or text[clause_start:opening]
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]

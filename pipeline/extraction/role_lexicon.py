@@ -30,6 +30,8 @@ class Lexicon:
         self.cues = {name: {role_stem(w) for w in data.get(f"{name}_cues", [])}
                      for name in ("beneficiary", "volunteer", "professional")}
         self.skip = {role_stem(w) for w in data.get("skip_before_noun", [])}
+        # Words after inhabitants that say they run the action: "élus", "membres du comité".
+        self.running = {role_stem(w) for w in data.get("running_qualifiers", [])}
         self.collective = {role_stem(w) for w in data.get("collective", [])}
         self.per_units = {role_stem(w) for w in data.get("per_unit_nouns", [])}
         # "adulte relais", "jeune en service civique": a head noun and the words after it that
