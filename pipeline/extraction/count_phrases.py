@@ -12,7 +12,7 @@ from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
-from pipeline.extraction.count_relations import qualifies, restated
+from pipeline.extraction.count_relations import qualifies, restated, settle_inhabitants
 from pipeline.extraction.named_roles import NamedRoles
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -61,10 +61,6 @@ _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
-# What joins a count to the staff or volunteers counted just before it on its line: "7
-# professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
-_JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
-                        re.IGNORECASE)
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
 
 
@@ -163,24 +159,7 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
-        return self._settle_inhabitants(text, found, actors)
-
-    def _settle_inhabitants(self, text: str, found: list[Mention], actors: bool) -> list[Mention]:
-        """Inhabitants no word placed take part in the action (beneficiaries), except in a list
-        of the actors, where they help run it (volunteers): a field that counts organisations
-        too, or no one else, or a count joined to staff or volunteers ("7 professionnels et 9
-        habitants")."""
-        actors = actors or not any(not m.assumed and m.role != "total" for m in found)
-        settled = []
-        for i, mention in enumerate(found):
-            if mention.assumed:
-                joined = i > 0 and not found[i - 1].assumed \
-                    and found[i - 1].role in ("professionals", "volunteers") \
-                    and _JOINED_RE.fullmatch(text, found[i - 1].end, mention.start) is not None
-                role = "volunteers" if actors or joined else "beneficiaries"
-                mention = replace(mention, role=role, assumed=False)
-            settled.append(mention)
-        return settled
+        return settle_inhabitants(text, found, actors)
 
     def _organisations(self, text: str, match: re.Match[str]) -> bool:
         """Whether a count names organisations ("15 associations")."""

@@ -1,5 +1,5 @@
-"""How a count relates to the one before it: an FTE that is a person's time, persons that
-restate households."""
+"""How a count relates to the others: an FTE that is a person's time, persons that restate
+households, inhabitants listed among the actors."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ _NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
 _RESTATED_GAP_RE = re.compile(
     r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)"
     r"[ \u00a0:]{0,3})?", re.IGNORECASE)
+# What joins a count to the staff or volunteers counted just before it on its line: "7
+# professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
+_JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
+                        re.IGNORECASE)
 
 
 def qualifies(gap: str) -> bool:
@@ -43,3 +47,21 @@ def restated(text: str, match: re.Match[str], count: Count,
     if gap is None or gap.end() != gap_end or count.low < previous.count.high:
         return None
     return replace(previous, count=count, restates=True)
+
+
+def settle_inhabitants(text: str, found: list[Mention], actors: bool) -> list[Mention]:
+    """Inhabitants no word placed take part in the action (beneficiaries), except in a list
+    of the actors, where they help run it (volunteers): a field that counts organisations
+    too, or no one else, or a count joined to staff or volunteers ("7 professionnels et 9
+    habitants")."""
+    actors = actors or not any(not m.assumed and m.role != "total" for m in found)
+    settled = []
+    for i, mention in enumerate(found):
+        if mention.assumed:
+            joined = i > 0 and not found[i - 1].assumed \
+                and found[i - 1].role in ("professionals", "volunteers") \
+                and _JOINED_RE.fullmatch(text, found[i - 1].end, mention.start) is not None
+            role = "volunteers" if actors or joined else "beneficiaries"
+            mention = replace(mention, role=role, assumed=False)
+        settled.append(mention)
+    return settled
