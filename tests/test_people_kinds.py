@@ -112,7 +112,29 @@ WHO_BENEFITS: list[Row] = [
     ("2 femmes-relais et 1 directrice", 3, None, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS
+# Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the
+# public of a training when many stand alone or a public cue follows.
+TRAINEES: list[Row] = [
+    ("1 monitrice d'auto-école, 1 conseillère\n14 stagiaires", 2, None, 14),
+    ("2 formateurs\n9 stagiaires inscrits au module", 2, None, 9),
+    ("1 animatrice, 2 stagiaires BPJEPS", 3, None, None),
+    ("6 animateurs, 6 stagiaires BAFA", 12, None, None),
+]
+
+# Not people: things, documents, events and visits; admissions (entrées) stand for the public
+# only when no people of the public are counted.
+NOT_PEOPLE: list[Row] = [
+    ("2 animateurs\n60 fiches d'évaluation remplies", 2, None, None),
+    ("1 animatrice, 30 enfants ont vu au moins une pièce de théâtre", 1, None, 30),
+    ("1 éducatrice\n35 sondages complétés", 1, None, None),
+    ("2 conseillères\n900 passages en 2021 soit environ 310 usagers", 2, None, 310),
+    ("3 bénévoles\n250 entrées sur le week-end", None, 3, 250),
+    ("400 entrées, 150 enfants différents", None, None, 150),
+    ("40 passages dans l'année", None, None, None),
+]
+
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS \
+    + TRAINEES + NOT_PEOPLE
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

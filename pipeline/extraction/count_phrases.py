@@ -12,7 +12,13 @@ from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
-from pipeline.extraction.count_relations import qualifies, restated, settle_inhabitants
+from pipeline.extraction.count_relations import (
+    ADMISSIONS,
+    qualifies,
+    restated,
+    settle_admissions,
+    settle_inhabitants,
+)
 from pipeline.extraction.named_roles import NamedRoles
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -61,7 +67,10 @@ _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
-_COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
+# A team takes a few trainees at once; more, alone, are the public of a training.
+_TEAM_TRAINEES = 5
+_COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
+                      "admission"})
 
 
 def _start(mention: Mention) -> int:
@@ -159,7 +168,7 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
-        return settle_inhabitants(text, found, actors)
+        return settle_admissions(settle_inhabitants(text, found, actors))
 
     def _organisations(self, text: str, match: re.Match[str]) -> bool:
         """Whether a count names organisations ("15 associations")."""
@@ -268,6 +277,8 @@ class CountReader(LabelRoles):
                                        clause_before, clause_after)
                 assumed = role == _ASSUMED
                 role = "volunteers" if assumed else role
+            if role == "professionals" and role_stem(word) in self.lexicon.trainees:
+                role = self._trainee_role(text, count, start, clause_after, found)
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is None:
@@ -303,6 +314,18 @@ class CountReader(LabelRoles):
             return None
         return word, head_end, category
 
+    def _trainee_role(self, text: str, count: Count, start: int, clause_after: str,
+                      found: list[Mention]) -> str:
+        """Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line),
+        the public of a training when many stand alone or a public cue follows."""
+        if self.lexicon.cue(clause_after) == "beneficiary":
+            return "beneficiaries"
+        line_start = text.rfind("\n", max(0, start - LOOKBACK), start) + 1
+        beside_staff = bool(found) and found[-1].role == "professionals" \
+            and found[-1].start >= line_start
+        return "professionals" if count.high <= _TEAM_TRAINEES or beside_staff \
+            else "beneficiaries"
+
     def _per_unit(self, text: str, head_end: int) -> str | None:
         """The unit of "2 animateurs par centre" after a count's noun, if the lexicon knows it."""
         per = _PER_UNIT_RE.match(text, head_end, min(len(text), head_end + 60))
@@ -325,6 +348,8 @@ class CountReader(LabelRoles):
                     or self.cues.attending(text, head_end):
                 return "beneficiaries"
             return self._heading_role(text, pos) or _ASSUMED
+        if category == "admission":
+            return ADMISSIONS
         if category != "person":
             return role_of(category) or "total"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):

@@ -9,6 +9,8 @@ from dataclasses import replace
 from pipeline.extraction.count_labels import Mention
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 
+# The provisional role of a count of admissions ("110 entrées", "80 billets").
+ADMISSIONS = "admissions"
 # What may sit between a person and the FTE that only qualifies them: their noun's complements
 # and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
 # "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
@@ -65,3 +67,11 @@ def settle_inhabitants(text: str, found: list[Mention], actors: bool) -> list[Me
             mention = replace(mention, role=role, assumed=False)
         settled.append(mention)
     return settled
+
+
+def settle_admissions(found: list[Mention]) -> list[Mention]:
+    """Admissions count the public only when the field counts no people of the public: "110
+    entrées" alone is 110 people, "400 entrées, 150 enfants différents" 150."""
+    people = any(m.role == "beneficiaries" for m in found)
+    return [m if m.role != ADMISSIONS else replace(m, role="beneficiaries")
+            for m in found if m.role != ADMISSIONS or not people]
