@@ -101,6 +101,7 @@ WHO_BENEFITS: list[Row] = [
     ("1 coordinatrice\n1 avocate de permanence\nune quinzaine de mères", 2, None, 15),
     ("3 animateurs\n20 jeunes ont participé au séjour", 3, None, 20),
     ("2 salariés et 5 parents d'élèves", 2, 5, None),
+    ("11 habitantes + 1 animatrice", 1, 11, None),
     ("4 bénévoles de la Croix-Rouge et 3 habitantes", None, 7, None),
     ("1 animateur\n9 adolescents membres du conseil de jeunes", 1, 9, None),
     ("5 habitants élus au comité de quartier, 1 coordinatrice", 1, 5, None),

@@ -60,9 +60,8 @@ def settle_inhabitants(text: str, found: list[Mention], actors: bool) -> list[Me
     settled = []
     for i, mention in enumerate(found):
         if mention.assumed:
-            joined = i > 0 and not found[i - 1].assumed \
-                and found[i - 1].role in ("professionals", "volunteers") \
-                and _JOINED_RE.fullmatch(text, found[i - 1].end, mention.start) is not None
+            joined = (i > 0 and _joined(text, found[i - 1], found[i - 1], mention)) or (
+                i + 1 < len(found) and _joined(text, found[i + 1], mention, found[i + 1]))
             role = "volunteers" if actors or joined else "beneficiaries"
             mention = replace(mention, role=role, assumed=False)
         settled.append(mention)
@@ -75,3 +74,10 @@ def settle_admissions(found: list[Mention]) -> list[Mention]:
     people = any(m.role == "beneficiaries" for m in found)
     return [m if m.role != ADMISSIONS else replace(m, role="beneficiaries")
             for m in found if m.role != ADMISSIONS or not people]
+
+
+def _joined(text: str, other: Mention, first: Mention, second: Mention) -> bool:
+    """Whether `other` (one of `first`, `second`) is staff or volunteers joined to the other
+    count by "et" or "+" on its line."""
+    return not other.assumed and other.role in ("professionals", "volunteers") \
+        and _JOINED_RE.fullmatch(text, first.end, second.start) is not None
