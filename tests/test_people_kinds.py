@@ -111,6 +111,9 @@ WHO_BENEFITS: list[Row] = [
     ("1 éducateur\n3 jeunes\n2 mamans\n8 associations", 1, 5, None),
     ("une vingtaine d'habitants", None, 20, None),
     ("2 femmes-relais et 1 directrice", 3, None, None),
+    ("Les lycéens (9) ont préparé le repas avec 1 animatrice", 1, 9, None),
+    ("les enfants du quartier (30)\n2 animateurs", 2, None, 30),
+    ("6 mamans ont cuisiné pour la fête\n1 référente famille", 1, 6, None),
 ]
 
 # Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the

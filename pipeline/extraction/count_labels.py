@@ -20,6 +20,8 @@ _HEADING_RE = re.compile(
 # The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)".
 _BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque)[ \u00a0]+[^\W\d_]{2,20})?"
                              r"[ \u00a0]{0,3}\)", re.IGNORECASE)
+_AFTER_BRACKET = 40
+_CLAUSE_RE = re.compile(r"[^\n.;()]{0,80}")
 _COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
 _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
@@ -90,15 +92,16 @@ class LabelRoles:
             self._lexicon = Lexicon(self.roles.lists)
         return self._lexicon
 
-    def _context_role(self, clause: str) -> str | None:
+    def _context_role(self, clause: str, after: str = "") -> str | None:
         """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)");
-        inhabitants are volunteers when the clause says they run the action ("des mamans
-        animent", "les membres du CA"), else the public."""
+        inhabitants are volunteers when the clause, or the words `after` the bracket, say they
+        run the action ("des mamans animent", "les membres du CA", "(12) ont organisé"), else
+        the public."""
         for word in WORD_RE.findall(clause):
             category = self.lexicon.classify(word)
             if category == "inhabitant":
-                return "volunteers" if self._runs(clause) else "beneficiaries"
-            if category in ("professional", "volunteer"):
+                return "volunteers" if self._runs(clause + " " + after) else "beneficiaries"
+            if category in ("professional", "volunteer", "beneficiary"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
         return role_of(cue) if cue in ("professional", "volunteer") else None
@@ -119,11 +122,13 @@ class LabelRoles:
         approx = bool(match.group("approx"))
         fallback = "total" if approx else None
         if in_parens:
+            closing = text.find(")", end, end + _AFTER_BRACKET)
+            after = _CLAUSE_RE.match(text, closing + 1).group() if closing != -1 else ""
             if approx:
-                return self._context_role(clause_before or "") or "total"
+                return self._context_role(clause_before or "", after) or "total"
             if not _BRACKET_END_RE.match(text, end) or not clause_before:
                 return None
-            return self._context_role(clause_before)
+            return self._context_role(clause_before, after)
         if not approx and not _LABEL_END_RE.match(text, end):
             return None
         label = text[self._label_start(text, match.start(), found):match.start()]

@@ -20,7 +20,8 @@ RUNNING_RE = re.compile(
     r"\bqui[ \u00a0]+(?:[^\W\d_]{1,12}[ \u00a0]+)?(?:co-?)?(?:anim|organis|assur|encadr|g[èe]r"
     r"|tienn|pr[ée]par|serv|pilot|m[èe]n|conduis|r[ée]alis)\w*"
     r"|\b(?:co-?)?organisat(?:eur|rice)s?\b|\bco-?anim\w*|\bau[ \u00a0]+service\b"
-    r"|\b(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[èe]r|cuisin|pilot)ent\b",
+    r"|\b(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[èe]r|cuisin|pilot)ent\b"
+    r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b",
     re.IGNORECASE,
 )
 # An age after people makes them a public: "12 jeunes de 13-16 ans", "(14-17 ans)".
