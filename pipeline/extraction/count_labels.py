@@ -21,7 +21,7 @@ _HEADING_RE = re.compile(
 _BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque)[ \u00a0]+[^\W\d_]{2,20})?"
                              r"[ \u00a0]{0,3}\)", re.IGNORECASE)
 _AFTER_BRACKET = 40
-_CLAUSE_RE = re.compile(r"[^\n.;()]{0,80}")
+_CLAUSE_CUT_RE = re.compile(r"[\n.;()]")
 _COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
 _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
@@ -123,7 +123,8 @@ class LabelRoles:
         fallback = "total" if approx else None
         if in_parens:
             closing = text.find(")", end, end + _AFTER_BRACKET)
-            after = _CLAUSE_RE.match(text, closing + 1).group() if closing != -1 else ""
+            after = text[closing + 1:closing + 1 + _AFTER_BRACKET] if closing != -1 else ""
+            after = _CLAUSE_CUT_RE.split(after, maxsplit=1)[0]
             if approx:
                 return self._context_role(clause_before or "", after) or "total"
             if not _BRACKET_END_RE.match(text, end) or not clause_before:

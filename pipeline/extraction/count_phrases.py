@@ -18,6 +18,7 @@ from pipeline.extraction.count_relations import (
     restated,
     settle_admissions,
     settle_inhabitants,
+    trainee_role,
 )
 from pipeline.extraction.named_roles import NamedRoles
 from pipeline.extraction.numbers import (
@@ -67,8 +68,6 @@ _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
-# A team takes a few trainees at once; more, alone, are the public of a training.
-_TEAM_TRAINEES = 5
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
                       "admission"})
 
@@ -278,7 +277,7 @@ class CountReader(LabelRoles):
                 assumed = role == _ASSUMED
                 role = "volunteers" if assumed else role
             if role == "professionals" and role_stem(word) in self.lexicon.trainees:
-                role = self._trainee_role(text, count, start, clause_after, found)
+                role = trainee_role(text, count, start, self.lexicon.cue(clause_after), found)
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is None:
@@ -313,18 +312,6 @@ class CountReader(LabelRoles):
         if word and category not in _COUNTED:
             return None
         return word, head_end, category
-
-    def _trainee_role(self, text: str, count: Count, start: int, clause_after: str,
-                      found: list[Mention]) -> str:
-        """Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line),
-        the public of a training when many stand alone or a public cue follows."""
-        if self.lexicon.cue(clause_after) == "beneficiary":
-            return "beneficiaries"
-        line_start = text.rfind("\n", max(0, start - LOOKBACK), start) + 1
-        beside_staff = bool(found) and found[-1].role == "professionals" \
-            and found[-1].start >= line_start
-        return "professionals" if count.high <= _TEAM_TRAINEES or beside_staff \
-            else "beneficiaries"
 
     def _per_unit(self, text: str, head_end: int) -> str | None:
         """The unit of "2 animateurs par centre" after a count's noun, if the lexicon knows it."""

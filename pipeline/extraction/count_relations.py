@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.extraction.count_labels import Mention
+from pipeline.extraction.count_labels import LOOKBACK, Mention
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
 ADMISSIONS = "admissions"
+# A team takes a few trainees at once; more, alone, are the public of a training.
+_TEAM_TRAINEES = 5
 # What may sit between a person and the FTE that only qualifies them: their noun's complements
 # and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
 # "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
@@ -81,3 +83,15 @@ def _joined(text: str, other: Mention, first: Mention, second: Mention) -> bool:
     count by "et" or "+" on its line."""
     return not other.assumed and other.role in ("professionals", "volunteers") \
         and _JOINED_RE.fullmatch(text, first.end, second.start) is not None
+
+
+def trainee_role(text: str, count: Count, start: int, cue: str | None,
+                 found: list[Mention]) -> str:
+    """Trainees ("stagiaires") counted at `start` are staff in a team (a few, or beside staff
+    on their line), the public of a training when many stand alone or a public `cue` follows."""
+    if cue == "beneficiary":
+        return "beneficiaries"
+    line_start = text.rfind("\n", max(0, start - LOOKBACK), start) + 1
+    beside_staff = bool(found) and found[-1].role == "professionals" \
+        and found[-1].start >= line_start
+    return "professionals" if count.high <= _TEAM_TRAINEES or beside_staff else "beneficiaries"
