@@ -14,6 +14,7 @@ from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
+    parenthetical,
     qualifies,
     restated,
     settle_admissions,
@@ -63,7 +64,6 @@ _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0
                               re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
                              re.IGNORECASE)
-_ITEM_MARK_RE = re.compile(r"[,+/]|\bet\b", re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
@@ -103,18 +103,6 @@ def _continues(gap: str) -> bool:
     return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
 
 
-def _last_item(text: str, start: int, end: int) -> str | None:
-    """The last list item of `text[start:end]` after a list mark ("+", ",", "et"), if it has
-    words; else None."""
-    items = list(_ITEM_MARK_RE.finditer(text, start, end))
-    if items and WORD_RE.search(text, items[-1].end(), end):
-        return text[items[-1].end():end]
-    return None
-
-
-def _clause_start(text: str, pos: int) -> int:
-    floor = max(0, pos - LOOKBACK)
-    return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
 
 
 class CountReader(LabelRoles):
@@ -259,7 +247,7 @@ class CountReader(LabelRoles):
         if prefix := APPROX_PREFIX_RE.search(before):
             count = Count(count.low, count.high, True)
             start = start - len(before) + prefix.start()
-        in_parens, clause_before = self._parenthetical(text, match.start(), found)
+        in_parens, clause_before = parenthetical(text, match.start(), found)
         if in_parens and clause_before is None:
             return None
         if word:
@@ -270,14 +258,10 @@ class CountReader(LabelRoles):
         role: str | None
         assumed = False
         if word:
-            role = self.cues.qualified_role(text, head_end, category, clause_after)
-            if role is None:
-                role = self._noun_role(text, category, (start, head_end), before,
-                                       clause_before, clause_after)
-                assumed = role == _ASSUMED
-                role = "volunteers" if assumed else role
-            if role == "professionals" and role_stem(word) in self.lexicon.trainees:
-                role = trainee_role(text, count, start, self.lexicon.cue(clause_after), found)
+            role = self._word_role(text, (word, category), count, (start, head_end),
+                                   (before, clause_before, clause_after), found)
+            assumed = role == _ASSUMED
+            role = "volunteers" if assumed else role
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is None:
@@ -295,6 +279,20 @@ class CountReader(LabelRoles):
                 return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
+
+    def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
+                   bounds: tuple[int, int], clauses: tuple[str, str | None, str],
+                   found: list[Mention]) -> str:
+        """The role of a count followed by a people noun `(word, category)`, `_ASSUMED` for
+        inhabitants no word places; `clauses` are the text before the count, the clause its
+        bracket follows, and the clause after its noun."""
+        word, category = noun
+        before, clause_before, clause_after = clauses
+        role = self.cues.qualified_role(text, bounds[1], category, clause_after) \
+            or self._noun_role(text, category, bounds, before, clause_before, clause_after)
+        if role == "professionals" and role_stem(word) in self.lexicon.trainees:
+            role = trainee_role(text, count, bounds[0], self.lexicon.cue(clause_after), found)
+        return role
 
     def _noun(self, text: str, end: int, count: Count,
               next_start: int) -> tuple[str, int, str | None] | None:
@@ -345,33 +343,6 @@ class CountReader(LabelRoles):
         if role is None and clause_before:
             role = self._context_role(clause_before)
         return role or self._heading_role(text, pos) or "total"
-
-    def _parenthetical(self, text: str, pos: int,
-                       found: list[Mention]) -> tuple[bool, str | None]:
-        """Whether `pos` is inside "( ... )" on its line, and the clause before the bracket.
-
-        The clause is None when it holds a count already read: the bracket then only breaks
-        that count down ("3 coordinateurs (1 par centre ...)").
-        """
-        floor = max(0, pos - LOOKBACK)
-        line_start = text.rfind("\n", floor, pos) + 1 or floor
-        opening = text.rfind("(", line_start, pos)
-        if opening == -1 or text.find(")", opening, pos) != -1:
-            return False, ""
-        clause_start = _clause_start(text, opening)
-        for earlier in reversed(found):
-            if earlier.start < clause_start:
-                break
-            if earlier.end <= opening:
-                # A new list item after the count owns the bracket ("2 animatrices, + les
-                # membres du CA (7)").
-                item = _last_item(text, earlier.end, opening)
-                if item is not None:
-                    return True, item
-                # A breakdown of a count with a role is no new count; one of a total gives the
-                # roles ("10 personnes (4 salariés et 6 bénévoles)").
-                return True, None if earlier.role != "total" else text[clause_start:opening]
-        return True, _last_item(text, clause_start, opening) or text[clause_start:opening]
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]

@@ -1,5 +1,5 @@
-"""How a count relates to the others: an FTE that is a person's time, persons that restate
-households, inhabitants listed among the actors."""
+"""How a count relates to the others: a bracket that breaks one down, an FTE that is a
+person's time, persons that restate households, inhabitants listed among the actors."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from dataclasses import replace
 
 from pipeline.extraction.count_labels import LOOKBACK, Mention
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
+from pipeline.extraction.role_lexicon import WORD_RE
 
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
 ADMISSIONS = "admissions"
+# What opens a new list item ("2 animatrices, + les membres du CA (7)").
+_ITEM_MARK_RE = re.compile(r"[,+/]|\bet\b", re.IGNORECASE)
+_CLAUSE_END = ".;\n"
 # A team takes a few trainees at once; more, alone, are the public of a training.
 _TEAM_TRAINEES = 5
 # What may sit between a person and the FTE that only qualifies them: their noun's complements
@@ -95,3 +99,45 @@ def trainee_role(text: str, count: Count, start: int, cue: str | None,
     beside_staff = bool(found) and found[-1].role == "professionals" \
         and found[-1].start >= line_start
     return "professionals" if count.high <= _TEAM_TRAINEES or beside_staff else "beneficiaries"
+
+
+def parenthetical(text: str, pos: int,
+                  found: list[Mention]) -> tuple[bool, str | None]:
+    """Whether `pos` is inside "( ... )" on its line, and the clause before the bracket.
+
+    The clause is None when it holds a count already read: the bracket then only breaks
+    that count down ("3 coordinateurs (1 par centre ...)").
+    """
+    floor = max(0, pos - LOOKBACK)
+    line_start = text.rfind("\n", floor, pos) + 1 or floor
+    opening = text.rfind("(", line_start, pos)
+    if opening == -1 or text.find(")", opening, pos) != -1:
+        return False, ""
+    clause_start = _clause_start(text, opening)
+    for earlier in reversed(found):
+        if earlier.start < clause_start:
+            break
+        if earlier.end <= opening:
+            # A new list item after the count owns the bracket ("2 animatrices, + les
+            # membres du CA (7)").
+            item = _last_item(text, earlier.end, opening)
+            if item is not None:
+                return True, item
+            # A breakdown of a count with a role is no new count; one of a total gives the
+            # roles ("10 personnes (4 salariés et 6 bénévoles)").
+            return True, None if earlier.role != "total" else text[clause_start:opening]
+    return True, _last_item(text, clause_start, opening) or text[clause_start:opening]
+
+
+def _last_item(text: str, start: int, end: int) -> str | None:
+    """The last list item of `text[start:end]` after a list mark ("+", ",", "et"), if it has
+    words; else None."""
+    items = list(_ITEM_MARK_RE.finditer(text, start, end))
+    if items and WORD_RE.search(text, items[-1].end(), end):
+        return text[items[-1].end():end]
+    return None
+
+
+def _clause_start(text: str, pos: int) -> int:
+    floor = max(0, pos - LOOKBACK)
+    return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
