@@ -62,6 +62,7 @@ RESTATED: list[Row] = [
     ("2 animateurs\n30 foyers, soit environ 80 personnes (dont 45 enfants)", 2, None, 80),
     ("5 salariés, 20 bénévoles, soit 25 personnes au total", 5, 20, None),
     ("12 familles et 10 personnes isolées accueillies", None, None, 22),
+    ("6 ménages soit 19 personnes", None, None, 19),
 ]
 
 # People named by their role without digits: one each, in terse lists or with an article;
