@@ -115,6 +115,7 @@ WHO_BENEFITS: list[Row] = [
     ("Les lycéens (9) ont préparé le repas avec 1 animatrice", 1, 9, None),
     ("les enfants du quartier (30)\n2 animateurs", 2, None, 30),
     ("6 mamans ont cuisiné pour la fête\n1 référente famille", 1, 6, None),
+    ("Le projet a touché 140 habitants de la cité", None, None, 140),
 ]
 
 # Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the
@@ -138,8 +139,17 @@ NOT_PEOPLE: list[Row] = [
     ("40 passages dans l'année", None, None, None),
 ]
 
+# A count that leaves out the noun of the count before it on its line has its role; one that
+# a verb follows is a part of it.
+ELIDED: list[Row] = [
+    ("1 animatrice à temps plein, 2 à mi-temps", 3, None, None),
+    ("5 bénévoles et 3 en appui ponctuel", None, 8, None),
+    ("14 jeunes inscrits, 10 sont allés au bout", None, None, 14),
+    ("2 salariées, 2020", 2, None, None),
+]
+
 KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS \
-    + TRAINEES + NOT_PEOPLE
+    + TRAINEES + NOT_PEOPLE + ELIDED
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

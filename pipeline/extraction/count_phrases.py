@@ -14,6 +14,7 @@ from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
+    elided_role,
     parenthetical,
     qualifies,
     restated,
@@ -68,6 +69,8 @@ _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
+# The words of its clause that lead to a count: "L'action a touché 230 habitants".
+_LEAD_RE = re.compile(r"[^\n.;,:()]{0,40}$")
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
                       "admission"})
 
@@ -264,10 +267,12 @@ class CountReader(LabelRoles):
             role = "volunteers" if assumed else role
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
-            if role is None:
-                return None
-            if not in_parens:
+            if role is not None and not in_parens:
                 start = self._label_start(text, match.start(), found)
+            elif role is None:
+                role = elided_role(text, match, count, found)
+                if role is None:
+                    return None
             head_end = end
         if _DONT_BEFORE_RE.search(before) and found \
                 and _continues(text[found[-1].end:match.start()]):
@@ -321,14 +326,16 @@ class CountReader(LabelRoles):
                    clause_before: str | None, clause_after: str) -> str:
         """The role of a count followed by a people noun of `category`.
 
-        Inhabitants run the action (volunteers) unless a beneficiary cue follows; "personnes"
-        take their role from a cue after them, from the clause their bracket follows, or from
-        the heading they sit under, else they are the total. `bounds` are the count's start and
-        its noun's end.
+        Inhabitants are the public when a beneficiary cue follows or leads to them ("a touché
+        230 habitants"), an age or an occasion follows; else the heading decides, or the field
+        (`settle_inhabitants`). "personnes" take their role from a cue after them, from the
+        clause their bracket follows, or from the heading they sit under, else they are the
+        total. `bounds` are the count's start and its noun's end.
         """
         pos, head_end = bounds
         if category == "inhabitant":
-            cue = self.lexicon.cue(clause_after)
+            lead = _LEAD_RE.search(before)
+            cue = self.lexicon.cue(clause_after) or self.lexicon.cue(lead.group() if lead else "")
             if cue == "beneficiary" or self.cues.aged(text, head_end) \
                     or self.cues.attending(text, head_end):
                 return "beneficiaries"

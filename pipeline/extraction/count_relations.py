@@ -15,6 +15,12 @@ ADMISSIONS = "admissions"
 # What opens a new list item ("2 animatrices, + les membres du CA (7)").
 _ITEM_MARK_RE = re.compile(r"[,+/]|\bet\b", re.IGNORECASE)
 _CLAUSE_END = ".;\n"
+# What leads from a count of people to a count that leaves their noun out: "1 salarié à temps
+# plein, 2 à temps partiel".
+_ELIDED_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\+|\bet)[ \u00a0]{0,3}", re.IGNORECASE)
+_ELIDED_AFTER_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:$|[\n,.;)+]|(?:à|a|en|de|pour|sur|au|aux)(?![^\W\d_]))", re.IGNORECASE)
+_YEAR_LIKE = range(1900, 2101)
 # A team takes a few trainees at once; more, alone, are the public of a training.
 _TEAM_TRAINEES = 5
 # What may sit between a person and the FTE that only qualifies them: their noun's complements
@@ -141,3 +147,17 @@ def _last_item(text: str, start: int, end: int) -> str | None:
 def _clause_start(text: str, pos: int) -> int:
     floor = max(0, pos - LOOKBACK)
     return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
+
+
+def elided_role(text: str, match: re.Match[str], count: Count,
+                found: list[Mention]) -> str | None:
+    """The role of a count with no noun, listed right after a count of people on its line,
+    whose noun it leaves out: "1 salarié à temps plein, 2 à temps partiel"; else None. A count
+    followed by a verb is a part, not more people ("11 inscrites, 9 ont obtenu")."""
+    pos = match.start()
+    if not found or found[-1].role not in ("professionals", "volunteers", "beneficiaries") \
+            or found[-1].end > pos or count.low in _YEAR_LIKE \
+            or not _ELIDED_AFTER_RE.match(text, match.end()):
+        return None
+    joined = _ELIDED_GAP_RE.fullmatch(text, found[-1].end, pos)
+    return found[-1].role if joined is not None else None
