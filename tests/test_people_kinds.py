@@ -116,6 +116,8 @@ WHO_BENEFITS: list[Row] = [
     ("les enfants du quartier (30)\n2 animateurs", 2, None, 30),
     ("6 mamans ont cuisiné pour la fête\n1 référente famille", 1, 6, None),
     ("Le projet a touché 140 habitants de la cité", None, None, 140),
+    ("1 animatrice\nLe comité de pilotage réunit 6 parents", 1, 6, None),
+    ("La directrice. Le conseil de quartier, composé de 9 habitants.", 1, 9, None),
 ]
 
 # Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the

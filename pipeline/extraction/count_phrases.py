@@ -70,7 +70,7 @@ _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
 # The words of its clause that lead to a count: "L'action a touché 230 habitants".
-_LEAD_RE = re.compile(r"[^\n.;,:()]{0,40}$")
+_LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
                       "admission"})
 
@@ -335,10 +335,13 @@ class CountReader(LabelRoles):
         pos, head_end = bounds
         if category == "inhabitant":
             lead = _LEAD_RE.search(before)
-            cue = self.lexicon.cue(clause_after) or self.lexicon.cue(lead.group() if lead else "")
+            lead_text = lead.group() if lead else ""
+            cue = self.lexicon.cue(clause_after) or self.lexicon.cue(lead_text)
             if cue == "beneficiary" or self.cues.aged(text, head_end) \
                     or self.cues.attending(text, head_end):
                 return "beneficiaries"
+            if self.cues.runs(lead_text):
+                return "volunteers"  # "le conseil citoyen, composé de 11 habitants"
             return self._heading_role(text, pos) or _ASSUMED
         if category == "admission":
             return ADMISSIONS
