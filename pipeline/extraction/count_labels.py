@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from pipeline.config import RoleWords
 from pipeline.extraction.numbers import Count
-from pipeline.extraction.role_lexicon import WORD_RE, Lexicon
+from pipeline.extraction.people_cues import RUNNING_RE
+from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, role_stem
 
 # What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, nothing else.
 _LABEL_END_RE = re.compile(r"[ \u00a0]*(?:$|[\n.;,()/|+]|et\b|\-[ \u00a0])", re.IGNORECASE)
@@ -16,6 +17,14 @@ _LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
 _HEADING_RE = re.compile(
     r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
 )
+# The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)".
+_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque)[ \u00a0]+[^\W\d_]{2,20})?"
+                             r"[ \u00a0]{0,3}\)", re.IGNORECASE)
+_AFTER_BRACKET = 40
+_CLAUSE_CUT_RE = re.compile(r"[\n.;()]")
+_COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
+_LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+_MAX_COLON_LABEL = 10
 BULLETS = " \u00a0\t-–•*"
 LOOKBACK = 300
 _YEAR_LIKE = range(1900, 2101)
@@ -33,6 +42,9 @@ class Mention:
     per_unit: str | None = None
     # The role was chosen by default, for lack of any cue (inhabitants running the action).
     assumed: bool = False
+    # The count restates the one found just before it in persons ("14 familles soit 52
+    # personnes"), and replaces it.
+    restates: bool = False
 
 
 def role_of(category: str | None) -> str | None:
@@ -80,14 +92,24 @@ class LabelRoles:
             self._lexicon = Lexicon(self.roles.lists)
         return self._lexicon
 
-    def _context_role(self, clause: str) -> str | None:
-        """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)")."""
+    def _context_role(self, clause: str, after: str = "") -> str | None:
+        """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)");
+        inhabitants are volunteers when the clause, or the words `after` the bracket, say they
+        run the action ("des mamans animent", "les membres du CA", "(12) ont organisé"), else
+        the public."""
         for word in WORD_RE.findall(clause):
             category = self.lexicon.classify(word)
-            if category in ("professional", "volunteer", "inhabitant"):
+            if category == "inhabitant":
+                return "volunteers" if self._runs(clause + " " + after) else "beneficiaries"
+            if category in ("professional", "volunteer", "beneficiary"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
         return role_of(cue) if cue in ("professional", "volunteer") else None
+
+    def _runs(self, words: str) -> bool:
+        """Whether `words` say people run the action: "élus", "membres du CA", "animent"."""
+        return RUNNING_RE.search(words) is not None or any(
+            role_stem(w) in self.lexicon.running for w in WORD_RE.findall(words))
 
     def _label_role(self, text: str, match: re.Match[str], count: Count, in_parens: bool,
                     clause_before: str | None, found: list[Mention]) -> str | None:
@@ -99,19 +121,26 @@ class LabelRoles:
         end = match.end()
         approx = bool(match.group("approx"))
         fallback = "total" if approx else None
+        if in_parens:
+            closing = text.find(")", end, end + _AFTER_BRACKET)
+            after = text[closing + 1:closing + 1 + _AFTER_BRACKET] if closing != -1 else ""
+            after = _CLAUSE_CUT_RE.split(after, maxsplit=1)[0]
+            if approx:
+                return self._context_role(clause_before or "", after) or "total"
+            if not _BRACKET_END_RE.match(text, end) or not clause_before:
+                return None
+            return self._context_role(clause_before, after)
         if not approx and not _LABEL_END_RE.match(text, end):
             return None
-        if in_parens:
-            if approx:
-                return self._context_role(clause_before or "") or "total"
-            if text[end:end + 1] != ")" or not clause_before:
-                return None
-            return self._context_role(clause_before)
         label = text[self._label_start(text, match.start(), found):match.start()]
         words = WORD_RE.findall(label)
         if not words:
             return self._heading_role(text, match.start()) or fallback
-        if len(words) > 4 or any(c.isdigit() for c in label):
+        # A label ending in a colon may be a long phrase and name its year ("Familles
+        # accompagnées en 2023 :", "Habitants ayant bénéficié d'une aide :").
+        colon = _COLON_END_RE.search(label) is not None
+        if len(words) > (_MAX_COLON_LABEL if colon else 4) \
+                or any(c.isdigit() for c in _LABEL_YEAR_RE.sub("", label)):
             return fallback
         if count.low in _YEAR_LIKE and ":" not in label:
             return None
@@ -124,13 +153,18 @@ class LabelRoles:
         """The role a label's words name; "" when they name an organisation; None for neither."""
         if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
             return ""  # "Intervenants extérieurs : 2": people the action does not count
-        for word in words:
-            category = self.lexicon.classify(word)
+        categories = [self.lexicon.classify(word) for word in words]
+        cue = self.lexicon.cue(" ".join(words))
+        for category in categories:
             if category == "organisation":
                 return ""
+            if category == "inhabitant":
+                # "Habitants bénévoles", "Jeunes ayant participé": the other words decide.
+                runs = "volunteer" in categories or self._runs(" ".join(words))
+                return "volunteers" if runs and cue != "beneficiary" else "beneficiaries"
             if role := role_of(category):
                 return role
-        return role_of(self.lexicon.cue(" ".join(words)))
+        return role_of(cue)
 
     def _heading_role(self, text: str, pos: int) -> str | None:
         """The role named by the heading a count at `pos` sits under, else None.

@@ -7,10 +7,22 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import replace
 
+from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
+from pipeline.extraction.count_relations import (
+    ADMISSIONS,
+    elided_role,
+    parenthetical,
+    qualifies,
+    restated,
+    settle_admissions,
+    settle_inhabitants,
+    trainee_role,
+)
+from pipeline.extraction.named_roles import NamedRoles
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,
@@ -29,25 +41,17 @@ _HEAD_RE = re.compile(r"[ \u00a0]{0,3}(?:(?:de|d['’])[ \u00a0]{0,3})?(?P<word>
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
-_DONT_BEFORE_RE = re.compile(r"\bdont[ \u00a0]+(?:environ[ \u00a0]+)?$", re.IGNORECASE)
+# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
+_DONT_BEFORE_RE = re.compile(
+    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
+    re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
-# "le directeur", "la référente famille", "notre coordinatrice": one person.
-_ARTICLE_ROLE_RE = re.compile(
-    r"(?<![^\W\d_])(?:le|la|l['’]|notre|son|sa|leur)[ \u00a0]{0,3}(?P<word>[^\W\d_]{3,30})",
-    re.IGNORECASE,
-)
 # Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
 # so a fraction stands for at least one person: the FTE rounded up.
 _FTE_RE = re.compile(
     r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
     r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# What may sit between a person and the FTE that only qualifies them: "1 animatrice (0,5 ETP)",
-# "1 coordinatrice à 0,5 ETP".
-_QUALIFIER_GAP_RE = re.compile(
-    r"[ \u00a0]{0,3}[(:,]?[ \u00a0]{0,3}(?:(?:à|a|sur|pour|soit|en)[ \u00a0]{1,3})?",
     re.IGNORECASE,
 )
 # "2 animateurs x 3 sites": as many people per unit named.
@@ -63,13 +67,20 @@ _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout
                              re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
-# Inhabitants with no cue are taken to run the action; the post-pass of `find` may revise it.
-_ASSUMED_VOLUNTEERS = "assumed volunteers"
-_COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person"})
+# Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
+_ASSUMED = "assumed volunteers"
+# The words of its clause that lead to a count: "L'action a touché 230 habitants".
+_LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
+_COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
+                      "admission"})
 
 
 def _start(mention: Mention) -> int:
     return mention.start
+
+
+def _end(mention: Mention) -> int:
+    return mention.end
 
 
 def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
@@ -95,9 +106,6 @@ def _continues(gap: str) -> bool:
     return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
 
 
-def _clause_start(text: str, pos: int) -> int:
-    floor = max(0, pos - LOOKBACK)
-    return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
 
 
 class CountReader(LabelRoles):
@@ -134,39 +142,47 @@ class CountReader(LabelRoles):
             following = matches[i + 1]
             limits[i] = limits[i + 1] if _AGE_AFTER_RE.match(text, following.end()) \
                 else following.start()
+        articles = NamedRoles(self.lexicon, self.cues).find(text)
+        actors = False  # the field counts organisations: it lists the actors
         for i, match in enumerate(matches):
             next_start = limits[i]
             if match.re is _FTE_RE:
-                mention = self._read_fte(text, match, found)
+                mention = self._read_fte(text, match, found, articles)
             else:
                 mention = self._read(text, match, next_start, found)
-            if mention is not None and not self._repeats(text, mention, found):
+                actors = actors or (mention is None and self._organisations(text, match))
+            if mention is not None and mention.restates:
+                found[-1] = mention
+            elif mention is not None and not self._repeats(text, mention, found):
                 found.append(mention)
-        for mention in self._article_roles(text):
+        for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
-        # Inhabitants run the action only when the field names no volunteers of its own; where
-        # it does, the others are the public.
-        if any(m.role == "volunteers" and not m.assumed for m in found):
-            found = [replace(m, role="beneficiaries", assumed=False) if m.assumed else m
-                     for m in found]
-        return found
+        return settle_admissions(settle_inhabitants(text, found, actors))
 
-    def _read_fte(self, text: str, match: re.Match[str],
-                  found: list[Mention]) -> Mention | None:
+    def _organisations(self, text: str, match: re.Match[str]) -> bool:
+        """Whether a count names organisations ("15 associations")."""
+        word = self._head(text, match.end())[0]
+        return bool(word) and self.lexicon.classify(word) == "organisation"
+
+    def _read_fte(self, text: str, match: re.Match[str], found: list[Mention],
+                  articles: list[Mention]) -> Mention | None:
         """A count of professionals from a full-time equivalent, rounded up to whole people.
 
-        None when the FTE only qualifies the professional counted just before it ("1
-        coordinatrice à 0,5 ETP" is one person).
+        None when the FTE only qualifies the professionals named just before it, counted
+        (`found`) or by an article (`articles`): "1 coordinatrice à 0,5 ETP" is one person,
+        "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
         """
         whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
         people = whole + (1 if frac else 0)
         if people == 0:
             return None
-        if found and found[-1].role == "professionals" and found[-1].end <= match.start():
-            gap = _QUALIFIER_GAP_RE.match(text, found[-1].end, match.start())
-            if gap is not None and gap.end() == match.start():
-                return None
+        before = bisect_right(articles, match.start(), key=_end)  # articles end in text order
+        person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
+                      if m.end <= match.start()), key=_end, default=None)
+        if person is not None and person.role == "professionals" \
+                and qualifies(text[person.end:match.start()]):
+            return None
         return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
 
     def _head(self, text: str, end: int) -> tuple[str, int, int]:
@@ -223,6 +239,8 @@ class CountReader(LabelRoles):
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
+        if category == "person" and (restatement := restated(text, match, count, found)):
+            return replace(restatement, end=head_end, head=role_stem(word))
         lone_article = match.group(0).lower() in ("un", "une")
         if lone_article and not word:
             return None
@@ -232,7 +250,7 @@ class CountReader(LabelRoles):
         if prefix := APPROX_PREFIX_RE.search(before):
             count = Count(count.low, count.high, True)
             start = start - len(before) + prefix.start()
-        in_parens, clause_before = self._parenthetical(text, match.start(), found)
+        in_parens, clause_before = parenthetical(text, match.start(), found)
         if in_parens and clause_before is None:
             return None
         if word:
@@ -243,24 +261,43 @@ class CountReader(LabelRoles):
         role: str | None
         assumed = False
         if word:
-            role = self.cues.qualified_role(text, head_end, category, clause_after)
-            if role is None:
-                role = self._noun_role(text, category, (match.start(), head_end), before,
-                                       clause_before, clause_after)
-                assumed = role == _ASSUMED_VOLUNTEERS
-                role = "volunteers" if assumed else role
+            role = self._word_role(text, (word, category), count, (start, head_end),
+                                   (before, clause_before, clause_after), found)
+            assumed = role == _ASSUMED
+            role = "volunteers" if assumed else role
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
-            if role is None:
-                return None
-            if not in_parens:
+            if role is not None and not in_parens:
                 start = self._label_start(text, match.start(), found)
+            elif role is None:
+                role = elided_role(text, match, count, found)
+                if role is None:
+                    return None
             head_end = end
-        if _DONT_BEFORE_RE.search(before) and found and found[-1].role != "total" \
+        if _DONT_BEFORE_RE.search(before) and found \
                 and _continues(text[found[-1].end:match.start()]):
-            return None
+            if found[-1].role != "total":
+                return None
+            if role == "beneficiaries" or assumed:
+                # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
+                found[-1] = replace(found[-1], role="beneficiaries")
+                return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
+
+    def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
+                   bounds: tuple[int, int], clauses: tuple[str, str | None, str],
+                   found: list[Mention]) -> str:
+        """The role of a count followed by a people noun `(word, category)`, `_ASSUMED` for
+        inhabitants no word places; `clauses` are the text before the count, the clause its
+        bracket follows, and the clause after its noun."""
+        word, category = noun
+        before, clause_before, clause_after = clauses
+        role = self.cues.qualified_role(text, bounds[1], category, clause_after) \
+            or self._noun_role(text, category, bounds, before, clause_before, clause_after)
+        if role == "professionals" and role_stem(word) in self.lexicon.trainees:
+            role = trainee_role(text, count, bounds[0], self.lexicon.cue(clause_after), found)
+        return role
 
     def _noun(self, text: str, end: int, count: Count,
               next_start: int) -> tuple[str, int, str | None] | None:
@@ -270,6 +307,8 @@ class CountReader(LabelRoles):
         category = self.lexicon.classify(word) if word else None
         if word and (compound := self._compound(text, word, word_start)) is not None:
             category, head_end = compound
+        if word and category is None and word.lower() in STOP_WORDS:
+            return "", end, None  # "(5 à 7 par an)", "2019 soit ...": no noun follows
         if word and category is None and role_stem(word) not in self.lexicon.skip:
             category = self.cues.unknown_noun(text, word, head_end, count.high,
                                               self._clause_after(text, head_end, next_start))
@@ -287,17 +326,25 @@ class CountReader(LabelRoles):
                    clause_before: str | None, clause_after: str) -> str:
         """The role of a count followed by a people noun of `category`.
 
-        Inhabitants run the action (volunteers) unless a beneficiary cue follows; "personnes"
-        take their role from a cue after them, from the clause their bracket follows, or from
-        the heading they sit under, else they are the total. `bounds` are the count's start and
-        its noun's end.
+        Inhabitants are the public when a beneficiary cue follows or leads to them ("a touché
+        230 habitants"), an age or an occasion follows; else the heading decides, or the field
+        (`settle_inhabitants`). "personnes" take their role from a cue after them, from the
+        clause their bracket follows, or from the heading they sit under, else they are the
+        total. `bounds` are the count's start and its noun's end.
         """
         pos, head_end = bounds
         if category == "inhabitant":
-            cue = self.lexicon.cue(clause_after)
-            if cue == "beneficiary" or self.cues.aged(text, head_end):
+            lead = _LEAD_RE.search(before)
+            lead_text = lead.group() if lead else ""
+            cue = self.lexicon.cue(clause_after) or self.lexicon.cue(lead_text)
+            if cue == "beneficiary" or self.cues.aged(text, head_end) \
+                    or self.cues.attending(text, head_end):
                 return "beneficiaries"
-            return self._heading_role(text, pos) or _ASSUMED_VOLUNTEERS
+            if self.cues.runs(lead_text):
+                return "volunteers"  # "le conseil citoyen, composé de 11 habitants"
+            return self._heading_role(text, pos) or _ASSUMED
+        if category == "admission":
+            return ADMISSIONS
         if category != "person":
             return role_of(category) or "total"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
@@ -307,47 +354,12 @@ class CountReader(LabelRoles):
             role = self._context_role(clause_before)
         return role or self._heading_role(text, pos) or "total"
 
-    def _parenthetical(self, text: str, pos: int,
-                       found: list[Mention]) -> tuple[bool, str | None]:
-        """Whether `pos` is inside "( ... )" on its line, and the clause before the bracket.
-
-        The clause is None when it holds a count already read: the bracket then only breaks
-        that count down ("3 coordinateurs (1 par centre ...)").
-        """
-        floor = max(0, pos - LOOKBACK)
-        line_start = text.rfind("\n", floor, pos) + 1 or floor
-        opening = text.rfind("(", line_start, pos)
-        if opening == -1 or text.find(")", opening, pos) != -1:
-            return False, ""
-        clause_start = _clause_start(text, opening)
-        for earlier in reversed(found):
-            if earlier.start < clause_start:
-                break
-            if earlier.end <= opening:
-                # A breakdown of a count with a role is no new count; one of a total gives the
-                # roles ("10 personnes (4 salariés et 6 bénévoles)").
-                return True, None if earlier.role != "total" else text[clause_start:opening]
-        return True, text[clause_start:opening]
-
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]
         cut = min((i for i in (window.find(c) for c in _CLAUSE_END + "(") if i != -1),
                   default=len(window))
         return window[:cut]
 
-
-    def _article_roles(self, text: str) -> list[Mention]:
-        mentions = []
-        for match in _ARTICLE_ROLE_RE.finditer(text):
-            word = match.group("word")
-            stem = role_stem(word)
-            plural = fold(word)[-1:] in ("s", "x")
-            if plural or stem in self.lexicon.collective:
-                continue
-            if self.lexicon.classify(word) == "professional":
-                mentions.append(Mention(match.start(), match.end(), "professionals",
-                                        Count(1, 1), stem))
-        return mentions
 
     def _repeats(self, text: str, mention: Mention, found: list[Mention]) -> bool:
         """A later mention of a role noun already counted in the same sentence is a detail of it.

@@ -13,12 +13,15 @@ from pipeline.normalize import fold
 _QUALIFIERS_RE = re.compile(r"[^\n(),.;:\d]{0,60}")
 _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_QUALIFIERS = 3
+_PLAIN_BRACKET_RE = re.compile(r"\(([^()\d\n]{1,40})\)")
 # Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
 # assurent l'ouverture"), an agent noun of organising, or serving ("au service").
 RUNNING_RE = re.compile(
     r"\bqui[ \u00a0]+(?:[^\W\d_]{1,12}[ \u00a0]+)?(?:co-?)?(?:anim|organis|assur|encadr|g[èe]r"
     r"|tienn|pr[ée]par|serv|pilot|m[èe]n|conduis|r[ée]alis)\w*"
-    r"|\b(?:co-?)?organisat(?:eur|rice)s?\b|\bco-?anim\w*|\bau[ \u00a0]+service\b",
+    r"|\b(?:co-?)?organisat(?:eur|rice)s?\b|\bco-?anim\w*|\bau[ \u00a0]+service\b"
+    r"|\b(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[èe]r|cuisin|pilot)ent\b"
+    r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b",
     re.IGNORECASE,
 )
 # An age after people makes them a public: "12 jeunes de 13-16 ans", "(14-17 ans)".
@@ -59,8 +62,17 @@ _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
             "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
 
 
+# "8 à 10 jeunes par chantier", "par séance": an attendance per occasion, unless the unit is a
+# place or structure ("par centre", `per_unit_nouns`).
+_PER_ANY_RE = re.compile(
+    r"[ \u00a0]{1,3}(?:en[ \u00a0]+moyenne[ \u00a0]+)?(?:par|chaque|à[ \u00a0]+chaque)[ \u00a0]+"
+    r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
+
+
 class _Lexicon(Protocol):
     cues: dict[str, set[str]]
+    running: set[str]
+    per_units: set[str]
 
     def classify(self, word: str) -> str | None: ...
 
@@ -129,11 +141,24 @@ class PeopleCues:
             return _ROLE_OF[known]
         if category != "professional" and RUNNING_RE.search(clause_after):
             return "volunteers"
+        if category == "inhabitant" and self.runs(" ".join(_qualifiers(text, head_end))):
+            return "volunteers"
         return None
+
+    def runs(self, words: str) -> bool:
+        """Whether `words` say people run the action: "élus", "membres du comité", "animent"."""
+        return RUNNING_RE.search(words) is not None or any(
+            _stem(w) in self.lexicon.running for w in _WORD_RE.findall(words))
+
+    def attending(self, text: str, head_end: int) -> bool:
+        """Whether people are counted per occasion ("par séance", "par chantier")."""
+        per = _PER_ANY_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        return per is not None and _stem(per.group("unit")) not in self.lexicon.per_units
 
     def _volunteer_qualified(self, text: str, head_end: int) -> bool:
         volunteer_cues = self.lexicon.cues["volunteer"]
-        return any(_stem(w) in volunteer_cues for w in _qualifiers(text, head_end))
+        words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
+        return any(_stem(w) in volunteer_cues for w in words)
 
     def aged(self, text: str, head_end: int) -> bool:
         """Whether an age follows the people on their line ("de 13-16 ans", "(14-17 ans)")."""
@@ -155,6 +180,14 @@ def _qualifiers(text: str, head_end: int) -> list[str]:
     """The first words after a noun, before any bracket, clause mark or number."""
     match = _QUALIFIERS_RE.match(text, head_end)
     return _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]
+
+
+def _bracket_words(text: str, head_end: int) -> list[str]:
+    """The words of a bracket without digits right after a noun's qualifiers: "1 chauffeur du
+    minibus (bénévole)" gives ["bénévole"]."""
+    match = _QUALIFIERS_RE.match(text, head_end)
+    bracket = _PLAIN_BRACKET_RE.match(text, match.end() if match else head_end)
+    return _WORD_RE.findall(bracket.group(1))[:_MAX_QUALIFIERS] if bracket else []
 
 
 def _line_after(text: str, pos: int) -> str:

@@ -17,8 +17,8 @@ class Lexicon:
 
     def __init__(self, data: Mapping[str, Sequence[str]]) -> None:
         self.words: dict[str, str] = {}
-        for category in ("other", "organisation", "person", "beneficiary", "inhabitant",
-                         "volunteer", "professional"):
+        for category in ("other", "organisation", "admission", "person", "beneficiary",
+                         "inhabitant", "volunteer", "professional"):
             for word in data.get(category, []):
                 self.words[role_stem(word)] = category
         # Deletion index (as in SymSpell): a typo within the allowed distance of a known word
@@ -30,6 +30,10 @@ class Lexicon:
         self.cues = {name: {role_stem(w) for w in data.get(f"{name}_cues", [])}
                      for name in ("beneficiary", "volunteer", "professional")}
         self.skip = {role_stem(w) for w in data.get("skip_before_noun", [])}
+        # Words after inhabitants that say they run the action: "élus", "membres du comité".
+        self.running = {role_stem(w) for w in data.get("running_qualifiers", [])}
+        # Staff in a team, or the public of a training: "stagiaire".
+        self.trainees = {role_stem(w) for w in data.get("team_or_trainees", [])}
         self.collective = {role_stem(w) for w in data.get("collective", [])}
         self.per_units = {role_stem(w) for w in data.get("per_unit_nouns", [])}
         # "adulte relais", "jeune en service civique": a head noun and the words after it that

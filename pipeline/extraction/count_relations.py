@@ -1,0 +1,163 @@
+"""How a count relates to the others: a bracket that breaks one down, an FTE that is a
+person's time, persons that restate households, inhabitants listed among the actors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.extraction.count_labels import LOOKBACK, Mention
+from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
+from pipeline.extraction.role_lexicon import WORD_RE
+
+# The provisional role of a count of admissions ("110 entrées", "80 billets").
+ADMISSIONS = "admissions"
+# What opens a new list item ("2 animatrices, + les membres du CA (7)").
+_ITEM_MARK_RE = re.compile(r"[,+/]|\bet\b", re.IGNORECASE)
+_CLAUSE_END = ".;\n"
+# What leads from a count of people to a count that leaves their noun out: "1 salarié à temps
+# plein, 2 à temps partiel".
+_ELIDED_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\+|\bet)[ \u00a0]{0,3}", re.IGNORECASE)
+_ELIDED_AFTER_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:$|[\n,.;)+]|(?:à|a|en|de|pour|sur|au|aux)(?![^\W\d_]))", re.IGNORECASE)
+_YEAR_LIKE = range(1900, 2101)
+# A team takes a few trainees at once; more, alone, are the public of a training.
+_TEAM_TRAINEES = 5
+# What may sit between a person and the FTE that only qualifies them: their noun's complements
+# and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
+# "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
+_BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
+_QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
+_NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
+# What joins a count of households to the same people counted in persons: "14 familles soit
+# 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
+_RESTATED_GAP_RE = re.compile(
+    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)"
+    r"[ \u00a0:]{0,3})?", re.IGNORECASE)
+# What joins a count to the staff or volunteers counted just before it on its line: "7
+# professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
+_JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
+                        re.IGNORECASE)
+
+
+def qualifies(gap: str) -> bool:
+    """Whether the text between a person and an FTE after it keeps the FTE on that person."""
+    gap = _BRACKETED_RE.sub(" ", gap)
+    return _QUALIFIER_GAP_RE.fullmatch(gap) is not None and _NEW_ITEM_RE.search(gap) is None
+
+
+def restated(text: str, match: re.Match[str], count: Count,
+             found: list[Mention]) -> Mention | None:
+    """The mention that replaces the count of the public just before a count of persons that
+    restates it ("14 familles soit 52 personnes", "Foyers : 134 (soit 371 personnes)"), with the
+    persons' count; None when the persons are no restatement."""
+    if not found or found[-1].role != "beneficiaries" or found[-1].end > match.start():
+        return None
+    previous = found[-1]
+    gap_end = match.start()
+    if prefix := APPROX_PREFIX_RE.search(text, max(previous.end, gap_end - 40), gap_end):
+        gap_end, count = prefix.start(), Count(count.low, count.high, True)
+    gap = _RESTATED_GAP_RE.match(text, previous.end, gap_end)
+    if gap is None or gap.end() != gap_end or count.low < previous.count.high:
+        return None
+    return replace(previous, count=count, restates=True)
+
+
+def settle_inhabitants(text: str, found: list[Mention], actors: bool) -> list[Mention]:
+    """Inhabitants no word placed take part in the action (beneficiaries), except in a list
+    of the actors, where they help run it (volunteers): a field that counts organisations
+    too, or no one else, or a count joined to staff or volunteers ("7 professionnels et 9
+    habitants")."""
+    actors = actors or not any(not m.assumed and m.role != "total" for m in found)
+    settled = []
+    for i, mention in enumerate(found):
+        if mention.assumed:
+            joined = (i > 0 and _joined(text, found[i - 1], found[i - 1], mention)) or (
+                i + 1 < len(found) and _joined(text, found[i + 1], mention, found[i + 1]))
+            role = "volunteers" if actors or joined else "beneficiaries"
+            mention = replace(mention, role=role, assumed=False)
+        settled.append(mention)
+    return settled
+
+
+def settle_admissions(found: list[Mention]) -> list[Mention]:
+    """Admissions count the public only when the field counts no people of the public: "110
+    entrées" alone is 110 people, "400 entrées, 150 enfants différents" 150."""
+    people = any(m.role == "beneficiaries" for m in found)
+    return [m if m.role != ADMISSIONS else replace(m, role="beneficiaries")
+            for m in found if m.role != ADMISSIONS or not people]
+
+
+def _joined(text: str, other: Mention, first: Mention, second: Mention) -> bool:
+    """Whether `other` (one of `first`, `second`) is staff or volunteers joined to the other
+    count by "et" or "+" on its line."""
+    return not other.assumed and other.role in ("professionals", "volunteers") \
+        and _JOINED_RE.fullmatch(text, first.end, second.start) is not None
+
+
+def trainee_role(text: str, count: Count, start: int, cue: str | None,
+                 found: list[Mention]) -> str:
+    """Trainees ("stagiaires") counted at `start` are staff in a team (a few, or beside staff
+    on their line), the public of a training when many stand alone or a public `cue` follows."""
+    if cue == "beneficiary":
+        return "beneficiaries"
+    line_start = text.rfind("\n", max(0, start - LOOKBACK), start) + 1
+    beside_staff = bool(found) and found[-1].role == "professionals" \
+        and found[-1].start >= line_start
+    return "professionals" if count.high <= _TEAM_TRAINEES or beside_staff else "beneficiaries"
+
+
+def parenthetical(text: str, pos: int,
+                  found: list[Mention]) -> tuple[bool, str | None]:
+    """Whether `pos` is inside "( ... )" on its line, and the clause before the bracket.
+
+    The clause is None when it holds a count already read: the bracket then only breaks
+    that count down ("3 coordinateurs (1 par centre ...)").
+    """
+    floor = max(0, pos - LOOKBACK)
+    line_start = text.rfind("\n", floor, pos) + 1 or floor
+    opening = text.rfind("(", line_start, pos)
+    if opening == -1 or text.find(")", opening, pos) != -1:
+        return False, ""
+    clause_start = _clause_start(text, opening)
+    for earlier in reversed(found):
+        if earlier.start < clause_start:
+            break
+        if earlier.end <= opening:
+            # A new list item after the count owns the bracket ("2 animatrices, + les
+            # membres du CA (7)").
+            item = _last_item(text, earlier.end, opening)
+            if item is not None:
+                return True, item
+            # A breakdown of a count with a role is no new count; one of a total gives the
+            # roles ("10 personnes (4 salariés et 6 bénévoles)").
+            return True, None if earlier.role != "total" else text[clause_start:opening]
+    return True, _last_item(text, clause_start, opening) or text[clause_start:opening]
+
+
+def _last_item(text: str, start: int, end: int) -> str | None:
+    """The last list item of `text[start:end]` after a list mark ("+", ",", "et"), if it has
+    words; else None."""
+    items = list(_ITEM_MARK_RE.finditer(text, start, end))
+    if items and WORD_RE.search(text, items[-1].end(), end):
+        return text[items[-1].end():end]
+    return None
+
+
+def _clause_start(text: str, pos: int) -> int:
+    floor = max(0, pos - LOOKBACK)
+    return max(text.rfind(c, floor, pos) for c in _CLAUSE_END) + 1 or floor
+
+
+def elided_role(text: str, match: re.Match[str], count: Count,
+                found: list[Mention]) -> str | None:
+    """The role of a count with no noun, listed right after a count of people on its line,
+    whose noun it leaves out: "1 salarié à temps plein, 2 à temps partiel"; else None. A count
+    followed by a verb is a part, not more people ("11 inscrites, 9 ont obtenu")."""
+    pos = match.start()
+    if not found or found[-1].role not in ("professionals", "volunteers", "beneficiaries") \
+            or found[-1].end > pos or count.low in _YEAR_LIKE \
+            or not _ELIDED_AFTER_RE.match(text, match.end()):
+        return None
+    joined = _ELIDED_GAP_RE.fullmatch(text, found[-1].end, pos)
+    return found[-1].role if joined is not None else None

@@ -1,0 +1,103 @@
+"""People named by their role without a count: "la directrice", "animatrice + stagiaire"."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, role_of
+from pipeline.extraction.numbers import Count
+from pipeline.extraction.people_cues import PeopleCues
+from pipeline.extraction.role_lexicon import Lexicon, role_stem
+from pipeline.normalize import fold
+
+# "2 salariés dont le directeur", "(y compris la directrice)": a person inside the count before.
+_INSIDE_BEFORE_RE = re.compile(
+    r"\b(?:dont|y[ \u00a0]compris|notamment|parmi[ \u00a0]\w{2,12})[ \u00a0]{1,3}$", re.IGNORECASE)
+# "le directeur", "la référente famille", "notre coordinatrice": one person.
+_ARTICLE_ROLE_RE = re.compile(
+    r"(?<![^\W\d_])(?:le|la|l['’]|notre|son|sa|leur)[ \u00a0]{0,3}(?P<word>[^\W\d_]{3,30})",
+    re.IGNORECASE,
+)
+# A role named alone as a list item, without number or article: "conseillère ESF +
+# diététicienne", "Cuisinière salariée + 2 animatrices". The item ends within a few words.
+_BARE_ROLE_RE = re.compile(
+    r"(?:^|(?<=[\n+,;/:])|(?<![^\W\d_])et(?![^\W\d_]))[ \u00a0\t\-–•*]{0,6}"
+    r"(?P<word>[^\W\d_]{3,30})"
+    r"(?P<rest>(?:[ \u00a0](?!(?:et|ou)(?![^\W\d_]))[^\W\d_]{2,20}){0,2})[ \u00a0]{0,3}"
+    r"(?=$|[\n+,;/]|\(|(?<![^\W\d_])et(?![^\W\d_]))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
+_LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
+def _bracketed(text: str, match: re.Match[str]) -> bool:
+    """Whether a role named alone sits in a bracket (it details a count: "3 salariées
+    (infirmière, conseillère ESF)"), or before a bracket that counts it ("animatrice, psychologue
+    (2 professionnels)")."""
+    line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
+    opening = text.rfind("(", line_start, match.start())
+    if opening != -1 and text.find(")", opening, match.start()) == -1:
+        return True
+    line_end = text.find("\n", match.end(), match.end() + LOOKBACK)
+    after = text[match.end():line_end if line_end != -1 else match.end() + LOOKBACK]
+    bracket = after.find("(")
+    return bracket != -1 and any(c.isdigit() for c in after[bracket:after.find(")", bracket)])
+
+
+
+class NamedRoles:
+    """Finds the people a text names by a singular role noun, one person each.
+
+    Args:
+        lexicon: the role lexicon.
+        cues: the reader of the words around a noun (and of unknown nouns by their vector).
+    """
+
+    def __init__(self, lexicon: Lexicon, cues: PeopleCues) -> None:
+        self.lexicon = lexicon
+        self.cues = cues
+
+    def find(self, text: str) -> list[Mention]:
+        """One person per singular role named with an article ("la directrice") or alone as a
+        list item ("animatrice + stagiaire"), in text order."""
+        mentions = self._bare(text)
+        for match in _ARTICLE_ROLE_RE.finditer(text):
+            word = match.group("word")
+            stem = role_stem(word)
+            plural = fold(word)[-1:] in ("s", "x")
+            if plural or stem in self.lexicon.collective \
+                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()):
+                continue
+            if self.lexicon.classify(word) == "professional":
+                mentions.append(Mention(match.start(), match.end(), "professionals",
+                                        Count(1, 1), stem))
+        return sorted(mentions, key=_start)
+
+    def _bare(self, text: str) -> list[Mention]:
+        """A singular role alone as a list item: a listed role, or a noun of person by its form
+        and vector ("diététicienne"); a volunteer when a volunteer word qualifies it."""
+        mentions = []
+        for match in _BARE_ROLE_RE.finditer(text):
+            word, end = match.group("word"), match.end("rest")
+            if fold(word)[-1:] in ("s", "x") or _LABEL_AFTER_RE.match(text, end) \
+                    or role_stem(word) in self.lexicon.collective or _bracketed(text, match):
+                continue
+            category = self.lexicon.classify(word)
+            # Only a terse list item (a line, or after "+" or "/") is read by its vector: after
+            # a comma or "et" the word may be prose ("permettant", "sociale et familiale").
+            lead = text[max(0, match.start() - 1):match.start("word")].strip(BULLETS)
+            terse = lead in ("", "\n", "+", "/", ";")
+            if category is None and terse and role_stem(word) not in self.lexicon.skip:
+                category = self.cues.unknown_noun(text, word, match.end("word"), 1, "")
+            if category == "professional" and self.cues.qualified_role(
+                    text, match.end("word"), category, "") == "volunteers":
+                category = "volunteer"
+            if category in ("professional", "volunteer"):
+                mentions.append(Mention(match.start("word"), end, role_of(category) or "",
+                                        Count(1, 1), role_stem(word)))
+        return mentions

@@ -1,0 +1,162 @@
+"""Headcounts by kind of failure: one table of invented people fields per kind.
+
+Every field is written for this test (none comes from the sample or the held-out sets); each row
+asserts what `build_headcount` reads from it with the whole project pipeline, as `fiches enrich`
+runs it. Values are a whole number, `(min, max)` for a range, or None (gold README conventions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from pipeline.extraction.headcount import PEOPLE_FIELD, build_headcount
+from pipeline.extraction.nlp import profile_for
+
+ROLES = ("professionals", "volunteers", "beneficiaries")
+Row = tuple[str, Any, Any, Any]
+
+
+def _people(nlp: Language, text: str) -> dict[str, Any]:
+    with nlp.select_pipes(enable=list(profile_for(PEOPLE_FIELD))):
+        doc = nlp(text)
+    result = build_headcount({PEOPLE_FIELD: doc})
+    return {role: None if result[role] is None else
+            (result[role]["min"] if result[role]["min"] == result[role]["max"]
+             else (result[role]["min"], result[role]["max"]))
+            for role in ROLES}
+
+
+# (people field, professionals, volunteers, beneficiaries)
+# An FTE is time, not people: after a person it qualifies that person, whatever complements or
+# brackets sit between; alone or as a new list item it is a post.
+FTE_IS_TIME: list[Row] = [
+    ("3 médiatrices de nuit (2,5 ETP)", 3, None, None),
+    ("1 secrétaire d'accueil à 0,8 ETP + 2 animateurs", 3, None, None),
+    ("2 éducatrices spécialisées (0,4 ETP chacune) soit 0,8 ETP", 2, None, None),
+    ("12 bénévoles, l'animatrice (0,6 ETP)", 1, 12, None),
+    ("1 chargée de mission (0,1 ETP sur le projet)\n1 agent technique", 2, None, None),
+    ("1 éducateur, 1,5 ETP d'animation", 3, None, None),
+    ("4 animateurs et 0,5 ETP de direction", 5, None, None),
+]
+
+# A part named with "dont", "y compris", "notamment" is inside the count before it: never added,
+# never chosen; a part that names the public says who the whole count is.
+PART_INSIDE: list[Row] = [
+    ("3 salariés dont la coordinatrice", 3, None, None),
+    ("5 animateurs (y compris le responsable jeunesse)", 5, None, None),
+    ("9 bénévoles y compris 2 administratrices", None, 9, None),
+    ("4 permanents, notamment la secrétaire", 4, None, None),
+    ("30 personnes dont 18 enfants", None, None, 30),
+    ("2 animatrices\n45 personnes dont une vingtaine d'adolescents", 2, None, 45),
+    ("24 personnes dont trois salariés", 3, None, None),
+]
+
+# Households restated as persons: the persons are the count ("soit", a bracket), once.
+RESTATED: list[Row] = [
+    ("20 familles soit 64 personnes", None, None, 64),
+    ("Ménages accompagnés : 40 (soit 95 personnes)", None, None, 95),
+    ("La CESF suit 8 familles (27 personnes)", 1, None, 27),
+    ("2 animateurs\n30 foyers, soit environ 80 personnes (dont 45 enfants)", 2, None, 80),
+    ("5 salariés, 20 bénévoles, soit 25 personnes au total", 5, 20, None),
+    ("12 familles et 10 personnes isolées accueillies", None, None, 22),
+    ("6 ménages soit 19 personnes", None, None, 19),
+]
+
+# People named by their role without digits: one each, in terse lists or with an article;
+# a bracket that counts them or details a count is not more people.
+ROLES_WITHOUT_DIGITS: list[Row] = [
+    ("conseillère en insertion + ergothérapeute", 2, None, None),
+    ("Animatrice salariée + 3 bénévoles", 1, 3, None),
+    ("coordinatrice, animateur et secrétaire", 3, None, None),
+    ("le directeur et trois éducateurs", 4, None, None),
+    ("Encadrement : animateur\n15 enfants", 1, None, 15),
+    ("1 accompagnateur de la sortie (bénévole)", None, 1, None),
+    ("animatrice, psychologue (2 professionnelles)\n8 bénévoles", 2, 8, None),
+    ("2 salariées (secrétaire, comptable)", 2, None, None),
+    ("1 conseillère en économie sociale et familiale", 1, None, None),
+    ("Des ateliers, permettant aux parents de se retrouver", None, None, None),
+]
+
+# A label names who its count is, on the count's line or the line above, long or dated.
+LABELS: list[Row] = [
+    ("Inscrits :\n 27", None, None, 27),
+    ("Fréquentation :\n64 personnes", None, None, 64),
+    ("Seniors accompagnés en 2021 : 48", None, None, 48),
+    ("Habitants ayant profité des paniers solidaires : 71", None, None, 71),
+    ("Public reçu : environ 300 personnes sur le week-end", None, None, 300),
+    ("Ados ayant participé : une quinzaine", None, None, 15),
+    ("Habitants bénévoles : une dizaine", None, 10, None),
+    ("35 enfants ont participé aux ateliers", None, None, 35),
+]
+
+# Who benefits: inhabitants who take part are the public; they are volunteers only when the
+# text says they run the action (a verb, "élus", "membres du bureau", "mobilisés"), or when the
+# field lists them among the actors (joined to staff or volunteers, beside organisations, or
+# alone).
+WHO_BENEFITS: list[Row] = [
+    ("2 éducatrices\n12 à 15 adolescents par sortie", 2, None, (12, 15)),
+    ("1 animatrice / 7 collégiennes", 1, None, 7),
+    ("1 coordinatrice\n1 avocate de permanence\nune quinzaine de mères", 2, None, 15),
+    ("3 animateurs\n20 jeunes ont participé au séjour", 3, None, 20),
+    ("2 salariés et 5 parents d'élèves", 2, 5, None),
+    ("11 habitantes + 1 animatrice", 1, 11, None),
+    ("4 bénévoles de la Croix-Rouge et 3 habitantes", None, 7, None),
+    ("1 animateur\n9 adolescents membres du conseil de jeunes", 1, 9, None),
+    ("5 habitants élus au comité de quartier, 1 coordinatrice", 1, 5, None),
+    ("les retraités organisent les goûters (une douzaine), 1 animatrice", 1, 12, None),
+    ("la référente famille, + les membres du bureau (5)", 1, 5, None),
+    ("2 bénévoles retraités, 14 lycéens", None, 2, 14),
+    ("1 éducateur\n3 jeunes\n2 mamans\n8 associations", 1, 5, None),
+    ("une vingtaine d'habitants", None, 20, None),
+    ("2 femmes-relais et 1 directrice", 3, None, None),
+    ("Les lycéens (9) ont préparé le repas avec 1 animatrice", 1, 9, None),
+    ("les enfants du quartier (30)\n2 animateurs", 2, None, 30),
+    ("6 mamans ont cuisiné pour la fête\n1 référente famille", 1, 6, None),
+    ("Le projet a touché 140 habitants de la cité", None, None, 140),
+    ("1 animatrice\nLe comité de pilotage réunit 6 parents", 1, 6, None),
+    ("La directrice. Le conseil de quartier, composé de 9 habitants.", 1, 9, None),
+]
+
+# Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the
+# public of a training when many stand alone or a public cue follows.
+TRAINEES: list[Row] = [
+    ("1 monitrice d'auto-école, 1 conseillère\n14 stagiaires", 2, None, 14),
+    ("2 formateurs\n9 stagiaires inscrits au module", 2, None, 9),
+    ("1 animatrice, 2 stagiaires BPJEPS", 3, None, None),
+    ("6 animateurs, 6 stagiaires BAFA", 12, None, None),
+]
+
+# Not people: things, documents, events and visits; admissions (entrées) stand for the public
+# only when no people of the public are counted.
+NOT_PEOPLE: list[Row] = [
+    ("2 animateurs\n60 fiches d'évaluation remplies", 2, None, None),
+    ("1 animatrice, 30 enfants ont vu au moins une pièce de théâtre", 1, None, 30),
+    ("1 éducatrice\n35 sondages complétés", 1, None, None),
+    ("2 conseillères\n900 passages en 2021 soit environ 310 usagers", 2, None, 310),
+    ("3 bénévoles\n250 entrées sur le week-end", None, 3, 250),
+    ("400 entrées, 150 enfants différents", None, None, 150),
+    ("40 passages dans l'année", None, None, None),
+]
+
+# A count that leaves out the noun of the count before it on its line has its role; one that
+# a verb follows is a part of it.
+ELIDED: list[Row] = [
+    ("1 animatrice à temps plein, 2 à mi-temps", 3, None, None),
+    ("5 bénévoles et 3 en appui ponctuel", None, 8, None),
+    ("14 jeunes inscrits, 10 sont allés au bout", None, None, 14),
+    ("2 salariées, 2020", 2, None, None),
+]
+
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS \
+    + TRAINEES + NOT_PEOPLE + ELIDED
+
+
+@pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)
+def test_people_kind(full_nlp: Language, text: str, professionals: Any, volunteers: Any,
+                     beneficiaries: Any) -> None:
+    assert _people(full_nlp, text) == {"professionals": professionals,
+                                       "volunteers": volunteers,
+                                       "beneficiaries": beneficiaries}
