@@ -274,16 +274,26 @@ class CountReader(LabelRoles):
                 if role is None:
                     return None
             head_end = end
-        if _DONT_BEFORE_RE.search(before) and found \
-                and _continues(text[found[-1].end:match.start()]):
-            if found[-1].role != "total":
-                return None
-            if role == "beneficiaries" or assumed:
-                # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
-                found[-1] = replace(found[-1], role="beneficiaries")
-                return None
+        if self._part_of_previous(text, before, match, role, assumed, found):
+            return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
+
+    @staticmethod
+    def _part_of_previous(text: str, before: str, match: re.Match[str], role: str | None,
+                          assumed: bool, found: list[Mention]) -> bool:
+        """True when the count is a part ("dont 14 enfants") of the count just before it, so
+        adds nobody; the part of a bare total says who that total is."""
+        if not (_DONT_BEFORE_RE.search(before) and found
+                and _continues(text[found[-1].end:match.start()])):
+            return False
+        if found[-1].role != "total":
+            return True
+        if role == "beneficiaries" or assumed:
+            # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
+            found[-1] = replace(found[-1], role="beneficiaries")
+            return True
+        return False
 
     def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
                    bounds: tuple[int, int], clauses: tuple[str, str | None, str],
