@@ -46,7 +46,7 @@ def ids(doc: Doc) -> list[tuple[str, str]]:
     ("Ville de Brest : 300 €", "Ville de Brest", "COMMUNE"),
     ("le CCAS oriente", "CCAS", "CCAS"),
     ("la communauté de communes du Val", "communauté de communes", "INTERCOMMUNALITE"),
-    ("Montpellier Métropole", "Métropole", "INTERCOMMUNALITE"),
+    ("Montpellier Métropole", "Montpellier Métropole", "INTERCOMMUNALITE"),
     ("fonds FSE", "FSE", "EUROPE"),
     ("l'Union européenne", "Union européenne", "EUROPE"),
     ("logement géré par Paris Habitat", "Paris Habitat", "BAILLEUR"),

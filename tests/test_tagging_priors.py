@@ -60,6 +60,10 @@ def test_a_label_frequent_in_training_is_not_suggested_on_its_frequency_alone():
     assert scores[1] > scores[2]
 
 
+# The whole log prior (Bayes' rule); the shipped weight is lower (see Tagger.DEFAULT_PARAMETERS).
+BAYES = {"dimension_prior_weights": (1.0,)}
+
+
 @pytest.mark.slow
 def test_a_dimension_with_strong_cues_wins_over_the_majority_class():
     # Citoyenneté on 9 fiches of 12; the Services fiches of training carry no cue at all.
@@ -67,7 +71,7 @@ def test_a_dimension_with_strong_cues_wins_over_the_majority_class():
                     "Citoyenneté") for i in range(9)]
     fiches += [fiche(9 + i, f"Action {i}", "Une après-midi au parc", ["Culture"], "Services")
                for i in range(3)]
-    tagger = Tagger(LABELS, THESAURUS, {**FAST, "folds": 4}).fit(fiches)
+    tagger = Tagger(LABELS, THESAURUS, {**FAST, "folds": 4, **BAYES}).fit(fiches)
     assert tagger.dimension_.tables_["prior"][0] > 0.6
     # Its words resemble the majority's fiches; its cues are those of Services.
     cues = fiche(30, "Permanence", "Permanence d'accueil sur la vie du quartier, accueil le mardi")
@@ -86,7 +90,7 @@ def test_a_dimension_abstains_toward_the_prior_when_its_cues_mislead():
     texts = ["Un débat citoyen au parc", "Permanence d'accueil au parc", "Une après-midi au parc"]
     fiches = [fiche(i, f"Action {i}", texts[i % 3], ["Culture"],
                     "Services" if i % 4 == 3 else "Citoyenneté") for i in range(16)]
-    tagger = Tagger(LABELS, THESAURUS, {**FAST, "folds": 4}).fit(fiches)
+    tagger = Tagger(LABELS, THESAURUS, {**FAST, "folds": 4, **BAYES}).fit(fiches)
     assert tagger.dimension_.parts_ == ()
     assert tagger.dimension_.parts_on()["parts"] == ["prior only"]
     cues = fiche(30, "Permanence", "Permanence d'accueil, accueil le mardi")
