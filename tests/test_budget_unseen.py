@@ -420,6 +420,14 @@ CASES_KINDS = [
     Case("share_after_the_funders_proper_name",
          "Animation : 2 000 € ; matériel : 1 000 € ; financé par la fondation Les Amis du Rail "
          "à 100 %", 3000, "sum_of_expenses", {"Fondation": 3000}),
+    Case("verbs_of_giving_outside_the_budget_field", None, 5500, "sum_of_funding",
+         {"Région": 4000, "Commune": 1500},
+         description="Le projet est soutenu à hauteur de 4 000 € par la Région. La mairie "
+                     "apporte 1 500 euros."),
+    Case("semicolon_cells_on_a_line_of_their_own",
+         "Charge;Montant\nLoyer;900 €\nAnimation;1 600 €\nTOTAL CHARGES;2 500 €\n"
+         "Produit;\nCAF;1 500 €\nVille;1 000 €", 2500, "explicit_total",
+         {"CAF": 1500, "Commune": 1000}),
     Case("one_cost_line_balanced_by_funding_lines",
          "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
          2600, "explicit_total", {"CAF": 1000, "Familles": 900}),

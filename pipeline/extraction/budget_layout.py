@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Span
 
-from pipeline.extraction.budget_cues import CLAUSE_END_RE, EXPENSE_RE, FUNDING_RE
+from pipeline.extraction.budget_cues import CLAUSE_END_RE, EXPENSE_RE, FUNDING_RE, TOTAL_RE
 
 
 def between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
@@ -32,18 +32,20 @@ def label_above_amount(clauses: list[tuple[int, int]], text: str, starts: list[i
                         money: list[Span], names_funder: Callable[[int, int], bool],
                         ) -> list[tuple[int, int]]:
     """Join a label line to the line below it when that line is nothing but its amount, as in
-    a table pasted one cell per line ("Département\n8 000 €"). Header lines ("Recettes") stay
+    a table pasted one cell per line ("Département\n8 000 €"), or a label cell to the amount
+    cell after its semicolon ("VACAF;3.200 €"). Header lines ("Recettes") stay
     apart, so that they still set the side of the lines under them; a line that names a funder
-    is a label, not a header ("Conférence des financeurs")."""
+    or a total is a label, not a header ("Conférence des financeurs", "Total dépenses")."""
     joined: list[tuple[int, int]] = []
     for start, end in clauses:
         if joined and _only_amount(text, start, end, starts, money):
             above_start, above_end = joined[-1]
             above = text[above_start:above_end]
-            if (text[above_end:start].strip() == "" and not between(money, starts, above_start,
-                                                                     above_end)
+            gap = text[above_end:start].strip(" \t\n;")
+            if (gap == "" and not between(money, starts, above_start, above_end)
                     and above.strip() and len(above) <= 120
-                    and (header_mode(above) is None or names_funder(above_start, above_end))):
+                    and ("\n" not in text[above_end:start] or header_mode(above) is None
+                         or names_funder(above_start, above_end) or TOTAL_RE.search(above))):
                 joined[-1] = (above_start, end)
                 continue
         joined.append((start, end))

@@ -8,6 +8,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 import pipeline.extraction.components  # noqa: F401  (registers the factories)
 from pipeline.config import CONFIG_DIR, check_config
@@ -46,7 +47,8 @@ def profile_for(field: str) -> tuple[str, ...]:
 def add_components(nlp: Language, config_dir: str | Path = CONFIG_DIR,
                    names: Iterable[str] = PROJECT_COMPONENTS) -> Language:
     """Add the project's components `names` to `nlp` and initialise them with the checked
-    config of `config_dir`, as spaCy's SpanRuler is given its patterns.
+    config of `config_dir`, as spaCy's SpanRuler is given its patterns; cells pasted from a
+    spreadsheet split tokens (`split_cells`).
 
     Only the new components are initialised: `nlp.initialize()` would reset the trained ones.
 
@@ -54,6 +56,7 @@ def add_components(nlp: Language, config_dir: str | Path = CONFIG_DIR,
         ConfigError: a config file is missing or malformed (the message names it).
     """
     config = check_config(config_dir)
+    split_cells(nlp)
     data: dict[str, dict[str, Any]] = {
         "fiches_organisations": {"gazetteer": config.gazetteer, "partners": config.partners},
         "fiches_headcounts": {"roles": config.roles},
@@ -78,3 +81,11 @@ def build_nlp(config_dir: str | Path = CONFIG_DIR) -> Language:
     nlp = spacy.load(MODEL_NAME, exclude=["parser", "morphologizer", "attribute_ruler",
                                           "lemmatizer", "tok2vec"])
     return add_components(nlp, config_dir)
+
+
+def split_cells(nlp: Language) -> None:
+    """Make the separators of cells pasted from a spreadsheet ("VACAF;3.200 €", "Loyer\t800")
+    split tokens, so that the label and the amount are words of their own."""
+    tokenizer: Any = nlp.tokenizer
+    infixes: list[Any] = [*(nlp.Defaults.infixes or ()), r"[;\t]"]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
