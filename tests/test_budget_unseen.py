@@ -428,6 +428,22 @@ CASES_KINDS = [
          "Charge;Montant\nLoyer;900 €\nAnimation;1 600 €\nTOTAL CHARGES;2 500 €\n"
          "Produit;\nCAF;1 500 €\nVille;1 000 €", 2500, "explicit_total",
          {"CAF": 1500, "Commune": 1000}),
+    Case("columns_aligned_with_spaces_no_currency",
+         "DEPENSES\nLoyer                 3 000\nSalaires             12 000\n"
+         "RECETTES\nPrestation de service CAF   9 000\nParticipation familles      6 000",
+         15000, "sum_of_expenses", {"CAF": 9000, "Familles": 6000}),
+    Case("businesses_paying_are_not_users",
+         "Location sono : 400 €\nParticipation des commerçants : 300 €\nVille : 100 €",
+         400, "explicit_total", {"Commune": 100}),
+    Case("a_cost_verb_states_the_total",
+         "La fête coûte près de 3 000 € par an, grâce à la Ville (1 200 €) et à la CAF (900 €).",
+         3000, "explicit_total", {"Commune": 1200, "CAF": 900}),
+    Case("a_funder_named_last_in_any_label", "Coût : 5 000 €\nAide Région : 3 000 €\n"
+         "Complément département : 2 000 €", 5000, "explicit_total",
+         {"Région": 3000, "Département": 2000}),
+    Case("one_line_equal_to_another_is_no_total",
+         "Matériel : 900 €\nBourses (6 x 150 €) : 900 €\nEncadrement : 2 000 €",
+         3800, "sum_of_expenses"),
     Case("one_cost_line_balanced_by_funding_lines",
          "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
          2600, "explicit_total", {"CAF": 1000, "Familles": 900}),

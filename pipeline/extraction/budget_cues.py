@@ -8,6 +8,9 @@ from pipeline.extraction.numbers import parse_whole
 
 _SP = r"[ \t\u00a0]"
 
+# Groups that pay as businesses or bodies, not as users: "participation des commerçants".
+_BUSINESSES = (r"(?:commer[çc]ants|entreprises|artisans|partenaires|communes|associations"
+               r"|m[ée]c[èe]nes|sponsors|financeurs|bailleurs)\b")
 # Words that say what an amount is. They are matched case-insensitively on the field text;
 # accents are optional where people drop them ("depenses").
 _WORD = r"(?<![\w])(?:{})(?![\w])"
@@ -18,6 +21,7 @@ IN_KIND_RE = re.compile(_WORD.format(
 TOTAL_RE = re.compile(_WORD.format(
     r"(?<!sous[- ])total(?:e|es|ité)?|budgets?|co[ûu]ts?\s+(?:total|global|de\s+l['’]action"
     r"|du\s+projet|annuel)|montant\s+(?:total|global)|s['’][ée]l[èe]ve(?:nt)?\s+[àa]"
+    r"|co[ûu]t(?:e|ent|ait|aient|era|eront)|a\s+co[ûu]t[ée]"
     r"|enveloppe\s+(?:globale|totale)"), re.IGNORECASE)
 EXPENSE_RE = re.compile(_WORD.format(
     r"d[ée]penses?|charges?|personnels?|salaires?|salariale?s?|r[ée]mun[ée]rations?|achats?"
@@ -154,7 +158,7 @@ EQUAL_SHARES_RE = re.compile(
 # share of the cost.
 USERS_WORD_RE = re.compile(
     rf"(?<![\w])(?:entr[ée]es|billetterie|cotisations?|adh[ée]sions?|inscriptions?|tarifs?"
-    rf"|participations?{_SP}+(?:financi[èe]res?{_SP}+)?(?:des|aux){_SP}+[^\W\d_]{{3,30}}"
+    rf"|participations?{_SP}+(?:financi[èe]res?{_SP}+)?(?:des|aux){_SP}+(?!{_BUSINESSES})[^\W\d_]{{3,30}}"
     rf"|reste{_SP}+[àa]{_SP}+charge{_SP}+des{_SP}+(?:familles|usagers|parents|participants"
     rf"|b[ée]n[ée]ficiaires|adh[ée]rents))(?![\w])", re.IGNORECASE)
 # Money paid by a group of people named as such: "participation des stagiaires", "frais
@@ -162,7 +166,7 @@ USERS_WORD_RE = re.compile(
 # so that these "frais" are read as money coming in.
 USERS_PAY_RE = re.compile(_WORD.format(
     rf"(?:participations?|frais{_SP}+d['’]inscriptions?|droits{_SP}+d['’]inscriptions?"
-    rf"|cotisations?){_SP}+(?:financi[èe]res?{_SP}+)?(?:des|aux){_SP}+[^\W\d_]{{3,30}}"),
+    rf"|cotisations?){_SP}+(?:financi[èe]res?{_SP}+)?(?:des|aux){_SP}+(?!{_BUSINESSES})[^\W\d_]{{3,30}}"),
     re.IGNORECASE)
 # An organisation taking on a cost gives money: "la Ville prend en charge", "ont pris en
 # charge". Matched before the expense words, whose "charge" it would otherwise be.

@@ -36,9 +36,10 @@ from pipeline.extraction.role_lexicon import role_stem
 
 BUDGET_FIELD = "financial_resources"
 # A label that is a funder type's own name, in any case, singular or plural ("commune",
-# "REGION", "Départements"), names that funder; "ville" is the commune ("autres" is not one).
+# "REGION", "Départements"), names that funder; "ville" is the commune ("autres" is not one,
+# and "famille" names who an action is for as often as who pays: see USERS_LABEL_RE).
 _FUNDER_NAMES = {role_stem(name): name for name in get_args(FunderType)
-                 if name != OTHER_FAMILY} | {"ville": "Commune"}
+                 if name not in (OTHER_FAMILY, USERS_TYPE)} | {"ville": "Commune"}
 # What may stand between an amount that opens its line and its label: "3 000 € CD",
 # "4 000 € (Département)", "1 800 € : Ville".
 _LABEL_AFTER_RE = re.compile(r"[ \t\u00a0]*[(:–\-]?[ \t\u00a0]*")
@@ -207,9 +208,9 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     elif kind in ("other", "funding") and funder is None \
             and (named := _FUNDER_NAMES.get(role_stem(label))) is not None:
         kind, funder = "funding", named  # "commune 600 €": the funder type's own name
-    elif kind == "funding" and funder is None and (words := label.split()) \
+    elif kind in ("funding", "other") and funder is None and (words := label.split()) \
             and (named := _FUNDER_NAMES.get(role_stem(words[-1]))) is not None:
-        funder = named  # "subvention commune 500 €"
+        kind, funder = "funding", named  # "subvention commune 500 €", "complément ville"
     return Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),

@@ -76,7 +76,7 @@ def _implied_total(other: list[Line], expenses: list[Line],
     for side in (funding, expenses):
         whole = sum(x.amount for x in side)
         for line in other:
-            if side and abs(line.amount - whole) <= 1.0:
+            if len(side) >= 2 and abs(line.amount - whole) <= 1.0:
                 return line
     return None
 
