@@ -150,8 +150,17 @@ ELIDED: list[Row] = [
     ("2 salariées, 2020", 2, None, None),
 ]
 
+# Named roles that a bracket then counts as staff are counted once; volunteers may be named in
+# apposition after the people they are.
+RESTATED_ROLES: list[Row] = [
+    ("Le coordinateur et la secrétaire (soit 2 salariés) encadrent 15 bénévoles", 2, 15, None),
+    ("la directrice, l'animatrice famille (2 salariées) ; 30 familles", 2, None, 30),
+    ("L'association compte 6 retraités, tous bénévoles.", None, 6, None),
+    ("12 mamans, toutes bénévoles, et 1 animatrice", 1, 12, None),
+]
+
 KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS \
-    + TRAINEES + NOT_PEOPLE + ELIDED
+    + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

@@ -18,6 +18,11 @@ _ARTICLE_ROLE_RE = re.compile(
     r"(?<![^\W\d_])(?:le|la|l['’]|notre|son|sa|leur)[ \u00a0]{0,3}(?P<word>[^\W\d_]{3,30})",
     re.IGNORECASE,
 )
+# A bracket after named roles that counts them as staff: "la directrice et l'animatrice
+# (soit 2 salariées)", "le directeur et l'agent de développement (2 salariés)".
+_STAFF_BRACKET_RE = re.compile(
+    r"[^()\n\d.;]{0,80}\([ \u00a0]*(?:soit[ \u00a0]+|=[ \u00a0]*)?\d{1,2}[ \u00a0]+"
+    r"(?:salari|professionn|permanent|agent|employ)", re.IGNORECASE)
 # A role named alone as a list item, without number or article: "conseillère ESF +
 # diététicienne", "Cuisinière salariée + 2 animatrices". The item ends within a few words.
 _BARE_ROLE_RE = re.compile(
@@ -71,8 +76,9 @@ class NamedRoles:
             stem = role_stem(word)
             plural = fold(word)[-1:] in ("s", "x")
             if plural or stem in self.lexicon.collective \
+                    or _STAFF_BRACKET_RE.match(text, match.end(), match.end() + 120) \
                     or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()):
-                continue
+                continue  # "la directrice et l'animatrice (soit 2 salariées)": counted there
             if self.lexicon.classify(word) == "professional":
                 mentions.append(Mention(match.start(), match.end(), "professionals",
                                         Count(1, 1), stem))

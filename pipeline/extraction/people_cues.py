@@ -57,6 +57,10 @@ _DONT_PEOPLE_RE = re.compile(
     r"(?:[^\W\d_]{1,12}[ \u00a0]+|\d{1,4}[ \u00a0]+){0,3}"
     r"(?:d['’]|de[ \u00a0]+)?(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
 # Qualifiers that make anyone staff: "1 écrivain public salarié".
+# Volunteers in apposition after the people they qualify: "9 femmes, toutes bénévoles".
+_APPOSED_VOLUNTEER_RE = re.compile(
+    r"[ \u00a0]*,[ \u00a0]*(?:tou(?:te)?s[ \u00a0]+)?(?:b[ée]n[ée]voles?|volontaires?)\b",
+    re.IGNORECASE)
 _STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle"})
 _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
             "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
@@ -156,6 +160,8 @@ class PeopleCues:
         return per is not None and _stem(per.group("unit")) not in self.lexicon.per_units
 
     def _volunteer_qualified(self, text: str, head_end: int) -> bool:
+        if _APPOSED_VOLUNTEER_RE.match(text, head_end, head_end + _LINE_WINDOW):
+            return True  # "9 femmes, toutes bénévoles"
         volunteer_cues = self.lexicon.cues["volunteer"]
         words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
         return any(_stem(w) in volunteer_cues for w in words)
