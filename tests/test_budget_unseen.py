@@ -444,6 +444,16 @@ CASES_KINDS = [
     Case("one_line_equal_to_another_is_no_total",
          "Matériel : 900 €\nBourses (6 x 150 €) : 900 €\nEncadrement : 2 000 €",
          3800, "sum_of_expenses"),
+    Case("soit_opening_a_breakdown", "L'atelier a coûté 3 100 €, soit 2 000 € de salaires et "
+         "1 100 € de matériel.", 3100, "explicit_total"),
+    Case("soit_a_share_of_a_longer_grant",
+         "Fondation Lumière : 9 000 € sur trois ans, soit 3 000 € pour cette année\nVille 1 000 €",
+         4000, "sum_of_funding", {"Fondation": 3000, "Commune": 1000}),
+    Case("soit_alone_after_the_lines", "Matériel : 700 € ; location : 300 € ; soit 1 000 €.",
+         1000, "explicit_total"),
+    Case("no_currency_anywhere_label_then_number",
+         "Animatrice 1800\nPrêt de salle 0 (mise a dispo par la commune)\nTotal 1800\n"
+         "Financement : CARSAT 1200 / fonds propres 600", 1800, "explicit_total", {"CARSAT": 1200}),
     Case("one_cost_line_balanced_by_funding_lines",
          "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
          2600, "explicit_total", {"CAF": 1000, "Familles": 900}),

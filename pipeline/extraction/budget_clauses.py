@@ -127,8 +127,8 @@ class ClauseReader:
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
             if following is not None and (self._aside(m, following) or (
-                    restated(text, m, following) and not self._sums_up(clause_lines, m,
-                                                                        following))):
+                    restated(text, m, following, i + 2 < len(money))
+                    and not self._sums_up(clause_lines, m, following))):
                 continue  # the next amount restates this one, or this one is an aside
             seg_cues = self._cues_in(seg_start, m.start_char)
             line = classify(text, seg_start, m, self._kind_cues(seg_cues, m), field=self.field,

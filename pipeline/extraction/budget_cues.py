@@ -16,7 +16,8 @@ _BUSINESSES = (r"(?:commer[çc]ants|entreprises|artisans|partenaires|communes|as
 _WORD = r"(?<![\w])(?:{})(?![\w])"
 IN_KIND_RE = re.compile(_WORD.format(
     r"contributions?\s+volontaires?|en\s+nature|valoris\w*|b[ée]n[ée]volat"
-    r"|mis[es]*\s+[àa]\s+disposition|mise?s?\s+[àa]\s+disposition|met(?:tent)?\s+[àa]\s+disposition"
+    r"|mis[es]*\s+[àa]\s+dispo(?:sition)?|mise?s?\s+[àa]\s+dispo(?:sition)?"
+    r"|met(?:tent)?\s+[àa]\s+dispo(?:sition)?"
     r"|pr[êe]ts?\s+d[e'’]|pr[êe]t[ée]e?s?\s+par"), re.IGNORECASE)
 TOTAL_RE = re.compile(_WORD.format(
     r"(?<!sous[- ])total(?:e|es|ité)?|budgets?|co[ûu]ts?\s+(?:total|global|de\s+l['’]action"

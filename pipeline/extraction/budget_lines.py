@@ -91,10 +91,15 @@ def label_start_of(text: str, line: Line, money: Span) -> int:
     return found if found != -1 else money.start_char - len(line.label)
 
 
-def restated(text: str, money: Span, following: Span) -> bool:
-    """True when `following` restates `money` ("1 500 € HT soit 1 800 € TTC", "x 12 € = 540 €")."""
+def restated(text: str, money: Span, following: Span, more: bool = False) -> bool:
+    """True when `following` restates `money` ("1 500 € HT soit 1 800 € TTC", "x 12 € = 540 €",
+    "18 000 € sur trois ans, soit 6 000 € pour 2023").
+
+    A smaller amount after "soit" that more amounts follow (`more`) starts a breakdown, not a
+    restatement ("a coûté 2 150 €, soit 1 600 € d'intervention et 550 € de matériel")."""
     gap_start = money.end_char
-    if following.start_char - gap_start > _RESTATED_GAP:
+    if following.start_char - gap_start > _RESTATED_GAP or (
+            more and float(following._.amount_eur) < 0.8 * float(money._.amount_eur)):
         return False
     return bool(RESTATED_RE.search(text, gap_start, following.start_char)
                 or TAX_RESTATED_RE.match(text, gap_start, following.start_char))
@@ -200,6 +205,8 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
         kind = mode or "other"
     label_start = cues[0].start if cues else seg_start
     label = text[label_start:money.start_char].strip(" \t\n:-–()\u00a0,|")
+    if kind == "other" and RESTATED_RE.fullmatch(label):
+        kind = "total"  # "...; soit 1 350 €": what the lines before it add up to
     if kind == "funding" and funder is None and (USERS_LABEL_RE.match(label)
                                                  or USERS_WORD_RE.search(label)):
         funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"

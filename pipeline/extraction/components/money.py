@@ -33,6 +33,10 @@ _BARE_LINE_RE = re.compile(
     r"(?P<number>\d[\d \u00a0\u202f.,]{0,20})[ \t\u00a0]*\.?[ \t\u00a0]*$"
 )
 _CELL_RE = re.compile(r"[^\n;]+")
+_LOOSE_CELL_RE = re.compile(r"(?:[^\n;/]|(?<=\S)/(?=\S))+")  # " / " parts cells, "03/02" not
+_LOOSE_LINE_RE = re.compile(
+    r"^[ \t\u00a0]*(?P<label>[^\n\d]{1,80}?(?:[^\W\d_]|\)))[ \t\u00a0]+"
+    r"(?P<number>\d{3,6}|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,2})[ \t\u00a0]*\.?[ \t\u00a0]*$")
 # Labels whose number is a date, not money ("Année : 2019").
 _DATE_LABEL_RE = re.compile(r"\b(?:ann[ée]es?|ann[ée]e\s+scolaire|exercice|depuis|date|p[ée]riode"
                             r"|en|dur[ée]e)\s*$", re.IGNORECASE)
@@ -92,10 +96,16 @@ def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
     """Numbers standing alone in a cell, with no currency: euros by assumption."""
     starts = [a.start for a in found]  # `found` is sorted and its amounts do not overlap
     bare = []
-    for cell in _CELL_RE.finditer(text):
+    # A field that writes no currency at all writes its amounts bare, after their label even
+    # with a single space ("Intervenant 2400", "Total 2400 / participation adhérents 600").
+    loose = not found
+    for cell in (_LOOSE_CELL_RE if loose else _CELL_RE).finditer(text):
         if cell.end() - cell.start() > _MAX_BARE_LINE:
             continue
         match = _BARE_LINE_RE.match(cell.group())
+        if match is None and loose and (match := _LOOSE_LINE_RE.match(cell.group())) \
+                and int(match.group("number").replace(" ", "")[:6] or 0) in _YEARS:
+            continue  # "Kermesse 2019": a year
         if match is None or _DATE_LABEL_RE.search(match.group("label") or ""):
             continue
         number = match.group("number").strip(" \u00a0\u202f.,")
