@@ -41,6 +41,13 @@ def test_bare_number_alone_is_assumed_euros(nlp: Language) -> None:
     assert amounts(nlp, "Coût total : 3 150\n") == [("3 150", 3150.0, False, True)]
 
 
+def test_a_field_without_currency_reads_numbers_after_their_label(nlp: Language) -> None:
+    # Thousands apart by a space of any width (a non-breaking one from a spreadsheet too); a
+    # year after a label is no amount.
+    assert amounts(nlp, "Animatrice 1\u00a0800\nKermesse 2019") == [
+        ("1\u00a0800", 1800.0, False, True)]
+
+
 @pytest.mark.parametrize("text", [
     "Action menée en 2016 et 2017 pour 40 jeunes.",
     "Intervention de 20h/an, 30 % de réussite.",

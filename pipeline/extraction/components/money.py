@@ -103,13 +103,15 @@ def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
         if cell.end() - cell.start() > _MAX_BARE_LINE:
             continue
         match = _BARE_LINE_RE.match(cell.group())
-        if match is None and loose and (match := _LOOSE_LINE_RE.match(cell.group())) \
-                and int(match.group("number").replace(" ", "")[:6] or 0) in _YEARS:
-            continue  # "Kermesse 2019": a year
+        after_label = match is None and loose
+        if after_label:
+            match = _LOOSE_LINE_RE.match(cell.group())
         if match is None or _DATE_LABEL_RE.search(match.group("label") or ""):
             continue
         number = match.group("number").strip(" \u00a0\u202f.,")
         value = parse_number(number)
+        if after_label and value is not None and int(value) in _YEARS:
+            continue  # "Kermesse 2019": a year
         start = cell.start() + match.start("number")
         before = bisect.bisect_right(starts, start) - 1
         inside = before >= 0 and start < found[before].end
