@@ -122,11 +122,6 @@ class _Shape(Exception):
     """An entry of a config file has the wrong shape (the message names the entry)."""
 
 
-def _fail(problem: str | None) -> None:
-    if problem:
-        raise _Shape(problem)
-
-
 def _words(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise _Shape(f"{where}: expected a list of non-empty strings")
@@ -137,7 +132,8 @@ def _object(data: Any, required: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise _Shape("expected a JSON object")
     missing = [key for key in required if key not in data]
-    _fail(f"missing entry {missing[0]!r}" if missing else None)
+    if missing:
+        raise _Shape(f"missing entry {missing[0]!r}")
     return data
 
 

@@ -42,9 +42,11 @@ from pipeline.extraction.budget_lines import (
     classify,
     clause_cues,
     label_start_of,
+    make_total,
     not_giving,
     postposed,
     restated,
+    same_amount,
 )
 
 MONEY_KEY = "money"
@@ -80,6 +82,7 @@ def read_field(doc: Doc, field: str, budget_field: bool,
     givers = [s for s in found if s.label_ == "ORG" and s.id_ and not s._.funder_type]
     money_starts = [m.start_char for m in money]
     org_starts = [o.start_char for o in orgs]
+    giver_starts = [g.start_char for g in givers]
     lines: list[Line] = []
     funders: list[dict[str, Any]] = users_fees(text, per_unit, field) if budget_field else []
     mode: str | None = None
@@ -94,8 +97,8 @@ def read_field(doc: Doc, field: str, budget_field: bool,
             continue
         if not c_money:
             mode = header_mode(clause) or mode
-        reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money))
-        reader.givers = [g for g in givers if c_start <= g.start_char < c_end]
+        reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money),
+                              between(givers, giver_starts, c_start, c_end))
         reader.read(c_money, lines, funders)
     return lines, funders
 
@@ -104,7 +107,7 @@ class ClauseReader:
     """Turns the amounts and cues of one clause into budget lines and funders."""
 
     def __init__(self, text: str, start: int, end: int, field: str, mode: str | None,
-                 orgs: list[Span], has_money: bool) -> None:
+                 orgs: list[Span], has_money: bool, givers: list[Span]) -> None:
         self.text, self.start, self.end, self.field, self.mode = text, start, end, field, mode
         clause = text[start:end]
         # Negated, source and partner clauses name organisations that give nothing; a partner
@@ -115,7 +118,8 @@ class ClauseReader:
         self.cues = clause_cues(text, start, end, orgs)
         self.cue_starts = [c.start for c in self.cues]
         self.parens = [(m.start(), m.end()) for m in PAREN_RE.finditer(text, start, end)]
-        self.givers: list[Span] = []
+        # Organisations of no funder type, which give only when an amount is linked to them.
+        self.givers = givers
 
     def read(self, money: list[Span], lines: list[Line],
              funders: list[dict[str, Any]]) -> None:
@@ -174,8 +178,7 @@ class ClauseReader:
         if after is not None and self._breaks_down(after, following):
             # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down.
             if line.kind not in ("total", "in_kind"):
-                line.side = "funding" if line.kind == "funding" else "expense"
-                line.kind = "total"
+                make_total(line)
             return None
         if after is None or line.kind in ("total", "in_kind"):
             return None
@@ -218,8 +221,7 @@ class ClauseReader:
             return
         if following is not None and line.funder is None and line.kind != "total" \
                 and BREAKDOWN_RE.search(text, money.end_char, stop):
-            line.side = "funding" if line.kind == "funding" else "expense"
-            line.kind = "total"
+            make_total(line)
 
     def _each(self, line: Line, money: Span) -> float | None:
         """For "Deux subventions de 1 500 € chacune (Ville et Département)": the line becomes
@@ -296,8 +298,9 @@ class ClauseReader:
         """True when the amount after "soit" / "=" adds up this one and the lines before it
         in the clause ("CAF 6 400 €, familles 1 600 €, soit 8 000 €"): a total, not a
         restatement of the last amount."""
-        return bool(before) and abs(sum(x.amount for x in before) + float(money._.amount_eur)
-                                    - float(following._.amount_eur)) <= 1.0
+        return bool(before) and same_amount(sum(x.amount for x in before)
+                                            + float(money._.amount_eur),
+                                            float(following._.amount_eur))
 
     def _breaks_down(self, after: Cue, following: Span | None) -> bool:
         """True when the funder after an amount opens brackets that hold the next amount."""

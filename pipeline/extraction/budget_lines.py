@@ -45,6 +45,8 @@ _FUNDER_NAMES = {role_stem(name): name for name in get_args(FunderType)
 _LABEL_AFTER_RE = re.compile(r"[ \t\u00a0]*[(:–\-]?[ \t\u00a0]*")
 # What may come before an amount that opens its line: bullets.
 LINE_OPENING = " \t\u00a0-–•*·>"
+# How far amounts may be apart and still be read as equal (written rounded to the euro).
+AMOUNT_TOLERANCE = 1.0
 # How far apart two amounts may be for the second to restate the first.
 _RESTATED_GAP = 60
 
@@ -68,6 +70,17 @@ class Line:
     action_share: bool = False
     # The funder entry this line gave, to move an envelope's funder to the action's share.
     entry: dict[str, Any] | None = None
+
+
+def same_amount(a: float, b: float) -> bool:
+    """Whether two amounts are the same to the euro (amounts are written rounded)."""
+    return abs(a - b) <= AMOUNT_TOLERANCE
+
+
+def make_total(line: Line) -> None:
+    """The line is the whole of amounts that break it down: a total of its side."""
+    line.side = "funding" if line.kind == "funding" else "expense"
+    line.kind = "total"
 
 
 @dataclass
@@ -180,7 +193,7 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     kinds = {c.kind for c in cues}
     side = None
     funder = None
-    funder_cue = _giver(cues)
+    funder_cue = _funder_before_verb(cues)
     if funder_cue is not None and "in_kind" not in kinds:
         kind, funder = "funding", funder_cue.funder
     elif "in_kind" in kinds:
@@ -213,18 +226,23 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     elif kind == "other" and USERS_LABEL_RE.match(label):
         kind, funder = "funding", USERS_TYPE  # "familles 1 200 €": only a payer is named
     elif kind in ("other", "funding") and funder is None \
-            and (named := _FUNDER_NAMES.get(role_stem(label))) is not None:
-        kind, funder = "funding", named  # "commune 600 €": the funder type's own name
-    elif kind in ("funding", "other") and funder is None and (words := label.split()) \
-            and (named := _FUNDER_NAMES.get(role_stem(words[-1]))) is not None:
-        kind, funder = "funding", named  # "subvention commune 500 €", "complément ville"
+            and (named := _funder_named(label)) is not None:
+        kind, funder = "funding", named  # "commune 600 €", "subvention commune 500 €"
     return Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),
                  unit_assumed=bool(money._.unit_assumed), funder_cue=funder_cue)
 
 
-def _giver(cues: list[Cue]) -> Cue | None:
+def _funder_named(label: str) -> str | None:
+    """The funder a label names by its type's own name, the whole label or its last word
+    ("Bailleur social", "commune", "complément ville")."""
+    words = label.split()
+    return _FUNDER_NAMES.get(role_stem(label)) or (
+        _FUNDER_NAMES.get(role_stem(words[-1])) if words else None)
+
+
+def _funder_before_verb(cues: list[Cue]) -> Cue | None:
     """The funder named just before a verb of giving, if the segment has one."""
     for i, cue in enumerate(cues):
         if cue.verb:

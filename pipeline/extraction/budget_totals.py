@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.extraction.budget_lines import Line
+from pipeline.extraction.budget_lines import Line, same_amount
 
 
 def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
     if expense_totals and funding_totals:
         exp = max(t.amount for t in expense_totals)
         fund = max(t.amount for t in funding_totals)
-        budget["consistent"] = abs(exp - fund) <= 1.0
+        budget["consistent"] = same_amount(exp, fund)
     budget.update(total_eur=round(total, 2), basis=basis,
                   approximate=any(x.approximate for x in used),
                   unit_assumed=any(x.unit_assumed for x in used))
@@ -76,7 +76,7 @@ def _implied_total(other: list[Line], expenses: list[Line],
     for side in (funding, expenses):
         whole = sum(x.amount for x in side)
         for line in other:
-            if len(side) >= 2 and abs(line.amount - whole) <= 1.0:
+            if len(side) >= 2 and same_amount(line.amount, whole):
                 return line
     return None
 
@@ -86,8 +86,8 @@ def _balancing_cost(expenses: list[Line], funding: list[Line]) -> Line | None:
     ("Coût du séjour 4 450 €" above 1 650 + 1 200 + 1 000 + 600 €), not one more expense."""
     if len(expenses) != 1 or len(funding) < 2:
         return None
-    whole = sum(x.amount for x in funding)
-    return expenses[0] if abs(expenses[0].amount - whole) <= 1.0 else None
+    return expenses[0] if same_amount(expenses[0].amount, sum(x.amount for x in funding)) \
+        else None
 
 
 def _line_dict(line: Line) -> dict[str, Any]:
