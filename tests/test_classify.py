@@ -14,18 +14,7 @@ from pipeline.tagging.dimension import cooccurrence
 from pipeline.tagging.ensemble import LIMITS, Stacker, stacked_out_of_fold, tune_cutoff
 from pipeline.tagging.features import MATCH_COLUMNS, match_features
 from pipeline.tagging.tagger import Tagger
-
-LABELS = vc.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
-                  dimensions=("Citoyenneté", "Services"))
-THESAURUS = {
-    "keywords": {
-        "Viellissement": {"terms": ["personnes âgées", "seniors", "EHPAD", "vieill*"]},
-        "Culture": {"terms": ["théâtre", "musique*", "spectacle*"]},
-        "Petite Enfance": {"terms": ["crèche*", "tout-petits"], "related": ["éveil"]},
-    },
-    "dimensions": {"Citoyenneté": {"terms": ["citoyen*", "débat*"]},
-                   "Services": {"terms": ["permanence*", "accueil"]}},
-}
+from tests.tagging_data import LABELS, THESAURUS
 
 
 def fiche(i, title, summary, keywords=(), dimension=None, initiative=()):

@@ -5,21 +5,10 @@ import numpy as np
 import pytest
 
 from pipeline.records import Fiche, Source
-from pipeline.tagging import vocabulary as vc
 from pipeline.tagging.tagger import Tagger
 from pipeline.tagging.text import fiche_document
+from tests.tagging_data import LABELS, THESAURUS
 
-LABELS = vc.Labels(keywords=("Viellissement", "Culture", "Petite Enfance"),
-                  dimensions=("Citoyenneté", "Services"))
-THESAURUS = {
-    "keywords": {
-        "Viellissement": {"terms": ["personnes âgées", "seniors", "EHPAD", "vieill*"]},
-        "Culture": {"terms": ["théâtre", "musique*", "spectacle*"]},
-        "Petite Enfance": {"terms": ["crèche*", "tout-petits"], "related": ["éveil"]},
-    },
-    "dimensions": {"Citoyenneté": {"terms": ["citoyen*", "débat*"]},
-                   "Services": {"terms": ["permanence*", "accueil"]}},
-}
 FAST = {"folds": 3, "use_vectors": False}
 
 
