@@ -457,6 +457,32 @@ CASES_KINDS = [
     Case("one_cost_line_balanced_by_funding_lines",
          "Prix du voyage 2 600 €\nCAF 1 000 €\nfamilles 900 €\nautofinancement 700 €",
          2600, "explicit_total", {"CAF": 1000, "Familles": 900}),
+    # Glued "e" before a link word of a list, digits glued to a code.
+    Case("glued_e_before_a_link_word", "Financé par la CAF 700e et la Ville 300e",
+         1000, "sum_of_funding", {"CAF": 700, "Commune": 300}),
+    Case("glued_e_before_de", "Sortie : 450e de la MSA", 450, "single_amount", {"MSA": 450}),
+    Case("digits_glued_to_a_code_are_not_money",
+         "1 500 € (CAF 900 €, CD35 600 €)", 1500, "explicit_total",
+         {"CAF": 900, "Département": 600}),
+    # Costs of no stated kind balanced by the funding lines under them.
+    Case("untyped_costs_balanced_by_funding",
+         "Intervenante sophrologie : 1 200 €\nLivres et jeux 300 €\n"
+         "Financement MSA 900 € et Département 600 €",
+         1500, "sum_of_expenses", {"MSA": 900, "Département": 600}),
+    Case("a_funders_own_amount_in_brackets_after_it",
+         "Achat du minibus : 24 000 €, payé par la Fondation Soleil (20 000 €) et la Ville "
+         "(4 000 €).", 24000, "explicit_total", {"Fondation": 20000, "Commune": 4000}),
+    # Users paying, named with what they pay or by a verb of paying.
+    Case("users_fee_without_an_article", "Animation 1 000\nTotal 1 000\n"
+         "Financement : CARSAT 700 / cotisation adhérentes 300", 1000, "explicit_total",
+         {"CARSAT": 700, "Familles": 300}),
+    Case("users_share_written_part", "Coût du séjour 5 000 € dont part des vacanciers 800 €, "
+         "CAF 2 500 €", 5000, "explicit_total", {"Familles": 800, "CAF": 2500}),
+    Case("users_memberships_in_a_sum", "Matériel : 2 k€\nVille 1,5 k€ + adhésions des "
+         "joueurs 0,5 k€", 2000, "explicit_total", {"Commune": 1500, "Familles": 500}),
+    Case("users_paying_told_by_a_verb", "Budget : 9 000 €. La Région apporte 6 000 €. "
+         "Les participants ont versé 3 000 € au total.", 9000, "explicit_total",
+         {"Région": 6000, "Familles": 3000}),
 ]
 
 

@@ -12,22 +12,26 @@ from pipeline.normalize import NUMBER_WORDS, words_to_number
 _SPACES = " \u00a0\u202f\u2009\u2007"
 
 # One number as written: grouped thousands ("1 500", "14.000", "1 500,50") or a plain run with an
-# optional decimal part ("1500", "1,5", "8450.50"). Quantifiers are bounded and the run is fenced
-# by digit look-arounds, so a 100 000-digit run is rejected in linear time.
+# optional decimal part ("1500", "1,5", "8450.50"). Digits glued after letters belong to a code
+# ("CD54 600 €" is 600 €, "BOP104"), except after the "x" of a product ("2x300 €"). Quantifiers
+# are bounded and the run is fenced by digit look-arounds, so a 100 000-digit run is rejected in
+# linear time.
 NUMBER = (
-    rf"(?<![\d.,])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}}){{1,4}}(?:[,.]\d{{1,2}})?"
+    rf"(?<![\d.,])(?<![^\W\dxX_])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}}){{1,4}}(?:[,.]\d{{1,2}})?"
     rf"|\d{{1,3}}(?:\.\d{{3}}){{1,4}}(?:,\d{{1,2}})?"
     rf"|\d{{1,12}}(?:[.,]\d{{1,3}})?)(?![\d])"
 )
 # A multiplier between the number and the currency: "12 k€", "1,5 M€", "3 millions d'euros".
 MULTIPLIER = r"(?:k|K|M|Md|millions?|milliers?|mille)"
 # The currency, after an optional space. A bare "e" only after a space and before a non-letter
-# ("1000 e)"), or glued to the number before a bracket, a stop or the line end ("1500e (tissu)");
-# ordinals ("2e édition") are not money, and a glued "e" needs an amount of at least
-# `_MIN_GLUED_E` (see find_amounts).
+# ("1000 e)"), or glued to the number before a bracket, a stop, the line end or a link word of a
+# list ("1500e (tissu)", "600e et la commune 400e", "300e de la Ville"); ordinals ("2e
+# édition") are not money, and a glued "e" needs an amount of at least `_MIN_GLUED_E` (see
+# find_amounts).
 CURRENCY = (
     rf"(?:[{_SPACES}]?(?:€|(?i:euros?|eur)\b)|[{_SPACES}]e(?![\w'’])"
-    rf"|(?P<glued>e)(?=[{_SPACES}]{{0,3}}(?:$|[\n(),;:/.])))"
+    rf"|(?P<glued>e)(?=[{_SPACES}]{{0,3}}(?:$|[\n(),;:/.+=–-]"
+    rf"|(?:et|de|du|des|par|pour|HT|TTC)(?![\w'’])|d['’])))"
 )
 _MIN_GLUED_E = 100
 

@@ -57,6 +57,8 @@ _STATUS_AFTER = 80
 # How far after "1 500 € chacune" the funders it is for are looked for.
 _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
+# What may stand between a funder's name and its own amount: "la Fondation X (12 000 €)".
+_OWN_AMOUNT_RE = re.compile(r"[ \t\u00a0]*[(:][ \t\u00a0]*")
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
 
 
@@ -175,13 +177,18 @@ class ClauseReader:
         line); where the line's label then ends, or None when no funder follows."""
         text = self.text
         after = postposed(text, money.end_char, self.cues, self.cue_starts, self.givers, first)
-        if after is not None and self._breaks_down(after, following):
-            # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down.
+        if after is not None and (self._breaks_down(after, following)
+                                  or self._owns_next(after, following)):
+            # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down;
+            # "18 500 €, financés par la Fondation X (12 000 €) et ...": so does the funder's own
+            # amount written right after it.
             if line.kind not in ("total", "in_kind"):
                 make_total(line)
             return None
         if after is None or line.kind in ("total", "in_kind"):
             return None
+        if after.funder is None and line.funder is not None:
+            return None  # "les clients paient : 6 500 € de recettes": the payer is named before
         line.kind, line.funder, line.funder_cue = "funding", after.funder, after
         line.label = text[after.start:after.end]
         paren = self._paren_of(after.start)
@@ -307,6 +314,11 @@ class ClauseReader:
         paren = self._paren_of(after.start)
         return paren is not None and following is not None \
             and paren[0] < following.start_char < paren[1]
+
+    def _owns_next(self, after: Cue, following: Span | None) -> bool:
+        """True when the funder after an amount has its own amount right after its name."""
+        return following is not None and _OWN_AMOUNT_RE.fullmatch(
+            self.text, after.end, following.start_char) is not None
 
     def _aside(self, money: Span, following: Span) -> bool:
         """True when `money` is a bracketed aside of the label of the amount right after the

@@ -179,10 +179,28 @@ TAKES_ON_RE = re.compile(_WORD.format(
 TOTAL_VERB_RE = re.compile(rf"s['’][ée]l[èe]ve(?:nt)?{_SP}+[àa]", re.IGNORECASE)
 # "ont apporté chacune 7 500 €": the amount is each funder's (written before the amount).
 EACH_BEFORE_RE = re.compile(rf"(?<![\w])chacune?s?{_SP}*(?:[:,]|de|d['’])?{_SP}*$", re.IGNORECASE)
-# The users' share of the cost: "reste à charge des familles".
-USERS_SHARE_RE = re.compile(
-    rf"(?<![\w])reste{_SP}+[àa]{_SP}+charge{_SP}+des?{_SP}+(?:familles|usagers|parents"
-    rf"|participants|b[ée]n[ée]ficiaires|adh[ée]rents)(?![\w])", re.IGNORECASE)
+# People who use an action and may pay for it: users, members, learners, customers... Nouns of
+# people as a public, singular or plural, accents optional.
+_PAYERS = (
+    r"(?:familles?|usager(?:e|s|es)?|adh[ée]rent(?:e|s|es)?|b[ée]n[ée]ficiaires?"
+    r"|participant(?:e|s|es)?|parents?|stagiaires?|apprenant(?:e|s|es)?|habitant(?:e|s|es)?"
+    r"|jeunes|membres|clients?|clientes?|seniors|s[ée]niors|retrait[ée](?:e|s|es)?"
+    r"|jardinier(?:e|s|es)?|r[ée]sident(?:e|s|es)?|locataires|[ée]l[èe]ves|inscrit(?:e|s|es)?"
+    r"|vacanciers?|voyageurs?|joueurs?|joueuses?|spectateurs?|spectatrices?|visiteurs?"
+    r"|exposants?|convives|utilisateurs?|utilisatrices?|abonn[ée](?:e|s|es)?|lecteurs?"
+    r"|lectrices?|choristes?|danseurs?|danseuses?|coureurs?|foyers|m[ée]nages|publics?"
+    r"|ados|adolescent(?:e|s|es)?|enfants|personnes|accueilli(?:e|s|es)?)")
+# The users paying, named with what they pay or by a verb of paying: "participation adhérents",
+# "Cotisations bénéficiaires", "part familles", "adhésions des usagers", "reste à charge des
+# familles", "les clients paient", "les stagiaires versent une participation". A funder cue of
+# the users' type (the gold's `Familles`).
+USERS_PAYING_RE = re.compile(_WORD.format(
+    rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?"
+    rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+charge|billetterie|entr[ée]es)"
+    rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
+    rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
+    rf"(?:paient|payent|pay[ée]s?|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
+    rf"|cotisent|cotis[ée]s?)"), re.IGNORECASE)
 # A users' participation with no payer named: "participation : 5 € par personne".
 USERS_FEE_RE = re.compile(
     rf"(?<![\w])(?:participation|tarifs?|cotisations?|adh[ée]sions?|reste{_SP}+[àa]{_SP}+charge"

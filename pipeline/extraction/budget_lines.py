@@ -27,7 +27,7 @@ from pipeline.extraction.budget_cues import (
     UNKNOWN_FUNDER_RE,
     USERS_LABEL_RE,
     USERS_PAY_RE,
-    USERS_SHARE_RE,
+    USERS_PAYING_RE,
     USERS_TYPE,
     USERS_WORD_RE,
     funder_family,
@@ -164,8 +164,8 @@ def clause_cues(text: str, start: int, end: int, orgs: list[Span]) -> list[Cue]:
 
 def _unknown_funders(text: str, start: int, end: int, known: list[Cue]) -> list[Cue]:
     """Funders the gazetteer lacks, named after a money word ("subvention de la Fondation X",
-    "don d'Intermarché"), typed by the nouns of their name; and the users' share ("reste à
-    charge des familles")."""
+    "don d'Intermarché"), typed by the nouns of their name; and the users paying ("reste à
+    charge des familles", "participation adhérents", "les clients paient")."""
     spans = sorted((c.start, c.end) for c in known)
     starts = [s for s, _ in spans]
 
@@ -178,7 +178,7 @@ def _unknown_funders(text: str, start: int, end: int, known: list[Cue]) -> list[
     for match in UNKNOWN_FUNDER_RE.finditer(text, start, end):
         if free(*match.span("name")):
             found.append(Cue(*match.span("name"), "funding", funder_family(match.group("name"))))
-    for match in USERS_SHARE_RE.finditer(text, start, end):
+    for match in USERS_PAYING_RE.finditer(text, start, end):
         if free(*match.span()):
             found.append(Cue(match.start(), match.end(), "funding", USERS_TYPE))
     return found

@@ -32,9 +32,10 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
         expenses.remove(whole)
     expense_totals = [t for t in totals if t.side != "funding"]
     funding_totals = [t for t in totals if t.side == "funding"]
-    # Lines of unknown kind ("Neotoa : 1 000 €") side with the expenses if there are any, else
-    # with the funding lines they are listed among.
-    if expenses or not funding:
+    # Lines of unknown kind ("Neotoa : 1 000 €") side with the expenses if there are any, or if
+    # they add up to the funding lines (a balanced budget: "Outils : 3 K€" then "Région 2 K€ +
+    # usagers 1 K€"), else with the funding lines they are listed among.
+    if expenses or not funding or _balanced(other, funding):
         expenses += other
     else:
         funding += other
@@ -79,6 +80,12 @@ def _implied_total(other: list[Line], expenses: list[Line],
             if len(side) >= 2 and same_amount(line.amount, whole):
                 return line
     return None
+
+
+def _balanced(other: list[Line], funding: list[Line]) -> bool:
+    """True when the lines of unknown kind add up to the funding lines: they are the costs."""
+    return bool(other) and same_amount(sum(x.amount for x in other),
+                                       sum(x.amount for x in funding))
 
 
 def _balancing_cost(expenses: list[Line], funding: list[Line]) -> Line | None:
