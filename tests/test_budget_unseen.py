@@ -483,6 +483,38 @@ CASES_KINDS = [
     Case("users_paying_told_by_a_verb", "Budget : 9 000 €. La Région apporte 6 000 €. "
          "Les participants ont versé 3 000 € au total.", 9000, "explicit_total",
          {"Région": 6000, "Familles": 3000}),
+    # Tables with no currency whose labels hold a code in brackets.
+    Case("code_in_brackets_in_a_bare_label", "Dépenses\nSalaires 9 000\nTotal 9 000\n"
+         "Recettes\nDDETS (BOP 177) 6 000\nCAF 3 000", 9000, "explicit_total",
+         {"État": 6000, "CAF": 3000}),
+    # Prices: per period paid by each user, times a count.
+    Case("users_fee_per_period_is_a_rate", "Région 2 000 €\nVille 1 000 €\n"
+         "cotisation des adhérents : 15 € par mois", 3000, "sum_of_funding",
+         {"Région": 2000, "Commune": 1000, "Familles": None}),
+    Case("price_times_count_in_brackets", "Animation : 1 200 €\nCAF 900 €\n"
+         "inscriptions des joueurs 300 € (10 € x 30)", 1200, "explicit_total",
+         {"CAF": 900, "Familles": 300}),
+    Case("weekly_cost_restated_for_the_year",
+         "env. 25€/semaine de goûters, soit 900e sur l'année", 900, "single_amount"),
+    # Funders written after amounts that open a header or a list item.
+    Case("amount_first_items_after_a_header",
+         "Recettes : 5 000 € Région (Pacte), 2 000 € Département, 1 000 € Ville",
+         8000, "sum_of_funding", {"Région": 5000, "Département": 2000, "Commune": 1000}),
+    Case("programme_name_before_the_funder_in_an_item",
+         "Financé par : 3 000 € de la CAF, 1 500 € Cités éducatives (Préfecture)",
+         4500, "sum_of_funding", {"CAF": 3000, "État": 1500}),
+    Case("funder_with_its_own_amount_after_a_headline",
+         "6 K€ : Fonds d'aide aux jeunes (Département) 4 K€, Ville 2 K€", 6000, "explicit_total",
+         {"Département": 4000, "Commune": 2000}),
+    Case("funders_sharing_one_amount_in_brackets", "2 400e (CAF + Ville + MSA)", 2400,
+         "single_amount", {"CAF": None, "Commune": None, "MSA": None}),
+    # Breakdowns in brackets and headline amounts.
+    Case("bracketed_breakdown_of_the_costs",
+         "Dépenses : 9 k€ (salaires 7 k€, matériel 2 k€)\nRecettes : CAF 5 000 € ; Région 3 000 €",
+         9000, "explicit_total", {"CAF": 5000, "Région": 3000}),
+    Case("bare_headline_amount_above_its_funders",
+         "3.200 €\nVille : 1 500 €\nFondation Lumière : 1 000 €\nDépartement : demande refusée",
+         3200, "explicit_total", {"Commune": 1500, "Fondation": 1000}),
 ]
 
 

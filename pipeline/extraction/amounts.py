@@ -25,13 +25,13 @@ NUMBER = (
 MULTIPLIER = r"(?:k|K|M|Md|millions?|milliers?|mille)"
 # The currency, after an optional space. A bare "e" only after a space and before a non-letter
 # ("1000 e)"), or glued to the number before a bracket, a stop, the line end or a link word of a
-# list ("1500e (tissu)", "600e et la commune 400e", "300e de la Ville"); ordinals ("2e
+# list ("1500e (tissu)", "600e et la commune 400e", "1500e sur l'année"); ordinals ("2e
 # édition") are not money, and a glued "e" needs an amount of at least `_MIN_GLUED_E` (see
 # find_amounts).
 CURRENCY = (
     rf"(?:[{_SPACES}]?(?:€|(?i:euros?|eur)\b)|[{_SPACES}]e(?![\w'’])"
     rf"|(?P<glued>e)(?=[{_SPACES}]{{0,3}}(?:$|[\n(),;:/.+=–-]"
-    rf"|(?:et|de|du|des|par|pour|HT|TTC)(?![\w'’])|d['’])))"
+    rf"|(?:et|de|du|des|par|pour|sur|soit|en|au|HT|TTC)(?![\w'’])|d['’])))"
 )
 _MIN_GLUED_E = 100
 

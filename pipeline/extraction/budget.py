@@ -6,7 +6,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from pipeline.extraction.budget_clauses import FUNDER_LABELS, MONEY_KEY, ORGS_KEY, read_field
+from pipeline.extraction.budget_fields import FUNDER_LABELS, MONEY_KEY, ORGS_KEY, read_field
 from pipeline.extraction.budget_funders import apply_shares, dedupe_funders
 from pipeline.extraction.budget_lines import BUDGET_FIELD, Line
 from pipeline.extraction.budget_totals import budget_from_lines

@@ -1,4 +1,5 @@
-"""One field's budget lines and funders, read clause by clause from its money and org spans."""
+"""One clause of a budget text read into budget lines and funders: amounts, the cues around
+them, breakdowns, shares and funders named without an amount."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import bisect
 import re
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from pipeline.extraction.budget_cues import (
     ACTION_SHARE_RE,
@@ -21,7 +22,6 @@ from pipeline.extraction.budget_cues import (
     PAREN_RE,
     PARTNER_RE,
     PASSED_ON_RE,
-    PER_UNIT_RE,
     SOURCE_RE,
     UNCONFIRMED_RE,
     how_many_before,
@@ -31,9 +31,8 @@ from pipeline.extraction.budget_funders import (
     cue_funder,
     line_funder,
     share_of,
-    users_fees,
 )
-from pipeline.extraction.budget_layout import between, clauses, header_mode, label_above_amount
+from pipeline.extraction.budget_layout import header_mode
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
     LINE_OPENING,
@@ -49,9 +48,6 @@ from pipeline.extraction.budget_lines import (
     same_amount,
 )
 
-MONEY_KEY = "money"
-ORGS_KEY = "orgs"
-FUNDER_LABELS = frozenset({"ORG", "PROGRAMME", "USERS"})
 # How far after an amount its status words ("demandée", "en attente") are looked for.
 _STATUS_AFTER = 80
 # How far after "1 500 € chacune" the funders it is for are looked for.
@@ -59,50 +55,8 @@ _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
 # What may stand between a funder's name and its own amount: "la Fondation X (12 000 €)".
 _OWN_AMOUNT_RE = re.compile(r"[ \t\u00a0]*[(:][ \t\u00a0]*")
+_OPENS_PAREN_RE = re.compile(r"[ \t\u00a0]*(?:HT|TTC)?[ \t\u00a0]*\(")
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
-
-
-def read_field(doc: Doc, field: str, budget_field: bool,
-                ) -> tuple[list[Line], list[dict[str, Any]]]:
-    """The budget lines and funders of one field, clause by clause.
-
-    Outside the budget field only financing clauses count, and bare numbers are not money;
-    per-unit prices are never lines.
-    """
-    text = doc.text
-    money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
-                   key=lambda s: s.start_char)
-    money = [m for m in money if budget_field or not m._.unit_assumed]
-    priced = [bool(PER_UNIT_RE.match(text, m.end_char, m.end_char + 40)) for m in money]
-    per_unit = [m for m, p in zip(money, priced, strict=True) if p]
-    money = [m for m, p in zip(money, priced, strict=True) if not p]
-    found = sorted(doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [],
-                   key=lambda s: s.start_char)
-    orgs = [s for s in found if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)]
-    # Gazetteer organisations of no funder type: they give money only when an amount is linked
-    # to them ("500 € du Crédit Agricole").
-    givers = [s for s in found if s.label_ == "ORG" and s.id_ and not s._.funder_type]
-    money_starts = [m.start_char for m in money]
-    org_starts = [o.start_char for o in orgs]
-    giver_starts = [g.start_char for g in givers]
-    lines: list[Line] = []
-    funders: list[dict[str, Any]] = users_fees(text, per_unit, field) if budget_field else []
-    mode: str | None = None
-    cut = label_above_amount(clauses(text), text, money_starts, money,
-                             lambda a, b: bool(between(orgs, org_starts, a, b)))
-    for c_start, c_end in cut:
-        c_money = between(money, money_starts, c_start, c_end)
-        c_orgs = between(orgs, org_starts, c_start, c_end)
-        clause = text[c_start:c_end]
-        if not budget_field and not (FINANCING_TRIGGER_RE.search(clause)
-                                     or any(o.label_ == "PROGRAMME" for o in c_orgs)):
-            continue
-        if not c_money:
-            mode = header_mode(clause) or mode
-        reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money),
-                              between(givers, giver_starts, c_start, c_end))
-        reader.read(c_money, lines, funders)
-    return lines, funders
 
 
 class ClauseReader:
@@ -139,10 +93,12 @@ class ClauseReader:
             seg_cues = self._cues_in(seg_start, m.start_char)
             line = classify(text, seg_start, m, self._kind_cues(seg_cues, m), field=self.field,
                              mode=self.mode)
-            # An amount that opens its line or an item of a list ("dont 2,5 k€ CAF et 1,5 k€
-            # CD 93", "3 000 € (FDJ) + 1 500 € CD 93") may have its funder right after it.
+            # An amount that opens its line, an item of a list or a header ("dont 2,5 k€ CAF et
+            # 1,5 k€ CD 93", "3 000 € (FDJ) + 1 500 € CD 93", "Recettes : 800 € CAF") may have its
+            # funder right after it.
             opening = PAREN_RE.sub(" ", text[seg_start:m.start_char]).strip(LINE_OPENING + ")")
-            first = _LIST_LINK_RE.fullmatch(opening) is not None
+            first = _LIST_LINK_RE.fullmatch(opening) is not None or (
+                opening.endswith(":") and header_mode(opening) is not None)  # "Financement :"
             seg_start = m.end_char
             if line.kind == "other" and self.mode != "expense" \
                     and (giver := self._giver_label(line)) is not None:
@@ -164,6 +120,7 @@ class ClauseReader:
             lines.append(line)
             clause_lines.append(line)
             self._amountless(seg_cues, line, funders)
+        self._bracket_totals(clause_lines)
         tail = self._cues_in(seg_start, self.end)
         if not self.excluded and not any(c.kind == "in_kind" for c in tail):
             named = [self._cue_funder(cue) for cue in tail if cue.funder and (
@@ -185,7 +142,7 @@ class ClauseReader:
             if line.kind not in ("total", "in_kind"):
                 make_total(line)
             return None
-        if after is None or line.kind in ("total", "in_kind"):
+        if after is None or line.kind in ("total", "in_kind") or self._shared(after, following):
             return None
         if after.funder is None and line.funder is not None:
             return None  # "les clients paient : 6 500 € de recettes": the payer is named before
@@ -314,6 +271,27 @@ class ClauseReader:
         paren = self._paren_of(after.start)
         return paren is not None and following is not None \
             and paren[0] < following.start_char < paren[1]
+
+    def _shared(self, after: Cue, following: Span | None) -> bool:
+        """True when the brackets the funder opens name other funders and no amount: "1 500 €
+        (Caf PS jeunes + Ville)" is theirs together, split in no stated way."""
+        paren = self._paren_of(after.start)
+        if paren is None or (following is not None and following.start_char < paren[1]):
+            return False
+        return any(c.funder and c.funder != after.funder for c in self._cues_in(*paren))
+
+    def _bracket_totals(self, clause_lines: list[Line]) -> None:
+        """A line whose amount the amounts in the brackets right after it add up to is their
+        total: "Dépenses : 6,5 k€ (intervenants 4 k€, salle 2,5 k€)"."""
+        for line in clause_lines:
+            opened = _OPENS_PAREN_RE.match(self.text, line.end)
+            paren = self._paren_of(opened.end()) if opened is not None else None
+            if paren is None or line.funder is not None \
+                    or line.kind in ("total", "in_kind", "unconfirmed", "passed_on"):
+                continue
+            inside = [x for x in clause_lines if paren[0] < x.start < paren[1]]
+            if len(inside) >= 2 and same_amount(sum(x.amount for x in inside), line.amount):
+                make_total(line)
 
     def _owns_next(self, after: Cue, following: Span | None) -> bool:
         """True when the funder after an amount has its own amount right after its name."""

@@ -85,6 +85,28 @@ PER_UNIT_RE = re.compile(
     r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|heures?|h\b|jours?|journ[ée]es?"
     r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
     re.IGNORECASE)
+# A price times a count: "(5 € x 30)", "12 € × 20 enfants". The price is not a line.
+TIMES_AFTER_RE = re.compile(rf"{_SP}*[x×*]{_SP}*\d")
+# A period after the users' fee: "participation des familles : 10 € par trimestre" is the rate
+# each family pays, not the money the action got.
+_PERIOD_RE = re.compile(
+    rf"{_SP}*(?:/{_SP}*|par{_SP}+)(?:an|ann[ée]e|mois|trimestre|semestre|semaine)(?![\w])",
+    re.IGNORECASE)
+
+
+def is_price(text: str, start: int, end: int) -> bool:
+    """True when the amount at [start, end) is a price per person, unit or period paid by each
+    user, not a line of the budget."""
+    if PER_UNIT_RE.match(text, end, end + 40) or TIMES_AFTER_RE.match(text, end, end + 10):
+        return True
+    if not _PERIOD_RE.match(text, end, end + 20):
+        return False
+    floor = max(0, start - 60)
+    floor = text.rfind("\n", floor, start) + 1 or floor
+    return bool(USERS_FEE_RE.search(text, floor, start)
+                or USERS_PAYING_RE.search(text, floor, start))
+
+
 # What between two amounts makes the second restate the first: "1 500 € HT soit 1 800 € TTC",
 # "45 x 12 € = 540 €". Only the restatement counts.
 RESTATED_RE = re.compile(

@@ -43,6 +43,9 @@ _FUNDER_NAMES = {role_stem(name): name for name in get_args(FunderType)
 # What may stand between an amount that opens its line and its label: "3 000 € CD",
 # "4 000 € (Département)", "1 800 € : Ville".
 _LABEL_AFTER_RE = re.compile(r"[ \t\u00a0]*[(:–\-]?[ \t\u00a0]*")
+# Where a list item ends, and how far its funder is looked for.
+_ITEM_END_RE = re.compile(r"[,;+\n]|\d")
+_ITEM_WINDOW = 60
 # What may come before an amount that opens its line: bullets.
 LINE_OPENING = " \t\u00a0-–•*·>"
 # How far amounts may be apart and still be read as equal (written rounded to the euro).
@@ -140,6 +143,21 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     for giver in givers:
         if giver.start_char == link.end():
             return Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
+    return _funder_in_item(text, link.end(), cues, starts) if line_first else None
+
+
+def _funder_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:
+    """The funder named further on in the list item an amount opens, after a programme's name
+    and before any word of expense: "1 000 € Quartiers d'été (ANCT)"."""
+    item = _ITEM_END_RE.search(text, start, start + _ITEM_WINDOW)
+    if item is not None and item.group().isdigit():
+        return None  # "8 K€ : Fonds X (Département) 4 K€": the funder has its own amount
+    stop = item.start() if item is not None else min(len(text), start + _ITEM_WINDOW)
+    for cue in cues[bisect.bisect_left(starts, start):bisect.bisect_left(starts, stop)]:
+        if cue.kind != "funding":
+            return None
+        if cue.funder:
+            return cue
     return None
 
 

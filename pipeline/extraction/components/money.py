@@ -34,8 +34,10 @@ _BARE_LINE_RE = re.compile(
 )
 _CELL_RE = re.compile(r"[^\n;]+")
 _LOOSE_CELL_RE = re.compile(r"(?:[^\n;/]|(?<=\S)/(?=\S))+")  # " / " parts cells, "03/02" not
+# "Label 1 200" alone on its line; the label may hold digits in brackets ("Etat (BOP 104) 5 000").
 _LOOSE_LINE_RE = re.compile(
-    r"^[ \t\u00a0]*(?P<label>[^\n\d]{1,80}?(?:[^\W\d_]|\)))[ \t\u00a0]+"
+    r"^[ \t\u00a0]*(?P<label>(?:[^\n\d()]|\([^\n()]{0,40}\)){0,80}?"
+    r"(?:[^\W\d_]|\([^\n()]{0,40}\)))[ \t\u00a0]+"
     r"(?P<number>\d{3,6}|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,2})[ \t\u00a0]*\.?[ \t\u00a0]*$")
 # Labels whose number is a date, not money ("Année : 2019").
 _DATE_LABEL_RE = re.compile(r"\b(?:ann[ée]es?|ann[ée]e\s+scolaire|exercice|depuis|date|p[ée]riode"

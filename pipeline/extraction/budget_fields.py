@@ -1,0 +1,75 @@
+"""One field's budget lines and funders, read clause by clause from its money and org spans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from pipeline.extraction.budget_clauses import ClauseReader
+from pipeline.extraction.budget_cues import FINANCING_TRIGGER_RE, is_price
+from pipeline.extraction.budget_funders import users_fees
+from pipeline.extraction.budget_layout import between, clauses, header_mode, label_above_amount
+from pipeline.extraction.budget_lines import LINE_OPENING, Line, make_total
+
+MONEY_KEY = "money"
+ORGS_KEY = "orgs"
+FUNDER_LABELS = frozenset({"ORG", "PROGRAMME", "USERS"})
+
+
+def read_field(doc: Doc, field: str, budget_field: bool,
+                ) -> tuple[list[Line], list[dict[str, Any]]]:
+    """The budget lines and funders of one field, clause by clause.
+
+    Outside the budget field only financing clauses count, and bare numbers are not money;
+    per-unit prices are never lines.
+    """
+    text = doc.text
+    money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
+                   key=lambda s: s.start_char)
+    money = [m for m in money if budget_field or not m._.unit_assumed]
+    priced = [is_price(text, m.start_char, m.end_char) for m in money]
+    per_unit = [m for m, p in zip(money, priced, strict=True) if p]
+    money = [m for m, p in zip(money, priced, strict=True) if not p]
+    found = sorted(doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [],
+                   key=lambda s: s.start_char)
+    orgs = [s for s in found if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)]
+    # Gazetteer organisations of no funder type: they give money only when an amount is linked
+    # to them ("500 € du Crédit Agricole").
+    givers = [s for s in found if s.label_ == "ORG" and s.id_ and not s._.funder_type]
+    money_starts = [m.start_char for m in money]
+    org_starts = [o.start_char for o in orgs]
+    giver_starts = [g.start_char for g in givers]
+    lines: list[Line] = []
+    funders: list[dict[str, Any]] = users_fees(text, per_unit, field) if budget_field else []
+    mode: str | None = None
+    cut = label_above_amount(clauses(text), text, money_starts, money,
+                             lambda a, b: bool(between(orgs, org_starts, a, b)))
+    for c_start, c_end in cut:
+        c_money = between(money, money_starts, c_start, c_end)
+        c_orgs = between(orgs, org_starts, c_start, c_end)
+        clause = text[c_start:c_end]
+        if not budget_field and not (FINANCING_TRIGGER_RE.search(clause)
+                                     or any(o.label_ == "PROGRAMME" for o in c_orgs)):
+            continue
+        if not c_money:
+            mode = header_mode(clause) or mode
+        reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money),
+                              between(givers, giver_starts, c_start, c_end))
+        reader.read(c_money, lines, funders)
+    if budget_field:
+        _headline(text, lines)
+    return lines, funders
+
+
+def _headline(text: str, lines: list[Line]) -> None:
+    """An amount alone on the field's first line, with no word at all, heads the lines under it:
+    "4.450 €" above "Commune : 2 000 €" is the budget's total, not one more line."""
+    if len(lines) < 2 or lines[0].kind != "other" or lines[0].label:
+        return
+    first = lines[0]
+    line_end = text.find("\n", first.end)
+    if line_end == -1 or text[:first.start].strip(LINE_OPENING) \
+            or text[first.end:line_end].strip(" \t\u00a0."):
+        return
+    make_total(first)
