@@ -515,6 +515,32 @@ CASES_KINDS = [
     Case("bare_headline_amount_above_its_funders",
          "3.200 €\nVille : 1 500 €\nFondation Lumière : 1 000 €\nDépartement : demande refusée",
          3200, "explicit_total", {"Commune": 1500, "Fondation": 1000}),
+    # Who gives, told by words no list holds.
+    Case("a_provider_in_brackets_is_paid_not_paying",
+         "Repas : 1 200 € (traiteur)\nSubvention Ville : 1 200 €", 1200, "sum_of_expenses",
+         {"Commune": 1200}),
+    Case("a_gift_from_a_business_no_list_knows",
+         "Coût : 900 €, dont 200 € offerts par la pharmacie Durand, 700 € de la CAF",
+         900, "explicit_total", {"Autre": 200, "CAF": 700}),
+    Case("a_funder_told_by_an_adjective", "Total 2 500 €\n1 500 € de subvention régionale\n"
+         "aide départementale 1 000 €", 2500, "explicit_total",
+         {"Région": 1500, "Département": 1000}),
+    Case("funder_type_in_the_plural_after_the_amount",
+         "Coût 4 000 € dont 2 x 1 500 € des communes voisines et 1 000 € de la CAF",
+         4000, "explicit_total", {"Commune": 3000, "CAF": 1000}),
+    # Totals told in other ways.
+    Case("budget_field_pointing_to_the_description", "cf. description",
+         2000, "explicit_total", {"Bailleur social": 1200, "Familles": None},
+         description="Il a fallu environ 2 000 € en tout. Logiest Habitat a donné 1 200 €, "
+                     "et chaque adhérent verse une cotisation de 5 €."),
+    Case("total_told_after_its_amount",
+         "3 000 € par centre, soit 9 k€ au total, financés par la Région 6 k€ et la CAF 3 k€",
+         9000, "explicit_total", {"Région": 6000, "CAF": 3000}),
+    Case("total_word_naming_something_else",
+         "Transport et hébergement\n9 600 €\nAtelier budget familial\n400 €\nCAF\n6 000 €\n"
+         "Département\n4 000 €", 10000, "sum_of_expenses", {"CAF": 6000, "Département": 4000}),
+    Case("total_word_misspelt", "Budjet : 2 800 euros (spectacle 2000, goûter 800)\n"
+         "don de la mutuelle 300 euros", 2800, "explicit_total", {"Autre": 300}),
 ]
 
 

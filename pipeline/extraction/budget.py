@@ -6,6 +6,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from pipeline.extraction.budget_cues import POINTER_RE
 from pipeline.extraction.budget_fields import FUNDER_LABELS, MONEY_KEY, ORGS_KEY, read_field
 from pipeline.extraction.budget_funders import apply_shares, dedupe_funders
 from pipeline.extraction.budget_lines import BUDGET_FIELD, Line
@@ -44,10 +45,13 @@ def build_budget(docs: dict[str, Doc]) -> tuple[dict[str, Any], list[dict[str, A
         doc_lines, doc_funders = read_field(budget_doc, BUDGET_FIELD, budget_field=True)
         lines.extend(doc_lines)
         funders.extend(doc_funders)
+    # "voir plus haut", "cf. description": the money is told elsewhere, in any words.
+    pointed = budget_doc is not None and not lines and POINTER_RE.match(budget_doc.text)
     for field, doc in docs.items():
         if field == BUDGET_FIELD:
             continue
-        doc_lines, doc_funders = read_field(doc, field, budget_field=False)
+        doc_lines, doc_funders = read_field(doc, field, budget_field=False,
+                                            every_clause=bool(pointed))
         if not lines:
             lines.extend(doc_lines)
         funders.extend(doc_funders)

@@ -23,6 +23,7 @@ from pipeline.extraction.budget_cues import (
     PARTNER_RE,
     PASSED_ON_RE,
     SOURCE_RE,
+    TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
     how_many_before,
 )
@@ -55,6 +56,8 @@ _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
 # What may stand between a funder's name and its own amount: "la Fondation X (12 000 €)".
 _OWN_AMOUNT_RE = re.compile(r"[ \t\u00a0]*[(:][ \t\u00a0]*")
+# A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
+_TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
 _OPENS_PAREN_RE = re.compile(r"[ \t\u00a0]*(?:HT|TTC)?[ \t\u00a0]*\(")
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
 
@@ -100,6 +103,9 @@ class ClauseReader:
             first = _LIST_LINK_RE.fullmatch(opening) is not None or (
                 opening.endswith(":") and header_mode(opening) is not None)  # "Financement :"
             seg_start = m.end_char
+            if (times := _TIMES_BEFORE_RE.search(text, max(self.start, m.start_char - 12),
+                                                 m.start_char)) is not None:
+                line.amount = round(line.amount * int(times.group(1)), 2)  # "2 x 10 000 €"
             if line.kind == "other" and self.mode != "expense" \
                     and (giver := self._giver_label(line)) is not None:
                 line.kind, line.funder = "funding", OTHER_FAMILY  # "Comité des fêtes : 80 €"
@@ -110,6 +116,8 @@ class ClauseReader:
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
             self._qualify(line, m, following)
+            if line.kind == "total" and (told := TOTAL_AFTER_RE.match(text, m.end_char)):
+                seg_start = max(seg_start, told.end())  # "au total" is no label of what follows
             self._relate(line, m, clause_lines)
             if self._each_before(line, m, seg_cues, funders):
                 seg_cues = []
@@ -183,8 +191,9 @@ class ClauseReader:
         if IN_KIND_AFTER_RE.match(text, money.end_char, min(stop, money.end_char + 60)):
             line.kind, line.funder, line.funder_cue = "in_kind", None, None
             return
-        if following is not None and line.funder is None and line.kind != "total" \
-                and BREAKDOWN_RE.search(text, money.end_char, stop):
+        if line.funder is None and line.kind != "total" and (
+                TOTAL_AFTER_RE.match(text, money.end_char, stop)  # "3 k€ en tout"
+                or following is not None and BREAKDOWN_RE.search(text, money.end_char, stop)):
             make_total(line)
 
     def _each(self, line: Line, money: Span) -> float | None:

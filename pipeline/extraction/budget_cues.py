@@ -7,6 +7,8 @@ import re
 from pipeline.extraction.numbers import parse_whole
 
 _SP = r"[ \t\u00a0]"
+# A capitalised word of a proper name.
+_NAME = r"[A-ZÉÈÀÂÎÔ][\w’'\-]{1,30}"
 
 # Groups that pay as businesses or bodies, not as users: "participation des commerçants".
 _BUSINESSES = (r"(?:commer[çc]ants|entreprises|artisans|partenaires|communes|associations"
@@ -20,7 +22,7 @@ IN_KIND_RE = re.compile(_WORD.format(
     r"|met(?:tent)?\s+[àa]\s+dispo(?:sition)?"
     r"|pr[êe]ts?\s+d[e'’]|pr[êe]t[ée]e?s?\s+par"), re.IGNORECASE)
 TOTAL_RE = re.compile(_WORD.format(
-    r"(?<!sous[- ])total(?:e|es|ité)?|budgets?|co[ûu]ts?\s+(?:total|global|de\s+l['’]action"
+    r"(?<!sous[- ])total(?:e|es|ité)?|bud[gj]ets?|co[ûu]ts?\s+(?:total|global|de\s+l['’]action"
     r"|du\s+projet|annuel)|montant\s+(?:total|global)|s['’][ée]l[èe]ve(?:nt)?\s+[àa]"
     r"|co[ûu]t(?:e|ent|ait|aient|era|eront)|a\s+co[ûu]t[ée]"
     r"|enveloppe\s+(?:globale|totale)"), re.IGNORECASE)
@@ -49,7 +51,15 @@ FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     # verbs of giving and phrases of an amount given: "la commune apporte 3 000 €", "grâce au
     # Département (12 000 €)", "à hauteur de 9 800 €", and a budget stated outside its field
     r"|apport(?:e|ent|ait|aient|[ée]e?s?)|vers(?:e|ent|ait|aient|era|eront)|grâce\s+(?:à|au|aux)"
-    r"|[àa]\s+hauteur\s+d[eu]|budget\s*(?::|global|total|annuel|de\s+l['’]action)"), re.IGNORECASE)
+    r"|[àa]\s+hauteur\s+d[eu]|budget\s*(?::|global|total|annuel|de\s+l['’]action)"
+    # a cost stated, and a gift
+    r"|co[ûu]ts?\s+(?:total|global|de\s+l['’]action|du\s+projet|annuel)|en\s+tout|au\s+total"
+    r"|(?:a|ont|avait|avaient)\s+donn[ée]|donn(?:e|ent|era|eront)\s+\d|offerte?s?\s+par"),
+    re.IGNORECASE)
+# A budget field that points to another one: "voir plus haut", "cf. description", "idem".
+POINTER_RE = re.compile(
+    r"\W*(?:voir|cf\b|c\.f\.|se\s+(?:reporter|r[ée]f[ée]rer)|idem|d[ée]taill[ée]e?s?\s+"
+    r"(?:plus\s+haut|ci-dessus|dans))", re.IGNORECASE)
 # An organisation in a sentence like these is not giving money to the action.
 NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
@@ -69,12 +79,25 @@ PARTNER_RE = re.compile(_WORD.format(
 POSTPOSED_RE = re.compile(
     rf"(?:{_SP}*(?:par{_SP}+an|/{_SP}*an|annuels?|HT|TTC)(?![\w]))?"
     rf"{_SP}*(?:,{_SP}*(?=(?:a|ont|est|sont){_SP}|financ|vers|accord|allou|attribu|apport|pris"
+    rf"|offert|donn"
     rf"|couv|pay))?(?:(?:a|ont|est|sont){_SP}+(?:[ée]t[ée]{_SP}+)?)?"
-    rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ|pay)[ée]e?s?|couverte?s?"
+    rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ|pay|offert|donn)[ée]?e?s?|couverte?s?"
     rf"|pris{_SP}+en{_SP}+charge)"
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
     rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|\()"
     rf"{_SP}*")
+# A verb of giving in the link between an amount and who gives it ("offerts par", "versés par").
+GIVING_LINK_RE = re.compile(r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris",
+                            re.IGNORECASE)
+# Who gives, named after such a link though no list knows it: a proper name ("la boulangerie
+# Martin", "le Super U") or a noun of a business or a fund ("une caisse de retraite").
+_GIVER_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants?|entreprises?"
+               r"|soci[ée]t[ée]|banque|caisse|mutuelle|club|fondation|fonds|amicale|comit[ée]"
+               r"|bailleur|syndicat|groupe)")
+UNKNOWN_GIVER_RE = re.compile(
+    rf"(?i:(?:la|le|les|l['’]|une?|des|d['’]une?){_SP}*)?"
+    rf"(?P<name>(?:[\w'’\-]+{_SP}+){{0,3}}?(?:{_NAME}|{_GIVER_NOUN})(?:{_SP}+(?!et\b)"
+    rf"[\w'’\-]+){{0,3}}?)(?={_SP}*(?:[,;.()\n«]|{_SP}et{_SP}|$))")
 # A price per person, session, hour...: not a line of the total ("2 € par enfant", "5 €/séance").
 # Periods (par an, par mois) are not units: "3 000 € par an" is a budget.
 PER_UNIT_RE = re.compile(
@@ -85,28 +108,6 @@ PER_UNIT_RE = re.compile(
     r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|heures?|h\b|jours?|journ[ée]es?"
     r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
     re.IGNORECASE)
-# A price times a count: "(5 € x 30)", "12 € × 20 enfants". The price is not a line.
-TIMES_AFTER_RE = re.compile(rf"{_SP}*[x×*]{_SP}*\d")
-# A period after the users' fee: "participation des familles : 10 € par trimestre" is the rate
-# each family pays, not the money the action got.
-_PERIOD_RE = re.compile(
-    rf"{_SP}*(?:/{_SP}*|par{_SP}+)(?:an|ann[ée]e|mois|trimestre|semestre|semaine)(?![\w])",
-    re.IGNORECASE)
-
-
-def is_price(text: str, start: int, end: int) -> bool:
-    """True when the amount at [start, end) is a price per person, unit or period paid by each
-    user, not a line of the budget."""
-    if PER_UNIT_RE.match(text, end, end + 40) or TIMES_AFTER_RE.match(text, end, end + 10):
-        return True
-    if not _PERIOD_RE.match(text, end, end + 20):
-        return False
-    floor = max(0, start - 60)
-    floor = text.rfind("\n", floor, start) + 1 or floor
-    return bool(USERS_FEE_RE.search(text, floor, start)
-                or USERS_PAYING_RE.search(text, floor, start))
-
-
 # What between two amounts makes the second restate the first: "1 500 € HT soit 1 800 € TTC",
 # "45 x 12 € = 540 €". Only the restatement counts.
 RESTATED_RE = re.compile(
@@ -230,7 +231,6 @@ USERS_FEE_RE = re.compile(
     re.IGNORECASE)
 # A funder the gazetteer lacks, introduced by a money word: "subvention de la Fondation Léa",
 # "aide du Fonds Solidaire", "financé par l'Eurométropole", "don d'Intermarché".
-_NAME = r"[A-ZÉÈÀÂÎÔ][\w’'\-]{1,30}"
 UNKNOWN_FUNDER_RE = re.compile(
     rf"(?<![\w])(?i:subventions?|aides?(?:{_SP}+financi[èe]res?)?|dons?"
     rf"|soutiens?{_SP}+financiers?|financ[ée]e?s?|subventionn[ée]e?s?|cofinanc[ée]e?s?"
@@ -271,3 +271,34 @@ def how_many_before(text: str, start: int) -> int | None:
         return None
     value = parse_whole(match.group("n"))
     return value if value and 1 < value <= 12 else None
+
+
+# A price times a count: "(5 € x 30)", "12 € × 20 enfants". The price is not a line.
+TIMES_AFTER_RE = re.compile(rf"{_SP}*[x×*]{_SP}*\d")
+# A period after the users' fee: "participation des familles : 10 € par trimestre" is the rate
+# each family pays, not the money the action got.
+_PERIOD_RE = re.compile(
+    rf"{_SP}*(?:/{_SP}*|par{_SP}+)(?:an|ann[ée]e|mois|trimestre|semestre|semaine)(?![\w])",
+    re.IGNORECASE)
+
+
+# "chaque famille paie une adhésion de 10 €": what each user pays.
+_EACH_PAYER_RE = re.compile(rf"(?<![\w])chaque{_SP}+{_PAYERS}(?![\w])[^\d\n.;]{{0,50}}$",
+                            re.IGNORECASE)
+# A total told after its amount: "3 k€ en tout", "8 K€ au total".
+TOTAL_AFTER_RE = re.compile(
+    rf"{_SP}*(?:,{_SP}*)?(?:au{_SP}+total|en{_SP}+tout|au{_SP}+global)(?![\w])", re.IGNORECASE)
+
+
+def is_price(text: str, start: int, end: int) -> bool:
+    """True when the amount at [start, end) is a price per person, unit or period paid by each
+    user, not a line of the budget."""
+    if PER_UNIT_RE.match(text, end, end + 40) or TIMES_AFTER_RE.match(text, end, end + 10) \
+            or _EACH_PAYER_RE.search(text, max(0, start - 60), start):
+        return True
+    if not _PERIOD_RE.match(text, end, end + 20):
+        return False
+    floor = max(0, start - 60)
+    floor = text.rfind("\n", floor, start) + 1 or floor
+    return bool(USERS_FEE_RE.search(text, floor, start)
+                or USERS_PAYING_RE.search(text, floor, start))

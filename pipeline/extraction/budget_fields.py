@@ -17,12 +17,13 @@ ORGS_KEY = "orgs"
 FUNDER_LABELS = frozenset({"ORG", "PROGRAMME", "USERS"})
 
 
-def read_field(doc: Doc, field: str, budget_field: bool,
+def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = False,
                 ) -> tuple[list[Line], list[dict[str, Any]]]:
     """The budget lines and funders of one field, clause by clause.
 
-    Outside the budget field only financing clauses count, and bare numbers are not money;
-    per-unit prices are never lines.
+    Outside the budget field only financing clauses count (every clause when the budget field
+    points to this one: `every_clause`), and bare numbers are not money; per-unit prices are
+    never lines.
     """
     text = doc.text
     money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
@@ -49,7 +50,7 @@ def read_field(doc: Doc, field: str, budget_field: bool,
         c_money = between(money, money_starts, c_start, c_end)
         c_orgs = between(orgs, org_starts, c_start, c_end)
         clause = text[c_start:c_end]
-        if not budget_field and not (FINANCING_TRIGGER_RE.search(clause)
+        if not budget_field and not every_clause and not (FINANCING_TRIGGER_RE.search(clause)
                                      or any(o.label_ == "PROGRAMME" for o in c_orgs)):
             continue
         if not c_money:

@@ -14,6 +14,7 @@ from pipeline.enriched import FunderType
 from pipeline.extraction.budget_cues import (
     EXPENSE_RE,
     FUNDING_RE,
+    GIVING_LINK_RE,
     IN_KIND_RE,
     NOT_GIVING_RE,
     OTHER_FAMILY,
@@ -25,6 +26,7 @@ from pipeline.extraction.budget_cues import (
     TOTAL_RE,
     TOTAL_VERB_RE,
     UNKNOWN_FUNDER_RE,
+    UNKNOWN_GIVER_RE,
     USERS_LABEL_RE,
     USERS_PAY_RE,
     USERS_PAYING_RE,
@@ -39,10 +41,19 @@ BUDGET_FIELD = "financial_resources"
 # "REGION", "Départements"), names that funder; "ville" is the commune ("autres" is not one,
 # and "famille" names who an action is for as often as who pays: see USERS_LABEL_RE).
 _FUNDER_NAMES = {role_stem(name): name for name in get_args(FunderType)
-                 if name not in (OTHER_FAMILY, USERS_TYPE)} | {"ville": "Commune"}
+                 if name not in (OTHER_FAMILY, USERS_TYPE)} | {"ville": "Commune"} | {
+    # and the adjectives of funder types: "subvention municipale", "aide régionale"
+    role_stem(adjective): name for name, adjectives in (
+        ("Commune", ("municipal", "municipale", "communal", "communale")),
+        ("Département", ("départemental", "départementale")),
+        ("Région", ("régional", "régionale")),
+        ("Intercommunalité", ("intercommunal", "intercommunale", "communautaire")),
+        ("Europe", ("européen", "européenne"))) for adjective in adjectives}
 # What may stand between an amount that opens its line and its label: "3 000 € CD",
 # "4 000 € (Département)", "1 800 € : Ville".
 _LABEL_AFTER_RE = re.compile(r"[ \t\u00a0]*[(:–\-]?[ \t\u00a0]*")
+_WORD_AT_RE = re.compile(r"[^\W\d_]{4,20}(?![\w])")
+_NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([^\W\d_]{4,20})(?![\w])")
 # Where a list item ends, and how far its funder is looked for.
 _ITEM_END_RE = re.compile(r"[,;+\n]|\d")
 _ITEM_WINDOW = 60
@@ -135,15 +146,34 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
         link = _LABEL_AFTER_RE.match(text, end, end + 20)
     if link is None:
         return None
+    if not link.group().strip(" \t\u00a0(:–-"):
+        # With no link word, an association or a company after an amount is who is paid
+        # ("1 500 € (traiteur)"), not who pays.
+        givers = ()
     i = bisect.bisect_left(starts, link.end())
     while i < len(cues) and cues[i].start == link.end():
         if cues[i].kind == "funding":
-            return cues[i]
+            return _with_adjective(text, cues[i])
         i += 1
     for giver in givers:
         if giver.start_char == link.end():
             return Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
+    if (word := _WORD_AT_RE.match(text, link.end())) is not None \
+            and (named := _funder_named(word.group())) is not None:
+        return Cue(*word.span(), "funding", named)  # "1 000 € des communes"
+    if GIVING_LINK_RE.search(link.group()) and (
+            unknown := UNKNOWN_GIVER_RE.match(text, link.end(), link.end() + 80)) is not None:
+        # "300 € offerts par la boulangerie Martin": a giver no list knows
+        return Cue(*unknown.span("name"), "funding", funder_family(unknown.group("name")))
     return _funder_in_item(text, link.end(), cues, starts) if line_first else None
+
+
+def _with_adjective(text: str, cue: Cue) -> Cue:
+    """A money word's funder told by the adjective after it: "de subvention municipale"."""
+    if cue.funder is None and (word := _NEXT_WORD_RE.match(text, cue.end)) is not None \
+            and (named := _funder_named(word.group(1))) is not None:
+        return Cue(cue.start, word.end(), cue.kind, named)
+    return cue
 
 
 def _funder_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:

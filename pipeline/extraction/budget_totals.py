@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.extraction.budget_lines import Line, same_amount
+from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, Line, same_amount
 
 
 def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
+    _demote_small_totals(lines)
     budget: dict[str, Any] = {"total_eur": None, "basis": None, "approximate": None,
                               "unit_assumed": None, "consistent": None,
                               "lines": [_line_dict(line) for line in lines]}
@@ -68,6 +69,16 @@ def _total(totals: list[Line], counted: list[Line], expenses: list[Line],
     if expenses:
         return expenses, "sum_of_expenses", sum(x.amount for x in expenses)
     return funding, "sum_of_funding", sum(x.amount for x in funding)
+
+
+def _demote_small_totals(lines: list[Line]) -> None:
+    """A cost total below one of the field's expense lines is none: its total word names
+    something else ("Préparation, ateliers budget" above 1 800 € under a 14 200 € line)."""
+    biggest = max((x.amount for x in lines if x.kind == "expense"), default=0.0)
+    for line in lines:
+        if line.kind == "total" and line.side != "funding" and not line.action_share \
+                and line.amount < biggest - AMOUNT_TOLERANCE:
+            line.kind, line.side = "expense", None
 
 
 def _implied_total(other: list[Line], expenses: list[Line],
