@@ -60,6 +60,11 @@ FINANCING_TRIGGER_RE = re.compile(_WORD.format(
 POINTER_RE = re.compile(
     r"\W*(?:voir|cf\b|c\.f\.|se\s+(?:reporter|r[ée]f[ée]rer)|idem|d[ée]taill[ée]e?s?\s+"
     r"(?:plus\s+haut|ci-dessus|dans))", re.IGNORECASE)
+# A programme or body named as a line of the structure's own budget gives nothing: "pris sur le
+# budget animation collective familles", "sur notre budget de fonctionnement CAF".
+OWN_BUDGET_RE = re.compile(
+    r"(?<![\w])sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?budgets?(?![\w])"
+    r"[^\d\n,;.()]{0,40}$", re.IGNORECASE)
 # An organisation in a sentence like these is not giving money to the action.
 NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
@@ -218,7 +223,8 @@ _PAYERS = (
 # familles", "les clients paient", "les stagiaires versent une participation". A funder cue of
 # the users' type (the gold's `Familles`).
 USERS_PAYING_RE = re.compile(_WORD.format(
-    rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?"
+    rf"(?<!fonds{_SP}de{_SP})(?<!fonds{_SP}d['’])"  # "Fonds de participation des habitants"
+    rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?|achats?"
     rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+charge|billetterie|entr[ée]es)"
     rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
     rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
@@ -277,6 +283,7 @@ def how_many_before(text: str, start: int) -> int | None:
 TIMES_AFTER_RE = re.compile(rf"{_SP}*[x×*]{_SP}*\d")
 # A period after the users' fee: "participation des familles : 10 € par trimestre" is the rate
 # each family pays, not the money the action got.
+_MAX_RATE = 150.0
 _PERIOD_RE = re.compile(
     rf"{_SP}*(?:/{_SP}*|par{_SP}+)(?:an|ann[ée]e|mois|trimestre|semestre|semaine)(?![\w])",
     re.IGNORECASE)
@@ -290,13 +297,14 @@ TOTAL_AFTER_RE = re.compile(
     rf"{_SP}*(?:,{_SP}*)?(?:au{_SP}+total|en{_SP}+tout|au{_SP}+global)(?![\w])", re.IGNORECASE)
 
 
-def is_price(text: str, start: int, end: int) -> bool:
+def is_price(text: str, start: int, end: int, amount: float) -> bool:
     """True when the amount at [start, end) is a price per person, unit or period paid by each
-    user, not a line of the budget."""
+    user, not a line of the budget. A users' amount per period is a rate when it is small
+    ("10 € par trimestre"); a larger one is what they all pay ("3 000 € par an")."""
     if PER_UNIT_RE.match(text, end, end + 40) or TIMES_AFTER_RE.match(text, end, end + 10) \
             or _EACH_PAYER_RE.search(text, max(0, start - 60), start):
         return True
-    if not _PERIOD_RE.match(text, end, end + 20):
+    if amount > _MAX_RATE or not _PERIOD_RE.match(text, end, end + 20):
         return False
     floor = max(0, start - 60)
     floor = text.rfind("\n", floor, start) + 1 or floor

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Doc
 
 from pipeline.extraction.budget_clauses import ClauseReader
-from pipeline.extraction.budget_cues import FINANCING_TRIGGER_RE, is_price
+from pipeline.extraction.budget_cues import FINANCING_TRIGGER_RE, OWN_BUDGET_RE, is_price
 from pipeline.extraction.budget_funders import users_fees
 from pipeline.extraction.budget_layout import between, clauses, header_mode, label_above_amount
 from pipeline.extraction.budget_lines import LINE_OPENING, Line, make_total
 
+# "Fonds de participation des habitants" names a fund, not the users paying.
+_FUND_OF_RE = re.compile(r"fonds\s+d(?:e\s+|['’])$", re.IGNORECASE)
 MONEY_KEY = "money"
 ORGS_KEY = "orgs"
 FUNDER_LABELS = frozenset({"ORG", "PROGRAMME", "USERS"})
@@ -29,12 +32,15 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
     money = sorted(doc.spans[MONEY_KEY] if MONEY_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
     money = [m for m in money if budget_field or not m._.unit_assumed]
-    priced = [is_price(text, m.start_char, m.end_char) for m in money]
+    priced = [is_price(text, m.start_char, m.end_char, float(m._.amount_eur)) for m in money]
     per_unit = [m for m, p in zip(money, priced, strict=True) if p]
     money = [m for m, p in zip(money, priced, strict=True) if not p]
     found = sorted(doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
-    orgs = [s for s in found if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)]
+    orgs = [s for s in found if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)
+            and not OWN_BUDGET_RE.search(text, max(0, s.start_char - 60), s.start_char)
+            and not (s.label_ == "USERS" and _FUND_OF_RE.search(text, max(0, s.start_char - 12),
+                                                                 s.start_char))]
     # Gazetteer organisations of no funder type: they give money only when an amount is linked
     # to them ("500 € du Crédit Agricole").
     givers = [s for s in found if s.label_ == "ORG" and s.id_ and not s._.funder_type]
