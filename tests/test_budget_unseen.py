@@ -541,6 +541,39 @@ CASES_KINDS = [
          "Département\n4 000 €", 10000, "sum_of_expenses", {"CAF": 6000, "Département": 4000}),
     Case("total_word_misspelt", "Budjet : 2 800 euros (spectacle 2000, goûter 800)\n"
          "don de la mutuelle 300 euros", 2800, "explicit_total", {"Autre": 300}),
+    # Layouts: dotted leaders, clauses in brackets, bare numbers in a bracketed list.
+    Case("dotted_leaders_between_label_and_amount",
+         "Recettes :\nFondation Sol et Vie ........ 2 000 €\nConseil départemental ........ "
+         "1 000 €\nTotal ........ 3 000 €", 3000, "explicit_total",
+         {"Fondation": 2000, "Département": 1000}),
+    Case("semicolons_inside_a_breakdown_bracket",
+         "Poste « Sorties » : 1 900 € (CAF : 1 200 € ; amicale laïque : 700 €).",
+         1900, "explicit_total", {"CAF": 1200, "Autre": 700}),
+    Case("bare_numbers_listed_in_brackets",
+         "Dépenses : 1 800 euros (costumes 1 100, sono 400, affiches 300)", 1800,
+         "explicit_total"),
+    Case("no_currency_amount_before_the_name",
+         "20 000 Fonds social européen\n6 500 Région Occitanie\nTotal 26 500",
+         26500, "explicit_total", {"Europe": 20000, "Région": 6500}),
+    # Givers no list knows, among funding lines; providers heading the costs are paid.
+    Case("givers_listed_after_a_financing_verb",
+         "Financé par la Ville (2 000 euros) et le Garage Martin Frères (300 euros).",
+         2300, "sum_of_funding", {"Commune": 2000, "Autre": 300}),
+    Case("a_fund_named_among_funding_lines",
+         "Financements : CAF 1 000 €, Fonds Jeunesse et Partage 800 €, autofinancement 200 €",
+         2000, "sum_of_funding", {"CAF": 1000, "Autre": 800}),
+    Case("a_company_heading_the_costs_is_paid",
+         "Compagnie du Petit Pont : 2 200 €\nLocation de salle : 300 €\nVille 2 500 €",
+         2500, "sum_of_expenses", {"Commune": 2500}),
+    # A two-column table pasted on one line: its cells alternate between the sides.
+    Case("one_line_table_cells_alternate",
+         "DEPENSES RECETTES buffet 600 € subvention mairie 500 € jeux 200 € amicale des "
+         "pêcheurs 300 € TOTAL 800 € TOTAL 800 €", 800, "explicit_total",
+         {"Commune": 500, "Autre": 300}),
+    Case("one_line_table_a_capital_starts_the_next_cell",
+         "CHARGES PRODUITS Entrées piscine 450 € Caf 300 € Car 350 € Participation des familles "
+         "500 € Mise à disposition du gymnase 200 € Contributions volontaires 200 €",
+         800, "sum_of_expenses", {"CAF": 300, "Familles": 500}),
 ]
 
 

@@ -16,16 +16,20 @@ from pipeline.extraction.budget_cues import (
     EACH_RE,
     EQUAL_SHARES_RE,
     FINANCING_TRIGGER_RE,
-    IN_KIND_AFTER_RE,
     NEGATION_RE,
     OTHER_FAMILY,
+    OWN_FUNDS_RE,
     PAREN_RE,
     PARTNER_RE,
     PASSED_ON_RE,
     SOURCE_RE,
     TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
+    UNKNOWN_GIVER_RE,
+    funder_family,
     how_many_before,
+    in_kind_after,
+    telling_name,
 )
 from pipeline.extraction.budget_funders import (
     SHARE_KEY,
@@ -58,8 +62,23 @@ _EACH_WINDOW = 120
 _OWN_AMOUNT_RE = re.compile(r"[ \t\u00a0]*[(:][ \t\u00a0]*")
 # A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
 _TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
+# What opens an item of a list before its label: "et le Super U", "; Fonds X".
+_LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
+_TWO_SIDES_RE = re.compile(
+    r"[\W]*(?:d[ée]penses|charges)[ \t\u00a0]+(?:recettes|produits|ressources)(?![\w])",
+    re.IGNORECASE)
 _OPENS_PAREN_RE = re.compile(r"[ \t\u00a0]*(?:HT|TTC)?[ \t\u00a0]*\(")
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
+
+
+def _take_side(line: Line, side: str) -> None:
+    """Give a cell of a one-line two-column table the side of its column."""
+    if line.kind in ("total", "in_kind", "unconfirmed", "passed_on") or line.kind == side:
+        return
+    if side == "expense":
+        line.kind, line.funder, line.funder_cue = "expense", None, None
+    else:
+        line.kind = "funding"
 
 
 class ClauseReader:
@@ -79,6 +98,11 @@ class ClauseReader:
         self.parens = [(m.start(), m.end()) for m in PAREN_RE.finditer(text, start, end)]
         # Organisations of no funder type, which give only when an amount is linked to them.
         self.givers = givers
+        # "DEPENSES RECETTES achats 1 200 € subvention 500 € ...": a two-column table pasted on
+        # one line, whose cells alternate between the sides.
+        sides = _TWO_SIDES_RE.match(text, start, end)
+        self.alternating = sides is not None
+        self.cells_start = sides.end() if sides is not None else start
 
     def read(self, money: list[Span], lines: list[Line],
              funders: list[dict[str, Any]]) -> None:
@@ -87,6 +111,9 @@ class ClauseReader:
         seg_start = self.start
         each: float | None = None
         clause_lines: list[Line] = []
+        if self.alternating:
+            self.alternating = self._cells_alternate(money)
+            seg_start = self.cells_start if self.alternating else seg_start
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
             if following is not None and (self._aside(m, following) or (
@@ -96,6 +123,8 @@ class ClauseReader:
             seg_cues = self._cues_in(seg_start, m.start_char)
             line = classify(text, seg_start, m, self._kind_cues(seg_cues, m), field=self.field,
                              mode=self.mode)
+            if self.alternating:
+                _take_side(line, "funding" if len(clause_lines) % 2 else "expense")
             # An amount that opens its line, an item of a list or a header ("dont 2,5 k€ CAF et
             # 1,5 k€ CD 93", "3 000 € (FDJ) + 1 500 € CD 93", "Recettes : 800 € CAF") may have its
             # funder right after it.
@@ -106,10 +135,7 @@ class ClauseReader:
             if (times := _TIMES_BEFORE_RE.search(text, max(self.start, m.start_char - 12),
                                                  m.start_char)) is not None:
                 line.amount = round(line.amount * int(times.group(1)), 2)  # "2 x 10 000 €"
-            if line.kind == "other" and self.mode != "expense" \
-                    and (giver := self._giver_label(line)) is not None:
-                line.kind, line.funder = "funding", OTHER_FAMILY  # "Comité des fêtes : 80 €"
-                line.funder_cue = Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
+            self._name_giver(line, lines, m)
             if (linked := self._funder_after(line, m, following, first)) is not None:
                 seg_start, seg_cues = linked, []
             if line.kind in ("funding", "other") and self._unconfirmed(
@@ -188,7 +214,7 @@ class ClauseReader:
         if ACTION_SHARE_RE.match(text, money.end_char, stop):
             line.kind, line.side, line.action_share = "total", "expense", True
             return
-        if IN_KIND_AFTER_RE.match(text, money.end_char, min(stop, money.end_char + 60)):
+        if in_kind_after(text, money.end_char, min(stop, money.end_char + 60)):
             line.kind, line.funder, line.funder_cue = "in_kind", None, None
             return
         if line.funder is None and line.kind != "total" and (
@@ -259,6 +285,43 @@ class ClauseReader:
             line = loose[0]
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
+
+    def _cells_alternate(self, money: list[Span]) -> bool:
+        """True when the cells' own words mostly follow the two columns' order (all but one
+        of the cells that name their side), so that the order can decide the others."""
+        agree = disagree = 0
+        start = self.cells_start
+        for i, m in enumerate(money):
+            kind = classify(self.text, start, m, self._kind_cues(self._cues_in(start, m.start_char),
+                                                                  m), self.field, None).kind
+            start = m.end_char
+            if kind in ("expense", "funding"):
+                same = kind == ("funding" if i % 2 else "expense")
+                agree, disagree = agree + same, disagree + (not same)
+        return disagree <= 1 and agree > disagree
+
+    def _name_giver(self, line: Line, lines: list[Line], money: Span) -> None:
+        """A line of no stated kind whose label is only who gives: a known association or
+        company ("Comité des fêtes : 80 €"), or, among funding lines, a proper name or a
+        business no list knows ("Fonds Culture et Lien 1 500 €", "et le Super U (600 €)")."""
+        # Only among funding lines: an organisation heading the first line is who is paid
+        # ("Compagnie Les Voix Mêlées : 5 400 €").
+        if line.kind not in ("other", "funding") or line.funder is not None \
+                or OWN_FUNDS_RE.search(line.label) or not (
+                    self.mode == "funding" or (lines and lines[-1].kind == "funding")
+                    or (self.alternating and line.kind == "funding")):
+            return
+        if (giver := self._giver_label(line)) is not None:
+            line.kind, line.funder = "funding", OTHER_FAMILY
+            line.funder_cue = Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
+            return
+        opening = _LIST_OPENING_RE.match(line.label)
+        unknown = UNKNOWN_GIVER_RE.fullmatch(line.label, opening.end() if opening else 0)
+        if unknown is not None and telling_name(unknown.group("name")):
+            family = funder_family(unknown.group("name"))
+            start = label_start_of(self.text, line, money) + unknown.start("name")
+            line.kind, line.funder = "funding", family
+            line.funder_cue = Cue(start, start + len(unknown.group("name")), "funding", family)
 
     def _giver_label(self, line: Line) -> Span | None:
         """The association or company that is the line's whole label, maybe with its name

@@ -98,7 +98,17 @@ GIVING_LINK_RE = re.compile(r"vers|accord|allou|attribu|apport|financ|pay|offert
 # Martin", "le Super U") or a noun of a business or a fund ("une caisse de retraite").
 _GIVER_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants?|entreprises?"
                r"|soci[ée]t[ée]|banque|caisse|mutuelle|club|fondation|fonds|amicale|comit[ée]"
-               r"|bailleur|syndicat|groupe)")
+               r"|bailleur|syndicat|groupe|f[ée]d[ée]ration|association|union|compagnie)")
+_GIVER_NOUN_RE = re.compile(_GIVER_NOUN)
+_NAME_RE = re.compile(_NAME)
+
+
+def telling_name(name: str) -> bool:
+    """Whether a name no list knows says it is a giver: a business or fund noun, or a proper
+    name of two capitalised words ("Super U"); a lone word ("Neotoa") says nothing."""
+    return bool(_GIVER_NOUN_RE.search(name)) or len(_NAME_RE.findall(name)) >= 2
+
+
 UNKNOWN_GIVER_RE = re.compile(
     rf"(?i:(?:la|le|les|l['’]|une?|des|d['’]une?){_SP}*)?"
     rf"(?P<name>(?:[\w'’\-]+{_SP}+){{0,3}}?(?:{_NAME}|{_GIVER_NOUN})(?:{_SP}+(?!et\b)"
@@ -149,17 +159,21 @@ NOT_GIVING_RE = re.compile(
     r"[ \t\u00a0]+(?:(?:la|le|les|l['’]|des|du|de\s+la|de\s+l['’])[ \t\u00a0]*)?$",
     re.IGNORECASE)
 # In-kind words right after an amount: "1 200 € de mise à disposition", "800 € (valorisation)".
+# With no link word, a capital starts the next cell of a table, not a word about this amount
+# ("600 € Mise à disposition de salle 300 €"): see in_kind_after.
 IN_KIND_AFTER_RE = re.compile(
-    r"[ \t\u00a0]*(?:/[ \t\u00a0]*an[ \t\u00a0]*)?[(,]?[ \t\u00a0]*(?:de[ \t\u00a0]+|d['’])?"
-    r"(?:valoris\w*|mise?s?[ \t\u00a0]+[àa][ \t\u00a0]+disposition|en[ \t\u00a0]+nature"
+    r"[ \t\u00a0]*(?:/[ \t\u00a0]*an[ \t\u00a0]*)?"
+    r"(?P<link>[(,]?[ \t\u00a0]*(?:de[ \t\u00a0]+|d['’])?)"
+    r"(?P<word>valoris\w*|mise?s?[ \t\u00a0]+[àa][ \t\u00a0]+disposition|en[ \t\u00a0]+nature"
     r"|contributions?[ \t\u00a0]+volontaires?|b[ée]n[ée]volat)", re.IGNORECASE)
 # Money handed on to someone else ("recettes reversées à l'association X"): neither spent on
 # the action nor given to it.
 PASSED_ON_RE = re.compile(_WORD.format(
     rf"revers[ée]e?s?(?:{_SP}+(?:int[ée]gralement|enti[èe]rement|en{_SP}+totalit[ée]))?"
     rf"{_SP}+(?:[àa]|au|aux)"), re.IGNORECASE)
-# Clause boundaries: line breaks, sentence ends, semicolons.
-CLAUSE_END_RE = re.compile(r"\n|[;!?]|\.(?=\s|$)")
+# Clause boundaries: line breaks, sentence ends, semicolons. The last dot of a dotted leader
+# ("Total .......... 13 200 €") ends nothing.
+CLAUSE_END_RE = re.compile(r"\n|[;!?]|(?<!\.)\.(?=\s|$)")
 # A breakdown opens after an amount: what follows is part of it, never added to it ("6 000 €
 # dont 2 000 € de la CAF", "y compris", "répartis entre", "ventilés comme suit").
 BREAKDOWN_RE = re.compile(
@@ -310,3 +324,10 @@ def is_price(text: str, start: int, end: int, amount: float) -> bool:
     floor = text.rfind("\n", floor, start) + 1 or floor
     return bool(USERS_FEE_RE.search(text, floor, start)
                 or USERS_PAYING_RE.search(text, floor, start))
+
+
+def in_kind_after(text: str, end: int, stop: int) -> bool:
+    """True when in-kind words right after the amount ending at `end` are about it."""
+    match = IN_KIND_AFTER_RE.match(text, end, stop)
+    return match is not None and (bool(match.group("link").strip())
+                                  or not match.group("word")[0].isupper())

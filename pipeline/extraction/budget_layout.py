@@ -8,7 +8,13 @@ from collections.abc import Callable
 
 from spacy.tokens import Span
 
-from pipeline.extraction.budget_cues import CLAUSE_END_RE, EXPENSE_RE, FUNDING_RE, TOTAL_RE
+from pipeline.extraction.budget_cues import (
+    CLAUSE_END_RE,
+    EXPENSE_RE,
+    FUNDING_RE,
+    PAREN_RE,
+    TOTAL_RE,
+)
 
 
 def between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
@@ -17,9 +23,16 @@ def between(spans: list[Span], starts: list[int], start: int, end: int) -> list[
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses of a text; a semicolon or a stop inside brackets ends none ("2 750 € (FDVA :
+    1 750 € ; fédération : 1 000 €)" is one clause)."""
     spans = []
     start = 0
+    parens = [m.span() for m in PAREN_RE.finditer(text)]
+    ends = [e for _, e in parens]
     for match in CLAUSE_END_RE.finditer(text):
+        i = bisect.bisect_right(ends, match.start())
+        if i < len(parens) and parens[i][0] < match.start() and match.group() != "\n":
+            continue
         if match.start() > start:
             spans.append((start, match.start()))
         start = match.end()

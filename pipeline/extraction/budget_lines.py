@@ -265,7 +265,7 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     else:
         kind = mode or "other"
     label_start = cues[0].start if cues else seg_start
-    label = text[label_start:money.start_char].strip(" \t\n:-–()\u00a0,|")
+    label = text[label_start:money.start_char].strip(" \t\n:-–()\u00a0,;.|")
     if kind == "other" and RESTATED_RE.fullmatch(label):
         kind = "total"  # "...; soit 1 350 €": what the lines before it add up to
     if kind == "funding" and funder is None and (USERS_LABEL_RE.match(label)

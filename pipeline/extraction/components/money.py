@@ -39,6 +39,12 @@ _LOOSE_LINE_RE = re.compile(
     r"^[ \t\u00a0]*(?P<label>(?:[^\n\d()]|\([^\n()]{0,40}\)){0,80}?"
     r"(?:[^\W\d_]|\([^\n()]{0,40}\)))[ \t\u00a0]+"
     r"(?P<number>\d{3,6}|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,2})[ \t\u00a0]*\.?[ \t\u00a0]*$")
+# "45 000 Fonds social européen": the number first, then a name (capitalised), alone on its
+# line; from `_MIN_FIRST` up, so that a count ("24 Participantes") is not read as money.
+_LOOSE_FIRST_RE = re.compile(
+    r"^[ \t\u00a0]*(?P<number>\d{3,6}|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,2})[ \t\u00a0]+"
+    r"(?P<label>[A-ZÉÈÀÂÎÔ][^\n\d]{1,80})$")
+_MIN_FIRST = 100
 # Labels whose number is a date, not money ("Année : 2019").
 _DATE_LABEL_RE = re.compile(r"\b(?:ann[ée]es?|ann[ée]e\s+scolaire|exercice|depuis|date|p[ée]riode"
                             r"|en|dur[ée]e)\s*$", re.IGNORECASE)
@@ -53,7 +59,9 @@ _TABLE_WORD_RE = re.compile(
 _TABLE_PAIR_RE = re.compile(
     r"(?<=[^\W\d_])[ \t\u00a0]{1,3}:?[ \t\u00a0]{0,3}"
     r"(?P<number>(?:\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,3}|\d{1,6})(?:,\d{1,2})?)"
-    r"(?![\d.,]|[ \u00a0]{0,3}(?:€|[kK]\b|[eE]\b|euros?\b|EUR\b|%|ans?\b|h\b|heures?\b|x\b))")
+    # not a part of a longer number ("1 400, animations": 1 400, not 1), nor a count or a rate
+    r"(?![\d]|[.,]\d|[ \u00a0\u202f]\d"
+    r"|[ \u00a0]{0,3}(?:€|[kK]\b|[eE]\b|euros?\b|EUR\b|%|ans?\b|h\b|heures?\b|x\b))")
 _MAX_TABLE_LINE = 600
 _MIN_TABLE_PAIRS = 2
 _YEARS = range(1950, 2101)
@@ -107,13 +115,14 @@ def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
         match = _BARE_LINE_RE.match(cell.group())
         after_label = match is None and loose
         if after_label:
-            match = _LOOSE_LINE_RE.match(cell.group())
+            match = _LOOSE_LINE_RE.match(cell.group()) or _LOOSE_FIRST_RE.match(cell.group())
         if match is None or _DATE_LABEL_RE.search(match.group("label") or ""):
             continue
         number = match.group("number").strip(" \u00a0\u202f.,")
         value = parse_number(number)
-        if after_label and value is not None and int(value) in _YEARS:
-            continue  # "Kermesse 2019": a year
+        if after_label and value is not None and (
+                int(value) in _YEARS or match.re is _LOOSE_FIRST_RE and value < _MIN_FIRST):
+            continue  # "Kermesse 2019": a year; "24 Participantes": a count
         start = cell.start() + match.start("number")
         before = bisect.bisect_right(starts, start) - 1
         inside = before >= 0 and start < found[before].end
