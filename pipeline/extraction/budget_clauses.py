@@ -9,6 +9,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from pipeline.extraction.budget_brackets import Brackets
 from pipeline.extraction.budget_cues import (
     ACTION_SHARE_RE,
     BREAKDOWN_RE,
@@ -58,8 +59,6 @@ _STATUS_AFTER = 80
 # How far after "1 500 € chacune" the funders it is for are looked for.
 _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
-# What may stand between a funder's name and its own amount: "la Fondation X (12 000 €)".
-_OWN_AMOUNT_RE = re.compile(r"[ \t\u00a0]*[(:][ \t\u00a0]*")
 # A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
 _TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
 # What opens an item of a list before its label: "et le Super U", "; Fonds X".
@@ -67,7 +66,6 @@ _LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.
 _TWO_SIDES_RE = re.compile(
     r"[\W]*(?:d[ée]penses|charges)[ \t\u00a0]+(?:recettes|produits|ressources)(?![\w])",
     re.IGNORECASE)
-_OPENS_PAREN_RE = re.compile(r"[ \t\u00a0]*(?:HT|TTC)?[ \t\u00a0]*\(")
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
 
 
@@ -95,7 +93,7 @@ class ClauseReader:
                                  and not FINANCING_TRIGGER_RE.search(clause)))
         self.cues = clause_cues(text, start, end, orgs)
         self.cue_starts = [c.start for c in self.cues]
-        self.parens = [(m.start(), m.end()) for m in PAREN_RE.finditer(text, start, end)]
+        self.brackets = Brackets(text, start, end)
         # Organisations of no funder type, which give only when an amount is linked to them.
         self.givers = givers
         # "DEPENSES RECETTES achats 1 200 € subvention 500 € ...": a two-column table pasted on
@@ -116,7 +114,7 @@ class ClauseReader:
             seg_start = self.cells_start if self.alternating else seg_start
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
-            if following is not None and (self._aside(m, following) or (
+            if following is not None and (self.brackets.aside(m, following) or (
                     restated(text, m, following, i + 2 < len(money))
                     and not self._sums_up(clause_lines, m, following))):
                 continue  # the next amount restates this one, or this one is an aside
@@ -125,16 +123,9 @@ class ClauseReader:
                              mode=self.mode)
             if self.alternating:
                 _take_side(line, "funding" if len(clause_lines) % 2 else "expense")
-            # An amount that opens its line, an item of a list or a header ("dont 2,5 k€ CAF et
-            # 1,5 k€ CD 93", "3 000 € (FDJ) + 1 500 € CD 93", "Recettes : 800 € CAF") may have its
-            # funder right after it.
-            opening = PAREN_RE.sub(" ", text[seg_start:m.start_char]).strip(LINE_OPENING + ")")
-            first = _LIST_LINK_RE.fullmatch(opening) is not None or (
-                opening.endswith(":") and header_mode(opening) is not None)  # "Financement :"
+            first = self._opens_item(seg_start, m)
             seg_start = m.end_char
-            if (times := _TIMES_BEFORE_RE.search(text, max(self.start, m.start_char - 12),
-                                                 m.start_char)) is not None:
-                line.amount = round(line.amount * int(times.group(1)), 2)  # "2 x 10 000 €"
+            self._times(line, m)
             self._name_giver(line, lines, m)
             if (linked := self._funder_after(line, m, following, first)) is not None:
                 seg_start, seg_cues = linked, []
@@ -154,7 +145,7 @@ class ClauseReader:
             lines.append(line)
             clause_lines.append(line)
             self._amountless(seg_cues, line, funders)
-        self._bracket_totals(clause_lines)
+        self.brackets.totals(clause_lines)
         tail = self._cues_in(seg_start, self.end)
         if not self.excluded and not any(c.kind == "in_kind" for c in tail):
             named = [self._cue_funder(cue) for cue in tail if cue.funder and (
@@ -162,27 +153,44 @@ class ClauseReader:
             self._share_out(named, clause_lines, each)
             funders.extend(named)
 
+    def _opens_item(self, seg_start: int, money: Span) -> bool:
+        """True when the amount opens its line, an item of a list or a header ("dont 2,5 k€
+        CAF et 1,5 k€ CD 93", "3 000 € (FDJ) + 1 500 € CD 93", "Financement : 800 € CAF"): its
+        funder may then be written right after it."""
+        opening = PAREN_RE.sub(" ", self.text[seg_start:money.start_char]).strip(
+            LINE_OPENING + ")")
+        return _LIST_LINK_RE.fullmatch(opening) is not None or (
+            opening.endswith(":") and header_mode(opening) is not None)
+
+    def _times(self, line: Line, money: Span) -> None:
+        """A count of equal amounts written before one: "2 x 10 000 €" is 20 000 €."""
+        times = _TIMES_BEFORE_RE.search(self.text, max(self.start, money.start_char - 12),
+                                        money.start_char)
+        if times is not None:
+            line.amount = round(line.amount * int(times.group(1)), 2)
+
     def _funder_after(self, line: Line, money: Span, following: Span | None,
                       first: bool) -> int | None:
         """Give the line the funder written after its amount ("5 000 € de la CAF": the CAF
         line); where the line's label then ends, or None when no funder follows."""
         text = self.text
         after = postposed(text, money.end_char, self.cues, self.cue_starts, self.givers, first)
-        if after is not None and (self._breaks_down(after, following)
-                                  or self._owns_next(after, following)):
+        if after is not None and (self.brackets.breaks_down(after, following)
+                                  or self.brackets.owns_next(after, following)):
             # "8 000 € (Région 5 000 €, Ville 3 000 €)": the brackets break the amount down;
             # "18 500 €, financés par la Fondation X (12 000 €) et ...": so does the funder's own
             # amount written right after it.
             if line.kind not in ("total", "in_kind"):
                 make_total(line)
             return None
-        if after is None or line.kind in ("total", "in_kind") or self._shared(after, following):
+        if after is None or line.kind in ("total", "in_kind") \
+                or self.brackets.shared(after, following, self.cues):
             return None
         if after.funder is None and line.funder is not None:
             return None  # "les clients paient : 6 500 € de recettes": the payer is named before
         line.kind, line.funder, line.funder_cue = "funding", after.funder, after
         line.label = text[after.start:after.end]
-        paren = self._paren_of(after.start)
+        paren = self.brackets.of(after.start)
         return paren[1] if paren is not None else after.end  # "3 000 € (Fondation FDJ)"
 
     def _relate(self, line: Line, money: Span, clause_lines: list[Line]) -> None:
@@ -338,46 +346,6 @@ class ClauseReader:
                                             + float(money._.amount_eur),
                                             float(following._.amount_eur))
 
-    def _breaks_down(self, after: Cue, following: Span | None) -> bool:
-        """True when the funder after an amount opens brackets that hold the next amount."""
-        paren = self._paren_of(after.start)
-        return paren is not None and following is not None \
-            and paren[0] < following.start_char < paren[1]
-
-    def _shared(self, after: Cue, following: Span | None) -> bool:
-        """True when the brackets the funder opens name other funders and no amount: "1 500 €
-        (Caf PS jeunes + Ville)" is theirs together, split in no stated way."""
-        paren = self._paren_of(after.start)
-        if paren is None or (following is not None and following.start_char < paren[1]):
-            return False
-        return any(c.funder and c.funder != after.funder for c in self._cues_in(*paren))
-
-    def _bracket_totals(self, clause_lines: list[Line]) -> None:
-        """A line whose amount the amounts in the brackets right after it add up to is their
-        total: "Dépenses : 6,5 k€ (intervenants 4 k€, salle 2,5 k€)"."""
-        for line in clause_lines:
-            opened = _OPENS_PAREN_RE.match(self.text, line.end)
-            paren = self._paren_of(opened.end()) if opened is not None else None
-            if paren is None or line.funder is not None \
-                    or line.kind in ("total", "in_kind", "unconfirmed", "passed_on"):
-                continue
-            inside = [x for x in clause_lines if paren[0] < x.start < paren[1]]
-            if len(inside) >= 2 and same_amount(sum(x.amount for x in inside), line.amount):
-                make_total(line)
-
-    def _owns_next(self, after: Cue, following: Span | None) -> bool:
-        """True when the funder after an amount has its own amount right after its name."""
-        return following is not None and _OWN_AMOUNT_RE.fullmatch(
-            self.text, after.end, following.start_char) is not None
-
-    def _aside(self, money: Span, following: Span) -> bool:
-        """True when `money` is a bracketed aside of the label of the amount right after the
-        bracket: "participation des stagiaires (50 €/mois) 4 000 €" is a line of 4 000 €."""
-        paren = self._paren_of(money.start_char)
-        if paren is None or following.start_char < paren[1]:
-            return False
-        return self.text[paren[1]:following.start_char].strip(" \t\u00a0:=") == ""
-
     def _cues_in(self, start: int, end: int) -> list[Cue]:
         lo = bisect.bisect_left(self.cue_starts, start)
         return self.cues[lo:bisect.bisect_left(self.cue_starts, end, lo)]
@@ -387,24 +355,14 @@ class ClauseReader:
         ("Coût salarial (fonds propres) : 3 600 €") unless the line has no other cue, or
         unless the amount is in the same brackets ("(valorisation estimée à 3 200 €)"): then
         they are about the amount itself."""
-        if not self.parens:
+        if not self.brackets.spans:
             return cues
-        own = self._paren_of(money.start_char)
-        if own is not None and any(c.kind == "in_kind" and self._paren_of(c.start) == own
+        own = self.brackets.of(money.start_char)
+        if own is not None and any(c.kind == "in_kind" and self.brackets.of(c.start) == own
                                    for c in cues):
-            return [c for c in cues if self._paren_of(c.start) == own]
-        outside = [c for c in cues if c.funder or not self._in_parens(c.start)]
+            return [c for c in cues if self.brackets.of(c.start) == own]
+        outside = [c for c in cues if c.funder or self.brackets.of(c.start) is None]
         return outside or cues
-
-    def _paren_of(self, pos: int) -> tuple[int, int] | None:
-        """The brackets `pos` is in, if any."""
-        i = bisect.bisect_right(self.parens, (pos, len(self.text))) - 1
-        if i >= 0 and self.parens[i][0] < pos < self.parens[i][1]:
-            return self.parens[i]
-        return None
-
-    def _in_parens(self, pos: int) -> bool:
-        return self._paren_of(pos) is not None
 
     def _unconfirmed(self, line: Line, money: Span, following: Span | None) -> bool:
         """True when the line's money is asked for, pending or refused: the status words are
