@@ -263,7 +263,7 @@ DATED = [
     Dated({"description": "Lancé en oct. 2019, le groupe s'est réuni jusqu'en mars 2020."},
           "2019-10", (2019, 2020)),
     Dated({"description": "Saison 2018/2019 : 12 séances ; saison 2019/2020 : 10 séances."},
-          None, (2018, 2019, 2020)),
+          "2018", (2018, 2019, 2020)),
     Dated({"description": "Action démarrée le 05/09/2018."}, "2018-09", (2018,)),
     Dated({"description": "Depuis 2 ans, les familles se retrouvent le samedi."}, None),
     Dated({"description": "De février à avril 2018, 8 ateliers ont eu lieu."}, "2018-02", (2018,)),

@@ -9,12 +9,14 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
+from pipeline.extraction.date_cues import tells_origin
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
 # budget) are about other things and never give the start.
 NARRATIVE_FIELDS: tuple[str, ...] = ("summary", "initiative_detail", "experience", "description")
 MONEY_KEY = "money"
+_YEAR_DIGITS = 4
 TITLE_FIELD = "title"
 # "chaque année en juin", "tous les mois de juillet", "en octobre de chaque année": a month that
 # comes back is no step of the start.
@@ -55,12 +57,14 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     pools = _Pools()
     for name in _field_order(docs):
         doc = docs[name]
+        if name in NARRATIVE_FIELDS and tells_origin(doc.text):
+            pools.from_origin = True
         if SPANS_KEY not in doc.spans:
             continue
         money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
             if MONEY_KEY in doc.spans else []
         for span in doc.spans[SPANS_KEY]:
-            if any(s < span.end_char and span.start_char < e for s, e in money):
+            if _read_as_money(span, money):
                 continue
             mentions.append({"text": span.text, "value": span._.date_value, "field": name,
                              "start": span.start_char, "end": span.end_char})
@@ -73,6 +77,8 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
                 pools.add(span)
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
+    if pools.later:
+        title_start = None
     return {"start": start or title_start, "end": end, "years": sorted(years),
             "mentions": mentions}
 
@@ -86,6 +92,20 @@ class _Pools:
     ends: list[Span] = field(default_factory=list)
     # months written without a year ("en octobre"), whether the year was inferred or not
     months: list[Span] = field(default_factory=list)
+    # dates the action has run since because it began with the group or the structure
+    origins: list[Span] = field(default_factory=list)
+    # a later edition is dated: the action began before any date the fiche gives
+    later: bool = False
+    # "depuis sa naissance" with no date: the story's earliest date is the start
+    from_origin: bool = False
+
+    def candidates(self) -> list[Span]:
+        """The dates the start is chosen among: those tied to the beginning, else those the
+        action has run since its group or structure began, else the uncued ones; all of them
+        when a sentence says the action began with its group without dating it."""
+        if self.from_origin:
+            return self.strong + self.origins + self.weak
+        return self.strong or self.origins or self.weak
 
     def add(self, span: Span) -> None:
         cue = span._.date_cue
@@ -94,6 +114,10 @@ class _Pools:
             (self.strong if opens_story else self.weak).append(span)
         elif cue == "start":
             self.strong.append(span)
+        elif cue == "origin":
+            self.origins.append(span)
+        elif cue == "later":
+            self.later = True
         elif cue == "end":
             self.ends.append(span)
         elif cue is None and span._.date_kind != "year_range":
@@ -123,7 +147,7 @@ def _read_title(title: str | None, mentions: list[dict[str, Any]],
 def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     """The start (earliest start-cued date, else earliest uncued one) and the end (latest
     end-cued date, else the end of the chosen start's range)."""
-    chosen = _earliest(pools.strong or pools.weak)
+    chosen = _earliest(pools.candidates())
     start = _precise(_month_of(chosen, pools.months, years)) if chosen is not None else None
     end: str | None = None
     if pools.ends:
@@ -170,6 +194,13 @@ def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
     if _RECURRING_RE.search(text, max(0, floor), month.end_char + _RECURRING_WINDOW):
         return False
     return after is None or not _LATER_RE.search(text, after, month.start_char)
+
+
+def _read_as_money(span: Span, money: list[tuple[int, int]]) -> bool:
+    """Whether an amount covers the year of `span` (its last digits): "2019 €" is money, but
+    "du 15 au 20 avril 2024" stays a date where a loose amount reader took "20"."""
+    year_start = max(span.start_char, span.end_char - _YEAR_DIGITS)
+    return any(s < span.end_char and year_start < e for s, e in money)
 
 
 def _field_order(docs: dict[str, Doc]) -> list[str]:
