@@ -169,6 +169,12 @@ YEARLY_EDITIONS = [
     Dated({"experience": "Arrêtée pendant la crise sanitaire, la fête a été relancée en "
                          "juin 2022."}, "2022-06", (2022,)),
     Dated({"description": "La 1re édition s'est tenue en octobre 2019."}, "2019-10", (2019,)),
+    Dated({"description": "Le pique-nique géant est organisé pour la 4e fois en juin 2021."},
+          None, (2021,)),
+    Dated({"summary": "Ouverture de la 3e saison de l'atelier chorale en octobre 2020."}, None,
+          (2020,)),
+    Dated({"summary": "Troc de graines 2022 : 5ème édition, sur le parvis de la mairie."}, None,
+          (2022,)),
 ]
 
 # An action begun with its structure or group runs since that beginning ("depuis sa création
@@ -215,6 +221,9 @@ BEFORE_THE_FIRST_STEP = [
           (2016, 2020, 2021, 2023)),
     Dated({"description": "L'atelier a démarré après les vacances de Toussaint 2017."}, "2017",
           (2017,)),
+    # a plan is no start, nor is the year it was drawn up in when it has not begun
+    Dated({"experience": "Pensé en 2023 avec les locataires, le potager verra le jour en "
+                         "2025."}, None, (2023, 2025)),
 ]
 
 # A school year or a season named for itself is the time the action ran over: its first year

@@ -44,6 +44,8 @@ END_CUE_RE = re.compile(
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
     r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?"
+    # future tense, singular, of the verbs that tell a beginning: "le projet verra le jour"
+    r"|verra|ouvrira|d[ée]marrera|commencera|d[ée]butera|reprendra|lancera|tiendra"
     # future tense, plural: "poursuivrons", "prendront", "ferons", "finiront"
     r"|[^\W\d_]{2,30}(?:[eiudtv]r|rr)on[st])\b",
     re.IGNORECASE,
@@ -106,8 +108,9 @@ _SERVICE_OPENED_RE = re.compile(
 # The later editions of a yearly event ("41e édition le 9 juin 2024", "3e édition, forum du 12
 # octobre 2023"): the action began before it, at a date the fiche may not give.
 _LATER_EDITION_RE = re.compile(
-    r"\b(?:(?:[2-9]|\d{2,3})[ \u00a0]?(?:e|è|ème|eme|ieme|ième)|[^\W\d_]{2,12}i[èe]me"
-    r"|seconde?|nouvelle|derni[èe]re)[ \u00a0]{1,3}[ée]ditions?\b",
+    r"\b(?:(?:(?:[2-9]|\d{2,3})[ \u00a0]?(?:e|è|ème|eme|ieme|ième)|[^\W\d_]{2,12}i[èe]me)"
+    r"[ \u00a0]{1,3}(?:[ée]ditions?|saisons?|fois|ann[ée]es?[ \u00a0]{1,3}cons[ée]cutives?)"
+    r"|(?:seconde?|nouvelle|derni[èe]re)[ \u00a0]{1,3}[ée]ditions?)\b",
     re.IGNORECASE)
 # Words that only place a date in time ("depuis la rentrée de septembre", "dès le début de
 # l'année"): after "depuis" or "après" they leave the date to the verb.
@@ -181,7 +184,7 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
         # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
         # so only START and FUTURE cues are read there.
         for regex, name in ((START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
-                            (FUTURE_CUE_RE, "future")):
+                            (FUTURE_CUE_RE, "future"), (_LATER_EDITION_RE, "later")):
             if found := regex.search(after):
                 return _unless_future(after, found, name)
     return None
