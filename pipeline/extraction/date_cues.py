@@ -92,6 +92,7 @@ _STRUCTURE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
+_HEADS_RE = re.compile(r"[ \u00a0]{0,3}:")
 # After an opening verb, nothing but "ses portes" and the date's preposition: the subject
 # itself opened ("le centre social a ouvert en 1998"), it did not open something.
 _NO_OBJECT_RE = re.compile(
@@ -176,7 +177,9 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
         return "founding"
     if nearest is not None:
         return nearest
-    if len(clause.strip()) <= 12:
+    # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
+    # words after it tell
+    if len(clause.strip()) <= 12 or _HEADS_RE.match(text, end):
         after = text[end:min(next_start, end + _WINDOW)]
         after = _CLAUSE_END_RE.split(after)[0]
         if _tells_founding(after):
