@@ -38,8 +38,12 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     2018", "1er semestre 2016 : repérage"). "Depuis 2016" / "dès 2017" tie a date to the
     beginning only when the story opens with it; told after other dates ("Depuis 2022, des
     séances de gym complètent le parcours") it dates a later addition and weighs as an uncued
-    date. Year ranges ("thème de l'année 2017-2018"), future dates ("d'ici 2017"), the
-    structure's history, a diagnosis or a statistics source never give the start. A month
+    date. Without a told beginning, a date the action has run since its group or structure
+    began ("depuis sa création en 2009") gives it; "depuis sa naissance" with no date makes it
+    the earliest date of the story. Year ranges ("thème de l'année 2017-2018"), future dates
+    ("d'ici 2017"), later editions ("41e édition"), the structure's history, a diagnosis, a
+    review or a statistics source never give the start, nor does the title after a later
+    edition. A month
     whose year is only guessed from context gives no start and no year. A date in the title
     ("Sorties familles été 2018") is a year of the fiche, and its start when the narrative
     fields date nothing.
