@@ -41,8 +41,8 @@ Dates
   2016), as the blind gold sets read them.
 - A founding date of the structure ("l'association, créée en 1985") is a year of the fiche but
   not the action's start; an action run "depuis sa création en 2001" has run since then unless
-  a beginning is told ("a démarré en mai 2016"); nor is a future date ("prévue en
-  2025"). When a clause holds several cue words, the one nearest the date decides ("le
+  a beginning is told ("a démarré en mai 2016"). A future date ("prévue en 2025") is no
+  start either. When a clause holds several cue words, the one nearest the date decides ("le
   démarrage est prévu en 2024" is future).
 - "07/2019" is July 2019; "depuis 3 ans", "il y a deux ans" give no year; "Loi de 1901", "ZUS
   2014", "RN 13", "salle 2019", "2 000 habitants", "8h-12h", "2019 €" are not dates.
