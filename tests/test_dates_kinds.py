@@ -206,6 +206,10 @@ BEGAN_WITH_THE_STRUCTURE = [
                           "démarré en 2016."}, "2016", (1991, 2016)),
     Dated({"experience": "Le comité de quartier a été installé lors de la réunion publique "
                          "d'avril 2019."}, "2019-04", (2019,)),
+    Dated({"experience": "L'espace de vie sociale a été agréé en 2013 ; le repair café y a "
+                         "lieu depuis 2017."}, "2017", (2013, 2017)),
+    Dated({"experience": "En 2016, le centre a repris la fête de la soupe de l'association des "
+                         "jardiniers, dissoute en 2015."}, "2016", (2015, 2016)),
 ]
 
 # The first step of the action, not what came before it: a group formed after earlier
@@ -221,6 +225,9 @@ BEFORE_THE_FIRST_STEP = [
           (2016, 2020, 2021, 2023)),
     Dated({"description": "L'atelier a démarré après les vacances de Toussaint 2017."}, "2017",
           (2017,)),
+    # a step named by a noun after its date, in a timeline
+    Dated({"description": "Calendrier : avril 2021 constitution du groupe de pilotage ; juin "
+                          "2021 première balade ; octobre 2021 bilan."}, "2021-04", (2021,)),
     # a plan is no start, nor is the year it was drawn up in when it has not begun
     Dated({"experience": "Pensé en 2023 avec les locataires, le potager verra le jour en "
                          "2025."}, None, (2023, 2025)),

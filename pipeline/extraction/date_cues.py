@@ -24,7 +24,8 @@ START_CUE_RE = re.compile(
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
     r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour|des[ \u00a0]le[ \u00a0]d[ée]but"
     # a group that forms itself: "le groupe s'est constitué", "les mamans se sont formées"
-    r"|constitu[ée]e?s?\b|s['’]est[ \u00a0]form[ée]e?s?\b|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
+    r"|constitu(?:[ée]e?s?|tion)\b|s['’]est[ \u00a0]form[ée]e?s?\b"
+    r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
     # the first occurrence of a step: "1ère réunion", "les premiers bacs", "premier atelier";
     # not a recurring slot ("le premier samedi") nor an ordering word ("en premier lieu")
     rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}})",
@@ -55,7 +56,6 @@ FUTURE_CUE_RE = re.compile(
 # active verb ("le centre a créé un atelier en 2015") tells of the action itself.
 _CREATION_RE = re.compile(
     r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
-    r"|agr[ée][ée]e?s?|habilit[ée]e?s?"
     r"|install[ée]e?s?"
     r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
     re.IGNORECASE,
@@ -63,7 +63,8 @@ _CREATION_RE = re.compile(
 # With its determiner: "le centre", "l'association"; "le conseil de maison" names no structure.
 _STRUCTURE_RE = re.compile(
     r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
-    r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs)\b",
+    r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
+    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -81,7 +82,9 @@ CONTEXT_CUE_RE = re.compile(
     r"|rep[ée]r[ée]e?s?|observ[ée]e?s?|concertations?|consultations?"
     r"|selon|sources?|insee|recensements?|statistiques?|donn[ée]es|chiffres"
     # what a year of review or of writing dates: "Bilan année 2023", "fiche saisie en 2021"
-    r"|bilans?|rapports?|comptes?[ \u00a0\-]rendus?|saisie?s?|r[ée]dig[ée]e?s?|remplie?s?)\b",
+    r"|bilans?|rapports?|comptes?[ \u00a0\-]rendus?|saisie?s?|r[ée]dig[ée]e?s?|remplie?s?"
+    # the end of another body ("l'association, dissoute en 2014")
+    r"|dissou(?:s|te|tes)|liquid[ée]e?s?)\b",
     re.IGNORECASE,
 )
 _ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
@@ -140,12 +143,18 @@ _AFTER_RE = re.compile(
 # "le centre existe depuis sa création en 1987" tells the structure's history, not the action's.
 _EXISTS_RE = re.compile(r"\bexist(?:e|ent|ait|aient|ons)\b", re.IGNORECASE)
 _WINDOW = 150
+# An accreditation is always the structure's ("l'espace de vie sociale a été agréé en 2016",
+# "agréé depuis 2004"), never the action's beginning.
+_ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]e?s?)\b",
+                            re.IGNORECASE)
+
+
 def _tells_founding(words: str) -> bool:
     """Whether `words` tell the founding of the structure: a structure noun, then a creation
     verb in the passive or as a participle ("l'association, créée en", "a été ouvert en"), or
     an opening with no object ("le centre a ouvert ses portes en"); or the opening of one of
     its own services ("et sa ludothèque a ouvert en 2004")."""
-    if _SERVICE_OPENED_RE.search(words):
+    if _SERVICE_OPENED_RE.search(words) or _ACCREDITED_RE.search(words):
         return True
     verbs = list(_CREATION_RE.finditer(words))
     if not verbs:
