@@ -206,6 +206,13 @@ BEGAN_WITH_THE_STRUCTURE = [
                           "démarré en 2016."}, "2016", (1991, 2016)),
     Dated({"experience": "Le comité de quartier a été installé lors de la réunion publique "
                          "d'avril 2019."}, "2019-04", (2019,)),
+    # another service that "existe depuis" is the structure's history, unless the title names it
+    Dated({"title": "Passerelle CM2-6e",
+           "experience": "La ludothèque existe depuis 2002. Le projet passerelle a démarré en "
+                         "septembre 2019."}, "2019-09", (2002, 2019)),
+    Dated({"title": "La ludothèque du quartier",
+           "experience": "La ludothèque existe depuis 2002. Une soirée jeux a été lancée en "
+                         "2019."}, "2002", (2002, 2019)),
     Dated({"experience": "L'espace de vie sociale a été agréé en 2013 ; le repair café y a "
                          "lieu depuis 2017."}, "2017", (2013, 2017)),
     Dated({"experience": "En 2016, le centre a repris la fête de la soupe de l'association des "

@@ -140,6 +140,17 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _AFTER_RE = re.compile(
     r"\b(?:apr[èe]s|suite[ \u00a0]{1,3}[àa]|[àa][ \u00a0]la[ \u00a0]suite[ \u00a0]d)",
     re.IGNORECASE)
+# "L'accueil de loisirs existe depuis 1995": a thing named with its definite article exists
+# since the date; the action when the title names it or it is an action word.
+_SERVICE_EXISTS_RE = re.compile(
+    r"(?:^|[\s(,])(?:l['’]|le[ \u00a0]|la[ \u00a0]|les[ \u00a0])[ \u00a0]{0,3}"
+    r"(?P<subject>[^\W\d_][^,:()]{0,60}?)[ \u00a0]{1,3}(?:existe|existent|existait)"
+    r"[ \u00a0]{1,3}depuis[ \u00a0]{1,3}$", re.IGNORECASE)
+_ACTION_WORDS = frozenset(
+    "action actions projet projets atelier ateliers activite activites dispositif groupe "
+    "collectif initiative demarche".split())
+# Words are compared with the title on their first letters: "jardin" and "jardins".
+_STEM = 5
 # "le centre existe depuis sa création en 1987" tells the structure's history, not the action's.
 _EXISTS_RE = re.compile(r"\bexist(?:e|ent|ait|aient|ons)\b", re.IGNORECASE)
 _WINDOW = 150
@@ -243,6 +254,21 @@ def tells_origin(text: str) -> bool:
                 and not _structure_exists(text[max(0, match.start() - 60):match.start()]):
             return True
     return False
+
+
+def names_another_service(clause: str, title: str) -> bool:
+    """Whether `clause`, ending before a date, says that something other than the action has
+    existed since it: "L'accueil de loisirs existe depuis" in a fiche titled "Projet
+    passerelle"; not "Le repair café existe depuis" under the title "Repair café", nor "Cette
+    action existe depuis"."""
+    found = _SERVICE_EXISTS_RE.search(clause)
+    if found is None:
+        return False
+    words = [fold(w) for w in _WORD_RE.findall(found.group("subject"))]
+    if not words or words[0] in _ACTION_WORDS:
+        return False
+    in_title = {fold(w)[:_STEM] for w in _WORD_RE.findall(title)}
+    return not any(w[:_STEM] in in_title for w in words if w not in _TIME_WORDS)
 
 
 def _structure_exists(clause: str) -> bool:

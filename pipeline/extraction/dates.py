@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
-from pipeline.extraction.date_cues import tells_origin
+from pipeline.extraction.date_cues import names_another_service, tells_origin
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -17,6 +17,8 @@ from pipeline.records import TEXT_FIELDS
 NARRATIVE_FIELDS: tuple[str, ...] = ("summary", "initiative_detail", "experience", "description")
 MONEY_KEY = "money"
 _YEAR_DIGITS = 4
+_CLAUSE_CHARS = 150
+_CLAUSE_END_RE = re.compile(r"[.;!?\n]")
 TITLE_FIELD = "title"
 # "chaque année en juin", "tous les mois de juillet", "en octobre de chaque année": a month that
 # comes back is no step of the start.
@@ -58,7 +60,7 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     """
     mentions: list[dict[str, Any]] = []
     years: set[int] = set()
-    pools = _Pools()
+    pools = _Pools(title=title or "")
     for name in _field_order(docs):
         doc = docs[name]
         if name in NARRATIVE_FIELDS and tells_origin(doc.text):
@@ -102,6 +104,7 @@ class _Pools:
     later: bool = False
     # "depuis sa naissance" with no date: the story's earliest date is the start
     from_origin: bool = False
+    title: str = ""
 
     def candidates(self) -> list[Span]:
         """The dates the start is chosen among: those tied to the beginning, else those the
@@ -113,6 +116,8 @@ class _Pools:
 
     def add(self, span: Span) -> None:
         cue = span._.date_cue
+        if cue == "since" and self.title and _another_service_since(span, self.title):
+            return
         if cue == "since":
             opens_story = not (self.strong or self.weak)
             (self.strong if opens_story else self.weak).append(span)
@@ -198,6 +203,14 @@ def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
     if _RECURRING_RE.search(text, max(0, floor), month.end_char + _RECURRING_WINDOW):
         return False
     return after is None or not _LATER_RE.search(text, after, month.start_char)
+
+
+def _another_service_since(span: Span, title: str) -> bool:
+    """Whether the clause before `span` says another service has existed since it ("L'accueil
+    de loisirs existe depuis 1995" when the title names something else)."""
+    text = span.doc.text
+    before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
+    return names_another_service(_CLAUSE_END_RE.split(before)[-1], title)
 
 
 def _read_as_money(span: Span, money: list[tuple[int, int]]) -> bool:
