@@ -235,6 +235,9 @@ BEFORE_THE_FIRST_STEP = [
     # a step named by a noun after its date, in a timeline
     Dated({"description": "Calendrier : avril 2021 constitution du groupe de pilotage ; juin "
                           "2021 première balade ; octobre 2021 bilan."}, "2021-04", (2021,)),
+    # a plan written without accents is still a plan
+    Dated({"description": "Demarrage prevu en janvier 2025 avec les locataires."}, None,
+          (2025,)),
     # a plan is no start, nor is the year it was drawn up in when it has not begun
     Dated({"experience": "Pensé en 2023 avec les locataires, le potager verra le jour en "
                          "2025."}, None, (2023, 2025)),

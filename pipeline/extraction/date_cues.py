@@ -44,7 +44,7 @@ END_CUE_RE = re.compile(
 )
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
-    r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?"
+    r"|pr[ée]vue?s?|envisag\w{0,10}|[àa][ \u00a0]venir|annonc[ée]e?s?"
     # future tense, singular, of the verbs that tell a beginning: "le projet verra le jour"
     r"|verra|ouvrira|d[ée]marrera|commencera|d[ée]butera|reprendra|lancera|tiendra"
     # future tense, plural: "poursuivrons", "prendront", "ferons", "finiront"
