@@ -152,6 +152,7 @@ def test_hostile_input_in_bounded_time(text):
     ("Le centre existe depuis sa création.", False),
     ("Le groupe suit l'atelier depuis sa création en 2015.", False),
     ("Le groupe se réunit depuis trois ans.", False),
+    ("Des femmes d'origines diverses se retrouvent le mardi.", False),
 ])
 def test_origin_without_a_date(text, expected):
     assert tells_origin(text) is expected

@@ -35,7 +35,7 @@ START_CUE_RE = re.compile(
 # than a beginning told: "Depuis 2022, des séances de gym complètent le parcours" often dates a
 # later addition, so it weighs as an uncued date (see build_dates).
 SINCE_CUE_RE = re.compile(r"\b(?:depuis|dès|à[ \u00a0]partir[ \u00a0]d)", re.IGNORECASE)
-_SINCE_WORD_RE = re.compile(r"\b(?:depuis|d[èe]s)\b", re.IGNORECASE)
+_SINCE_WORD_RE = re.compile(r"\b(?:depuis|dès)\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 END_CUE_RE = re.compile(
     r"\b(?:fin[ \u00a0](?:en|au|à|de[ \u00a0]l['’]action)|jusqu['’]|termin[ée]e?s?\b"
