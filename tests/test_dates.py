@@ -6,6 +6,7 @@ import pytest
 import spacy
 
 from pipeline.extraction.components.date_mentions import DATE_RE, SPANS_KEY, find_dates
+from pipeline.extraction.date_cues import tells_origin
 from pipeline.extraction.dates import build_dates
 from pipeline.extraction.extract import MAX_FIELD_CHARS
 from pipeline.extraction.nlp import CONFIG_DIR, add_components
@@ -133,11 +134,44 @@ def test_empty_fiche(nlp):
     "07/2019 " * (MAX_FIELD_CHARS // 8),
     "l'association créée " * (MAX_FIELD_CHARS // 20) + "en 1985",
     ("Depuis mai 2018, en 2019 (2017/2018) le 04/04/2015. " * 4_000)[:MAX_FIELD_CHARS],
+    "depuis sa " * (MAX_FIELD_CHARS // 10),
+    ("et sa halte-garderie a ouvert en 1999 " * 3_000)[:MAX_FIELD_CHARS],
+    "12e édition " * (MAX_FIELD_CHARS // 12) + "en 2019",
+    "a " * (MAX_FIELD_CHARS // 2) + "ouvert en 2019",
 ])
 def test_hostile_input_in_bounded_time(text):
     started = time.perf_counter()
     find_dates(text)
+    tells_origin(text)
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("La référente suit le groupe depuis sa naissance.", True),
+    ("Nous menons l'action depuis la création de l'association.", True),
+    ("Le centre existe depuis sa création.", False),
+    ("Le groupe suit l'atelier depuis sa création en 2015.", False),
+    ("Le groupe se réunit depuis trois ans.", False),
+    ("Des femmes d'origines diverses se retrouvent le mardi.", False),
+])
+def test_origin_without_a_date(text, expected):
+    assert tells_origin(text) is expected
+
+
+def test_a_loose_amount_inside_a_date_leaves_the_date(nlp):
+    # an amount reader may take the day of "du 15 au 20 avril" for an amount: the date stays;
+    # an amount on the year's digits ("2024 €") still removes it
+    doc = nlp("Budget du séjour : 900 €. Le séjour a eu lieu du 15 au 20 avril 2024.")
+    doc.spans["money"] = [doc.char_span(*_span_of(doc.text, "20"), label="MONEY")]
+    result = build_dates({"description": doc})
+    assert result["years"] == [2024] and result["start"] == "2024-04"
+    doc.spans["money"] = [doc.char_span(*_span_of(doc.text, "2024"), label="MONEY")]
+    assert build_dates({"description": doc})["years"] == []
+
+
+def _span_of(text, word):
+    start = text.index(word, text.index("du 15"))
+    return start, start + len(word)
 
 
 def _seconds(text):

@@ -119,7 +119,7 @@ FIRST_STEP = [
     Dated({"description": "Action conduite durant l'année scolaire 2020-2021 avec l'école "
                           "Jaurès. Exposition finale en juin 2021."}, "2020", (2020, 2021)),
     Dated({"description": "Saison 2018-2019 : 9 concerts. Un nouveau programme sera lancé en "
-                          "2020."}, None, (2018, 2019, 2020)),
+                          "2020."}, "2018", (2018, 2019, 2020)),
     Dated({"experience": "Le premier samedi de chaque mois depuis 2015, une bourse aux jouets "
                          "a lieu."}, "2015", (2015,)),
     Dated({"experience": "Marches du mardi en 2016 avec des mamans du quartier. Elles ont "
@@ -154,6 +154,118 @@ MONTH_ELSEWHERE = [
            "result_centre": "Bilan très positif en 2019."}, "2017", (2017, 2019)),
 ]
 
+# A yearly event: a later edition ("12e édition", "la 5ème édition") is dated, not the first, so
+# it gives no start (nor does the title); a first edition, "depuis" or a relaunch does.
+YEARLY_EDITIONS = [
+    Dated({"experience": "17e édition le samedi 14 septembre 2024 sur la place du marché."},
+          None, (2024,)),
+    Dated({"title": "Fête des voisins 2023",
+           "description": "Pour sa 6ème édition, en mai 2023, la fête a réuni trois rues."},
+          None, (2023,)),
+    Dated({"description": "La deuxième édition du troc de plantes a eu lieu le 2 avril 2022."},
+          None, (2022,)),
+    Dated({"description": "Action annuelle depuis 2012. Cette année, 9e édition en juin 2021."},
+          "2012", (2012, 2021)),
+    Dated({"experience": "Arrêtée pendant la crise sanitaire, la fête a été relancée en "
+                         "juin 2022."}, "2022-06", (2022,)),
+    Dated({"description": "La 1re édition s'est tenue en octobre 2019."}, "2019-10", (2019,)),
+    Dated({"description": "Le pique-nique géant est organisé pour la 4e fois en juin 2021."},
+          None, (2021,)),
+    Dated({"summary": "Ouverture de la 3e saison de l'atelier chorale en octobre 2020."}, None,
+          (2020,)),
+    Dated({"summary": "Troc de graines 2022 : 5ème édition, sur le parvis de la mairie."}, None,
+          (2022,)),
+]
+
+# An action begun with its structure or group runs since that beginning ("depuis sa création
+# en 2008", "depuis l'arrivée... " told with a beginning noun, "depuis sa naissance" with no
+# date: the story's earliest date); the structure's own history ("le centre existe depuis",
+# "agréé depuis", "sa halte-garderie a ouvert en") is no start; an opening told of the action
+# ("la recyclerie a ouvert ses portes le ...") is one.
+BEGAN_WITH_THE_STRUCTURE = [
+    Dated({"experience": "Nous tenons ce vide-grenier depuis la fondation de l'association en "
+                         "2008. Le vide-grenier 2023 a eu lieu sous la pluie."}, "2008",
+          (2008, 2023)),
+    Dated({"experience": "Le jardin est cultivé depuis l'ouverture de la maison de quartier en "
+                         "2011."}, "2011", (2011,)),
+    Dated({"experience": "Les voisines se sont connues en 2020 au cours de couture. Elles "
+                         "ont fait leur premier marché de Noël en décembre 2022. La référente "
+                         "suit le groupe depuis sa naissance."}, "2020", (2020, 2022)),
+    Dated({"experience": "La permanence existe depuis la signature du contrat de ville en "
+                         "juin 2015."}, "2015-06", (2015,)),
+    Dated({"experience": "Le centre social, agréé par la CAF depuis 1996, propose "
+                         "l'accompagnement scolaire. Les séances ont commencé en octobre "
+                         "2019."}, "2019-10", (1996, 2019)),
+    Dated({"experience": "La maison de quartier existe depuis 1983 et sa halte-garderie a "
+                         "ouvert en 1999, mais les jeunes parents ne la connaissaient pas. Le "
+                         "café des parents a lieu depuis mars 2017."}, "2017-03",
+          (1983, 1999, 2017)),
+    Dated({"experience": "La recyclerie a ouvert ses portes le 3 mars 2021. Les étagères "
+                         "avaient été fabriquées en 2020."}, "2021-03", (2020, 2021)),
+    Dated({"description": "Le centre existe depuis sa création en 1991 ; l'atelier théâtre a "
+                          "démarré en 2016."}, "2016", (1991, 2016)),
+    Dated({"experience": "Le comité de quartier a été installé lors de la réunion publique "
+                         "d'avril 2019."}, "2019-04", (2019,)),
+    # another service that "existe depuis" is the structure's history, unless the title names it
+    Dated({"title": "Passerelle CM2-6e",
+           "experience": "La ludothèque existe depuis 2002. Le projet passerelle a démarré en "
+                         "septembre 2019."}, "2019-09", (2002, 2019)),
+    Dated({"title": "La ludothèque du quartier",
+           "experience": "La ludothèque existe depuis 2002. Une soirée jeux a été lancée en "
+                         "2019."}, "2002", (2002, 2019)),
+    Dated({"experience": "L'espace de vie sociale a été agréé en 2013 ; le repair café y a "
+                         "lieu depuis 2017."}, "2017", (2013, 2017)),
+    Dated({"experience": "En 2016, le centre a repris la fête de la soupe de l'association des "
+                         "jardiniers, dissoute en 2015."}, "2016", (2015, 2016)),
+]
+
+# The first step of the action, not what came before it: a group formed after earlier
+# workshops begins with the group, and a date of what closed before ("depuis la fermeture de
+# la poste en 2016") is the territory's history, not the start.
+BEFORE_THE_FIRST_STEP = [
+    Dated({"experience": "Le groupe de marche s'est constitué à la suite des ateliers "
+                         "équilibre de 2018. Accompagnement par la conseillère depuis avril "
+                         "2019."}, "2019-04", (2018, 2019)),
+    Dated({"experience": "L'enquête de 2020 a montré l'isolement des aînés depuis la fermeture "
+                         "de la poste en 2016. Le réseau de visiteurs s'est formé en janvier "
+                         "2021. Inauguration du local prévue en 2023."}, "2021-01",
+          (2016, 2020, 2021, 2023)),
+    Dated({"description": "L'atelier a démarré après les vacances de Toussaint 2017."}, "2017",
+          (2017,)),
+    # a step named by a noun after its date, in a timeline
+    Dated({"description": "Calendrier : avril 2021 constitution du groupe de pilotage ; juin "
+                          "2021 première balade ; octobre 2021 bilan."}, "2021-04", (2021,)),
+    # a plan written without accents is still a plan
+    Dated({"description": "Demarrage prevu en janvier 2025 avec les locataires."}, None,
+          (2025,)),
+    # a plan is no start, nor is the year it was drawn up in when it has not begun
+    Dated({"experience": "Pensé en 2023 avec les locataires, le potager verra le jour en "
+                         "2025."}, None, (2023, 2025)),
+]
+
+# A school year or a season named for itself is the time the action ran over: its first year
+# is the start, with no month; a pair qualifying a noun ("thème de la saison") is a label.
+SCHOOL_YEARS_AND_SEASONS = [
+    Dated({"experience": "Année scolaire 2021/2022. Huit séances avec une classe de CM2."},
+          "2021", (2021, 2022)),
+    Dated({"summary": "Quatre sorties au musée durant la saison 2022-2023."}, "2022",
+          (2022, 2023)),
+    Dated({"description": "Le club lecture a repris à la rentrée 2020."}, "2020", (2020,)),
+    Dated({"description": "Le thème de la saison 2019-2020 a été choisi par les habitants."},
+          None, (2019, 2020)),
+]
+
+# The year the form was filled or a review was written is a year of the fiche, not the start.
+FORM_AND_REVIEW_YEARS = [
+    Dated({"description": "Bilan de l'exercice 2022 : 14 ateliers, 60 enfants."}, None,
+          (2022,)),
+    Dated({"experience": "Fiche rédigée en 2024, après la fin de l'action.",
+           "description": "Les paniers ont été distribués d'octobre 2022 à mars 2023."},
+          "2022-10", (2022, 2023, 2024)),
+    Dated({"title": "Séjour montagne 2019", "experience": "Fiche saisie en 2020."}, "2019",
+          (2019, 2020)),
+]
+
 
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
@@ -162,6 +274,11 @@ KINDS = {
     "title": TITLE,
     "first-step": FIRST_STEP,
     "month-elsewhere": MONTH_ELSEWHERE,
+    "yearly-edition": YEARLY_EDITIONS,
+    "began-with-the-structure": BEGAN_WITH_THE_STRUCTURE,
+    "before-the-first-step": BEFORE_THE_FIRST_STEP,
+    "school-year-or-season": SCHOOL_YEARS_AND_SEASONS,
+    "form-and-review-year": FORM_AND_REVIEW_YEARS,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

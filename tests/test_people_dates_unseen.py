@@ -29,18 +29,20 @@ Headcounts
 
 Dates
 
-- Compact year pairs ("2018/2019", "Saison 2019-2020 :", "thème de l'année 2017-2018") name a
-  season of the action, which may have begun long before: they give their years but no start
-  (as "thème de l'année 2017-2018" in the sample's gold). A pair introduced as the time the
-  action ran over ("mené sur la saison 2019-2020", "pendant l'année scolaire 2017/2018") is a
-  span and gives its first year, as a blind gold set reads "projet mené sur l'année scolaire".
+- Compact year pairs ("2018/2019", "thème de l'année 2017-2018", "reconduite en 2018/2019")
+  name a season of the action, which may have begun long before: they give their years but no
+  start (as "thème de l'année 2017-2018" in the sample's gold). A pair introduced as the time
+  the action ran over ("mené sur la saison 2019-2020", "pendant l'année scolaire 2017/2018") or
+  a school year or season named for itself ("Saison 2019-2020 :", "Année scolaire 2018/2019.")
+  is a span and gives its first year, as the blind gold sets read them.
   Spelled-out spans ("de 2014 à 2016", "entre 2016 et 2018") tell when the action ran and give
   their first year as a start; "en 2019 et 2020" is a list of two years, not a span. Every pair
   gives the two years it writes, not the years between ("de 2014 à 2016" mentions 2014 and
   2016), as the blind gold sets read them.
-- A founding date of the structure ("l'association, créée en 1985", "depuis sa création en
-  2001") is a year of the fiche but not the action's start; nor is a future date ("prévue en
-  2025"). When a clause holds several cue words, the one nearest the date decides ("le
+- A founding date of the structure ("l'association, créée en 1985") is a year of the fiche but
+  not the action's start; an action run "depuis sa création en 2001" has run since then unless
+  a beginning is told ("a démarré en mai 2016"). A future date ("prévue en 2025") is no
+  start either. When a clause holds several cue words, the one nearest the date decides ("le
   démarrage est prévu en 2024" is future).
 - "07/2019" is July 2019; "depuis 3 ans", "il y a deux ans" give no year; "Loi de 1901", "ZUS
   2014", "RN 13", "salle 2019", "2 000 habitants", "8h-12h", "2019 €" are not dates.
@@ -263,7 +265,7 @@ DATED = [
     Dated({"description": "Lancé en oct. 2019, le groupe s'est réuni jusqu'en mars 2020."},
           "2019-10", (2019, 2020)),
     Dated({"description": "Saison 2018/2019 : 12 séances ; saison 2019/2020 : 10 séances."},
-          None, (2018, 2019, 2020)),
+          "2018", (2018, 2019, 2020)),
     Dated({"description": "Action démarrée le 05/09/2018."}, "2018-09", (2018,)),
     Dated({"description": "Depuis 2 ans, les familles se retrouvent le samedi."}, None),
     Dated({"description": "De février à avril 2018, 8 ateliers ont eu lieu."}, "2018-02", (2018,)),

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import re
 
+from pipeline.normalize import fold
+
 _SP = r"[ \u00a0]{1,3}"
 
 _NOT_FIRST_STEP = (r"(?:lieu|temps|plan|abord|secours|ministre|rang|jour|semaine|mois|week"
                    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|semestre|trimestre"
                    r"|[ée]tage|niveau|degr[ée])")
 START_CUE_RE = re.compile(
-    r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|lanc[ée]e?s?\b"
+    r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|(?:re)?lanc[ée]e?s?\b"
+    # an opening told of the action itself ("le fablab a ouvert ses portes le 15 janvier");
+    # the structure's own opening is read first as its history (see _tells_founding)
+    r"|(?:a|ont|avons|avait)[ \u00a0]{1,3}ouvert\b|ouverte?s?[ \u00a0]ses[ \u00a0]portes"
+    r"|ouverture\b"
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
     r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour|des[ \u00a0]le[ \u00a0]d[ée]but"
     # a group that forms itself: "le groupe s'est constitué", "les mamans se sont formées"
-    r"|constitu[ée]e?s?\b|s['’]est[ \u00a0]form[ée]e?s?\b|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
+    r"|constitu(?:[ée]e?s?|tion)\b|s['’]est[ \u00a0]form[ée]e?s?\b"
+    r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
     # the first occurrence of a step: "1ère réunion", "les premiers bacs", "premier atelier";
     # not a recurring slot ("le premier samedi") nor an ordering word ("en premier lieu")
     rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}})",
@@ -28,6 +35,8 @@ START_CUE_RE = re.compile(
 # than a beginning told: "Depuis 2022, des séances de gym complètent le parcours" often dates a
 # later addition, so it weighs as an uncued date (see build_dates).
 SINCE_CUE_RE = re.compile(r"\b(?:depuis|dès|à[ \u00a0]partir[ \u00a0]d)", re.IGNORECASE)
+_SINCE_WORD_RE = re.compile(r"\b(?:depuis|dès)\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 END_CUE_RE = re.compile(
     r"\b(?:fin[ \u00a0](?:en|au|à|de[ \u00a0]l['’]action)|jusqu['’]|termin[ée]e?s?\b"
     r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b)",
@@ -35,7 +44,9 @@ END_CUE_RE = re.compile(
 )
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
-    r"|prévue?s?|envisag\w{0,10}|à[ \u00a0]venir|annoncée?s?"
+    r"|pr[ée]vue?s?|envisag\w{0,10}|[àa][ \u00a0]venir|annonc[ée]e?s?"
+    # future tense, singular, of the verbs that tell a beginning: "le projet verra le jour"
+    r"|verra|ouvrira|d[ée]marrera|commencera|d[ée]butera|reprendra|lancera|tiendra"
     # future tense, plural: "poursuivrons", "prendront", "ferons", "finiront"
     r"|[^\W\d_]{2,30}(?:[eiudtv]r|rr)on[st])\b",
     re.IGNORECASE,
@@ -49,8 +60,11 @@ _CREATION_RE = re.compile(
     r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
     re.IGNORECASE,
 )
+# With its determiner: "le centre", "l'association"; "le conseil de maison" names no structure.
 _STRUCTURE_RE = re.compile(
-    r"\b(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs)\b",
+    r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
+    r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
+    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -66,7 +80,11 @@ _FUTURE_AUX_RE = re.compile(
 CONTEXT_CUE_RE = re.compile(
     r"\b(?:constat\w{0,6}|diagnostics?|[ée]tat[ \u00a0]des[ \u00a0]lieux|enqu[êe]tes?"
     r"|rep[ée]r[ée]e?s?|observ[ée]e?s?|concertations?|consultations?"
-    r"|selon|sources?|insee|recensements?|statistiques?|donn[ée]es|chiffres)\b",
+    r"|selon|sources?|insee|recensements?|statistiques?|donn[ée]es|chiffres"
+    # what a year of review or of writing dates: "Bilan année 2023", "fiche saisie en 2021"
+    r"|bilans?|rapports?|comptes?[ \u00a0\-]rendus?|saisie?s?|r[ée]dig[ée]e?s?|remplie?s?"
+    # the end of another body ("l'association, dissoute en 2014")
+    r"|dissou(?:s|te|tes)|liquid[ée]e?s?)\b",
     re.IGNORECASE,
 )
 _ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
@@ -77,31 +95,111 @@ _STRUCTURE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
+_HEADS_RE = re.compile(r"[ \u00a0]{0,3}:")
+# After an opening verb, nothing but "ses portes" and the date's preposition: the subject
+# itself opened ("le centre social a ouvert en 1998"), it did not open something.
+_NO_OBJECT_RE = re.compile(
+    r"(?:[ \u00a0]{1,3}ses[ \u00a0]portes)?[ \u00a0,]{0,3}(?:(?:en|le|au|à|dans|courant|d[ée]but"
+    r"|fin)[ \u00a0]{1,3})?$", re.IGNORECASE)
+# "sa ludothèque a ouvert en 2004", "son accueil de loisirs, créé en 2001": a service of the
+# structure named before it (third-person possessive), opened or created: its history.
+_SERVICE_OPENED_RE = re.compile(
+    r"\b(?:sa|son|ses|leurs?)[ \u00a0]{1,3}(?:[^\W\d_]+['’ \u00a0\-]{1,3}){1,4}"
+    r"(?:(?:a|ont|avait|avaient)[ \u00a0]{1,3})?(?:(?:a|ont)[ \u00a0]{1,3}été[ \u00a0]{1,3})?"
+    r"(?:ouverte?s?|cr[ée][ée]e?s?|fond[ée]e?s?|inaugur[ée]e?s?)[ \u00a0,]{0,3}"
+    r"(?:(?:en|le|au|à|dans)[ \u00a0]{1,3})?$",
+    re.IGNORECASE)
+# The later editions of a yearly event ("41e édition le 9 juin 2024", "3e édition, forum du 12
+# octobre 2023"): the action began before it, at a date the fiche may not give.
+_LATER_EDITION_RE = re.compile(
+    r"\b(?:(?:(?:[2-9]|\d{2,3})[ \u00a0]?(?:e|è|ème|eme|ieme|ième)|[^\W\d_]{2,12}i[èe]me)"
+    r"[ \u00a0]{1,3}(?:[ée]ditions?|saisons?|fois|ann[ée]es?[ \u00a0]{1,3}cons[ée]cutives?)"
+    r"|(?:seconde?|nouvelle|derni[èe]re)[ \u00a0]{1,3}[ée]ditions?)\b",
+    re.IGNORECASE)
+# Words that only place a date in time ("depuis la rentrée de septembre", "dès le début de
+# l'année"): after "depuis" or "après" they leave the date to the verb.
+_TIME_WORDS = frozenset(
+    "le la les l de du des d en au aux sa son ses leur cette ce cet fin debut mi courant milieu "
+    "mois annee annees rentree scolaire semaine periode saison printemps ete automne hiver "
+    "vacances toussaint noel paques trimestre semestre exercice dernier derniere "
+    "premier premiere plusieurs quelques longtemps nombreuses nombreux ans jours".split())
+# What a group or a structure began with ("depuis sa naissance en 2019", "depuis l'ouverture
+# du centre en 2009", "depuis sa création"): the action has run since that beginning.
+_ORIGIN_NOUNS = frozenset(
+    "creation naissance ouverture fondation lancement demarrage constitution origine "
+    "origines".split())
+# An event that ended something ("depuis la fermeture du dernier café en 2019") dates the
+# place's history; any other ("depuis la convention signée en mars 2019") dates what the action
+# has run since.
+_ENDING_NOUNS = frozenset(
+    "fermeture disparition depart arret perte suppression baisse deces demenagement "
+    "liquidation faillite".split())
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+# A beginning told before a date that follows "après": "le collectif s'est formé après les
+# ateliers cuisine de 2019" dates what came before the beginning.
+_AFTER_RE = re.compile(
+    r"\b(?:apr[èe]s|suite[ \u00a0]{1,3}[àa]|[àa][ \u00a0]la[ \u00a0]suite[ \u00a0]d)",
+    re.IGNORECASE)
+# "L'accueil de loisirs existe depuis 1995": a thing named with its definite article exists
+# since the date; the action when the title names it or it is an action word.
+_SERVICE_EXISTS_RE = re.compile(
+    r"(?:^|[\s(,])(?:l['’]|le[ \u00a0]|la[ \u00a0]|les[ \u00a0])[ \u00a0]{0,3}"
+    r"(?P<subject>[^\W\d_][^,:()]{0,60}?)[ \u00a0]{1,3}(?:existe|existent|existait)"
+    r"[ \u00a0]{1,3}depuis[ \u00a0]{1,3}$", re.IGNORECASE)
+_ACTION_WORDS = frozenset(
+    "action actions projet projets atelier ateliers activite activites dispositif groupe "
+    "collectif initiative demarche".split())
+# Words are compared with the title on their first letters: "jardin" and "jardins".
+_STEM = 5
+# "le centre existe depuis sa création en 1987" tells the structure's history, not the action's.
+_EXISTS_RE = re.compile(r"\bexist(?:e|ent|ait|aient|ons)\b", re.IGNORECASE)
 _WINDOW = 150
+# An accreditation is always the structure's ("l'espace de vie sociale a été agréé en 2016",
+# "agréé depuis 2004"), never the action's beginning.
+_ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]e?s?)\b",
+                            re.IGNORECASE)
+
+
 def _tells_founding(words: str) -> bool:
     """Whether `words` tell the founding of the structure: a structure noun, then a creation
-    verb in the passive or as a participle ("l'association, créée en", "a été ouvert en")."""
+    verb in the passive or as a participle ("l'association, créée en", "a été ouvert en"), or
+    an opening with no object ("le centre a ouvert ses portes en"); or the opening of one of
+    its own services ("et sa ludothèque a ouvert en 2004")."""
+    if _SERVICE_OPENED_RE.search(words) or _ACCREDITED_RE.search(words):
+        return True
     verbs = list(_CREATION_RE.finditer(words))
     if not verbs:
         return False
     before = words[:verbs[-1].start()]
-    return bool(_STRUCTURE_RE.search(before)) and not _ACTIVE_AUX_RE.search(before)
+    if not _STRUCTURE_RE.search(before):
+        return False
+    return not _ACTIVE_AUX_RE.search(before) or (
+        verbs[-1].group().lower().startswith("ouvert")
+        and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
 
 
 def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int) -> str | None:
-    """What the sentence says of the date at `start:end` in `text`: "start", "since", "end",
-    "future", "context", "founding" or None, from the words between the previous date (ending
-    at `previous_end`) or clause and this one, or, when those are few, from the rest of the
-    clause after it, up to the next date (at `next_start`)."""
+    """What the sentence says of the date at `start:end` in `text`: "start", "since",
+    "origin", "end", "future", "later", "context", "founding" or None, from the words between
+    the previous date (ending at `previous_end`) or clause and this one, or, when those are
+    few, from the rest of the clause after it, up to the next date (at `next_start`).
+
+    "origin" is a date the action has run since because it began with the structure or the
+    group ("depuis sa création en 2009"); "later" a later edition of a yearly event."""
     floor = max(previous_end, start - _WINDOW, 0)
     window = text[floor:start]
     clause = _CLAUSE_END_RE.split(window)[-1]
-    if _tells_founding(clause) or (_CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(
-            text, end, end + 40)):
+    nearest = _nearest_cue(clause)
+    if nearest == "origin" and _structure_exists(clause):
         return "founding"
-    if (nearest := _nearest_cue(clause)) is not None:
+    if nearest != "origin" and (_tells_founding(clause) or (
+            _CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(text, end, end + 40))):
+        return "founding"
+    if nearest is not None:
         return nearest
-    if len(clause.strip()) <= 12:
+    # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
+    # words after it tell
+    if len(clause.strip()) <= 12 or _HEADS_RE.match(text, end):
         after = text[end:min(next_start, end + _WINDOW)]
         after = _CLAUSE_END_RE.split(after)[0]
         if _tells_founding(after):
@@ -109,7 +207,7 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
         # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
         # so only START and FUTURE cues are read there.
         for regex, name in ((START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
-                            (FUTURE_CUE_RE, "future")):
+                            (FUTURE_CUE_RE, "future"), (_LATER_EDITION_RE, "later")):
             if found := regex.search(after):
                 return _unless_future(after, found, name)
     return None
@@ -123,16 +221,70 @@ def _unless_future(clause: str, cue: re.Match[str], name: str) -> str:
 
 
 def _nearest_cue(clause: str) -> str | None:
-    """The cue (end, start or future) whose word comes last in `clause`, the one nearest the
-    date: "le démarrage est prévu en 2024" is future, "l'action prévue ... a démarré en" a
-    start."""
+    """The cue whose word comes last in `clause`, the one nearest the date: "le démarrage est
+    prévu en 2024" is future, "l'action prévue ... a démarré en" a start. "Depuis" and
+    "après" are read with the words that follow them (see `_governed`)."""
     best: tuple[re.Match[str], str] | None = None
     for regex, name in ((END_CUE_RE, "end"), (START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
-                        (FUTURE_CUE_RE, "future"),
-                        (CONTEXT_CUE_RE, "context")):
+                        (FUTURE_CUE_RE, "future"), (CONTEXT_CUE_RE, "context"),
+                        (_LATER_EDITION_RE, "later")):
         last = None
         for match in regex.finditer(clause):
             last = match
         if last is not None and (best is None or last.end() > best[0].end()):
             best = (last, name)
-    return _unless_future(clause, *best) if best else None
+    if best is None:
+        return None
+    cue, name = best
+    if name == "since":
+        return _governed(clause[cue.end():], "since")
+    if name == "start" and (after := _AFTER_RE.search(clause, cue.end())) is not None:
+        # "s'est formé après les ateliers de 2019": the date is of what came before
+        return "start" if _governed(clause[after.end():], "start") == "start" else "context"
+    return _unless_future(clause, cue, name)
+
+
+def tells_origin(text: str) -> bool:
+    """Whether `text` says, with no date, that the action has run since the group or the
+    structure began ("Le centre accompagne le collectif depuis sa naissance.")."""
+    for match in _SINCE_WORD_RE.finditer(text):
+        rest = _CLAUSE_END_RE.split(text[match.end():match.end() + _WINDOW])[0]
+        words = [fold(w) for w in _WORD_RE.findall(rest)[:2]]
+        if any(w in _ORIGIN_NOUNS for w in words) and not _YEAR_RE.search(rest) \
+                and not _structure_exists(text[max(0, match.start() - 60):match.start()]):
+            return True
+    return False
+
+
+def names_another_service(clause: str, title: str) -> bool:
+    """Whether `clause`, ending before a date, says that something other than the action has
+    existed since it: "L'accueil de loisirs existe depuis" in a fiche titled "Projet
+    passerelle"; not "Le repair café existe depuis" under the title "Repair café", nor "Cette
+    action existe depuis"."""
+    found = _SERVICE_EXISTS_RE.search(clause)
+    if found is None:
+        return False
+    words = [fold(w) for w in _WORD_RE.findall(found.group("subject"))]
+    if not words or words[0] in _ACTION_WORDS:
+        return False
+    in_title = {fold(w)[:_STEM] for w in _WORD_RE.findall(title)}
+    return not any(w[:_STEM] in in_title for w in words if w not in _TIME_WORDS)
+
+
+def _structure_exists(clause: str) -> bool:
+    """Whether `clause` says the structure exists ("le centre existe depuis"), not the action
+    ("l'action existe depuis la création du centre")."""
+    verb = _EXISTS_RE.search(clause)
+    return verb is not None and bool(_STRUCTURE_RE.search(clause, 0, verb.start()))
+
+
+def _governed(words_after: str, name: str) -> str:
+    """How a date reads when `words_after` sit between "depuis" / "après" and it: `name` when
+    they only place it in time ("depuis la rentrée de", "après les vacances de"), "origin" for
+    a beginning of the group or structure ("depuis sa création en"), else "context": the date
+    is that of another event ("depuis la fermeture du dernier café en")."""
+    words = [fold(w) for w in _WORD_RE.findall(words_after)]
+    content = [w for w in words if w not in _TIME_WORDS]
+    if not content:
+        return name
+    return "context" if content[0] in _ENDING_NOUNS else "origin"

@@ -9,12 +9,16 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
+from pipeline.extraction.date_cues import names_another_service, tells_origin
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
 # budget) are about other things and never give the start.
 NARRATIVE_FIELDS: tuple[str, ...] = ("summary", "initiative_detail", "experience", "description")
 MONEY_KEY = "money"
+_YEAR_DIGITS = 4
+_CLAUSE_CHARS = 150
+_CLAUSE_END_RE = re.compile(r"[.;!?\n]")
 TITLE_FIELD = "title"
 # "chaque année en juin", "tous les mois de juillet", "en octobre de chaque année": a month that
 # comes back is no step of the start.
@@ -36,8 +40,12 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     2018", "1er semestre 2016 : repérage"). "Depuis 2016" / "dès 2017" tie a date to the
     beginning only when the story opens with it; told after other dates ("Depuis 2022, des
     séances de gym complètent le parcours") it dates a later addition and weighs as an uncued
-    date. Year ranges ("thème de l'année 2017-2018"), future dates ("d'ici 2017"), the
-    structure's history, a diagnosis or a statistics source never give the start. A month
+    date. Without a told beginning, a date the action has run since its group or structure
+    began ("depuis sa création en 2009") gives it; "depuis sa naissance" with no date makes it
+    the earliest date of the story. Year ranges ("thème de l'année 2017-2018"), future dates
+    ("d'ici 2017"), later editions ("41e édition"), the structure's history, a diagnosis, a
+    review or a statistics source never give the start, nor does the title after a later
+    edition. A month
     whose year is only guessed from context gives no start and no year. A date in the title
     ("Sorties familles été 2018") is a year of the fiche, and its start when the narrative
     fields date nothing.
@@ -52,15 +60,17 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     """
     mentions: list[dict[str, Any]] = []
     years: set[int] = set()
-    pools = _Pools()
+    pools = _Pools(title=title or "")
     for name in _field_order(docs):
         doc = docs[name]
+        if name in NARRATIVE_FIELDS and tells_origin(doc.text):
+            pools.from_origin = True
         if SPANS_KEY not in doc.spans:
             continue
         money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
             if MONEY_KEY in doc.spans else []
         for span in doc.spans[SPANS_KEY]:
-            if any(s < span.end_char and span.start_char < e for s, e in money):
+            if _read_as_money(span, money):
                 continue
             mentions.append({"text": span.text, "value": span._.date_value, "field": name,
                              "start": span.start_char, "end": span.end_char})
@@ -73,6 +83,8 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
                 pools.add(span)
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
+    if pools.later:
+        title_start = None
     return {"start": start or title_start, "end": end, "years": sorted(years),
             "mentions": mentions}
 
@@ -86,14 +98,35 @@ class _Pools:
     ends: list[Span] = field(default_factory=list)
     # months written without a year ("en octobre"), whether the year was inferred or not
     months: list[Span] = field(default_factory=list)
+    # dates the action has run since because it began with the group or the structure
+    origins: list[Span] = field(default_factory=list)
+    # a later edition is dated: the action began before any date the fiche gives
+    later: bool = False
+    # "depuis sa naissance" with no date: the story's earliest date is the start
+    from_origin: bool = False
+    title: str = ""
+
+    def candidates(self) -> list[Span]:
+        """The dates the start is chosen among: those tied to the beginning, else those the
+        action has run since its group or structure began, else the uncued ones; all of them
+        when a sentence says the action began with its group without dating it."""
+        if self.from_origin:
+            return self.strong + self.origins + self.weak
+        return self.strong or self.origins or self.weak
 
     def add(self, span: Span) -> None:
         cue = span._.date_cue
+        if cue == "since" and self.title and _another_service_since(span, self.title):
+            return
         if cue == "since":
             opens_story = not (self.strong or self.weak)
             (self.strong if opens_story else self.weak).append(span)
         elif cue == "start":
             self.strong.append(span)
+        elif cue == "origin":
+            self.origins.append(span)
+        elif cue == "later":
+            self.later = True
         elif cue == "end":
             self.ends.append(span)
         elif cue is None and span._.date_kind != "year_range":
@@ -123,7 +156,7 @@ def _read_title(title: str | None, mentions: list[dict[str, Any]],
 def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     """The start (earliest start-cued date, else earliest uncued one) and the end (latest
     end-cued date, else the end of the chosen start's range)."""
-    chosen = _earliest(pools.strong or pools.weak)
+    chosen = _earliest(pools.candidates())
     start = _precise(_month_of(chosen, pools.months, years)) if chosen is not None else None
     end: str | None = None
     if pools.ends:
@@ -170,6 +203,21 @@ def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
     if _RECURRING_RE.search(text, max(0, floor), month.end_char + _RECURRING_WINDOW):
         return False
     return after is None or not _LATER_RE.search(text, after, month.start_char)
+
+
+def _another_service_since(span: Span, title: str) -> bool:
+    """Whether the clause before `span` says another service has existed since it ("L'accueil
+    de loisirs existe depuis 1995" when the title names something else)."""
+    text = span.doc.text
+    before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
+    return names_another_service(_CLAUSE_END_RE.split(before)[-1], title)
+
+
+def _read_as_money(span: Span, money: list[tuple[int, int]]) -> bool:
+    """Whether an amount covers the year of `span` (its last digits): "2019 €" is money, but
+    "du 15 au 20 avril 2024" stays a date where a loose amount reader took "20"."""
+    year_start = max(span.start_char, span.end_char - _YEAR_DIGITS)
+    return any(s < span.end_char and year_start < e for s, e in money)
 
 
 def _field_order(docs: dict[str, Doc]) -> list[str]:

@@ -79,6 +79,14 @@ _PERIOD_BEFORE_RE = re.compile(
     r"(?:[ \u00a0]{1,3}scolaire)?[ \u00a0]{1,3}$",
     re.IGNORECASE,
 )
+# A school year or a season named for itself ("Année scolaire 2018/2019.", "6 soirs dans la
+# saison 2023/2024") is the time the action ran over; one that qualifies a noun ("le programme
+# de la saison 2019-2020") stays a label.
+_SEASON_BEFORE_RE = re.compile(
+    r"\b(?:saison|ann[ée]e[ \u00a0]{1,3}scolaire|rentr[ée]e(?:[ \u00a0]{1,3}scolaire)?)"
+    r"[ \u00a0]{1,3}$", re.IGNORECASE)
+_OF_BEFORE_RE = re.compile(r"\b(?:de|du|d['’])[ \u00a0]{0,3}(?:(?:la|cette)[ \u00a0]{1,3}"
+                           r"|l['’][ \u00a0]{0,2})?$", re.IGNORECASE)
 # Words after which a bare four-digit number reads as a year ("en 2019", "depuis 2016").
 _YEAR_INTRODUCERS = frozenset(
     "en depuis des dès sur pour dans de d du a à au aux jusqu avant apres après ici fin debut "
@@ -227,13 +235,21 @@ def _pair_kind(match: re.Match[str]) -> str:
     separator = fold(match.group("ysep")).strip()
     if separator in _SPAN_SEPS:
         return "year_span"
-    if separator not in _LIST_SEPS and _PERIOD_BEFORE_RE.search(
-            match.string, max(0, match.start() - 60), match.start()):
+    if separator not in _LIST_SEPS and (_PERIOD_BEFORE_RE.search(
+            match.string, max(0, match.start() - 60), match.start()) or _names_season(match)):
         return "year_span"
     if separator in _LIST_SEPS:
         before = match.string[max(0, match.start() - 12):match.start()]
         return "year_span" if separator == "et" and _BETWEEN_RE.search(before) else "year_list"
     return "year_range"
+
+
+def _names_season(match: re.Match[str]) -> bool:
+    """Whether the pair of `match` follows "saison" or "année scolaire" that no "de" ties to
+    a noun before it."""
+    label = _SEASON_BEFORE_RE.search(match.string, max(0, match.start() - 40), match.start())
+    return label is not None and not _OF_BEFORE_RE.search(
+        match.string, max(0, label.start() - 20), label.start())
 
 
 def _counts_a_noun(text: str, end: int) -> bool:
