@@ -45,14 +45,9 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     the earliest date of the story. Year ranges ("thème de l'année 2017-2018"), future dates
     ("d'ici 2017"), later editions ("41e édition"), the structure's history, a diagnosis, a
     review or a statistics source never give the start, nor does the title after a later
-    edition. A month
-    whose year is only guessed from context gives no start and no year. A date in the title
-    ("Sorties familles été 2018") is a year of the fiche, and its start when the narrative
-    fields date nothing.
-
-    Args:
-        docs: field name -> Doc, as made by `pipeline.extraction.extract.analyse_fields`.
-        title: the fiche's title, read with the same patterns (no Doc is made for it).
+    edition. A month whose year is only guessed gives no start and no year. A date in the
+    title ("Sorties familles été 2018") is a year, and the start when the fields date nothing.
+    `docs` are as made by `analyse_fields`; the title is read with the same patterns.
 
     Returns:
         `{start, end, years, mentions}`: start/end "YYYY-MM", "YYYY" or None; `years` sorted
