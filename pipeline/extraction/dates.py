@@ -47,7 +47,6 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     review or a statistics source never give the start, nor does the title after a later
     edition. A month whose year is only guessed gives no start and no year. A date in the
     title ("Sorties familles été 2018") is a year, and the start when the fields date nothing.
-    `docs` are as made by `analyse_fields`; the title is read with the same patterns.
 
     Returns:
         `{start, end, years, mentions}`: start/end "YYYY-MM", "YYYY" or None; `years` sorted
