@@ -574,6 +574,26 @@ CASES_KINDS = [
          "CHARGES PRODUITS Entrées piscine 450 € Caf 300 € Car 350 € Participation des familles "
          "500 € Mise à disposition du gymnase 200 € Contributions volontaires 200 €",
          800, "sum_of_expenses", {"CAF": 300, "Familles": 500}),
+    # A negation is about an organisation only when said near it, with no amount between.
+    Case("a_negation_about_something_else",
+         "1 200 € MSA + 800 € Fondation du Sud, soit 2 000 € (sans compter le prêt du minibus)",
+         2000, "explicit_total", {"MSA": 1200, "Fondation": 800}),
+    Case("a_negation_about_the_funder", "Ville 900 €. La Région n'a pas répondu à la demande.",
+         900, "single_amount", {"Commune": 900}),
+    # Users paying, and users bringing things.
+    Case("users_fee_per_session_after_de",
+         "1 500 € versés par la CAF + une participation de 1 € par séance, pas de compte exact",
+         1500, "single_amount", {"CAF": 1500, "Familles": None}),
+    Case("users_named_after_a_verb_of_paying",
+         "Coût du séjour 6 000 €, pris en charge par la CAF à hauteur de 4 000 €, par les "
+         "vacanciers 1 200 € et le reste par le centre.", 6000, "explicit_total",
+         {"CAF": 4000, "Familles": 1200}),
+    Case("users_bringing_things_pay_nothing",
+         "0 € (les gâteaux et boissons sont apportés par les parents)", 0, "single_amount"),
+    # A price times a count in brackets, and a cost taken on by the funder named after it.
+    Case("units_times_price_in_brackets_taken_on_by_a_funder",
+         "coût : 2 400 € (30 séances x 80 €) pris en charge par la CARSAT", 2400, "single_amount",
+         {"CARSAT": 2400}),
 ]
 
 

@@ -11,8 +11,11 @@ from spacy.tokens import Span
 from pipeline.extraction.budget_cues import PAREN_RE
 from pipeline.extraction.budget_lines import Cue, Line, make_total, same_amount
 
-# What may stand between a funder's name and its own amount: "la Fondation X (12 000 €)".
-_OWN_AMOUNT_RE = re.compile(r"[ \t\u00a0]*[(:][ \t\u00a0]*")
+# What may stand between a funder's name and its own amount: "la Fondation X (12 000 €)",
+# "par la CAF à hauteur de 4 000 €", "pour un montant de".
+_OWN_AMOUNT_RE = re.compile(
+    r"[ \t\u00a0]*(?:[(:]|,?[ \t\u00a0]*(?:[àa][ \t\u00a0]+hauteur[ \t\u00a0]+d[eu]"
+    r"|pour[ \t\u00a0]+un[ \t\u00a0]+montant[ \t\u00a0]+de))[ \t\u00a0]*", re.IGNORECASE)
 _OPENS_PAREN_RE = re.compile(r"[ \t\u00a0]*(?:HT|TTC)?[ \t\u00a0]*\(")
 
 

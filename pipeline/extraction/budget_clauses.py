@@ -17,6 +17,7 @@ from pipeline.extraction.budget_cues import (
     EACH_RE,
     EQUAL_SHARES_RE,
     FINANCING_TRIGGER_RE,
+    GIVING_LINK_RE,
     NEGATION_RE,
     OTHER_FAMILY,
     OWN_FUNDS_RE,
@@ -61,6 +62,8 @@ _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
 # A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
 _TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
+# How far from an organisation a negation is about it.
+_NEGATION_REACH = 80
 # What opens an item of a list before its label: "et le Super U", "; Fonds X".
 _LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
 _TWO_SIDES_RE = re.compile(
@@ -83,16 +86,16 @@ class ClauseReader:
     """Turns the amounts and cues of one clause into budget lines and funders."""
 
     def __init__(self, text: str, start: int, end: int, field: str, mode: str | None,
-                 orgs: list[Span], has_money: bool, givers: list[Span]) -> None:
+                 orgs: list[Span], money: list[Span], givers: list[Span]) -> None:
         self.text, self.start, self.end, self.field, self.mode = text, start, end, field, mode
         clause = text[start:end]
-        # Negated, source and partner clauses name organisations that give nothing; a partner
-        # word beside an amount or a money verb does not make the clause a partner list.
-        self.excluded = bool(NEGATION_RE.search(clause) or SOURCE_RE.search(clause)
-                             or (PARTNER_RE.search(clause) and not has_money
-                                 and not FINANCING_TRIGGER_RE.search(clause)))
         self.cues = clause_cues(text, start, end, orgs)
         self.cue_starts = [c.start for c in self.cues]
+        # Negated, source and partner clauses name organisations that give nothing; a partner
+        # word beside an amount or a money verb does not make the clause a partner list.
+        self.excluded = bool(self._negated(money) or SOURCE_RE.search(clause)
+                             or (PARTNER_RE.search(clause) and not money
+                                 and not FINANCING_TRIGGER_RE.search(clause)))
         self.brackets = Brackets(text, start, end)
         # Organisations of no funder type, which give only when an amount is linked to them.
         self.givers = givers
@@ -287,12 +290,28 @@ class ClauseReader:
             for funder in named:
                 funder[SHARE_KEY] = round(100 / len(named), 4)
             return
-        loose = [x for x in clause_lines if x.kind in ("other", "funding") and x.funder is None]
+        # "coût : 1 920 € ... pris en charge par l'ARS": the cost is what the funder pays
+        loose = [x for x in clause_lines if x.funder is None and (
+            x.kind in ("other", "funding") or x.kind == "expense"
+            and GIVING_LINK_RE.search(self.text, x.end, self.end))]
         if len(named) == 1 and len(clause_lines) == 1 and loose \
                 and FINANCING_TRIGGER_RE.search(clause):
             line = loose[0]
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
+
+    def _negated(self, money: list[Span]) -> bool:
+        """True when a negation is said of an organisation of the clause: near it, with no
+        amount between them ("la Région n'a pas donné suite", "aucune aide de la CAF"). One
+        said of something else is not ("4 500 € au total (sans compter les tablettes)")."""
+        funders = [c for c in self.cues if c.funder]
+        for match in NEGATION_RE.finditer(self.text, self.start, self.end):
+            for cue in funders:
+                lo, hi = sorted((match.start(), cue.start))
+                if hi - lo <= _NEGATION_REACH and not any(
+                        lo < m.start_char < hi for m in money):
+                    return True
+        return False
 
     def _cells_alternate(self, money: list[Span]) -> bool:
         """True when the cells' own words mostly follow the two columns' order (all but one

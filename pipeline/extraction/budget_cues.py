@@ -241,14 +241,32 @@ USERS_PAYING_RE = re.compile(_WORD.format(
     rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?|achats?"
     rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+charge|billetterie|entr[ée]es)"
     rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
+    rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{_PAYERS})"  # see paid_by
     rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
     rf"(?:paient|payent|pay[ée]s?|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
     rf"|cotisent|cotis[ée]s?)"), re.IGNORECASE)
 # A users' participation with no payer named: "participation : 5 € par personne".
 USERS_FEE_RE = re.compile(
     rf"(?<![\w])(?:participation|tarifs?|cotisations?|adh[ée]sions?|reste{_SP}+[àa]{_SP}+charge"
-    rf"|prix{_SP}+d['’]entr[ée]e|entr[ée]es?){_SP}*(?:des{_SP}+[^\W\d_]{{3,20}}{_SP}*)?:?{_SP}*$",
+    rf"|prix{_SP}+d['’]entr[ée]e|entr[ée]es?){_SP}*"
+    rf"(?:des{_SP}+[^\W\d_]{{3,20}}{_SP}*|de{_SP}+|d['’])?:?{_SP}*$",
     re.IGNORECASE)
+# "pris en charge par la CAF (6 200 €), par les familles 1 720 €": the users pay only after a
+# verb of paying, not of bringing ("les gâteaux sont apportés par les parents").
+_PAID_BY_RE = re.compile(
+    r"(?<![\w])(?:pris(?:es?)?\s+en\s+charge|financ\w*|pay[ée]\w*|r[ée]gl[ée]\w*|couvert\w*"
+    r"|vers[ée]\w*)(?![\w])", re.IGNORECASE)
+
+
+def paid_by(text: str, clause_start: int, match: re.Match[str]) -> bool:
+    """True when a users' payment cue is a payment: always, unless it is only "par les X",
+    which needs a verb of paying before it in the clause."""
+    if match.group("by") is None:
+        return True
+    return _PAID_BY_RE.search(text, max(clause_start, match.start() - 100),
+                              match.start()) is not None
+
+
 # A funder the gazetteer lacks, introduced by a money word: "subvention de la Fondation Léa",
 # "aide du Fonds Solidaire", "financé par l'Eurométropole", "don d'Intermarché".
 UNKNOWN_FUNDER_RE = re.compile(
@@ -303,6 +321,10 @@ _PERIOD_RE = re.compile(
     re.IGNORECASE)
 
 
+# "48 séances x 40 €": a count of units times the price of one ("2 x 10 000 €", with no unit,
+# is read as two such amounts).
+_UNITS_TIMES_RE = re.compile(
+    rf"(?<![\w])\d{{1,5}}{_SP}+[^\W\d_]{{2,20}}(?:{_SP}+[^\W\d_]{{2,20}})?{_SP}*[x×*]{_SP}*$")
 # "chaque famille paie une adhésion de 10 €": what each user pays.
 _EACH_PAYER_RE = re.compile(rf"(?<![\w])chaque{_SP}+{_PAYERS}(?![\w])[^\d\n.;]{{0,50}}$",
                             re.IGNORECASE)
@@ -316,7 +338,8 @@ def is_price(text: str, start: int, end: int, amount: float) -> bool:
     user, not a line of the budget. A users' amount per period is a rate when it is small
     ("10 € par trimestre"); a larger one is what they all pay ("3 000 € par an")."""
     if PER_UNIT_RE.match(text, end, end + 40) or TIMES_AFTER_RE.match(text, end, end + 10) \
-            or _EACH_PAYER_RE.search(text, max(0, start - 60), start):
+            or _EACH_PAYER_RE.search(text, max(0, start - 60), start) \
+            or _UNITS_TIMES_RE.search(text, max(0, start - 50), start):
         return True
     if amount > _MAX_RATE or not _PERIOD_RE.match(text, end, end + 20):
         return False

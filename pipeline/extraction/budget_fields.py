@@ -61,7 +61,7 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
             continue
         if not c_money:
             mode = header_mode(clause) or mode
-        reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, bool(c_money),
+        reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, c_money,
                               between(givers, giver_starts, c_start, c_end))
         reader.read(c_money, lines, funders)
     if budget_field:

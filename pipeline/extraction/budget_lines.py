@@ -33,6 +33,7 @@ from pipeline.extraction.budget_cues import (
     USERS_TYPE,
     USERS_WORD_RE,
     funder_family,
+    paid_by,
 )
 from pipeline.extraction.role_lexicon import role_stem
 
@@ -227,7 +228,7 @@ def _unknown_funders(text: str, start: int, end: int, known: list[Cue]) -> list[
         if free(*match.span("name")):
             found.append(Cue(*match.span("name"), "funding", funder_family(match.group("name"))))
     for match in USERS_PAYING_RE.finditer(text, start, end):
-        if free(*match.span()):
+        if free(*match.span()) and paid_by(text, start, match):
             found.append(Cue(match.start(), match.end(), "funding", USERS_TYPE))
     return found
 
