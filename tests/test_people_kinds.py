@@ -92,6 +92,19 @@ LABELS: list[Row] = [
     ("35 enfants ont participé aux ateliers", None, None, 35),
 ]
 
+# A label governs the count after it or below it, whatever follows the count: a part ("dont"),
+# a complement of time, a bracket; a label noun no list knows is read by its vector, a body that
+# runs the action names volunteers, and "Public :" says inhabitants are the public.
+LABELS_GOVERN: list[Row] = [
+    ("Bénévoles : 9 dont 3 lycéennes\n2 salariées", 2, 9, None),
+    ("Allocataires :\n36 (dont 20 femmes)", None, None, 36),
+    ("Participants : 75 en 2022", None, None, 75),
+    ("Conseil de maison : 6 habitants\n1 animateur", 1, 6, None),
+    ("Public visé :\n15 adolescents membres du conseil", None, None, 15),
+    ("12 débutants inscrits", None, None, 12),
+    ("30 demandeuses d'asile accueillies", None, None, 30),
+]
+
 # Who benefits: inhabitants who take part are the public; they are volunteers only when the
 # text says they run the action (a verb, "élus", "membres du bureau", "mobilisés"), or when the
 # field lists them among the actors (joined to staff or volunteers, beside organisations, or
@@ -159,7 +172,8 @@ RESTATED_ROLES: list[Row] = [
     ("12 mamans, toutes bénévoles, et 1 animatrice", 1, 12, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS \
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + LABELS_GOVERN \
+    + WHO_BENEFITS \
     + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 
 

@@ -36,8 +36,10 @@ from pipeline.extraction.role_lexicon import WORD_RE, role_stem
 from pipeline.extraction.roles import RoleReader
 from pipeline.normalize import APPROX_AFTER_RE, fold
 
-# The word right after a count, maybe after "de"/"d'" ("une vingtaine de personnes").
-_HEAD_RE = re.compile(r"[ \u00a0]{0,3}(?:(?:de|d['’])[ \u00a0]{0,3})?(?P<word>[^\W\d_]{1,40})")
+# The word right after a count, maybe after "de"/"d'" ("une vingtaine de personnes"); "de" is
+# a word of its own, never the start of the noun ("24 demandeurs d'emploi").
+_HEAD_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:(?:de[ \u00a0]{1,3}|d['’][ \u00a0]{0,3}))?(?P<word>[^\W\d_]{1,40})")
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
@@ -159,6 +161,13 @@ class CountReader(LabelRoles):
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
         return settle_admissions(settle_inhabitants(text, found, actors))
+
+    def _unknown_label(self, word: str, count: int) -> str | None:
+        """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public."""
+        if self.lexicon.classify(word) is not None or role_stem(word) in self.lexicon.skip:
+            return None
+        reader = self.cues.reader
+        return reader.category(word, count) if reader is not None else None
 
     def _organisations(self, text: str, match: re.Match[str]) -> bool:
         """Whether a count names organisations ("15 associations")."""
@@ -303,6 +312,9 @@ class CountReader(LabelRoles):
         bracket follows, and the clause after its noun."""
         word, category = noun
         before, clause_before, clause_after = clauses
+        if category == "inhabitant" and not self.cues.volunteer_qualified(text, bounds[1]) \
+                and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
+            return "beneficiaries"  # "Public :\n12 jeunes élus": the heading says who they are
         role = self.cues.qualified_role(text, bounds[1], category, clause_after) \
             or self._noun_role(text, category, bounds, before, clause_before, clause_after)
         if role == "professionals" and role_stem(word) in self.lexicon.trainees:

@@ -106,7 +106,7 @@ class PeopleCues:
         known = self.bracket_category(text, head_end)
         if known in ("professional", "volunteer", "beneficiary"):
             return known
-        if self._volunteer_qualified(text, head_end):
+        if self.volunteer_qualified(text, head_end):
             return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
         if self.reader is None:
             return None
@@ -136,7 +136,7 @@ class PeopleCues:
         """
         if category not in ("professional", "inhabitant", "beneficiary", "person"):
             return None
-        if self._volunteer_qualified(text, head_end):
+        if self.volunteer_qualified(text, head_end):
             return "volunteers"
         if any(fold(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
             return "professionals"
@@ -159,7 +159,9 @@ class PeopleCues:
         per = _PER_ANY_RE.match(text, head_end, head_end + _LINE_WINDOW)
         return per is not None and _stem(per.group("unit")) not in self.lexicon.per_units
 
-    def _volunteer_qualified(self, text: str, head_end: int) -> bool:
+    def volunteer_qualified(self, text: str, head_end: int) -> bool:
+        """Whether a volunteer word qualifies the noun ending at `head_end` ("2 couturières
+        bénévoles", "9 femmes, toutes bénévoles", "1 chauffeur (bénévole)")."""
         if _APPOSED_VOLUNTEER_RE.match(text, head_end, head_end + _LINE_WINDOW):
             return True  # "9 femmes, toutes bénévoles"
         volunteer_cues = self.lexicon.cues["volunteer"]
