@@ -133,6 +133,25 @@ WHO_BENEFITS: list[Row] = [
     ("La directrice. Le conseil de quartier, composé de 9 habitants.", 1, 9, None),
 ]
 
+# An attendance per occasion ("par séance", "en moyenne", "chaque samedi") is not the count of
+# the public when the field also counts it over the whole action; alone it is the count.
+PER_OCCASION: list[Row] = [
+    ("1 animatrice\n6 à 10 enfants par mercredi, 31 enfants différents dans l'année", 1, None, 31),
+    ("En moyenne 12 ados et 4 parents par soirée\n45 jeunes inscrits", None, None, 45),
+    ("20 familles inscrites, 8 en moyenne chaque samedi", None, None, 20),
+    ("15 à 20 participants par séance", None, None, (15, 20)),
+    ("2 bénévoles\n55 familles par an", None, 2, 55),
+]
+
+# "personnes" no word places, counted after the staff or volunteers and not their sum, are the
+# public; the sum of the actors is their total.
+PERSONS_AFTER_ACTORS: list[Row] = [
+    ("2 salariées, 9 bénévoles\nprès de 300 personnes venues à la fête", 2, 9, 300),
+    ("4 animateurs\n120 personnes au goûter", 4, None, 120),
+    ("3 salariés et 7 bénévoles, 10 personnes", 3, 7, None),
+    ("1 conseillère\n26 personnes âgées rencontrées à domicile", 1, None, 26),
+]
+
 # Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the
 # public of a training when many stand alone or a public cue follows.
 TRAINEES: list[Row] = [
@@ -173,7 +192,7 @@ RESTATED_ROLES: list[Row] = [
 ]
 
 KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + LABELS_GOVERN \
-    + WHO_BENEFITS \
+    + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS \
     + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 
 

@@ -20,6 +20,8 @@ from pipeline.extraction.count_relations import (
     restated,
     settle_admissions,
     settle_inhabitants,
+    settle_occasions,
+    settle_persons,
     trainee_role,
 )
 from pipeline.extraction.named_roles import NamedRoles
@@ -71,6 +73,9 @@ _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
+# "personnes" with no cue: a total, or the public after the actors (`settle_persons`).
+_UNPLACED = "assumed total"
+_DEFAULT_ROLES = {_ASSUMED: "volunteers", _UNPLACED: "total"}
 # The words of its clause that lead to a count: "L'action a touché 230 habitants".
 _LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
@@ -160,7 +165,8 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
-        return settle_admissions(settle_inhabitants(text, found, actors))
+        found = settle_persons(settle_inhabitants(text, found, actors))
+        return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
 
     def _unknown_label(self, word: str, count: int) -> str | None:
         """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public."""
@@ -272,8 +278,8 @@ class CountReader(LabelRoles):
         if word:
             role = self._word_role(text, (word, category), count, (start, head_end),
                                    (before, clause_before, clause_after), found)
-            assumed = role == _ASSUMED
-            role = "volunteers" if assumed else role
+            assumed = role in _DEFAULT_ROLES
+            role = _DEFAULT_ROLES.get(role, role)
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is not None and not in_parens:
@@ -298,7 +304,7 @@ class CountReader(LabelRoles):
             return False
         if found[-1].role != "total":
             return True
-        if role == "beneficiaries" or assumed:
+        if role == "beneficiaries" or (assumed and role == "volunteers"):
             # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
             found[-1] = replace(found[-1], role="beneficiaries")
             return True
@@ -374,7 +380,9 @@ class CountReader(LabelRoles):
         role = role_of(self.lexicon.cue(clause_after)) or self.cues.served(text, head_end)
         if role is None and clause_before:
             role = self._context_role(clause_before)
-        return role or self._heading_role(text, pos) or "total"
+        # In a bracket, persons restate the clause before it ("les agents des services (3
+        # personnes)"): never the public by default.
+        return role or self._heading_role(text, pos) or ("total" if clause_before else _UNPLACED)
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]

@@ -4,6 +4,7 @@ person's time, persons that restate households, inhabitants listed among the act
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.extraction.count_labels import LOOKBACK, Mention
@@ -71,13 +72,63 @@ def settle_inhabitants(text: str, found: list[Mention], actors: bool) -> list[Me
     actors = actors or not any(not m.assumed and m.role != "total" for m in found)
     settled = []
     for i, mention in enumerate(found):
-        if mention.assumed:
+        if mention.assumed and mention.role == "volunteers":
             joined = (i > 0 and _joined(text, found[i - 1], found[i - 1], mention)) or (
                 i + 1 < len(found) and _joined(text, found[i + 1], mention, found[i + 1]))
             role = "volunteers" if actors or joined else "beneficiaries"
             mention = replace(mention, role=role, assumed=False)
         settled.append(mention)
     return settled
+
+
+def settle_persons(found: list[Mention]) -> list[Mention]:
+    """"personnes" no word placed are the public when staff or volunteers were counted before
+    them in other items and they are not those people's sum ("3 salariés, 12 bénévoles\n400
+    personnes présentes"); else their total ("5 salariés et 20 bénévoles, 25 personnes")."""
+    settled: list[Mention] = []
+    for mention in found:
+        if mention.assumed and mention.role == "total":
+            actors = [m for m in settled if m.role in ("professionals", "volunteers")]
+            public = bool(actors) and mention.count.high != sum(m.count.high for m in actors)
+            mention = replace(mention, role="beneficiaries" if public else "total",
+                              assumed=False)
+        settled.append(mention)
+    return settled
+
+
+def settle_occasions(text: str, found: list[Mention],
+                     per_occasion: Callable[[str, str], bool]) -> list[Mention]:
+    """Counts of the public per occasion ("9 enfants par séance", "12 en moyenne") are left out
+    when the field also counts the public over the whole action ("64 familles sur l'année");
+    alone, they are the count. `per_occasion(before, after)` reads the words of a count's
+    clause before and after it."""
+    public = [i for i, m in enumerate(found) if m.role == "beneficiaries"]
+    if len(public) < 2:
+        return found
+    flags: dict[int, bool] = {}
+    for i in public:
+        mention = found[i]
+        floor = max(found[i - 1].end if i else 0, _clause_mark_before(text, mention.start))
+        ceiling = min(found[i + 1].start if i + 1 < len(found) else len(text),
+                      _clause_mark_after(text, mention.end))
+        flags[i] = per_occasion(text[floor:mention.start], text[mention.end:ceiling])
+    for i in reversed(public):  # "9 enfants et 7 mamans par séance": one occasion for both
+        if not flags[i] and flags.get(i + 1) \
+                and _JOINED_RE.fullmatch(text, found[i].end, found[i + 1].start) is not None:
+            flags[i] = True
+    if all(flags.values()):
+        return found
+    return [m for i, m in enumerate(found) if not flags.get(i)]
+
+
+def _clause_mark_before(text: str, pos: int) -> int:
+    floor = max(0, pos - LOOKBACK)
+    return max(text.rfind(c, floor, pos) for c in ",;.\n") + 1 or floor
+
+
+def _clause_mark_after(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(c, pos, pos + LOOKBACK) for c in ",;.\n") if i != -1]
+    return min(ends, default=min(len(text), pos + LOOKBACK))
 
 
 def settle_admissions(found: list[Mention]) -> list[Mention]:

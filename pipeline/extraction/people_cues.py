@@ -73,6 +73,16 @@ _PER_ANY_RE = re.compile(
     r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 
 
+# "en moyenne", "par séance", "chaque mercredi": an attendance per occasion; a year or a season
+# is the action's span ("64 familles par an"), a place or a person no occasion.
+_AVERAGE_RE = re.compile(r"\ben[ \u00a0]+moyenne\b|\bmoyenne[ \u00a0]+de\b", re.IGNORECASE)
+_PER_SEARCH_RE = re.compile(
+    r"(?<![^\W\d_])(?:par|chaque|à[ \u00a0]+chaque)[ \u00a0]+(?P<unit>[^\W\d_]{2,30})",
+    re.IGNORECASE)
+_SPANS = frozenset({"an", "annee", "saison", "ete", "hiver", "printemps", "automne", "cycle",
+                    "session", "periode", "projet", "action"})
+
+
 class _Lexicon(Protocol):
     cues: dict[str, set[str]]
     running: set[str]
@@ -167,6 +177,18 @@ class PeopleCues:
         volunteer_cues = self.lexicon.cues["volunteer"]
         words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
         return any(_stem(w) in volunteer_cues for w in words)
+
+    def per_occasion(self, before: str, after: str) -> bool:
+        """Whether the words of a count's clause, `before` and `after` it, make it an attendance
+        per occasion ("en moyenne", "par séance", "chaque jeudi"), not a count over the span."""
+        if _AVERAGE_RE.search(before) or _AVERAGE_RE.search(after):
+            return True
+        for per in _PER_SEARCH_RE.finditer(after):
+            unit = _stem(per.group("unit"))
+            if unit not in self.lexicon.per_units and unit not in _SPANS \
+                    and self.lexicon.classify(unit) in (None, "other"):
+                return True
+        return False
 
     def aged(self, text: str, head_end: int) -> bool:
         """Whether an age follows the people on their line ("de 13-16 ans", "(14-17 ans)")."""
