@@ -80,6 +80,22 @@ ROLES_WITHOUT_DIGITS: list[Row] = [
     ("Des ateliers, permettant aux parents de se retrouver", None, None, None),
 ]
 
+# Any job title names one professional, with an article or alone as a list item, whatever its
+# complement (hyphenated, with "d'", "en ... et ... (ACRONYM)"); a noun no list knows is read by
+# its form and vector; words of prose after an article are not people.
+JOB_TITLES: list[Row] = [
+    ("Encadré par la sophrologue et 1 animatrice", 2, None, None),
+    ("la chargée de projet et 4 bénévoles", 1, 4, None),
+    ("auxiliaire de vie et animatrice du foyer, 1 bénévole", 2, 1, None),
+    ("conseiller en insertion sociale et professionnelle (CIP), 2 bénévoles", 1, 2, None),
+    ("animatrice et coordinatrice (DEJEPS)", 2, None, None),
+    ("Responsable de secteur (0,5 ETP), agent d'entretien\n10 familles", 2, None, 10),
+    ("infirmière scolaire (0,2 ETP), assistante sociale du département, éducateur de prévention",
+     3, None, None),
+    ("la semaine, le samedi, la journée\n20 enfants", None, None, 20),
+    ("avec la mairie et la PMI, 2 animateurs", 2, None, None),
+]
+
 # A label names who its count is, on the count's line or the line above, long or dated.
 LABELS: list[Row] = [
     ("Inscrits :\n 27", None, None, 27),
@@ -191,7 +207,7 @@ RESTATED_ROLES: list[Row] = [
     ("12 mamans, toutes bénévoles, et 1 animatrice", 1, 12, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + LABELS_GOVERN \
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES + LABELS + LABELS_GOVERN \
     + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS \
     + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 
