@@ -96,6 +96,18 @@ JOB_TITLES: list[Row] = [
     ("avec la mairie et la PMI, 2 animateurs", 2, None, None),
 ]
 
+# Role words cut short are read as the shortest people word they begin ("bén" for bénévole,
+# "bénéf" for bénéficiaire); prepositions are no abbreviation. Paid work makes anyone staff.
+ABBREVIATED_OR_PAID: list[Row] = [
+    ("3 coord., 12 bénév., 40 bénéf.", 3, 12, 40),
+    ("1 resp + 2 educ / 6 bén.", 3, 6, None),
+    ("1 dir, 3 anim\n30 enfants", 4, None, 30),
+    ("12 par séance", None, None, None),
+    ("3 parents rémunérés pour le ménage, 1 animatrice", 4, None, None),
+    ("2 mères payées et 8 bénévoles", 2, 8, None),
+    ("24 personnes dont trois salariés", 3, None, None),
+]
+
 # A label names who its count is, on the count's line or the line above, long or dated.
 LABELS: list[Row] = [
     ("Inscrits :\n 27", None, None, 27),
@@ -207,7 +219,8 @@ RESTATED_ROLES: list[Row] = [
     ("12 mamans, toutes bénévoles, et 1 animatrice", 1, 12, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES + LABELS + LABELS_GOVERN \
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
+    + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
     + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS \
     + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 

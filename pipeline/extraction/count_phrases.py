@@ -337,6 +337,8 @@ class CountReader(LabelRoles):
             category, head_end = compound
         if word and category is None and word.lower() in STOP_WORDS:
             return "", end, None  # "(5 à 7 par an)", "2019 soit ...": no noun follows
+        if word and category is None:
+            category = self.lexicon.abbreviation(word)  # "2 anim, 1 dir", "4 bén."
         if word and category is None and role_stem(word) not in self.lexicon.skip:
             category = self.cues.unknown_noun(text, word, head_end, count.high,
                                               self._clause_after(text, head_end, next_start))

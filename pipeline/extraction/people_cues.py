@@ -13,6 +13,7 @@ from pipeline.normalize import fold
 _QUALIFIERS_RE = re.compile(r"[^\n(),.;:\d]{0,60}")
 _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_QUALIFIERS = 3
+_PART_WORDS = frozenset({"dont", "parmi", "notamment", "compris"})
 _PLAIN_BRACKET_RE = re.compile(r"\(([^()\d\n]{1,40})\)")
 # Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
 # assurent l'ouverture"), an agent noun of organising, or serving ("au service").
@@ -61,7 +62,9 @@ _DONT_PEOPLE_RE = re.compile(
 _APPOSED_VOLUNTEER_RE = re.compile(
     r"[ \u00a0]*,[ \u00a0]*(?:tou(?:te)?s[ \u00a0]+)?(?:b[ée]n[ée]voles?|volontaires?)\b",
     re.IGNORECASE)
-_STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle"})
+# Paid work makes anyone staff: "4 étudiants vacataires", "2 parents rémunérés".
+_STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle",
+                               "vacataire", "remunere", "remuneree", "paye", "payee"})
 _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
             "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
 
@@ -148,7 +151,7 @@ class PeopleCues:
             return None
         if self.volunteer_qualified(text, head_end):
             return "volunteers"
-        if any(fold(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
+        if any(_stem(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
             return "professionals"
         if category == "person" and (known := self.bracket_category(
                 text, head_end, counted=False)) in ("professional", "volunteer"):
@@ -207,9 +210,15 @@ class PeopleCues:
 
 
 def _qualifiers(text: str, head_end: int) -> list[str]:
-    """The first words after a noun, before any bracket, clause mark or number."""
+    """The first words after a noun, before any bracket, clause mark, number or part ("24
+    personnes dont trois salariés": "salariés" qualifies the part, not the whole)."""
     match = _QUALIFIERS_RE.match(text, head_end)
-    return _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]
+    words = []
+    for word in _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]:
+        if fold(word) in _PART_WORDS:
+            break
+        words.append(word)
+    return words
 
 
 def _bracket_words(text: str, head_end: int) -> list[str]:
