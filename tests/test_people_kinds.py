@@ -94,6 +94,8 @@ JOB_TITLES: list[Row] = [
      3, None, None),
     ("la semaine, le samedi, la journée\n20 enfants", None, None, 20),
     ("avec la mairie et la PMI, 2 animateurs", 2, None, None),
+    ("3 salariés (la directrice, 2 animatrices)", 3, None, None),
+    ("5 à 6 encadrants (animateurs + la directrice le samedi)", (5, 6), None, None),
 ]
 
 # Role words cut short are read as the shortest people word they begin ("bén" for bénévole,
@@ -180,6 +182,19 @@ PERSONS_AFTER_ACTORS: list[Row] = [
     ("1 conseillère\n26 personnes âgées rencontrées à domicile", 1, None, 26),
 ]
 
+# Any people noun in a list of people counts is people, though its vector leans to the things
+# of its occasion ("convives" near "repas"); things, visits and acts stay out of it. A trade's
+# agent suffix (-iste, -logue) outweighs the things of its field.
+PEOPLE_IN_LISTS: list[Row] = [
+    ("4 bénévoles, 1 animatrice, 90 convives", 1, 4, 90),
+    ("2 salariées et 35 invités", 2, None, 35),
+    ("1 cuisinier, 6 bénévoles pour le service, 110 convives", 1, 6, 110),
+    ("2 salariés, 300 colis", 2, None, None),
+    ("2 conseillères, 900 passages", 2, None, None),
+    ("1 archiviste et 1 sociologue", 2, None, None),
+    ("2 animateurs, 1 scénographe de la compagnie", 3, None, None),
+]
+
 # Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the
 # public of a training when many stand alone or a public cue follows.
 TRAINEES: list[Row] = [
@@ -221,7 +236,7 @@ RESTATED_ROLES: list[Row] = [
 
 KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
     + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
-    + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS \
+    + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS + PEOPLE_IN_LISTS \
     + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 
 

@@ -78,6 +78,11 @@ _UNPLACED = "assumed total"
 _DEFAULT_ROLES = {_ASSUMED: "volunteers", _UNPLACED: "total"}
 # The words of its clause that lead to a count: "L'action a touché 230 habitants".
 _LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
+# Between two items of a list of counts on a line, after the first one's complement: "12
+# bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
+# ...", "3 salariés 12 bénévoles" (cells).
+_LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
+                          re.IGNORECASE)
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
                       "admission"})
 
@@ -250,7 +255,7 @@ class CountReader(LabelRoles):
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
-        noun = self._noun(text, end, count, next_start)
+        noun = self._noun(text, end, count, next_start, self._listed(text, start, found))
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
@@ -327,10 +332,11 @@ class CountReader(LabelRoles):
             role = trainee_role(text, count, bounds[0], self.lexicon.cue(clause_after), found)
         return role
 
-    def _noun(self, text: str, end: int, count: Count,
-              next_start: int) -> tuple[str, int, str | None] | None:
+    def _noun(self, text: str, end: int, count: Count, next_start: int,
+              listed: bool = False) -> tuple[str, int, str | None] | None:
         """`(word, head_end, category)` of the noun a count ending at `end` is about, with
-        `("", end, None)` when none follows; None when it names something not counted."""
+        `("", end, None)` when none follows; None when it names something not counted.
+        `listed`: the count is an item of a list of people counts on its line."""
         word, word_start, head_end = self._head(text, end)
         category = self.lexicon.classify(word) if word else None
         if word and (compound := self._compound(text, word, word_start)) is not None:
@@ -341,10 +347,19 @@ class CountReader(LabelRoles):
             category = self.lexicon.abbreviation(word)  # "2 anim, 1 dir", "4 bén."
         if word and category is None and role_stem(word) not in self.lexicon.skip:
             category = self.cues.unknown_noun(text, word, head_end, count.high,
-                                              self._clause_after(text, head_end, next_start))
+                                              self._clause_after(text, head_end, next_start),
+                                              listed)
         if word and category not in _COUNTED:
             return None
         return word, head_end, category
+
+    @staticmethod
+    def _listed(text: str, start: int, found: list[Mention]) -> bool:
+        """Whether a count at `start` follows a count of people as the next item of a list on
+        its line: "2 salariés, une dizaine de bénévoles, 60 convives"."""
+        return bool(found) and found[-1].role in ("professionals", "volunteers",
+                                                  "beneficiaries") \
+            and _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None
 
     def _per_unit(self, text: str, head_end: int) -> str | None:
         """The unit of "2 animateurs par centre" after a count's noun, if the lexicon knows it."""

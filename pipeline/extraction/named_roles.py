@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, role_of
-from pipeline.extraction.numbers import Count
+from pipeline.extraction.numbers import COUNT_RE, Count
 from pipeline.extraction.people_cues import PeopleCues
 from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, role_stem
 from pipeline.normalize import fold
@@ -22,7 +22,7 @@ _ARTICLE_ROLE_RE = re.compile(
 # The form of a noun of person that a vector may then confirm: an agent suffix or a participle
 # made noun ("la déléguée", "la diététicienne", "l'aide-soignante").
 _PERSON_FORM_RE = re.compile(r"(?:eur|euse|rice|iste|logue|aire|ier|i[èe]re|ien|ienne|ant|ante"
-                             r"|[ée]e?)$", re.IGNORECASE)
+                             r"|ée|ee|é)$", re.IGNORECASE)
 # A bracket after named roles that counts them as staff: "la directrice et l'animatrice
 # (soit 2 salariées)", "le directeur et l'agent de développement (2 salariés)".
 _STAFF_BRACKET_RE = re.compile(
@@ -47,6 +47,16 @@ _LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
 
 def _start(mention: Mention) -> int:
     return mention.start
+
+
+def _in_count_bracket(text: str, pos: int) -> bool:
+    """Whether `pos` sits in a bracket after a count on its line: the bracket details the count
+    ("3 salariées (infirmière, conseillère ESF)", "2 ou 3 accompagnateurs (référente + la
+    directrice)")."""
+    line_start = text.rfind("\n", max(0, pos - LOOKBACK), pos) + 1
+    opening = text.rfind("(", line_start, pos)
+    return opening != -1 and text.find(")", opening, pos) == -1 \
+        and COUNT_RE.search(text, line_start, opening) is not None
 
 
 def _bracketed(text: str, match: re.Match[str]) -> bool:
@@ -94,7 +104,8 @@ class NamedRoles:
             plural = fold(word)[-1:] in ("s", "x")
             if plural or stem in self.lexicon.collective \
                     or _STAFF_BRACKET_RE.match(text, match.end(), match.end() + 120) \
-                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()):
+                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()) \
+                    or _in_count_bracket(text, match.start()):
                 continue  # "la directrice et l'animatrice (soit 2 salariées)": counted there
             if self._article_category(text, match) == "professional":
                 mentions.append(Mention(match.start(), match.end(), "professionals",

@@ -109,12 +109,14 @@ class PeopleCues:
         self.reader = reader
 
     def unknown_noun(self, text: str, word: str, head_end: int, count: int,
-                     clause_after: str) -> str | None:
+                     clause_after: str, listed: bool = False) -> str | None:
         """The category of a noun no list knows: from a bracket naming a known role after it
         ("2 CIP (conseillères en insertion)"), else from its vector; None when no person.
 
         A beneficiary cue in `clause_after` ("accompagnés") or a breakdown into people ("dont
-        une dizaine de résidents") says the noun names people whatever its vector.
+        une dizaine de résidents") says the noun names people whatever its vector; so does a
+        place in a list of people counts (`listed`: "3 salariés, 80 convives") for a noun whose
+        vector is near the persons.
         """
         known = self.bracket_category(text, head_end)
         if known in ("professional", "volunteer", "beneficiary"):
@@ -128,7 +130,8 @@ class PeopleCues:
         if breakdown is not None and self.lexicon.classify(breakdown.group("word")) in (
                 "beneficiary", "inhabitant", "person"):
             cued = True
-        return self.reader.category(word, count, cued)
+        person = listed and self.reader.near_person(word)
+        return self.reader.category(word, count, cued, person)
 
     def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
         """The lexicon category of the first word of a bracket right after a noun; with
