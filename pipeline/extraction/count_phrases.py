@@ -11,11 +11,13 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
-from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
+from pipeline.extraction.count_labels import LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
     elided_role,
+    listed,
     parenthetical,
+    part_of_previous,
     qualifies,
     restated,
     settle_admissions,
@@ -45,10 +47,6 @@ _HEAD_RE = re.compile(
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
-# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
-_DONT_BEFORE_RE = re.compile(
-    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
-    re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 # Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
@@ -78,11 +76,6 @@ _UNPLACED = "assumed total"
 _DEFAULT_ROLES = {_ASSUMED: "volunteers", _UNPLACED: "total"}
 # The words of its clause that lead to a count: "L'action a touché 230 habitants".
 _LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
-# Between two items of a list of counts on a line, after the first one's complement: "12
-# bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
-# ...", "3 salariés 12 bénévoles" (cells).
-_LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
-                          re.IGNORECASE)
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
                       "admission"})
 
@@ -108,14 +101,6 @@ def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[
         merged.append(match)
     merged.extend(first[i:])
     return merged
-
-
-def _continues(gap: str) -> bool:
-    """Whether the text between two counts keeps them in one statement: no sentence end, and a
-    line break only before a line that opens with "dont" ("22 parents\ndont 8 papas")."""
-    if "." in gap or ";" in gap:
-        return False
-    return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
 
 
 
@@ -255,7 +240,7 @@ class CountReader(LabelRoles):
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
-        noun = self._noun(text, end, count, next_start, self._listed(text, start, found))
+        noun = self._noun(text, end, count, next_start, listed(text, start, found))
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
@@ -294,26 +279,10 @@ class CountReader(LabelRoles):
                 if role is None:
                     return None
             head_end = end
-        if self._part_of_previous(text, before, match, role, assumed, found):
+        if part_of_previous(text, before, match, (role, assumed), found):
             return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
-
-    @staticmethod
-    def _part_of_previous(text: str, before: str, match: re.Match[str], role: str | None,
-                          assumed: bool, found: list[Mention]) -> bool:
-        """True when the count is a part ("dont 14 enfants") of the count just before it, so
-        adds nobody; the part of a bare total says who that total is."""
-        if not (_DONT_BEFORE_RE.search(before) and found
-                and _continues(text[found[-1].end:match.start()])):
-            return False
-        if found[-1].role != "total":
-            return True
-        if role == "beneficiaries" or (assumed and role == "volunteers"):
-            # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
-            found[-1] = replace(found[-1], role="beneficiaries")
-            return True
-        return False
 
     def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
                    bounds: tuple[int, int], clauses: tuple[str, str | None, str],
@@ -352,14 +321,6 @@ class CountReader(LabelRoles):
         if word and category not in _COUNTED:
             return None
         return word, head_end, category
-
-    @staticmethod
-    def _listed(text: str, start: int, found: list[Mention]) -> bool:
-        """Whether a count at `start` follows a count of people as the next item of a list on
-        its line: "2 salariés, une dizaine de bénévoles, 60 convives"."""
-        return bool(found) and found[-1].role in ("professionals", "volunteers",
-                                                  "beneficiaries") \
-            and _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None
 
     def _per_unit(self, text: str, head_end: int) -> str | None:
         """The unit of "2 animateurs par centre" after a count's noun, if the lexicon knows it."""

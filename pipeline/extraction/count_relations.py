@@ -7,10 +7,19 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from pipeline.extraction.count_labels import LOOKBACK, Mention
+from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 from pipeline.extraction.role_lexicon import WORD_RE
 
+# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
+_DONT_BEFORE_RE = re.compile(
+    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
+    re.IGNORECASE)
+# Between two items of a list of counts on a line, after the first one's complement: "12
+# bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
+# ...", "3 salariés 12 bénévoles" (cells).
+_LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
+                          re.IGNORECASE)
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
 ADMISSIONS = "admissions"
 # What opens a new list item ("2 animatrices, + les membres du CA (7)").
@@ -39,6 +48,39 @@ _RESTATED_GAP_RE = re.compile(
 # professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
 _JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
                         re.IGNORECASE)
+
+
+def part_of_previous(text: str, before: str, match: re.Match[str],
+                     role: tuple[str | None, bool], found: list[Mention]) -> bool:
+    """True when the count `match` is a part ("dont 14 enfants") of the count just before it,
+    so adds nobody; the part of a bare total says who that total is. `role` is the count's
+    role and whether it was chosen for lack of a cue; `before` the text before the count."""
+    if not (_DONT_BEFORE_RE.search(before) and found
+            and _continues(text[found[-1].end:match.start()])):
+        return False
+    if found[-1].role != "total":
+        return True
+    name, assumed = role
+    if name == "beneficiaries" or (assumed and name == "volunteers"):
+        # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
+        found[-1] = replace(found[-1], role="beneficiaries")
+        return True
+    return False
+
+
+def _continues(gap: str) -> bool:
+    """Whether the text between two counts keeps them in one statement: no sentence end, and a
+    line break only before a line that opens with "dont" ("22 parents\ndont 8 papas")."""
+    if "." in gap or ";" in gap:
+        return False
+    return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
+
+
+def listed(text: str, start: int, found: list[Mention]) -> bool:
+    """Whether a count at `start` follows a count of people as the next item of a list on its
+    line: "2 salariés, une dizaine de bénévoles, 60 convives"."""
+    return bool(found) and found[-1].role in ("professionals", "volunteers", "beneficiaries") \
+        and _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None
 
 
 def qualifies(gap: str) -> bool:

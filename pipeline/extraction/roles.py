@@ -100,7 +100,8 @@ class RoleReader:
         person = max(scores["professional"], scores["beneficiary"], scores["volunteer"])
         margin = _THING_MARGIN_WITH_SUFFIX if suffix else 0.0
         agent = person >= _AGENT_PERSON and _AGENT_SUFFIX_RE.search(word) is not None
-        if not (cued or agent or listed) and (scores["thing"] > person + margin or person < _MIN_PERSON):
+        thing = scores["thing"] > person + margin or person < _MIN_PERSON
+        if thing and not (cued or agent or listed):
             return None
         if scores["volunteer"] >= person:
             return "volunteer"
