@@ -96,6 +96,8 @@ JOB_TITLES: list[Row] = [
     ("avec la mairie et la PMI, 2 animateurs", 2, None, None),
     ("3 salariés (la directrice, 2 animatrices)", 3, None, None),
     ("5 à 6 encadrants (animateurs + la directrice le samedi)", (5, 6), None, None),
+    ("une dizaine de convives par repas, 38 convives différents dans l'année", None, None, 38),
+    ("le médiateur, la CESF et l'éducatrice spécialisée\n45 familles", 3, None, 45),
 ]
 
 # Role words cut short are read as the shortest people word they begin ("bén" for bénévole,
@@ -132,6 +134,8 @@ LABELS_GOVERN: list[Row] = [
     ("Conseil de maison : 6 habitants\n1 animateur", 1, 6, None),
     ("Public visé :\n15 adolescents membres du conseil", None, None, 15),
     ("12 débutants inscrits", None, None, 12),
+    ("Salariés : 2 (animatrice, secrétaire)\nBénévoles : 5, dont 2 administrateurs\n"
+     "Participants : 28 en moyenne par séance, 63 inscrits sur l'année", 2, 5, 63),
     ("30 demandeuses d'asile accueillies", None, None, 30),
 ]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.fr.stop_words import STOP_WORDS
+
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, role_of
 from pipeline.extraction.numbers import COUNT_RE, Count
 from pipeline.extraction.people_cues import PeopleCues
@@ -118,6 +120,7 @@ class NamedRoles:
         word = match.group("word")
         category = self.lexicon.classify(word)
         if category is not None or word.isupper() or not _PERSON_FORM_RE.search(word) \
+                or word.lower() in STOP_WORDS \
                 or role_stem(word) in self.lexicon.skip:
             return category
         return self.cues.unknown_noun(text, word, match.end(), 1, "")
@@ -129,8 +132,9 @@ class NamedRoles:
         for match in _BARE_ROLE_RE.finditer(text):
             word, end = match.group("word"), match.end("rest")
             if fold(word)[-1:] in ("s", "x") or _LABEL_AFTER_RE.match(text, end) \
+                    or word.lower() in STOP_WORDS \
                     or role_stem(word) in self.lexicon.collective or _bracketed(text, match):
-                continue
+                continue  # plurals, labels, "une dizaine de ...", details of a count
             category = self.lexicon.classify(word)
             # Only a terse list item (a line, or after "+" or "/") is read by its vector: after
             # a comma or "et" the word may be prose ("permettant", "sociale et familiale").
