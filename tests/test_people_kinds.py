@@ -186,14 +186,17 @@ PERSONS_AFTER_ACTORS: list[Row] = [
     ("1 conseillère\n26 personnes âgées rencontrées à domicile", 1, None, 26),
 ]
 
-# Any people noun in a list of people counts is people, though its vector leans to the things
-# of its occasion ("convives" near "repas"); things, visits and acts stay out of it. A trade's
-# agent suffix (-iste, -logue) outweighs the things of its field.
+# The public by the dozen that closes a list of the actors on its line is people, though its
+# vector leans to the things of its occasion ("convives" near "repas"); things, visits, acts and
+# a few of anything stay out. A trade's agent suffix (-iste, -logue) outweighs the things of its
+# field.
 PEOPLE_IN_LISTS: list[Row] = [
     ("4 bénévoles, 1 animatrice, 90 convives", 1, 4, 90),
     ("2 salariées et 35 invités", 2, None, 35),
     ("1 cuisinier, 6 bénévoles pour le service, 110 convives", 1, 6, 110),
     ("2 salariés, 300 colis", 2, None, None),
+    ("1 animateur, 8 rencontres, 3 spectacles", 1, None, None),
+    ("2 salariés, 5 lieux, 20 stands, 3 concerts", 2, None, None),
     ("2 conseillères, 900 passages", 2, None, None),
     ("1 archiviste et 1 sociologue", 2, None, None),
     ("2 animateurs, 1 scénographe de la compagnie", 3, None, None),

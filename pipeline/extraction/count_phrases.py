@@ -14,8 +14,8 @@ from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
+    closes_actors,
     elided_role,
-    listed,
     parenthetical,
     part_of_previous,
     qualifies,
@@ -240,7 +240,8 @@ class CountReader(LabelRoles):
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
-        noun = self._noun(text, end, count, next_start, listed(text, start, found))
+        noun = self._noun(text, end, count, next_start,
+                          closes_actors(text, (start, next_start), count, found))
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
@@ -305,7 +306,7 @@ class CountReader(LabelRoles):
               listed: bool = False) -> tuple[str, int, str | None] | None:
         """`(word, head_end, category)` of the noun a count ending at `end` is about, with
         `("", end, None)` when none follows; None when it names something not counted.
-        `listed`: the count is an item of a list of people counts on its line."""
+        `listed`: the count closes a list of the actors on its line (`closes_actors`)."""
         word, word_start, head_end = self._head(text, end)
         category = self.lexicon.classify(word) if word else None
         if word and (compound := self._compound(text, word, word_start)) is not None:

@@ -20,6 +20,8 @@ _DONT_BEFORE_RE = re.compile(
 # ...", "3 salariés 12 bénévoles" (cells).
 _LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
                           re.IGNORECASE)
+# The public comes by the dozen; a few of a noun closing a list may be anything.
+_PUBLIC_COUNT = 10
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
 ADMISSIONS = "admissions"
 # What opens a new list item ("2 animatrices, + les membres du CA (7)").
@@ -76,10 +78,16 @@ def _continues(gap: str) -> bool:
     return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
 
 
-def listed(text: str, start: int, found: list[Mention]) -> bool:
-    """Whether a count at `start` follows a count of people as the next item of a list on its
-    line: "2 salariés, une dizaine de bénévoles, 60 convives"."""
-    return bool(found) and found[-1].role in ("professionals", "volunteers", "beneficiaries") \
+def closes_actors(text: str, span: tuple[int, int], count: Count, found: list[Mention]) -> bool:
+    """Whether a count closes a list of the action's actors on its line as its public: it is
+    the line's last count (`span`: its start and the next count's), by the dozen, and follows
+    staff or volunteers with no public counted yet ("2 salariés, 10 bénévoles, 60 convives")."""
+    start, next_start = span
+    line_end = text.find("\n", start)
+    return count.high >= _PUBLIC_COUNT and bool(found) \
+        and found[-1].role in ("professionals", "volunteers") \
+        and not any(m.role == "beneficiaries" for m in found) \
+        and next_start >= (line_end if line_end != -1 else len(text)) \
         and _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None
 
 

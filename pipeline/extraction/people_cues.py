@@ -115,8 +115,8 @@ class PeopleCues:
 
         A beneficiary cue in `clause_after` ("accompagnés") or a breakdown into people ("dont
         une dizaine de résidents") says the noun names people whatever its vector; so does a
-        place in a list of people counts (`listed`: "3 salariés, 80 convives") for a noun whose
-        vector is near the persons.
+        count that closes a list of the actors (`listed`: "3 salariés, 80 convives") for a noun
+        whose vector is near the persons.
         """
         known = self.bracket_category(text, head_end)
         if known in ("professional", "volunteer", "beneficiary"):
@@ -130,8 +130,9 @@ class PeopleCues:
         if breakdown is not None and self.lexicon.classify(breakdown.group("word")) in (
                 "beneficiary", "inhabitant", "person"):
             cued = True
-        person = listed and self.reader.near_person(word)
-        return self.reader.category(word, count, cued, person)
+        if listed and self.reader.near_person(word):
+            cued = True  # the public closing a list of the actors
+        return self.reader.category(word, count, cued)
 
     def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
         """The lexicon category of the first word of a bracket right after a noun; with

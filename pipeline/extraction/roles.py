@@ -27,7 +27,7 @@ _THING_MARGIN_WITH_SUFFIX = 0.1
 # projectionniste du cinéma" is near films and concerts).
 _AGENT_SUFFIX_RE = re.compile(r"(?:iste|logue|ien|ienne)s?$", re.IGNORECASE)
 _AGENT_PERSON = 0.45
-# A noun listed among counts of people is one of them when its vector is this near the persons
+# A noun closing a list of the actors is their public when its vector is this near the persons
 # and no farther from them than this from the things ("80 convives" is near "repas").
 _LISTED_PERSON = 0.35
 _LISTED_THING_MARGIN = 0.15
@@ -78,8 +78,7 @@ class RoleReader:
             found[name] = float(sims[-_TOP:].mean())
         return found
 
-    def category(self, word: str, count: int, cued: bool = False,
-                 listed: bool = False) -> str | None:
+    def category(self, word: str, count: int, cued: bool = False) -> str | None:
         """The role category of a counted `word`: "professional", "beneficiary", "volunteer",
         or None when it is no person (a thing, an event) or cannot be told.
 
@@ -88,8 +87,6 @@ class RoleReader:
             count: the count's upper value, a prior on the role.
             cued: a beneficiary cue follows ("accompagnés", "inscrits"), so the noun names
                 people even when its vector leans to things.
-            listed: the context says the noun names people (a list of people counts), with
-                no role.
         """
         if not self.enabled or len(word) < 3 or self._is_verb(word):
             return None
@@ -101,7 +98,7 @@ class RoleReader:
         margin = _THING_MARGIN_WITH_SUFFIX if suffix else 0.0
         agent = person >= _AGENT_PERSON and _AGENT_SUFFIX_RE.search(word) is not None
         thing = scores["thing"] > person + margin or person < _MIN_PERSON
-        if thing and not (cued or agent or listed):
+        if thing and not (cued or agent):
             return None
         if scores["volunteer"] >= person:
             return "volunteer"
@@ -109,7 +106,8 @@ class RoleReader:
         return "professional" if lean > 0 and not cued else "beneficiary"
 
     def near_person(self, word: str) -> bool:
-        """Whether `word`'s vector is near enough the persons to be one in a list of people."""
+        """Whether `word`'s vector is near enough the persons to name the public closing a list
+        of the actors."""
         scores = self.scores(word) if self.enabled and not self._is_verb(word) else None
         if scores is None:
             return False
