@@ -183,6 +183,7 @@ PERSONS_AFTER_ACTORS: list[Row] = [
     ("2 salariées, 9 bénévoles\nprès de 300 personnes venues à la fête", 2, 9, 300),
     ("4 animateurs\n120 personnes au goûter", 4, None, 120),
     ("3 salariés et 7 bénévoles, 10 personnes", 3, 7, None),
+    ("2 salariés, 3 bénévoles\n6 personnes mobilisées", 2, 3, None),
     ("1 conseillère\n26 personnes âgées rencontrées à domicile", 1, None, 26),
 ]
 

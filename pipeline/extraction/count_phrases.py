@@ -360,8 +360,9 @@ class CountReader(LabelRoles):
         if role is None and clause_before:
             role = self._context_role(clause_before)
         # In a bracket, persons restate the clause before it ("les agents des services (3
-        # personnes)"): never the public by default.
-        return role or self._heading_role(text, pos) or ("total" if clause_before else _UNPLACED)
+        # personnes)"), and mobilised persons are the actors: never the public by default.
+        unplaced = "total" if clause_before or self.cues.mobilised(text, head_end) else _UNPLACED
+        return role or self._heading_role(text, pos) or unplaced
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]

@@ -38,6 +38,7 @@ _PARTICIPLE_RE = re.compile(
     r"[ \u00a0]{1,3}(?P<word>[^\W\d_]{3,30}(?:é|ée|és|ées|ie|ies|is|ue|ues|us))(?![^\W\d_])",
     re.IGNORECASE,
 )
+# Participles that say people are mobilised, not served; the first four say they run it.
 _MOBILISED = ("mobilis", "impliqu", "engag", "investi", "salari", "benevol", "present")
 # An attendance: "30 personnes par soirée", "en moyenne par séance".
 _PER_OCCASION_RE = re.compile(
@@ -200,6 +201,13 @@ class PeopleCues:
     def aged(self, text: str, head_end: int) -> bool:
         """Whether an age follows the people on their line ("de 13-16 ans", "(14-17 ans)")."""
         return AGE_RE.search(_line_after(text, head_end)) is not None
+
+    def mobilised(self, text: str, head_end: int) -> bool:
+        """Whether a participle of taking part in the running follows people ("6 personnes
+        mobilisées", "impliquées")."""
+        participle = _PARTICIPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        return participle is not None \
+            and fold(participle.group("word")).startswith(_MOBILISED[:4])
 
     def served(self, text: str, head_end: int) -> str | None:
         """"beneficiaries" when "personnes" are people served: a participle of receiving,
