@@ -203,6 +203,14 @@ PEOPLE_IN_LISTS: list[Row] = [
     ("2 animateurs, 1 scénographe de la compagnie", 3, None, None),
 ]
 
+# A word the model does not know names the same kind of people as the count joined to it, and
+# volunteers in apposition after the joined counts qualify it too.
+JOINED_UNKNOWN: list[Row] = [
+    ("3 gwokaïstes et 1 chanteuse, bénévoles du quartier", None, 4, None),
+    ("2 koraïstes et 3 animateurs", 5, None, None),
+    ("3 salariés et 12 habitants, tous bénévoles", 3, 12, None),
+]
+
 # Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the
 # public of a training when many stand alone or a public cue follows.
 TRAINEES: list[Row] = [
@@ -245,6 +253,7 @@ RESTATED_ROLES: list[Row] = [
 KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
     + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
     + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS + PEOPLE_IN_LISTS \
+    + JOINED_UNKNOWN \
     + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 
 

@@ -60,8 +60,16 @@ _DONT_PEOPLE_RE = re.compile(
     r"(?:d['’]|de[ \u00a0]+)?(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
 # Qualifiers that make anyone staff: "1 écrivain public salarié".
 # Volunteers in apposition after the people they qualify: "9 femmes, toutes bénévoles".
-_APPOSED_VOLUNTEER_RE = re.compile(
-    r"[ \u00a0]*,[ \u00a0]*(?:tou(?:te)?s[ \u00a0]+)?(?:b[ée]n[ée]voles?|volontaires?)\b",
+_APPOSED = r"[ \u00a0]*,[ \u00a0]*(?:tou(?:te)?s[ \u00a0]+)?(?:b[ée]n[ée]voles?|volontaires?)\b"
+_APPOSED_VOLUNTEER_RE = re.compile(_APPOSED, re.IGNORECASE)
+# For a noun no list or vector knows, volunteers in apposition may follow the counts joined to
+# it: "2 tanbouyé et 1 danseuse, bénévoles de l'association".
+_APPOSED_TO_LIST_RE = re.compile(
+    r"(?:[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}[^\W\d_]{2,30}){1,3}"
+    + _APPOSED, re.IGNORECASE)
+# The count joined to a noun after it: "2 tanbouyé et 1 danseuse".
+_JOINED_COUNT_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}(?P<word>[^\W\d_]{3,30})",
     re.IGNORECASE)
 # Paid work makes anyone staff: "4 étudiants vacataires", "2 parents rémunérés".
 _STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle",
@@ -126,6 +134,8 @@ class PeopleCues:
             return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
         if self.reader is None:
             return None
+        if self.reader.scores(word) is None and (joined := self._joined_category(text, head_end)):
+            return "volunteer" if _APPOSED_TO_LIST_RE.match(text, head_end) else joined
         cued = self.lexicon.cue(clause_after) == "beneficiary"
         breakdown = _DONT_PEOPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
         if breakdown is not None and self.lexicon.classify(breakdown.group("word")) in (
@@ -134,6 +144,16 @@ class PeopleCues:
         if listed and self.reader.near_person(word):
             cued = True  # the public closing a list of the actors
         return self.reader.category(word, count, cued)
+
+    def _joined_category(self, text: str, head_end: int) -> str | None:
+        """For a word the model does not know, the person category of the counted noun joined to
+        it ("2 tanbouyé et 1 danseuse": joined words name the same kind of thing); else None."""
+        joined = _JOINED_COUNT_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        if joined is None or self.reader is None:
+            return None
+        word = joined.group("word")
+        category = self.lexicon.classify(word) or self.reader.category(word, 1)
+        return category if category in ("professional", "volunteer", "beneficiary") else None
 
     def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
         """The lexicon category of the first word of a bracket right after a noun; with
