@@ -208,6 +208,8 @@ PEOPLE_IN_LISTS: list[Row] = [
 JOINED_UNKNOWN: list[Row] = [
     ("3 gwokaïstes et 1 chanteuse, bénévoles du quartier", None, 4, None),
     ("2 koraïstes et 3 animateurs", 5, None, None),
+    ("le fablabber et 2 animatrices", 3, None, None),
+    ("la ludothecaire\n12 familles", 1, None, 12),
     ("3 salariés et 12 habitants, tous bénévoles", 3, 12, None),
 ]
 

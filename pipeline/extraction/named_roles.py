@@ -116,13 +116,19 @@ class NamedRoles:
 
     def _article_category(self, text: str, match: re.Match[str]) -> str | None:
         """The category of a noun after an article: the lexicon's, else for a noun of person
-        by its form ("la diététicienne", "la déléguée fédérale"), its vector's."""
+        by its form ("la diététicienne", "la déléguée fédérale"), its vector's; a lower-case
+        word the model does not know takes the kind of the count joined to it ("le fabmanager
+        et 1 animateur")."""
         word = match.group("word")
         category = self.lexicon.classify(word)
-        if category is not None or word.isupper() or not _PERSON_FORM_RE.search(word) \
-                or word.lower() in STOP_WORDS \
+        if category is not None or word.lower() in STOP_WORDS \
                 or role_stem(word) in self.lexicon.skip:
             return category
+        if word.islower() and not self.cues.known(word) \
+                and (joined := self.cues.joined_category(text, match.end())):
+            return joined
+        if word.isupper() or not _PERSON_FORM_RE.search(word):
+            return None
         return self.cues.unknown_noun(text, word, match.end(), 1, "")
 
     def _bare(self, text: str) -> list[Mention]:

@@ -134,7 +134,7 @@ class PeopleCues:
             return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
         if self.reader is None:
             return None
-        if self.reader.scores(word) is None and (joined := self._joined_category(text, head_end)):
+        if self.reader.scores(word) is None and (joined := self.joined_category(text, head_end)):
             return "volunteer" if _APPOSED_TO_LIST_RE.match(text, head_end) else joined
         cued = self.lexicon.cue(clause_after) == "beneficiary"
         breakdown = _DONT_PEOPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
@@ -145,7 +145,11 @@ class PeopleCues:
             cued = True  # the public closing a list of the actors
         return self.reader.category(word, count, cued)
 
-    def _joined_category(self, text: str, head_end: int) -> str | None:
+    def known(self, word: str) -> bool:
+        """Whether the model has a vector for `word` (True without a model: nothing to tell)."""
+        return self.reader is None or self.reader.scores(word) is not None
+
+    def joined_category(self, text: str, head_end: int) -> str | None:
         """For a word the model does not know, the person category of the counted noun joined to
         it ("2 tanbouyé et 1 danseuse": joined words name the same kind of thing); else None."""
         joined = _JOINED_COUNT_RE.match(text, head_end, head_end + _LINE_WINDOW)
