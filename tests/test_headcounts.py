@@ -141,6 +141,14 @@ HOSTILE = [
     "Bénévoles :\n" + "\n" * MAX_FIELD_CHARS + "8 personnes",
     "12 bénévoles, (3 agents) le directeur, 2 personnes au centre. 0,5 ETP x 2 sites\n"
     * (MAX_FIELD_CHARS // 80),
+    # lists of counts, attendances per occasion, titles and brackets after counts
+    "3 salariés, 80 convives par séance, en moyenne 9 enfants et 7 mamans "
+    * (MAX_FIELD_CHARS // 70),
+    "conseillère en économie sociale et familiale (CESF), la diététicienne + 2 anim, "
+    * (MAX_FIELD_CHARS // 80),
+    "2 ou 3 accompagnateurs (" + "la directrice + " * (MAX_FIELD_CHARS // 16) + ")",
+    "Apprenants :\n42 (dont 35 femmes)\n" * (MAX_FIELD_CHARS // 32),
+    "1 " + "mot " * (MAX_FIELD_CHARS // 4) + "et 2 convives",
 ]
 
 
@@ -164,6 +172,8 @@ def _seconds(finder, text):
     "12 bénévoles, (3 agents) le directeur, 2 personnes au centre. ",
     "Salariés :\n2 animateurs\n1 ETP\n",
     "(" * 50 + "deux " * 10,
+    "3 salariés, 80 convives par séance, en moyenne 9 enfants et 7 mamans, la directrice ",
+    "Bénévoles : 6 dont 2 étudiantes\n4 bén. / 2 anim (la référente + l'aide-soignante)\n",
 ])
 def test_time_is_linear_in_the_input(unit):
     from pipeline.extraction.components.headcount_mentions import HeadcountFinder

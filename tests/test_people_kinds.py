@@ -80,6 +80,38 @@ ROLES_WITHOUT_DIGITS: list[Row] = [
     ("Des ateliers, permettant aux parents de se retrouver", None, None, None),
 ]
 
+# Any job title names one professional, with an article or alone as a list item, whatever its
+# complement (hyphenated, with "d'", "en ... et ... (ACRONYM)"); a noun no list knows is read by
+# its form and vector; words of prose after an article are not people.
+JOB_TITLES: list[Row] = [
+    ("Encadré par la sophrologue et 1 animatrice", 2, None, None),
+    ("la chargée de projet et 4 bénévoles", 1, 4, None),
+    ("auxiliaire de vie et animatrice du foyer, 1 bénévole", 2, 1, None),
+    ("conseiller en insertion sociale et professionnelle (CIP), 2 bénévoles", 1, 2, None),
+    ("animatrice et coordinatrice (DEJEPS)", 2, None, None),
+    ("Responsable de secteur (0,5 ETP), agent d'entretien\n10 familles", 2, None, 10),
+    ("infirmière scolaire (0,2 ETP), assistante sociale du département, éducateur de prévention",
+     3, None, None),
+    ("la semaine, le samedi, la journée\n20 enfants", None, None, 20),
+    ("avec la mairie et la PMI, 2 animateurs", 2, None, None),
+    ("3 salariés (la directrice, 2 animatrices)", 3, None, None),
+    ("5 à 6 encadrants (animateurs + la directrice le samedi)", (5, 6), None, None),
+    ("une dizaine de convives par repas, 38 convives différents dans l'année", None, None, 38),
+    ("le médiateur, la CESF et l'éducatrice spécialisée\n45 familles", 3, None, 45),
+]
+
+# Role words cut short are read as the shortest people word they begin ("bén" for bénévole,
+# "bénéf" for bénéficiaire); prepositions are no abbreviation. Paid work makes anyone staff.
+ABBREVIATED_OR_PAID: list[Row] = [
+    ("3 coord., 12 bénév., 40 bénéf.", 3, 12, 40),
+    ("1 resp + 2 educ / 6 bén.", 3, 6, None),
+    ("1 dir, 3 anim\n30 enfants", 4, None, 30),
+    ("12 par séance", None, None, None),
+    ("3 parents rémunérés pour le ménage, 1 animatrice", 4, None, None),
+    ("2 mères payées et 8 bénévoles", 2, 8, None),
+    ("24 personnes dont trois salariés", 3, None, None),
+]
+
 # A label names who its count is, on the count's line or the line above, long or dated.
 LABELS: list[Row] = [
     ("Inscrits :\n 27", None, None, 27),
@@ -90,6 +122,21 @@ LABELS: list[Row] = [
     ("Ados ayant participé : une quinzaine", None, None, 15),
     ("Habitants bénévoles : une dizaine", None, 10, None),
     ("35 enfants ont participé aux ateliers", None, None, 35),
+]
+
+# A label governs the count after it or below it, whatever follows the count: a part ("dont"),
+# a complement of time, a bracket; a label noun no list knows is read by its vector, a body that
+# runs the action names volunteers, and "Public :" says inhabitants are the public.
+LABELS_GOVERN: list[Row] = [
+    ("Bénévoles : 9 dont 3 lycéennes\n2 salariées", 2, 9, None),
+    ("Allocataires :\n36 (dont 20 femmes)", None, None, 36),
+    ("Participants : 75 en 2022", None, None, 75),
+    ("Conseil de maison : 6 habitants\n1 animateur", 1, 6, None),
+    ("Public visé :\n15 adolescents membres du conseil", None, None, 15),
+    ("12 débutants inscrits", None, None, 12),
+    ("Salariés : 2 (animatrice, secrétaire)\nBénévoles : 5, dont 2 administrateurs\n"
+     "Participants : 28 en moyenne par séance, 63 inscrits sur l'année", 2, 5, 63),
+    ("30 demandeuses d'asile accueillies", None, None, 30),
 ]
 
 # Who benefits: inhabitants who take part are the public; they are volunteers only when the
@@ -118,6 +165,52 @@ WHO_BENEFITS: list[Row] = [
     ("Le projet a touché 140 habitants de la cité", None, None, 140),
     ("1 animatrice\nLe comité de pilotage réunit 6 parents", 1, 6, None),
     ("La directrice. Le conseil de quartier, composé de 9 habitants.", 1, 9, None),
+]
+
+# An attendance per occasion ("par séance", "en moyenne", "chaque samedi") is not the count of
+# the public when the field also counts it over the whole action; alone it is the count.
+PER_OCCASION: list[Row] = [
+    ("1 animatrice\n6 à 10 enfants par mercredi, 31 enfants différents dans l'année", 1, None, 31),
+    ("En moyenne 12 ados et 4 parents par soirée\n45 jeunes inscrits", None, None, 45),
+    ("20 familles inscrites, 8 en moyenne chaque samedi", None, None, 20),
+    ("15 à 20 participants par séance", None, None, (15, 20)),
+    ("2 bénévoles\n55 familles par an", None, 2, 55),
+]
+
+# "personnes" no word places, counted after the staff or volunteers and not their sum, are the
+# public; the sum of the actors is their total.
+PERSONS_AFTER_ACTORS: list[Row] = [
+    ("2 salariées, 9 bénévoles\nprès de 300 personnes venues à la fête", 2, 9, 300),
+    ("4 animateurs\n120 personnes au goûter", 4, None, 120),
+    ("3 salariés et 7 bénévoles, 10 personnes", 3, 7, None),
+    ("2 salariés, 3 bénévoles\n6 personnes mobilisées", 2, 3, None),
+    ("1 conseillère\n26 personnes âgées rencontrées à domicile", 1, None, 26),
+]
+
+# The public by the dozen that closes a list of the actors on its line is people, though its
+# vector leans to the things of its occasion ("convives" near "repas"); things, visits, acts and
+# a few of anything stay out. A trade's agent suffix (-iste, -logue) outweighs the things of its
+# field.
+PEOPLE_IN_LISTS: list[Row] = [
+    ("4 bénévoles, 1 animatrice, 90 convives", 1, 4, 90),
+    ("2 salariées et 35 invités", 2, None, 35),
+    ("1 cuisinier, 6 bénévoles pour le service, 110 convives", 1, 6, 110),
+    ("2 salariés, 300 colis", 2, None, None),
+    ("1 animateur, 8 rencontres, 3 spectacles", 1, None, None),
+    ("2 salariés, 5 lieux, 20 stands, 3 concerts", 2, None, None),
+    ("2 conseillères, 900 passages", 2, None, None),
+    ("1 archiviste et 1 sociologue", 2, None, None),
+    ("2 animateurs, 1 scénographe de la compagnie", 3, None, None),
+]
+
+# A word the model does not know names the same kind of people as the count joined to it, and
+# volunteers in apposition after the joined counts qualify it too.
+JOINED_UNKNOWN: list[Row] = [
+    ("3 gwokaïstes et 1 chanteuse, bénévoles du quartier", None, 4, None),
+    ("2 koraïstes et 3 animateurs", 5, None, None),
+    ("le fablabber et 2 animatrices", 3, None, None),
+    ("la ludothecaire\n12 familles", 1, None, 12),
+    ("3 salariés et 12 habitants, tous bénévoles", 3, 12, None),
 ]
 
 # Trainees ("stagiaires") are staff in a team (a few, or beside staff on their line) and the
@@ -159,7 +252,10 @@ RESTATED_ROLES: list[Row] = [
     ("12 mamans, toutes bénévoles, et 1 animatrice", 1, 12, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + LABELS + WHO_BENEFITS \
+KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
+    + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
+    + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS + PEOPLE_IN_LISTS \
+    + JOINED_UNKNOWN \
     + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES
 
 

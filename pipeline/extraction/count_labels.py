@@ -10,8 +10,12 @@ from pipeline.extraction.numbers import Count
 from pipeline.extraction.people_cues import RUNNING_RE
 from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, role_stem
 
-# What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, nothing else.
-_LABEL_END_RE = re.compile(r"[ \u00a0]*(?:$|[\n.;,()/|+]|et\b|\-[ \u00a0])", re.IGNORECASE)
+# What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, a part
+# ("Bénévoles : 6 dont 2 étudiantes"), or a complement of time or place ("Usagers : 140 sur
+# l'année", "Inscrits : 30 en 2022"); never a noun, which would be what is counted.
+_LABEL_END_RE = re.compile(
+    r"[ \u00a0]*(?:$|[\n.;,()/|+]|(?:et|dont|sur|en|par|pour|dans|depuis|au|aux|chaque|selon"
+    r"|lors|à|de|d['’])(?![^\W\d_])|\-[ \u00a0])", re.IGNORECASE)
 _LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
 # A heading line naming who the counts under it are: "Bénévoles :", "- Personnel :".
 _HEADING_RE = re.compile(
@@ -135,7 +139,7 @@ class LabelRoles:
         label = text[self._label_start(text, match.start(), found):match.start()]
         words = WORD_RE.findall(label)
         if not words:
-            return self._heading_role(text, match.start()) or fallback
+            return self._heading_role(text, match.start(), count.high) or fallback
         # A label ending in a colon may be a long phrase and name its year ("Familles
         # accompagnées en 2023 :", "Habitants ayant bénéficié d'une aide :").
         colon = _COLON_END_RE.search(label) is not None
@@ -144,13 +148,17 @@ class LabelRoles:
             return fallback
         if count.low in _YEAR_LIKE and ":" not in label:
             return None
-        named = self._named_role(words)
+        named = self._named_role(words, count.high)
         if named == "":
             return None
         return named or fallback
 
-    def _named_role(self, words: list[str]) -> str | None:
-        """The role a label's words name; "" when they name an organisation; None for neither."""
+    def _named_role(self, words: list[str], count: int = 0) -> str | None:
+        """The role a label's words name; "" when they name an organisation; None for neither.
+
+        A body that runs the action ("Comité de rédaction :") names volunteers; a label noun no
+        list knows is read by its vector with the `count` under it ("Apprenants :\n42").
+        """
         if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
             return ""  # "Intervenants extérieurs : 2": people the action does not count
         categories = [self.lexicon.classify(word) for word in words]
@@ -164,9 +172,16 @@ class LabelRoles:
                 return "volunteers" if runs and cue != "beneficiary" else "beneficiaries"
             if role := role_of(category):
                 return role
-        return role_of(cue)
+        if cue is None and self._runs(" ".join(words)):
+            return "volunteers"
+        return role_of(cue) or role_of(self._unknown_label(words[0], count))
 
-    def _heading_role(self, text: str, pos: int) -> str | None:
+    def _unknown_label(self, word: str, count: int) -> str | None:
+        """The category of a label's first word that no list knows; None here, where no model
+        is at hand (`CountReader` reads it by its vector)."""
+        return None
+
+    def _heading_role(self, text: str, pos: int, count: int = 0) -> str | None:
         """The role named by the heading a count at `pos` sits under, else None.
 
         The heading is on the count's line ("Personnel : 3 personnes") or on a line above it,
@@ -181,7 +196,7 @@ class LabelRoles:
             heading = _heading_above(text, line_start, floor)
         if heading is None:
             return None
-        role = self._named_role(WORD_RE.findall(heading.group("label")))
+        role = self._named_role(WORD_RE.findall(heading.group("label")), count)
         return role if role in ("professionals", "volunteers", "beneficiaries") else None
 
     def _label_start(self, text: str, pos: int, found: list[Mention]) -> int:

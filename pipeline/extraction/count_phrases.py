@@ -11,15 +11,19 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
-from pipeline.extraction.count_labels import BULLETS, LOOKBACK, LabelRoles, Mention, role_of
+from pipeline.extraction.count_labels import LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
+    closes_actors,
     elided_role,
     parenthetical,
+    part_of_previous,
     qualifies,
     restated,
     settle_admissions,
     settle_inhabitants,
+    settle_occasions,
+    settle_persons,
     trainee_role,
 )
 from pipeline.extraction.named_roles import NamedRoles
@@ -36,15 +40,13 @@ from pipeline.extraction.role_lexicon import WORD_RE, role_stem
 from pipeline.extraction.roles import RoleReader
 from pipeline.normalize import APPROX_AFTER_RE, fold
 
-# The word right after a count, maybe after "de"/"d'" ("une vingtaine de personnes").
-_HEAD_RE = re.compile(r"[ \u00a0]{0,3}(?:(?:de|d['’])[ \u00a0]{0,3})?(?P<word>[^\W\d_]{1,40})")
+# The word right after a count, maybe after "de"/"d'" ("une vingtaine de personnes"); "de" is
+# a word of its own, never the start of the noun ("24 demandeurs d'emploi").
+_HEAD_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:(?:de[ \u00a0]{1,3}|d['’][ \u00a0]{0,3}))?(?P<word>[^\W\d_]{1,40})")
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
-# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
-_DONT_BEFORE_RE = re.compile(
-    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
-    re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 # Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
@@ -69,6 +71,9 @@ _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
+# "personnes" with no cue: a total, or the public after the actors (`settle_persons`).
+_UNPLACED = "assumed total"
+_DEFAULT_ROLES = {_ASSUMED: "volunteers", _UNPLACED: "total"}
 # The words of its clause that lead to a count: "L'action a touché 230 habitants".
 _LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
@@ -96,14 +101,6 @@ def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[
         merged.append(match)
     merged.extend(first[i:])
     return merged
-
-
-def _continues(gap: str) -> bool:
-    """Whether the text between two counts keeps them in one statement: no sentence end, and a
-    line break only before a line that opens with "dont" ("22 parents\ndont 8 papas")."""
-    if "." in gap or ";" in gap:
-        return False
-    return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
 
 
 
@@ -158,7 +155,15 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
-        return settle_admissions(settle_inhabitants(text, found, actors))
+        found = settle_persons(settle_inhabitants(text, found, actors))
+        return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
+
+    def _unknown_label(self, word: str, count: int) -> str | None:
+        """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public."""
+        if self.lexicon.classify(word) is not None or role_stem(word) in self.lexicon.skip:
+            return None
+        reader = self.cues.reader
+        return reader.category(word, count) if reader is not None else None
 
     def _organisations(self, text: str, match: re.Match[str]) -> bool:
         """Whether a count names organisations ("15 associations")."""
@@ -235,7 +240,8 @@ class CountReader(LabelRoles):
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
-        noun = self._noun(text, end, count, next_start)
+        noun = self._noun(text, end, count, next_start,
+                          closes_actors(text, (start, next_start), count, found))
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
@@ -263,8 +269,8 @@ class CountReader(LabelRoles):
         if word:
             role = self._word_role(text, (word, category), count, (start, head_end),
                                    (before, clause_before, clause_after), found)
-            assumed = role == _ASSUMED
-            role = "volunteers" if assumed else role
+            assumed = role in _DEFAULT_ROLES
+            role = _DEFAULT_ROLES.get(role, role)
         else:
             role = self._label_role(text, match, count, in_parens, clause_before, found)
             if role is not None and not in_parens:
@@ -274,26 +280,10 @@ class CountReader(LabelRoles):
                 if role is None:
                     return None
             head_end = end
-        if self._part_of_previous(text, before, match, role, assumed, found):
+        if part_of_previous(text, before, match, (role, assumed), found):
             return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
-
-    @staticmethod
-    def _part_of_previous(text: str, before: str, match: re.Match[str], role: str | None,
-                          assumed: bool, found: list[Mention]) -> bool:
-        """True when the count is a part ("dont 14 enfants") of the count just before it, so
-        adds nobody; the part of a bare total says who that total is."""
-        if not (_DONT_BEFORE_RE.search(before) and found
-                and _continues(text[found[-1].end:match.start()])):
-            return False
-        if found[-1].role != "total":
-            return True
-        if role == "beneficiaries" or assumed:
-            # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
-            found[-1] = replace(found[-1], role="beneficiaries")
-            return True
-        return False
 
     def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
                    bounds: tuple[int, int], clauses: tuple[str, str | None, str],
@@ -303,25 +293,32 @@ class CountReader(LabelRoles):
         bracket follows, and the clause after its noun."""
         word, category = noun
         before, clause_before, clause_after = clauses
+        if category == "inhabitant" and not self.cues.volunteer_qualified(text, bounds[1]) \
+                and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
+            return "beneficiaries"  # "Public :\n12 jeunes élus": the heading says who they are
         role = self.cues.qualified_role(text, bounds[1], category, clause_after) \
             or self._noun_role(text, category, bounds, before, clause_before, clause_after)
         if role == "professionals" and role_stem(word) in self.lexicon.trainees:
             role = trainee_role(text, count, bounds[0], self.lexicon.cue(clause_after), found)
         return role
 
-    def _noun(self, text: str, end: int, count: Count,
-              next_start: int) -> tuple[str, int, str | None] | None:
+    def _noun(self, text: str, end: int, count: Count, next_start: int,
+              listed: bool = False) -> tuple[str, int, str | None] | None:
         """`(word, head_end, category)` of the noun a count ending at `end` is about, with
-        `("", end, None)` when none follows; None when it names something not counted."""
+        `("", end, None)` when none follows; None when it names something not counted.
+        `listed`: the count closes a list of the actors on its line (`closes_actors`)."""
         word, word_start, head_end = self._head(text, end)
         category = self.lexicon.classify(word) if word else None
         if word and (compound := self._compound(text, word, word_start)) is not None:
             category, head_end = compound
         if word and category is None and word.lower() in STOP_WORDS:
             return "", end, None  # "(5 à 7 par an)", "2019 soit ...": no noun follows
+        if word and category is None:
+            category = self.lexicon.abbreviation(word)  # "2 anim, 1 dir", "4 bén."
         if word and category is None and role_stem(word) not in self.lexicon.skip:
             category = self.cues.unknown_noun(text, word, head_end, count.high,
-                                              self._clause_after(text, head_end, next_start))
+                                              self._clause_after(text, head_end, next_start),
+                                              listed)
         if word and category not in _COUNTED:
             return None
         return word, head_end, category
@@ -362,7 +359,10 @@ class CountReader(LabelRoles):
         role = role_of(self.lexicon.cue(clause_after)) or self.cues.served(text, head_end)
         if role is None and clause_before:
             role = self._context_role(clause_before)
-        return role or self._heading_role(text, pos) or "total"
+        # In a bracket, persons restate the clause before it ("les agents des services (3
+        # personnes)"), and mobilised persons are the actors: never the public by default.
+        unplaced = "total" if clause_before or self.cues.mobilised(text, head_end) else _UNPLACED
+        return role or self._heading_role(text, pos) or unplaced
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]

@@ -4,12 +4,24 @@ person's time, persons that restate households, inhabitants listed among the act
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
-from pipeline.extraction.count_labels import LOOKBACK, Mention
+from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 from pipeline.extraction.role_lexicon import WORD_RE
 
+# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
+_DONT_BEFORE_RE = re.compile(
+    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
+    re.IGNORECASE)
+# Between two items of a list of counts on a line, after the first one's complement: "12
+# bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
+# ...", "3 salariés 12 bénévoles" (cells).
+_LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
+                          re.IGNORECASE)
+# The public comes by the dozen; a few of a noun closing a list may be anything.
+_PUBLIC_COUNT = 10
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
 ADMISSIONS = "admissions"
 # What opens a new list item ("2 animatrices, + les membres du CA (7)").
@@ -38,6 +50,45 @@ _RESTATED_GAP_RE = re.compile(
 # professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
 _JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
                         re.IGNORECASE)
+
+
+def part_of_previous(text: str, before: str, match: re.Match[str],
+                     role: tuple[str | None, bool], found: list[Mention]) -> bool:
+    """True when the count `match` is a part ("dont 14 enfants") of the count just before it,
+    so adds nobody; the part of a bare total says who that total is. `role` is the count's
+    role and whether it was chosen for lack of a cue; `before` the text before the count."""
+    if not (_DONT_BEFORE_RE.search(before) and found
+            and _continues(text[found[-1].end:match.start()])):
+        return False
+    if found[-1].role != "total":
+        return True
+    name, assumed = role
+    if name == "beneficiaries" or (assumed and name == "volunteers"):
+        # "25 personnes dont 14 enfants": the part says who the whole is, and is in it.
+        found[-1] = replace(found[-1], role="beneficiaries")
+        return True
+    return False
+
+
+def _continues(gap: str) -> bool:
+    """Whether the text between two counts keeps them in one statement: no sentence end, and a
+    line break only before a line that opens with "dont" ("22 parents\ndont 8 papas")."""
+    if "." in gap or ";" in gap:
+        return False
+    return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
+
+
+def closes_actors(text: str, span: tuple[int, int], count: Count, found: list[Mention]) -> bool:
+    """Whether a count closes a list of the action's actors on its line as its public: it is
+    the line's last count (`span`: its start and the next count's), by the dozen, and follows
+    staff or volunteers with no public counted yet ("2 salariés, 10 bénévoles, 60 convives")."""
+    start, next_start = span
+    line_end = text.find("\n", start)
+    return count.high >= _PUBLIC_COUNT and bool(found) \
+        and found[-1].role in ("professionals", "volunteers") \
+        and not any(m.role == "beneficiaries" for m in found) \
+        and next_start >= (line_end if line_end != -1 else len(text)) \
+        and _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None
 
 
 def qualifies(gap: str) -> bool:
@@ -71,13 +122,63 @@ def settle_inhabitants(text: str, found: list[Mention], actors: bool) -> list[Me
     actors = actors or not any(not m.assumed and m.role != "total" for m in found)
     settled = []
     for i, mention in enumerate(found):
-        if mention.assumed:
+        if mention.assumed and mention.role == "volunteers":
             joined = (i > 0 and _joined(text, found[i - 1], found[i - 1], mention)) or (
                 i + 1 < len(found) and _joined(text, found[i + 1], mention, found[i + 1]))
             role = "volunteers" if actors or joined else "beneficiaries"
             mention = replace(mention, role=role, assumed=False)
         settled.append(mention)
     return settled
+
+
+def settle_persons(found: list[Mention]) -> list[Mention]:
+    """"personnes" no word placed are the public when staff or volunteers were counted before
+    them in other items and they are not those people's sum ("3 salariés, 12 bénévoles\n400
+    personnes présentes"); else their total ("5 salariés et 20 bénévoles, 25 personnes")."""
+    settled: list[Mention] = []
+    for mention in found:
+        if mention.assumed and mention.role == "total":
+            actors = [m for m in settled if m.role in ("professionals", "volunteers")]
+            public = bool(actors) and mention.count.high != sum(m.count.high for m in actors)
+            mention = replace(mention, role="beneficiaries" if public else "total",
+                              assumed=False)
+        settled.append(mention)
+    return settled
+
+
+def settle_occasions(text: str, found: list[Mention],
+                     per_occasion: Callable[[str, str], bool]) -> list[Mention]:
+    """Counts of the public per occasion ("9 enfants par séance", "12 en moyenne") are left out
+    when the field also counts the public over the whole action ("64 familles sur l'année");
+    alone, they are the count. `per_occasion(before, after)` reads the words of a count's
+    clause before and after it."""
+    public = [i for i, m in enumerate(found) if m.role == "beneficiaries"]
+    if len(public) < 2:
+        return found
+    flags: dict[int, bool] = {}
+    for i in public:
+        mention = found[i]
+        floor = max(found[i - 1].end if i else 0, _clause_mark_before(text, mention.start))
+        ceiling = min(found[i + 1].start if i + 1 < len(found) else len(text),
+                      _clause_mark_after(text, mention.end))
+        flags[i] = per_occasion(text[floor:mention.start], text[mention.end:ceiling])
+    for i in reversed(public):  # "9 enfants et 7 mamans par séance": one occasion for both
+        if not flags[i] and flags.get(i + 1) \
+                and _JOINED_RE.fullmatch(text, found[i].end, found[i + 1].start) is not None:
+            flags[i] = True
+    if all(flags.values()):
+        return found
+    return [m for i, m in enumerate(found) if not flags.get(i)]
+
+
+def _clause_mark_before(text: str, pos: int) -> int:
+    floor = max(0, pos - LOOKBACK)
+    return max(text.rfind(c, floor, pos) for c in ",;.\n") + 1 or floor
+
+
+def _clause_mark_after(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(c, pos, pos + LOOKBACK) for c in ",;.\n") if i != -1]
+    return min(ends, default=min(len(text), pos + LOOKBACK))
 
 
 def settle_admissions(found: list[Mention]) -> list[Mention]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.fr.stop_words import STOP_WORDS
+
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, role_of
-from pipeline.extraction.numbers import Count
+from pipeline.extraction.numbers import COUNT_RE, Count
 from pipeline.extraction.people_cues import PeopleCues
-from pipeline.extraction.role_lexicon import Lexicon, role_stem
+from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, role_stem
 from pipeline.normalize import fold
 
 # "2 salariés dont le directeur", "(y compris la directrice)": a person inside the count before.
@@ -15,9 +17,14 @@ _INSIDE_BEFORE_RE = re.compile(
     r"\b(?:dont|y[ \u00a0]compris|notamment|parmi[ \u00a0]\w{2,12})[ \u00a0]{1,3}$", re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
 _ARTICLE_ROLE_RE = re.compile(
-    r"(?<![^\W\d_])(?:le|la|l['’]|notre|son|sa|leur)[ \u00a0]{0,3}(?P<word>[^\W\d_]{3,30})",
+    r"(?<![^\W\d_])(?:(?:le|la|notre|son|sa|leur)[ \u00a0]{1,3}|l['’][ \u00a0]{0,3})"
+    r"(?P<word>[^\W\d_]{3,30}(?:-[^\W\d_]{2,20})?)",
     re.IGNORECASE,
 )
+# The form of a noun of person that a vector may then confirm: an agent suffix or a participle
+# made noun ("la déléguée", "la diététicienne", "l'aide-soignante").
+_PERSON_FORM_RE = re.compile(r"(?:eur|euse|rice|iste|logue|aire|ier|i[èe]re|ien|ienne|ant|ante"
+                             r"|ée|ee|é)$", re.IGNORECASE)
 # A bracket after named roles that counts them as staff: "la directrice et l'animatrice
 # (soit 2 salariées)", "le directeur et l'agent de développement (2 salariés)".
 _STAFF_BRACKET_RE = re.compile(
@@ -27,17 +34,31 @@ _STAFF_BRACKET_RE = re.compile(
 # diététicienne", "Cuisinière salariée + 2 animatrices". The item ends within a few words.
 _BARE_ROLE_RE = re.compile(
     r"(?:^|(?<=[\n+,;/:])|(?<![^\W\d_])et(?![^\W\d_]))[ \u00a0\t\-–•*]{0,6}"
-    r"(?P<word>[^\W\d_]{3,30})"
-    r"(?P<rest>(?:[ \u00a0](?!(?:et|ou)(?![^\W\d_]))[^\W\d_]{2,20}){0,2})[ \u00a0]{0,3}"
+    r"(?P<word>[^\W\d_]{3,30}(?:-[^\W\d_]{2,20})?)"
+    r"(?P<rest>(?:(?:[ \u00a0]|['’][ \u00a0]?)(?!(?:et|ou)(?![^\W\d_]))[^\W\d_]{1,20}){0,6})"
+    r"[ \u00a0]{0,3}"
     r"(?=$|[\n+,;/]|\(|(?<![^\W\d_])et(?![^\W\d_]))",
     re.IGNORECASE | re.MULTILINE,
 )
+# An acronym in brackets closes a title that "et" runs through: "conseiller en insertion sociale
+# et professionnelle (CIP)" is one person.
+_ACRONYM_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\([A-Z]{2,8}\)")
 # What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
 _LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
 
 
 def _start(mention: Mention) -> int:
     return mention.start
+
+
+def _in_count_bracket(text: str, pos: int) -> bool:
+    """Whether `pos` sits in a bracket after a count on its line: the bracket details the count
+    ("3 salariées (infirmière, conseillère ESF)", "2 ou 3 accompagnateurs (référente + la
+    directrice)")."""
+    line_start = text.rfind("\n", max(0, pos - LOOKBACK), pos) + 1
+    opening = text.rfind("(", line_start, pos)
+    return opening != -1 and text.find(")", opening, pos) == -1 \
+        and COUNT_RE.search(text, line_start, opening) is not None
 
 
 def _bracketed(text: str, match: re.Match[str]) -> bool:
@@ -53,6 +74,14 @@ def _bracketed(text: str, match: re.Match[str]) -> bool:
     bracket = after.find("(")
     return bracket != -1 and any(c.isdigit() for c in after[bracket:after.find(")", bracket)])
 
+
+
+def _title_before(text: str, pos: int) -> bool:
+    """Whether the list item before `pos` is a title with a complement ("conseiller en insertion
+    sociale"), which a word after "et" may go on."""
+    floor = max(0, pos - LOOKBACK)
+    start = max(text.rfind(c, floor, pos) for c in "\n+,;/:(") + 1
+    return len(WORD_RE.findall(text, start, pos)) >= 4  # head, complement, "et"
 
 
 class NamedRoles:
@@ -77,12 +106,30 @@ class NamedRoles:
             plural = fold(word)[-1:] in ("s", "x")
             if plural or stem in self.lexicon.collective \
                     or _STAFF_BRACKET_RE.match(text, match.end(), match.end() + 120) \
-                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()):
+                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()) \
+                    or _in_count_bracket(text, match.start()):
                 continue  # "la directrice et l'animatrice (soit 2 salariées)": counted there
-            if self.lexicon.classify(word) == "professional":
+            if self._article_category(text, match) == "professional":
                 mentions.append(Mention(match.start(), match.end(), "professionals",
                                         Count(1, 1), stem))
         return sorted(mentions, key=_start)
+
+    def _article_category(self, text: str, match: re.Match[str]) -> str | None:
+        """The category of a noun after an article: the lexicon's, else for a noun of person
+        by its form ("la diététicienne", "la déléguée fédérale"), its vector's; a lower-case
+        word the model does not know takes the kind of the count joined to it ("le fabmanager
+        et 1 animateur")."""
+        word = match.group("word")
+        category = self.lexicon.classify(word)
+        if category is not None or word.lower() in STOP_WORDS \
+                or role_stem(word) in self.lexicon.skip:
+            return category
+        if word.islower() and not self.cues.known(word) \
+                and (joined := self.cues.joined_category(text, match.end())):
+            return joined
+        if word.isupper() or not _PERSON_FORM_RE.search(word):
+            return None
+        return self.cues.unknown_noun(text, word, match.end(), 1, "")
 
     def _bare(self, text: str) -> list[Mention]:
         """A singular role alone as a list item: a listed role, or a noun of person by its form
@@ -91,13 +138,17 @@ class NamedRoles:
         for match in _BARE_ROLE_RE.finditer(text):
             word, end = match.group("word"), match.end("rest")
             if fold(word)[-1:] in ("s", "x") or _LABEL_AFTER_RE.match(text, end) \
+                    or word.lower() in STOP_WORDS \
                     or role_stem(word) in self.lexicon.collective or _bracketed(text, match):
-                continue
+                continue  # plurals, labels, "une dizaine de ...", details of a count
             category = self.lexicon.classify(word)
             # Only a terse list item (a line, or after "+" or "/") is read by its vector: after
             # a comma or "et" the word may be prose ("permettant", "sociale et familiale").
             lead = text[max(0, match.start() - 1):match.start("word")].strip(BULLETS)
             terse = lead in ("", "\n", "+", "/", ";")
+            if lead.endswith("t") and _ACRONYM_AFTER_RE.match(text, end) \
+                    and _title_before(text, match.start()):
+                continue  # the end of the title before "et"
             if category is None and terse and role_stem(word) not in self.lexicon.skip:
                 category = self.cues.unknown_noun(text, word, match.end("word"), 1, "")
             if category == "professional" and self.cues.qualified_role(

@@ -13,6 +13,7 @@ from pipeline.normalize import fold
 _QUALIFIERS_RE = re.compile(r"[^\n(),.;:\d]{0,60}")
 _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_QUALIFIERS = 3
+_PART_WORDS = frozenset({"dont", "parmi", "notamment", "compris"})
 _PLAIN_BRACKET_RE = re.compile(r"\(([^()\d\n]{1,40})\)")
 # Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
 # assurent l'ouverture"), an agent noun of organising, or serving ("au service").
@@ -37,6 +38,7 @@ _PARTICIPLE_RE = re.compile(
     r"[ \u00a0]{1,3}(?P<word>[^\W\d_]{3,30}(?:é|ée|és|ées|ie|ies|is|ue|ues|us))(?![^\W\d_])",
     re.IGNORECASE,
 )
+# Participles that say people are mobilised, not served; the first four say they run it.
 _MOBILISED = ("mobilis", "impliqu", "engag", "investi", "salari", "benevol", "present")
 # An attendance: "30 personnes par soirée", "en moyenne par séance".
 _PER_OCCASION_RE = re.compile(
@@ -58,10 +60,20 @@ _DONT_PEOPLE_RE = re.compile(
     r"(?:d['’]|de[ \u00a0]+)?(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
 # Qualifiers that make anyone staff: "1 écrivain public salarié".
 # Volunteers in apposition after the people they qualify: "9 femmes, toutes bénévoles".
-_APPOSED_VOLUNTEER_RE = re.compile(
-    r"[ \u00a0]*,[ \u00a0]*(?:tou(?:te)?s[ \u00a0]+)?(?:b[ée]n[ée]voles?|volontaires?)\b",
+_APPOSED = r"[ \u00a0]*,[ \u00a0]*(?:tou(?:te)?s[ \u00a0]+)?(?:b[ée]n[ée]voles?|volontaires?)\b"
+_APPOSED_VOLUNTEER_RE = re.compile(_APPOSED, re.IGNORECASE)
+# For a noun no list or vector knows, volunteers in apposition may follow the counts joined to
+# it: "2 tanbouyé et 1 danseuse, bénévoles de l'association".
+_APPOSED_TO_LIST_RE = re.compile(
+    r"(?:[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}[^\W\d_]{2,30}){1,3}"
+    + _APPOSED, re.IGNORECASE)
+# The count joined to a noun after it: "2 tanbouyé et 1 danseuse".
+_JOINED_COUNT_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}(?P<word>[^\W\d_]{3,30})",
     re.IGNORECASE)
-_STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle"})
+# Paid work makes anyone staff: "4 étudiants vacataires", "2 parents rémunérés".
+_STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle",
+                               "vacataire", "remunere", "remuneree", "paye", "payee"})
 _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
             "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
 
@@ -71,6 +83,16 @@ _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
 _PER_ANY_RE = re.compile(
     r"[ \u00a0]{1,3}(?:en[ \u00a0]+moyenne[ \u00a0]+)?(?:par|chaque|à[ \u00a0]+chaque)[ \u00a0]+"
     r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
+
+
+# "en moyenne", "par séance", "chaque mercredi": an attendance per occasion; a year or a season
+# is the action's span ("64 familles par an"), a place or a person no occasion.
+_AVERAGE_RE = re.compile(r"\ben[ \u00a0]+moyenne\b|\bmoyenne[ \u00a0]+de\b", re.IGNORECASE)
+_PER_SEARCH_RE = re.compile(
+    r"(?<![^\W\d_])(?:par|chaque|à[ \u00a0]+chaque)[ \u00a0]+(?P<unit>[^\W\d_]{2,30})",
+    re.IGNORECASE)
+_SPANS = frozenset({"an", "annee", "saison", "ete", "hiver", "printemps", "automne", "cycle",
+                    "session", "periode", "projet", "action"})
 
 
 class _Lexicon(Protocol):
@@ -96,26 +118,46 @@ class PeopleCues:
         self.reader = reader
 
     def unknown_noun(self, text: str, word: str, head_end: int, count: int,
-                     clause_after: str) -> str | None:
+                     clause_after: str, listed: bool = False) -> str | None:
         """The category of a noun no list knows: from a bracket naming a known role after it
         ("2 CIP (conseillères en insertion)"), else from its vector; None when no person.
 
         A beneficiary cue in `clause_after` ("accompagnés") or a breakdown into people ("dont
-        une dizaine de résidents") says the noun names people whatever its vector.
+        une dizaine de résidents") says the noun names people whatever its vector; so does a
+        count that closes a list of the actors (`listed`: "3 salariés, 80 convives") for a noun
+        whose vector is near the persons.
         """
         known = self.bracket_category(text, head_end)
         if known in ("professional", "volunteer", "beneficiary"):
             return known
-        if self._volunteer_qualified(text, head_end):
+        if self.volunteer_qualified(text, head_end):
             return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
         if self.reader is None:
             return None
+        if self.reader.scores(word) is None and (joined := self.joined_category(text, head_end)):
+            return "volunteer" if _APPOSED_TO_LIST_RE.match(text, head_end) else joined
         cued = self.lexicon.cue(clause_after) == "beneficiary"
         breakdown = _DONT_PEOPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
         if breakdown is not None and self.lexicon.classify(breakdown.group("word")) in (
                 "beneficiary", "inhabitant", "person"):
             cued = True
+        if listed and self.reader.near_person(word):
+            cued = True  # the public closing a list of the actors
         return self.reader.category(word, count, cued)
+
+    def known(self, word: str) -> bool:
+        """Whether the model has a vector for `word` (True without a model: nothing to tell)."""
+        return self.reader is None or self.reader.scores(word) is not None
+
+    def joined_category(self, text: str, head_end: int) -> str | None:
+        """For a word the model does not know, the person category of the counted noun joined to
+        it ("2 tanbouyé et 1 danseuse": joined words name the same kind of thing); else None."""
+        joined = _JOINED_COUNT_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        if joined is None or self.reader is None:
+            return None
+        word = joined.group("word")
+        category = self.lexicon.classify(word) or self.reader.category(word, 1)
+        return category if category in ("professional", "volunteer", "beneficiary") else None
 
     def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
         """The lexicon category of the first word of a bracket right after a noun; with
@@ -136,9 +178,9 @@ class PeopleCues:
         """
         if category not in ("professional", "inhabitant", "beneficiary", "person"):
             return None
-        if self._volunteer_qualified(text, head_end):
+        if self.volunteer_qualified(text, head_end):
             return "volunteers"
-        if any(fold(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
+        if any(_stem(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
             return "professionals"
         if category == "person" and (known := self.bracket_category(
                 text, head_end, counted=False)) in ("professional", "volunteer"):
@@ -159,16 +201,37 @@ class PeopleCues:
         per = _PER_ANY_RE.match(text, head_end, head_end + _LINE_WINDOW)
         return per is not None and _stem(per.group("unit")) not in self.lexicon.per_units
 
-    def _volunteer_qualified(self, text: str, head_end: int) -> bool:
+    def volunteer_qualified(self, text: str, head_end: int) -> bool:
+        """Whether a volunteer word qualifies the noun ending at `head_end` ("2 couturières
+        bénévoles", "9 femmes, toutes bénévoles", "1 chauffeur (bénévole)")."""
         if _APPOSED_VOLUNTEER_RE.match(text, head_end, head_end + _LINE_WINDOW):
             return True  # "9 femmes, toutes bénévoles"
         volunteer_cues = self.lexicon.cues["volunteer"]
         words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
         return any(_stem(w) in volunteer_cues for w in words)
 
+    def per_occasion(self, before: str, after: str) -> bool:
+        """Whether the words of a count's clause, `before` and `after` it, make it an attendance
+        per occasion ("en moyenne", "par séance", "chaque jeudi"), not a count over the span."""
+        if _AVERAGE_RE.search(before) or _AVERAGE_RE.search(after):
+            return True
+        for per in _PER_SEARCH_RE.finditer(after):
+            unit = _stem(per.group("unit"))
+            if unit not in self.lexicon.per_units and unit not in _SPANS \
+                    and self.lexicon.classify(unit) in (None, "other"):
+                return True
+        return False
+
     def aged(self, text: str, head_end: int) -> bool:
         """Whether an age follows the people on their line ("de 13-16 ans", "(14-17 ans)")."""
         return AGE_RE.search(_line_after(text, head_end)) is not None
+
+    def mobilised(self, text: str, head_end: int) -> bool:
+        """Whether a participle of taking part in the running follows people ("6 personnes
+        mobilisées", "impliquées")."""
+        participle = _PARTICIPLE_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        return participle is not None \
+            and fold(participle.group("word")).startswith(_MOBILISED[:4])
 
     def served(self, text: str, head_end: int) -> str | None:
         """"beneficiaries" when "personnes" are people served: a participle of receiving,
@@ -183,9 +246,15 @@ class PeopleCues:
 
 
 def _qualifiers(text: str, head_end: int) -> list[str]:
-    """The first words after a noun, before any bracket, clause mark or number."""
+    """The first words after a noun, before any bracket, clause mark, number or part ("24
+    personnes dont trois salariés": "salariés" qualifies the part, not the whole)."""
     match = _QUALIFIERS_RE.match(text, head_end)
-    return _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]
+    words = []
+    for word in _WORD_RE.findall(match.group() if match else "")[:_MAX_QUALIFIERS]:
+        if fold(word) in _PART_WORDS:
+            break
+        words.append(word)
+    return words
 
 
 def _bracket_words(text: str, head_end: int) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -10,6 +11,10 @@ from pipeline.normalize import fold
 
 WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_WORD = 40
+# Categories of people: an abbreviation is read against their words only.
+_PEOPLE = ("professional", "volunteer", "beneficiary", "inhabitant")
+# Abbreviations people write in a hurry ("2 anim", "1 dir", "4 bén."): a few letters.
+_ABBREVIATION = range(3, 6)
 
 
 class Lexicon:
@@ -45,6 +50,24 @@ class Lexicon:
         self.compound_size = max((len(k) for k in self.compounds), default=0)
         self.compound_heads = {k[0] for k in self.compounds}
         self.classify = lru_cache(maxsize=4096)(self._classify)
+        self._people = sorted((stem, category) for stem, category in self.words.items()
+                              if category in _PEOPLE)
+
+    def abbreviation(self, word: str) -> str | None:
+        """The category of a role word `word` cuts short ("anim", "dir", "bén", "educ"): the
+        category of the shortest people word it begins, as "bén" stands for "bénévole" and
+        "bénéf" for "bénéficiaire"; None when it begins none, or is no short word."""
+        stem = fold(word)
+        if len(stem) not in _ABBREVIATION or stem in self.words:
+            return None
+        i = bisect_left(self._people, (stem, ""))
+        found: tuple[int, str] | None = None
+        while i < len(self._people) and self._people[i][0].startswith(stem):
+            known, category = self._people[i]
+            if found is None or len(known) < found[0]:
+                found = (len(known), category)
+            i += 1
+        return found[1] if found else None
 
     def compound(self, words: list[str]) -> tuple[str, int] | None:
         """The category of the longest compound `words` starts with, and its size in words."""

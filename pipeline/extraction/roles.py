@@ -22,6 +22,15 @@ _MIN_PERSON = 0.3
 _SHORT_VERBS = frozenset({"ont", "sont", "font", "vont", "viennent", "étaient", "avaient"})
 # How much a person must beat a thing (in mean cosine) when the form says nothing.
 _THING_MARGIN_WITH_SUFFIX = 0.1
+# Suffixes that make persons, almost never things (-iste, -logue, -ien): with a vector close
+# enough to the persons, the form wins over things that share the trade's field ("1
+# projectionniste du cinéma" is near films and concerts).
+_AGENT_SUFFIX_RE = re.compile(r"(?:iste|logue|ien|ienne)s?$", re.IGNORECASE)
+_AGENT_PERSON = 0.45
+# A noun closing a list of the actors is their public when its vector is this near the persons
+# and no farther from them than this from the things ("80 convives" is near "repas").
+_LISTED_PERSON = 0.35
+_LISTED_THING_MARGIN = 0.15
 # A count is itself evidence: a centre mobilises one or two of a trade, and the people it
 # serves come by the dozen. Added to the professional-minus-beneficiary similarity.
 _COUNT_PRIOR = ((2, 0.1), (5, 0.0))
@@ -87,12 +96,23 @@ class RoleReader:
             return "professional" if suffix and count <= 5 else None
         person = max(scores["professional"], scores["beneficiary"], scores["volunteer"])
         margin = _THING_MARGIN_WITH_SUFFIX if suffix else 0.0
-        if not cued and (scores["thing"] > person + margin or person < _MIN_PERSON):
+        agent = person >= _AGENT_PERSON and _AGENT_SUFFIX_RE.search(word) is not None
+        thing = scores["thing"] > person + margin or person < _MIN_PERSON
+        if thing and not (cued or agent):
             return None
         if scores["volunteer"] >= person:
             return "volunteer"
         lean = scores["professional"] - scores["beneficiary"] + _prior(count)
         return "professional" if lean > 0 and not cued else "beneficiary"
+
+    def near_person(self, word: str) -> bool:
+        """Whether `word`'s vector is near enough the persons to name the public closing a list
+        of the actors."""
+        scores = self.scores(word) if self.enabled and not self._is_verb(word) else None
+        if scores is None:
+            return False
+        person = max(scores["professional"], scores["beneficiary"], scores["volunteer"])
+        return person >= _LISTED_PERSON and scores["thing"] - person <= _LISTED_THING_MARGIN
 
     def _is_verb(self, word: str) -> bool:
         """A third-person plural verb: "ont", "participent" (whose infinitive in -er exists)."""
