@@ -18,7 +18,6 @@ from pipeline.extraction.budget_cues import (
     EQUAL_SHARES_RE,
     FINANCING_TRIGGER_RE,
     GIVING_LINK_RE,
-    NEGATION_RE,
     OTHER_FAMILY,
     OWN_FUNDS_RE,
     PAREN_RE,
@@ -39,7 +38,7 @@ from pipeline.extraction.budget_funders import (
     line_funder,
     share_of,
 )
-from pipeline.extraction.budget_layout import header_mode
+from pipeline.extraction.budget_layout import TWO_SIDES_RE, header_mode, take_side
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
     LINE_OPENING,
@@ -49,6 +48,7 @@ from pipeline.extraction.budget_lines import (
     clause_cues,
     label_start_of,
     make_total,
+    negated,
     not_giving,
     postposed,
     restated,
@@ -62,24 +62,9 @@ _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
 # A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
 _TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
-# How far from an organisation a negation is about it.
-_NEGATION_REACH = 80
 # What opens an item of a list before its label: "et le Super U", "; Fonds X".
 _LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
-_TWO_SIDES_RE = re.compile(
-    r"[\W]*(?:d[ée]penses|charges)[ \t\u00a0]+(?:recettes|produits|ressources)(?![\w])",
-    re.IGNORECASE)
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
-
-
-def _take_side(line: Line, side: str) -> None:
-    """Give a cell of a one-line two-column table the side of its column."""
-    if line.kind in ("total", "in_kind", "unconfirmed", "passed_on") or line.kind == side:
-        return
-    if side == "expense":
-        line.kind, line.funder, line.funder_cue = "expense", None, None
-    else:
-        line.kind = "funding"
 
 
 class ClauseReader:
@@ -93,7 +78,7 @@ class ClauseReader:
         self.cue_starts = [c.start for c in self.cues]
         # Negated, source and partner clauses name organisations that give nothing; a partner
         # word beside an amount or a money verb does not make the clause a partner list.
-        self.excluded = bool(self._negated(money) or SOURCE_RE.search(clause)
+        self.excluded = bool(negated(text, start, end, self.cues, money) or SOURCE_RE.search(clause)
                              or (PARTNER_RE.search(clause) and not money
                                  and not FINANCING_TRIGGER_RE.search(clause)))
         self.brackets = Brackets(text, start, end)
@@ -101,7 +86,7 @@ class ClauseReader:
         self.givers = givers
         # "DEPENSES RECETTES achats 1 200 € subvention 500 € ...": a two-column table pasted on
         # one line, whose cells alternate between the sides.
-        sides = _TWO_SIDES_RE.match(text, start, end)
+        sides = TWO_SIDES_RE.match(text, start, end)
         self.alternating = sides is not None
         self.cells_start = sides.end() if sides is not None else start
 
@@ -125,7 +110,7 @@ class ClauseReader:
             line = classify(text, seg_start, m, self._kind_cues(seg_cues, m), field=self.field,
                              mode=self.mode)
             if self.alternating:
-                _take_side(line, "funding" if len(clause_lines) % 2 else "expense")
+                take_side(line, "funding" if len(clause_lines) % 2 else "expense")
             first = self._opens_item(seg_start, m)
             seg_start = m.end_char
             self._times(line, m)
@@ -299,19 +284,6 @@ class ClauseReader:
             line = loose[0]
             line.kind, line.funder = "funding", named[0]["type"]
             named[0]["amount_eur"] = line.amount
-
-    def _negated(self, money: list[Span]) -> bool:
-        """True when a negation is said of an organisation of the clause: near it, with no
-        amount between them ("la Région n'a pas donné suite", "aucune aide de la CAF"). One
-        said of something else is not ("4 500 € au total (sans compter les tablettes)")."""
-        funders = [c for c in self.cues if c.funder]
-        for match in NEGATION_RE.finditer(self.text, self.start, self.end):
-            for cue in funders:
-                lo, hi = sorted((match.start(), cue.start))
-                if hi - lo <= _NEGATION_REACH and not any(
-                        lo < m.start_char < hi for m in money):
-                    return True
-        return False
 
     def _cells_alternate(self, money: list[Span]) -> bool:
         """True when the cells' own words mostly follow the two columns' order (all but one

@@ -4,6 +4,7 @@ joined to the amount written on the line below it."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 
 from spacy.tokens import Span
@@ -15,6 +16,7 @@ from pipeline.extraction.budget_cues import (
     PAREN_RE,
     TOTAL_RE,
 )
+from pipeline.extraction.budget_lines import Line
 
 
 def between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
@@ -82,3 +84,20 @@ def header_mode(clause: str) -> str | None:
     if FUNDING_RE.search(clause) and not EXPENSE_RE.search(clause):
         return "funding"
     return None
+
+
+# "DEPENSES RECETTES achats 1 200 € subvention 500 € ...": a two-column table pasted on one
+# line, whose cells alternate between the sides.
+TWO_SIDES_RE = re.compile(
+    r"[\W]*(?:d[ée]penses|charges)[ \t\u00a0]+(?:recettes|produits|ressources)(?![\w])",
+    re.IGNORECASE)
+
+
+def take_side(line: Line, side: str) -> None:
+    """Give a cell of a one-line two-column table the side of its column."""
+    if line.kind in ("total", "in_kind", "unconfirmed", "passed_on") or line.kind == side:
+        return
+    if side == "expense":
+        line.kind, line.funder, line.funder_cue = "expense", None, None
+    else:
+        line.kind = "funding"

@@ -16,6 +16,7 @@ from pipeline.extraction.budget_cues import (
     FUNDING_RE,
     GIVING_LINK_RE,
     IN_KIND_RE,
+    NEGATION_RE,
     NOT_GIVING_RE,
     OTHER_FAMILY,
     OWN_FUNDS_RE,
@@ -62,6 +63,8 @@ _ITEM_WINDOW = 60
 LINE_OPENING = " \t\u00a0-–•*·>"
 # How far amounts may be apart and still be read as equal (written rounded to the euro).
 AMOUNT_TOLERANCE = 1.0
+# How far from an organisation a negation is about it.
+_NEGATION_REACH = 80
 # How far apart two amounts may be for the second to restate the first.
 _RESTATED_GAP = 60
 
@@ -307,3 +310,17 @@ def _first(cues: list[Cue], kind: str) -> Cue:
 def not_giving(text: str, clause_start: int, cue: Cue) -> bool:
     """True when the organisation is introduced as a partner or a place ("avec le bailleur")."""
     return NOT_GIVING_RE.search(text, max(clause_start, cue.start - 30), cue.start) is not None
+
+
+def negated(text: str, start: int, end: int, cues: list[Cue], money: Sequence[Span]) -> bool:
+    """True when a negation is said of an organisation of the clause: near it, with no
+    amount between them ("la Région n'a pas donné suite", "aucune aide de la CAF"). One
+    said of something else is not ("4 500 € au total (sans compter les tablettes)")."""
+    funders = [c for c in cues if c.funder]
+    for match in NEGATION_RE.finditer(text, start, end):
+        for cue in funders:
+            lo, hi = sorted((match.start(), cue.start))
+            if hi - lo <= _NEGATION_REACH and not any(
+                    lo < m.start_char < hi for m in money):
+                return True
+    return False
