@@ -594,6 +594,14 @@ CASES_KINDS = [
     Case("units_times_price_in_brackets_taken_on_by_a_funder",
          "coût : 2 400 € (30 séances x 80 €) pris en charge par la CARSAT", 2400, "single_amount",
          {"CARSAT": 2400}),
+    Case("money_from_the_structures_own_budget_line",
+         "3 000 € au total : 2 000 € de la CAF, 1 000 € sur le budget jeunesse du centre.",
+         3000, "explicit_total", {"CAF": 2000}),
+    Case("users_fee_with_an_adjective", "CAF : 900 €\nParticipation modique des familles : "
+         "2 € par sortie", 900, "single_amount", {"CAF": 900, "Familles": None}),
+    Case("a_giver_named_before_a_verb_of_giving",
+         "- 1 000 € de la Ville\n- l'amicale des Genêts a offert 300 €", 1300, "sum_of_funding",
+         {"Commune": 1000, "Autre": 300}),
 ]
 
 

@@ -19,6 +19,7 @@ from pipeline.extraction.budget_cues import (
     FINANCING_TRIGGER_RE,
     GIVING_LINK_RE,
     OTHER_FAMILY,
+    OWN_BUDGET_AFTER_RE,
     OWN_FUNDS_RE,
     PAREN_RE,
     PARTNER_RE,
@@ -62,6 +63,10 @@ _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
 # A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
 _TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
+# "le club des aînés Les Amis du Clos a donné 250 €": who gives, named before the verb.
+_GAVE_RE = re.compile(
+    r"[ \t\u00a0]+(?:a|ont|avait|avaient)[ \t\u00a0]+(?:donn[ée]|vers[ée]|offert|apport[ée]"
+    r"|accord[ée]|attribu[ée])e?s?[ \t\u00a0]*$", re.IGNORECASE)
 # What opens an item of a list before its label: "et le Super U", "; Fonds X".
 _LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
@@ -303,11 +308,13 @@ class ClauseReader:
         """A line of no stated kind whose label is only who gives: a known association or
         company ("Comité des fêtes : 80 €"), or, among funding lines, a proper name or a
         business no list knows ("Fonds Culture et Lien 1 500 €", "et le Super U (600 €)")."""
-        # Only among funding lines: an organisation heading the first line is who is paid
-        # ("Compagnie Les Voix Mêlées : 5 400 €").
+        # Only among funding lines or before a verb of giving: an organisation heading the
+        # first line is who is paid ("Compagnie Les Voix Mêlées : 5 400 €").
+        gave = _GAVE_RE.search(line.label)
         if line.kind not in ("other", "funding") or line.funder is not None \
-                or OWN_FUNDS_RE.search(line.label) or not (
-                    self.mode == "funding" or (lines and lines[-1].kind == "funding")
+                or OWN_FUNDS_RE.search(line.label) \
+                or OWN_BUDGET_AFTER_RE.match(self.text, money.end_char) or not (
+                    gave or self.mode == "funding" or (lines and lines[-1].kind == "funding")
                     or (self.alternating and line.kind == "funding")):
             return
         if (giver := self._giver_label(line)) is not None:
@@ -315,7 +322,8 @@ class ClauseReader:
             line.funder_cue = Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
             return
         opening = _LIST_OPENING_RE.match(line.label)
-        unknown = UNKNOWN_GIVER_RE.fullmatch(line.label, opening.end() if opening else 0)
+        unknown = UNKNOWN_GIVER_RE.fullmatch(line.label, opening.end() if opening else 0,
+                                             gave.start() if gave else len(line.label))
         if unknown is not None and telling_name(unknown.group("name")):
             family = funder_family(unknown.group("name"))
             start = label_start_of(self.text, line, money) + unknown.start("name")

@@ -65,6 +65,10 @@ POINTER_RE = re.compile(
 OWN_BUDGET_RE = re.compile(
     r"(?<![\w])sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?budgets?(?![\w])"
     r"[^\d\n,;.()]{0,40}$", re.IGNORECASE)
+# The same told after an amount: "1 800 € sur le budget animation du centre".
+OWN_BUDGET_AFTER_RE = re.compile(
+    r"[ \t\u00a0]*(?:pris\s+)?sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?budgets?"
+    r"(?![\w])", re.IGNORECASE)
 # An organisation in a sentence like these is not giving money to the action.
 NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
@@ -120,7 +124,8 @@ PER_UNIT_RE = re.compile(
     rf"(?:et{_SP}+)?)?(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’]|de{_SP}+l['’])"
     r"(?:personnes?|pers\b|enfants?|participants?|familles?|foyers?|jeunes?|adultes?|seniors?"
     r"|parents?|habitants?|adh[ée]rents?|inscrits?|b[ée]n[ée]ficiaires?|[ée]l[èe]ves?"
-    r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|heures?|h\b|jours?|journ[ée]es?"
+    r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|sorties?|activit[ée]s?|stages?"
+    r"|heures?|h\b|jours?|journ[ée]es?"
     r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
     re.IGNORECASE)
 # What between two amounts makes the second restate the first: "1 500 € HT soit 1 800 € TTC",
@@ -248,7 +253,7 @@ USERS_PAYING_RE = re.compile(_WORD.format(
 # A users' participation with no payer named: "participation : 5 € par personne".
 USERS_FEE_RE = re.compile(
     rf"(?<![\w])(?:participation|tarifs?|cotisations?|adh[ée]sions?|reste{_SP}+[àa]{_SP}+charge"
-    rf"|prix{_SP}+d['’]entr[ée]e|entr[ée]es?){_SP}*"
+    rf"|prix{_SP}+d['’]entr[ée]e|entr[ée]es?){_SP}*(?:[^\W\d_]{{4,15}}{_SP}+(?=des))?"
     rf"(?:des{_SP}+[^\W\d_]{{3,20}}{_SP}*|de{_SP}+|d['’])?:?{_SP}*$",
     re.IGNORECASE)
 # "pris en charge par la CAF (6 200 €), par les familles 1 720 €": the users pay only after a
