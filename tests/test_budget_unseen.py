@@ -29,7 +29,9 @@ the README is silent:
 - Programmes: "conférence des financeurs" -> Département (it is run and paid through the
   Département); CLAS and REAAP -> CAF (both are paid as CAF service funding since the CNAF took
   them over); FPH (fonds de participation des habitants) -> CGET (a politique de la ville fund);
-  FDVA and DRAC -> État; CNAF -> CAF; "Habitat 44"-style names -> Bailleur social.
+  FDVA and DRAC -> État; CNAF -> CAF; "Habitat 44"-style names -> Bailleur social; Ville Vie
+  Vacances (VVV) and the Programme de Réussite Éducative (PRE) -> CGET (politique de la ville
+  money, gold README).
 - Under a "Recettes" header, a bare "familles" / "usagers" line is the users' participation.
 """
 
@@ -602,6 +604,15 @@ CASES_KINDS = [
     Case("a_giver_named_before_a_verb_of_giving",
          "- 1 000 € de la Ville\n- l'amicale des Genêts a offert 300 €", 1300, "sum_of_funding",
          {"Commune": 1000, "Autre": 300}),
+    Case("glued_e_before_an_elided_article",
+         "La Région nous a versé 900e l'an dernier pour le matériel.", 900, "single_amount",
+         {"Région": 900}),
+    Case("a_named_giver_after_the_costs_total",
+         "Sono 700 €\nAffiches 300 €\nTOTAL 1 000 €\nAmicale Saint-Roch (buvette) 600 €\n"
+         "Ville 400 €", 1000, "explicit_total", {"Autre": 600, "Commune": 400}),
+    Case("politique_de_la_ville_programmes_are_cget",
+         "Ville Vie Vacances 1 500 €\nProgramme de Réussite Éducative : 2 500 €",
+         4000, "sum_of_funding", {"CGET": 4000}),
 ]
 
 

@@ -31,7 +31,7 @@ MULTIPLIER = r"(?:k|K|M|Md|millions?|milliers?|mille)"
 CURRENCY = (
     rf"(?:[{_SPACES}]?(?:€|(?i:euros?|eur)\b)|[{_SPACES}]e(?![\w'’])"
     rf"|(?P<glued>e)(?=[{_SPACES}]{{0,3}}(?:$|[\n(),;:/.+=–-]"
-    rf"|(?:et|de|du|des|par|pour|sur|soit|en|au|HT|TTC)(?![\w'’])|d['’])))"
+    rf"|(?:et|de|du|des|par|pour|sur|soit|en|au|HT|TTC)(?![\w'’])|[dl]['’])))"
 )
 _MIN_GLUED_E = 100
 

@@ -27,11 +27,9 @@ from pipeline.extraction.budget_cues import (
     SOURCE_RE,
     TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
-    UNKNOWN_GIVER_RE,
     funder_family,
     how_many_before,
     in_kind_after,
-    telling_name,
 )
 from pipeline.extraction.budget_funders import (
     SHARE_KEY,
@@ -42,6 +40,7 @@ from pipeline.extraction.budget_funders import (
 from pipeline.extraction.budget_layout import TWO_SIDES_RE, header_mode, take_side
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
+    GAVE_RE,
     LINE_OPENING,
     Cue,
     Line,
@@ -54,6 +53,7 @@ from pipeline.extraction.budget_lines import (
     postposed,
     restated,
     same_amount,
+    unknown_giver,
 )
 
 # How far after an amount its status words ("demandée", "en attente") are looked for.
@@ -63,13 +63,14 @@ _EACH_WINDOW = 120
 # What may stand between two items of a list of amounts, or open the first one.
 # A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
 _TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
-# "le club des aînés Les Amis du Clos a donné 250 €": who gives, named before the verb.
-_GAVE_RE = re.compile(
-    r"[ \t\u00a0]+(?:a|ont|avait|avaient)[ \t\u00a0]+(?:donn[ée]|vers[ée]|offert|apport[ée]"
-    r"|accord[ée]|attribu[ée])e?s?[ \t\u00a0]*$", re.IGNORECASE)
-# What opens an item of a list before its label: "et le Super U", "; Fonds X".
-_LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
+
+
+def _after_funding(lines: list[Line]) -> bool:
+    """True when the field's last line is a funding line, or the total of the costs above it
+    (the resources come after it)."""
+    return bool(lines) and (lines[-1].kind == "funding" or lines[-1].kind == "total"
+                            and any(x.kind in ("expense", "other") for x in lines[:-1]))
 
 
 class ClauseReader:
@@ -310,21 +311,18 @@ class ClauseReader:
         business no list knows ("Fonds Culture et Lien 1 500 €", "et le Super U (600 €)")."""
         # Only among funding lines or before a verb of giving: an organisation heading the
         # first line is who is paid ("Compagnie Les Voix Mêlées : 5 400 €").
-        gave = _GAVE_RE.search(line.label)
+        gave = GAVE_RE.search(line.label)
         if line.kind not in ("other", "funding") or line.funder is not None \
                 or OWN_FUNDS_RE.search(line.label) \
                 or OWN_BUDGET_AFTER_RE.match(self.text, money.end_char) or not (
-                    gave or self.mode == "funding" or (lines and lines[-1].kind == "funding")
+                    gave or self.mode == "funding" or _after_funding(lines)
                     or (self.alternating and line.kind == "funding")):
             return
         if (giver := self._giver_label(line)) is not None:
             line.kind, line.funder = "funding", OTHER_FAMILY
             line.funder_cue = Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
             return
-        opening = _LIST_OPENING_RE.match(line.label)
-        unknown = UNKNOWN_GIVER_RE.fullmatch(line.label, opening.end() if opening else 0,
-                                             gave.start() if gave else len(line.label))
-        if unknown is not None and telling_name(unknown.group("name")):
+        if (unknown := unknown_giver(line.label)) is not None:
             family = funder_family(unknown.group("name"))
             start = label_start_of(self.text, line, money) + unknown.start("name")
             line.kind, line.funder = "funding", family

@@ -35,6 +35,7 @@ from pipeline.extraction.budget_cues import (
     USERS_WORD_RE,
     funder_family,
     paid_by,
+    telling_name,
 )
 from pipeline.extraction.role_lexicon import role_stem
 
@@ -63,6 +64,12 @@ _ITEM_WINDOW = 60
 LINE_OPENING = " \t\u00a0-–•*·>"
 # How far amounts may be apart and still be read as equal (written rounded to the euro).
 AMOUNT_TOLERANCE = 1.0
+# "le club des aînés Les Amis du Clos a donné 250 €": who gives, named before the verb.
+GAVE_RE = re.compile(
+    r"[ \t\u00a0]+(?:a|ont|avait|avaient)[ \t\u00a0]+(?:donn[ée]|vers[ée]|offert|apport[ée]"
+    r"|accord[ée]|attribu[ée])e?s?[ \t\u00a0]*$", re.IGNORECASE)
+# What opens an item of a list before its label: "et le Super U", "; Fonds X".
+_LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
 # How far from an organisation a negation is about it.
 _NEGATION_REACH = 80
 # How far apart two amounts may be for the second to restate the first.
@@ -324,3 +331,15 @@ def negated(text: str, start: int, end: int, cues: list[Cue], money: Sequence[Sp
                     lo < m.start_char < hi for m in money):
                 return True
     return False
+
+
+def unknown_giver(label: str) -> re.Match[str] | None:
+    """The giver a list has not heard of that a line's label names, if the name says it is one
+    ("et le Super U de Thoiry", "le club des aînés X a donné", "Est Ensemble (plan vélo")."""
+    gave = GAVE_RE.search(label)
+    paren = label.find("(")
+    end = gave.start() if gave else (paren if paren != -1 else len(label))
+    opening = _LIST_OPENING_RE.match(label)
+    match = UNKNOWN_GIVER_RE.fullmatch(label, opening.end() if opening else 0,
+                                       len(label[:end].rstrip()))
+    return match if match is not None and telling_name(match.group("name")) else None
