@@ -6,6 +6,7 @@ Every regex here is precompiled, its repetitions bounded, so no input makes it b
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,6 +23,13 @@ def fold(text: str) -> str:
     "L’Œuvre Élue" -> "l'oeuvre elue". For comparing words; offsets are not kept."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=65_536)
+def fold_word(word: str) -> str:
+    """`fold` of one word, remembered: a catalogue repeats its words, so the stages that fold
+    every token fold each distinct word once (the cache is bounded)."""
+    return fold(word)
 
 
 # French number words, longest alternatives first so "quatorze" is not read as "quatre";

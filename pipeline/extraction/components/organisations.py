@@ -14,7 +14,7 @@ from spacy.training import Example
 from spacy.util import filter_spans
 
 from pipeline.config import Gazetteer, PartnerConfig
-from pipeline.normalize import fold
+from pipeline.normalize import fold, fold_word
 
 SPANS_KEY = "orgs"
 # Stock NER labels kept in `doc.spans["orgs"]` beside the gazetteer's.
@@ -112,7 +112,11 @@ class OrganisationRuler:
     def _glued_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         found = []
         for token in doc:
-            if (match := _GLUED_RE.fullmatch(token.text)) is not None:
+            text = token.text
+            # cheap test first: "CD23", "CAF974", "CD2A" end in a digit or a Corsican letter
+            if not 4 <= len(text) <= 9 or not (text[-1].isdigit() or text[-2] == "2"):
+                continue
+            if (match := _GLUED_RE.fullmatch(text)) is not None:
                 key, exact = self.glued.get(fold(match.group(1)), (None, None))
                 if key is not None and exact in (None, match.group(1)):
                     found.append((self.nlp.vocab.strings.add(key), token.i, token.i + 1))
@@ -148,7 +152,7 @@ class OrganisationRuler:
         return doc
 
     def _folded(self, doc: Doc) -> Doc:
-        return Doc(self.nlp.vocab, words=[fold(t.text) for t in doc],
+        return Doc(self.nlp.vocab, words=[fold_word(t.text) for t in doc],
                    spaces=[bool(t.whitespace_) for t in doc])
 
     def _excluded(self, doc: Doc, end: int, org_id: str) -> bool:
