@@ -170,6 +170,8 @@ class LabelRoles:
                 # "Habitants bénévoles", "Jeunes ayant participé": the other words decide.
                 runs = "volunteer" in categories or self._runs(" ".join(words))
                 return "volunteers" if runs and cue != "beneficiary" else "beneficiaries"
+            if category == "person" and cue in ("beneficiary", "volunteer", "professional"):
+                return role_of(cue)  # "Personnes accompagnées :": the participle says who
             if role := role_of(category):
                 return role
         if cue is None and self._runs(" ".join(words)):

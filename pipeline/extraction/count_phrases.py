@@ -272,18 +272,32 @@ class CountReader(LabelRoles):
             assumed = role in _DEFAULT_ROLES
             role = _DEFAULT_ROLES.get(role, role)
         else:
-            role = self._label_role(text, match, count, in_parens, clause_before, found)
-            if role is not None and not in_parens:
-                start = self._label_start(text, match.start(), found)
-            elif role is None:
-                role = elided_role(text, match, count, found)
-                if role is None:
-                    return None
+            role, start = self._bare_role(text, match, count, (in_parens, clause_before), found)
+            if role is None:
+                return None
             head_end = end
         if part_of_previous(text, before, match, (role, assumed), found):
             return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
+
+    def _bare_role(self, text: str, match: re.Match[str], count: Count,
+                   bracket: tuple[bool, str | None], found: list[Mention]) -> tuple[str | None, int]:
+        """The role of a count with no noun after it and where its mention starts: from its
+        label ("Bénévoles : 20", with a volunteer word in a bracket after it: "Intervenante : 1
+        (bénévole)"), the people a pronoun stands for ("des parents, on est 4-5"), or the count
+        before whose noun it leaves out; None when there is none."""
+        in_parens, clause_before = bracket
+        start = match.start()
+        role = self._label_role(text, match, count, in_parens, clause_before, found)
+        if role is not None and not in_parens:
+            start = self._label_start(text, match.start(), found)
+            if role in ("professionals", "total") \
+                    and self.cues.volunteer_bracket(text, match.end()):
+                role = "volunteers"
+        elif role is None:
+            role = elided_role(text, match, count, found)
+        return role, start
 
     def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
                    bounds: tuple[int, int], clauses: tuple[str, str | None, str],

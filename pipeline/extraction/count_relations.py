@@ -40,6 +40,7 @@ _TEAM_TRAINEES = 5
 # "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
 _BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
 _QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
+_OPENS_BRACKET_RE = re.compile(r"\([ \u00a0]*(?:(?:soit|=)[ \u00a0]*)?$", re.IGNORECASE)
 _NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
@@ -92,9 +93,13 @@ def closes_actors(text: str, span: tuple[int, int], count: Count, found: list[Me
 
 
 def qualifies(gap: str) -> bool:
-    """Whether the text between a person and an FTE after it keeps the FTE on that person."""
+    """Whether the text between a person and an FTE after it keeps the FTE on that person; an
+    FTE that opens a bracket is that person's time even after a title joined by "et" ("1
+    conseillère en économie sociale et familiale (0,3 ETP)")."""
     gap = _BRACKETED_RE.sub(" ", gap)
-    return _QUALIFIER_GAP_RE.fullmatch(gap) is not None and _NEW_ITEM_RE.search(gap) is None
+    if _QUALIFIER_GAP_RE.fullmatch(gap) is None:
+        return False
+    return _OPENS_BRACKET_RE.search(gap) is not None or _NEW_ITEM_RE.search(gap) is None
 
 
 def restated(text: str, match: re.Match[str], count: Count,

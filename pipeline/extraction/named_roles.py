@@ -15,6 +15,9 @@ from pipeline.normalize import fold
 # "2 salariés dont le directeur", "(y compris la directrice)": a person inside the count before.
 _INSIDE_BEFORE_RE = re.compile(
     r"\b(?:dont|y[ \u00a0]compris|notamment|parmi[ \u00a0]\w{2,12})[ \u00a0]{1,3}$", re.IGNORECASE)
+# The next item of a part list: "y compris la directrice et l'agent d'entretien".
+_NEXT_PART_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|(?<![^\W\d_])et)[ \u00a0]{0,3}",
+                           re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
 _ARTICLE_ROLE_RE = re.compile(
     r"(?<![^\W\d_])(?:(?:le|la|notre|son|sa|leur)[ \u00a0]{1,3}|l['’][ \u00a0]{0,3})"
@@ -100,13 +103,18 @@ class NamedRoles:
         """One person per singular role named with an article ("la directrice") or alone as a
         list item ("animatrice + stagiaire"), in text order."""
         mentions = self._bare(text)
+        inside_end = -1  # the end of the last role named as a part of the count before it
         for match in _ARTICLE_ROLE_RE.finditer(text):
             word = match.group("word")
             stem = role_stem(word)
             plural = fold(word)[-1:] in ("s", "x")
+            if _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()) \
+                    or (inside_end >= 0 and _NEXT_PART_RE.fullmatch(
+                        text, inside_end, match.start()) is not None):
+                inside_end = match.end()  # "y compris la directrice et l'agent d'entretien"
+                continue
             if plural or stem in self.lexicon.collective \
                     or _STAFF_BRACKET_RE.match(text, match.end(), match.end() + 120) \
-                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()) \
                     or _in_count_bracket(text, match.start()):
                 continue  # "la directrice et l'animatrice (soit 2 salariées)": counted there
             if self._article_category(text, match) == "professional":

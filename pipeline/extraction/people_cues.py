@@ -15,6 +15,7 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_QUALIFIERS = 3
 _PART_WORDS = frozenset({"dont", "parmi", "notamment", "compris"})
 _PLAIN_BRACKET_RE = re.compile(r"\(([^()\d\n]{1,40})\)")
+_BRACKET_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\(([^()\d\n]{1,40})\)")
 # Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
 # assurent l'ouverture"), an agent noun of organising, or serving ("au service").
 RUNNING_RE = re.compile(
@@ -88,9 +89,10 @@ _PER_ANY_RE = re.compile(
 # "en moyenne", "par séance", "chaque mercredi": an attendance per occasion; a year or a season
 # is the action's span ("64 familles par an"), a place or a person no occasion.
 _AVERAGE_RE = re.compile(r"\ben[ \u00a0]+moyenne\b|\bmoyenne[ \u00a0]+de\b", re.IGNORECASE)
+# "selon les semaines": a count that varies from one occasion to the next.
 _PER_SEARCH_RE = re.compile(
-    r"(?<![^\W\d_])(?:par|chaque|à[ \u00a0]+chaque)[ \u00a0]+(?P<unit>[^\W\d_]{2,30})",
-    re.IGNORECASE)
+    r"(?<![^\W\d_])(?:par|chaque|à[ \u00a0]+chaque|selon[ \u00a0]+les)[ \u00a0]+"
+    r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 _SPANS = frozenset({"an", "annee", "saison", "ete", "hiver", "printemps", "automne", "cycle",
                     "session", "periode", "projet", "action"})
 
@@ -209,6 +211,13 @@ class PeopleCues:
         volunteer_cues = self.lexicon.cues["volunteer"]
         words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
         return any(_stem(w) in volunteer_cues for w in words)
+
+    def volunteer_bracket(self, text: str, pos: int) -> bool:
+        """Whether a bracket right after `pos` says volunteers: "Intervenante : 1 (bénévole)"."""
+        bracket = _BRACKET_AFTER_RE.match(text, pos)
+        volunteer_cues = self.lexicon.cues["volunteer"]
+        return bracket is not None and any(
+            _stem(w) in volunteer_cues for w in _WORD_RE.findall(bracket.group(1)))
 
     def per_occasion(self, before: str, after: str) -> bool:
         """Whether the words of a count's clause, `before` and `after` it, make it an attendance
