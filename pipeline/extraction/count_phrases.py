@@ -247,8 +247,10 @@ class CountReader(LabelRoles):
         word, head_end, category = noun
         if category == "person" and (restatement := restated(text, match, count, found)):
             return replace(restatement, end=head_end, head=role_stem(word))
-        lone_article = match.group(0).lower() in ("un", "une")
-        if lone_article and not word:
+        # "une" before a noun no list knows is an article: one of the public would not be
+        # counted ("22 foyers ont une parcelle"); one of a trade may ("un sophrologue").
+        if match.group(0).lower() in ("un", "une") and (not word or (
+                category == "beneficiary" and self.lexicon.classify(word) is None)):
             return None
         before = text[max(0, start - 40):start]
         if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
@@ -368,6 +370,8 @@ class CountReader(LabelRoles):
             return ADMISSIONS
         if category != "person":
             return role_of(category) or "total"
+        if self.cues.aged(text, head_end):
+            return "beneficiaries"  # "soit 32 personnes de 62 à 89 ans"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
             return "total"
         role = role_of(self.lexicon.cue(clause_after)) or self.cues.served(text, head_end)
@@ -376,7 +380,8 @@ class CountReader(LabelRoles):
         # In a bracket, persons restate the clause before it ("les agents des services (3
         # personnes)"), and mobilised persons are the actors: never the public by default.
         unplaced = "total" if clause_before or self.cues.mobilised(text, head_end) else _UNPLACED
-        return role or self._heading_role(text, pos) or unplaced
+        return role or self._heading_role(text, pos) or self._line_label_role(text, pos) \
+            or unplaced
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]

@@ -79,6 +79,14 @@ def _bracketed(text: str, match: re.Match[str]) -> bool:
 
 
 
+def _alone_on_line(text: str, match: re.Match[str]) -> bool:
+    """Whether an article and its noun are the whole of their line ("le boulanger")."""
+    line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    return line.strip(BULLETS + ".") == match.group(0)
+
+
 def _title_before(text: str, pos: int) -> bool:
     """Whether the list item before `pos` is a title with a complement ("conseiller en insertion
     sociale"), which a word after "et" may go on."""
@@ -135,7 +143,11 @@ class NamedRoles:
         if word.islower() and not self.cues.known(word) \
                 and (joined := self.cues.joined_category(text, match.end())):
             return joined
-        if word.isupper() or not _PERSON_FORM_RE.search(word):
+        if word.isupper():
+            return None
+        if _alone_on_line(text, match) and self.cues.trade(word):
+            return "professional"  # "le boulanger" as a line of the people field
+        if not _PERSON_FORM_RE.search(word):
             return None
         return self.cues.unknown_noun(text, word, match.end(), 1, "")
 

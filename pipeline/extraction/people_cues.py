@@ -147,6 +147,10 @@ class PeopleCues:
             cued = True  # the public closing a list of the actors
         return self.reader.category(word, count, cued)
 
+    def trade(self, word: str) -> bool:
+        """Whether the model's vector says `word` names a trade (False without a model)."""
+        return self.reader is not None and self.reader.trade(word)
+
     def known(self, word: str) -> bool:
         """Whether the model has a vector for `word` (True without a model: nothing to tell)."""
         return self.reader is None or self.reader.scores(word) is not None
