@@ -252,7 +252,40 @@ RESTATED_ROLES: list[Row] = [
     ("12 mamans, toutes bénévoles, et 1 animatrice", 1, 12, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
+# An FTE that opens a bracket is the time of the person before it, even after a title joined
+# by "et" or restated with "soit"; every role of a part list is inside the count before it.
+TIME_AND_PARTS: list[Row] = [
+    ("1 assistante de service social et familial (0,5 ETP)\n12 familles", 1, None, 12),
+    ("1 chargé d'accueil et d'orientation (0,8 ETP), 2 bénévoles", 1, 2, None),
+    ("8 salariés y compris le comptable et la secrétaire (soit 5,5 ETP)", 8, None, None),
+    ("4 animateurs dont la responsable, l'agent de service et le cuisinier", 4, None, None),
+    ("1 animateur et 0,5 ETP de secrétariat", 2, None, None),
+]
+
+# What a label says of its count: a participle after a neutral noun ("Personnes suivies :"), a
+# volunteer word in a bracket after the count, a label that opens the line of persons counted
+# after some prose; people of stated ages are the public, even restated with "soit".
+LABEL_MEANING: list[Row] = [
+    ("Personnes orientées : 58 sur l'année", None, None, 58),
+    ("Animatrices : 2\nTraductrice : 1 (bénévole)", 2, 1, None),
+    ("Salariés : 2\nBénévoles : au total nous sommes 9 personnes", 2, 9, None),
+    ("Public : 3 groupes de 10, soit 30 personnes de 70 à 92 ans", None, None, 30),
+    ("2 éducateurs, 14 personnes de 18 à 25 ans", 2, None, 14),
+]
+
+# Words that say who is counted though no list has them: a count that varies "selon les"
+# occasions is an attendance; members of a collective run it; "une" before a noun no list knows
+# is an article (a thing), and a trade named alone on its line is one professional.
+MEANING_OF_WORDS: list[Row] = [
+    ("1 animatrice\nde 6 à 14 enfants selon les mercredis, 40 enfants inscrits dans l'année",
+     1, None, 40),
+    ("12 habitants du collectif, 1 animatrice", 1, 12, None),
+    ("30 familles ont trouvé un logement\n2 salariées", 2, None, 30),
+    ("5 bénévoles\nle photographe", 1, 5, None),
+    ("2 animatrices\nle samedi", 2, None, None),
+]
+
+KINDS = TIME_AND_PARTS + LABEL_MEANING + MEANING_OF_WORDS + FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
     + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
     + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS + PEOPLE_IN_LISTS \
     + JOINED_UNKNOWN \
