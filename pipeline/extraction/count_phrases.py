@@ -18,6 +18,7 @@ from pipeline.extraction.count_relations import (
     elided_role,
     parenthetical,
     part_of_previous,
+    pronoun_clause,
     qualifies,
     restated,
     settle_admissions,
@@ -25,6 +26,7 @@ from pipeline.extraction.count_relations import (
     settle_occasions,
     settle_persons,
     trainee_role,
+    whole_clause,
 )
 from pipeline.extraction.named_roles import NamedRoles
 from pipeline.extraction.numbers import (
@@ -67,6 +69,10 @@ _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0
                               re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
                              re.IGNORECASE)
+# "une dizaine de grands-parents et autant d'enfants": as many people as the count before.
+_AS_MANY_RE = re.compile(r"(?<![^\W\d_])autant(?=[ \u00a0]+(?:de[ \u00a0]|d['’]))",
+                         re.IGNORECASE)
+_AS_MANY_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\bet|\+)[ \u00a0]{0,3}", re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
@@ -131,6 +137,8 @@ class CountReader(LabelRoles):
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
         matches = _merge(list(_FTE_RE.finditer(text)), COUNT_RE.finditer(text))
+        if "autant" in text:
+            matches = _merge(list(_AS_MANY_RE.finditer(text)), matches)
         found: list[Mention] = []
         # Each count's clause runs to the next count that is not an age ("25 jeunes de 12 à 17
         # ans inscrits": "inscrits" still tells who the 25 are).
@@ -145,6 +153,8 @@ class CountReader(LabelRoles):
             next_start = limits[i]
             if match.re is _FTE_RE:
                 mention = self._read_fte(text, match, found, articles)
+            elif match.re is _AS_MANY_RE:
+                mention = self._read_as_many(text, match, next_start, found)
             else:
                 mention = self._read(text, match, next_start, found)
                 actors = actors or (mention is None and self._organisations(text, match))
@@ -157,6 +167,22 @@ class CountReader(LabelRoles):
                 insort(found, mention, key=_start)
         found = settle_persons(settle_inhabitants(text, found, actors))
         return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
+
+    def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
+                      found: list[Mention]) -> Mention | None:
+        """"autant de jeunes" joined to the count before it: as many people of its own noun."""
+        if not found or _AS_MANY_GAP_RE.fullmatch(text, found[-1].end, match.start()) is None:
+            return None
+        count = found[-1].count
+        noun = self._noun(text, match.end(), count, next_start)
+        if noun is None or not noun[0]:
+            return None
+        word, head_end, category = noun
+        role = self._word_role(text, (word, category), count, (match.start(), head_end), (
+            text[max(0, match.start() - 40):match.start()], None,
+            self._clause_after(text, head_end, next_start)), found)
+        return Mention(match.start(), head_end, _DEFAULT_ROLES.get(role, role), count,
+                       role_stem(word), None, role in _DEFAULT_ROLES)
 
     def _unknown_label(self, word: str, count: int) -> str | None:
         """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public."""
@@ -291,12 +317,19 @@ class CountReader(LabelRoles):
         before whose noun it leaves out; None when there is none."""
         in_parens, clause_before = bracket
         start = match.start()
+        if not in_parens and (clause := pronoun_clause(text, start)) is not None:
+            return ("volunteers" if self.lexicon.cue(clause) == "volunteer" else self._context_role(
+                clause, self._clause_after(text, match.end(), len(text)))), start
         role = self._label_role(text, match, count, in_parens, clause_before, found)
         if role is not None and not in_parens:
             start = self._label_start(text, match.start(), found)
             if role in ("professionals", "total") \
                     and self.cues.volunteer_bracket(text, match.end()):
                 role = "volunteers"
+        elif role is None and in_parens and clause_before:
+            # "des mamans viennent aider pour les courses et la vaisselle (3 ou 4)": the last
+            # item names no people, the clause's subject does.
+            role = self._label_role(text, match, count, True, whole_clause(text, start), found)
         elif role is None:
             role = elided_role(text, match, count, found)
         return role, start

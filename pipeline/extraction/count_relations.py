@@ -53,6 +53,15 @@ _JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u
                         re.IGNORECASE)
 
 
+# A subject pronoun and a verb of being before a count: "on est 4-5", "nous étions une
+# dizaine", "elles sont 6": the count is of the people named before the pronoun.
+_PRONOUN_BEFORE_RE = re.compile(
+    r"(?<![^\W\d_])(?:on[ \u00a0]+(?:est|était|etait|sera)|nous[ \u00a0]+(?:sommes|étions|etions)"
+    r"|(?:ils|elles)[ \u00a0]+(?:sont|étaient|etaient))[ \u00a0]+"
+    r"(?:(?:environ|à[ \u00a0]+peu[ \u00a0]+près|a[ \u00a0]+peu[ \u00a0]+pres)[ \u00a0]+)?$",
+    re.IGNORECASE)
+
+
 def part_of_previous(text: str, before: str, match: re.Match[str],
                      role: tuple[str | None, bool], found: list[Mention]) -> bool:
     """True when the count `match` is a part ("dont 14 enfants") of the count just before it,
@@ -267,3 +276,20 @@ def elided_role(text: str, match: re.Match[str], count: Count,
         return None
     joined = _ELIDED_GAP_RE.fullmatch(text, found[-1].end, pos)
     return found[-1].role if joined is not None else None
+
+
+def pronoun_clause(text: str, pos: int) -> str | None:
+    """The words before a subject pronoun that a count at `pos` counts ("des parents
+    bénévoles, on est 4-5 à tourner": "des parents bénévoles, "); None when no pronoun and
+    verb of being lead to the count."""
+    pronoun = _PRONOUN_BEFORE_RE.search(text, max(0, pos - LOOKBACK), pos)
+    if pronoun is None:
+        return None
+    return text[_clause_start(text, pronoun.start()):pronoun.start()]
+
+
+def whole_clause(text: str, pos: int) -> str:
+    """The whole clause before the bracket that `pos` is in, past any list mark in it."""
+    opening = text.rfind("(", max(0, pos - LOOKBACK), pos)
+    return text[_clause_start(text, opening):opening] if opening != -1 else ""
+

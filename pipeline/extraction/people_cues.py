@@ -23,7 +23,11 @@ RUNNING_RE = re.compile(
     r"|tienn|pr[ée]par|serv|pilot|m[èe]n|conduis|r[ée]alis)\w*"
     r"|\b(?:co-?)?organisat(?:eur|rice)s?\b|\bco-?anim\w*|\bau[ \u00a0]+service\b"
     r"|\b(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[èe]r|cuisin|pilot)ent\b"
-    r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b",
+    r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b"
+    # "elles sont 6 à préparer le repas", "on est 4 à tourner", "un coup de main"
+    r"|\bà[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot|tourn|aid)er\b"
+    r"|\bcoups?[ \u00a0]+de[ \u00a0]+mains?\b|\b(?:viennent|venir|vient)[ \u00a0]+aider\b"
+    r"|\baident\b",
     re.IGNORECASE,
 )
 # An age after people makes them a public: "12 jeunes de 13-16 ans", "(14-17 ans)".
@@ -70,7 +74,8 @@ _APPOSED_TO_LIST_RE = re.compile(
     + _APPOSED, re.IGNORECASE)
 # The count joined to a noun after it: "2 tanbouyé et 1 danseuse".
 _JOINED_COUNT_RE = re.compile(
-    r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}(?P<word>[^\W\d_]{3,30})",
+    r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}(?:\d{1,3}[ \u00a0]{1,3}"
+    r"|autant[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]?))(?P<word>[^\W\d_]{3,30})",
     re.IGNORECASE)
 # Paid work makes anyone staff: "4 étudiants vacataires", "2 parents rémunérés".
 _STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle",
@@ -163,7 +168,8 @@ class PeopleCues:
             return None
         word = joined.group("word")
         category = self.lexicon.classify(word) or self.reader.category(word, 1)
-        return category if category in ("professional", "volunteer", "beneficiary") else None
+        return category if category in ("professional", "volunteer", "beneficiary",
+                                        "inhabitant") else None
 
     def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
         """The lexicon category of the first word of a bracket right after a noun; with
