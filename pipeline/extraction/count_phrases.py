@@ -22,6 +22,7 @@ from pipeline.extraction.count_relations import (
     qualifies,
     restated,
     settle_admissions,
+    settle_households,
     settle_inhabitants,
     settle_occasions,
     settle_persons,
@@ -165,7 +166,8 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not self._repeats(text, mention, found):
                 insort(found, mention, key=_start)
-        found = settle_persons(settle_inhabitants(text, found, actors))
+        found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
+                                  self.lexicon.households)
         return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
 
     def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
@@ -345,6 +347,9 @@ class CountReader(LabelRoles):
         if category == "inhabitant" and not self.cues.volunteer_qualified(text, bounds[1]) \
                 and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
             return "beneficiaries"  # "Public :\n12 jeunes élus": the heading says who they are
+        if category in ("professional", "volunteer") and self.cues.served(text, bounds[1]) \
+                and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
+            return "beneficiaries"  # "Stagiaires : 12 animateurs formés": a training's public
         role = self.cues.qualified_role(text, bounds[1], category, clause_after) \
             or self._noun_role(text, category, bounds, before, clause_before, clause_after)
         if role == "professionals" and role_stem(word) in self.lexicon.trainees:

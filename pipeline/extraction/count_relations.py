@@ -53,6 +53,8 @@ _JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u
                         re.IGNORECASE)
 
 
+# Between the items of a list of persons on one line: "14 familles, 16 parents et 19 ados".
+_PERSONS_GAP_RE = re.compile(r"[^\n\d.;:()]{0,40}?(?:,|\+|\bet)[ \u00a0]{0,3}", re.IGNORECASE)
 # A subject pronoun and a verb of being before a count: "on est 4-5", "nous étions une
 # dizaine", "elles sont 6": the count is of the people named before the pronoun.
 _PRONOUN_BEFORE_RE = re.compile(
@@ -292,4 +294,23 @@ def whole_clause(text: str, pos: int) -> str:
     """The whole clause before the bracket that `pos` is in, past any list mark in it."""
     opening = text.rfind("(", max(0, pos - LOOKBACK), pos)
     return text[_clause_start(text, opening):opening] if opening != -1 else ""
+
+
+def settle_households(text: str, found: list[Mention], households: set[str]) -> list[Mention]:
+    """Households broken down into the persons listed right after them on their line are
+    counted in persons, once: "14 familles, 16 parents et 19 adolescents" are 35 people. Fewer
+    persons than households are others ("12 familles et 10 personnes isolées")."""
+    dropped: set[int] = set()
+    for i, mention in enumerate(found):
+        if mention.role != "beneficiaries" or mention.head not in households:
+            continue
+        persons, end = 0, mention.end
+        for later in found[i + 1:]:
+            if later.role != "beneficiaries" or later.head in households \
+                    or _PERSONS_GAP_RE.fullmatch(text, end, later.start) is None:
+                break
+            persons, end = persons + later.count.high, later.end
+        if persons >= mention.count.high:
+            dropped.add(i)
+    return [m for i, m in enumerate(found) if i not in dropped]
 

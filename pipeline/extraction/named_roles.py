@@ -18,6 +18,9 @@ _INSIDE_BEFORE_RE = re.compile(
 # The next item of a part list: "y compris la directrice et l'agent d'entretien".
 _NEXT_PART_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|(?<![^\W\d_])et)[ \u00a0]{0,3}",
                            re.IGNORECASE)
+# The writer named by their role: "moi (stagiaire)", "moi-même (animatrice)".
+_SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{0,3}"
+                      r"(?P<word>[^\W\d_]{3,30})[ \u00a0]{0,3}\)", re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
 _ARTICLE_ROLE_RE = re.compile(
     r"(?<![^\W\d_])(?:(?:le|la|notre|son|sa|leur)[ \u00a0]{1,3}|l['’][ \u00a0]{0,3})"
@@ -110,7 +113,7 @@ class NamedRoles:
     def find(self, text: str) -> list[Mention]:
         """One person per singular role named with an article ("la directrice") or alone as a
         list item ("animatrice + stagiaire"), in text order."""
-        mentions = self._bare(text)
+        mentions = self._bare(text) + self._self_named(text)
         inside_end = -1  # the end of the last role named as a part of the count before it
         for match in _ARTICLE_ROLE_RE.finditer(text):
             word = match.group("word")
@@ -150,6 +153,17 @@ class NamedRoles:
         if not _PERSON_FORM_RE.search(word):
             return None
         return self.cues.unknown_noun(text, word, match.end(), 1, "")
+
+    def _self_named(self, text: str) -> list[Mention]:
+        """The writer counting themself by their role: "moi (stagiaire)", "moi-même
+        (coordinatrice)" are one person of that role."""
+        mentions = []
+        for match in _SELF_RE.finditer(text):
+            role = role_of(self.lexicon.classify(match.group("word")))
+            if role in ("professionals", "volunteers"):
+                mentions.append(Mention(match.start(), match.end(), role, Count(1, 1),
+                                        role_stem(match.group("word"))))
+        return mentions
 
     def _bare(self, text: str) -> list[Mention]:
         """A singular role alone as a list item: a listed role, or a noun of person by its form
