@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable
 from dataclasses import replace
 
 from spacy.lang.fr.stop_words import STOP_WORDS
@@ -14,12 +13,16 @@ from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
+    FTE_RE,
     closes_actors,
     elided_role,
+    fte_mention,
+    joined_to_previous,
+    mention_start,
+    merge_matches,
     parenthetical,
     part_of_previous,
     pronoun_clause,
-    qualifies,
     restated,
     settle_admissions,
     settle_households,
@@ -52,13 +55,6 @@ _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
-# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
-# so a fraction stands for at least one person: the FTE rounded up.
-_FTE_RE = re.compile(
-    r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
-    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
-    re.IGNORECASE,
-)
 # "2 animateurs x 3 sites": as many people per unit named.
 _TIMES_RE = re.compile(
     rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
@@ -73,7 +69,6 @@ _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout
 # "une dizaine de grands-parents et autant d'enfants": as many people as the count before.
 _AS_MANY_RE = re.compile(r"(?<![^\W\d_])autant(?=[ \u00a0]+(?:de[ \u00a0]|d['’]))",
                          re.IGNORECASE)
-_AS_MANY_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\bet|\+)[ \u00a0]{0,3}", re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
@@ -85,31 +80,6 @@ _DEFAULT_ROLES = {_ASSUMED: "volunteers", _UNPLACED: "total"}
 _LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
                       "admission"})
-
-
-def _start(mention: Mention) -> int:
-    return mention.start
-
-
-def _end(mention: Mention) -> int:
-    return mention.end
-
-
-def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
-    """`first` and the matches of `second` that overlap none of it, in text order."""
-    merged: list[re.Match[str]] = []
-    i = 0
-    for match in second:
-        while i < len(first) and first[i].end() <= match.start():
-            merged.append(first[i])
-            i += 1
-        if i < len(first) and first[i].start() < match.end():
-            continue
-        merged.append(match)
-    merged.extend(first[i:])
-    return merged
-
-
 
 
 class CountReader(LabelRoles):
@@ -137,9 +107,9 @@ class CountReader(LabelRoles):
 
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
-        matches = _merge(list(_FTE_RE.finditer(text)), COUNT_RE.finditer(text))
+        matches = merge_matches(list(FTE_RE.finditer(text)), COUNT_RE.finditer(text))
         if "autant" in text:
-            matches = _merge(list(_AS_MANY_RE.finditer(text)), matches)
+            matches = merge_matches(list(_AS_MANY_RE.finditer(text)), matches)
         found: list[Mention] = []
         # Each count's clause runs to the next count that is not an age ("25 jeunes de 12 à 17
         # ans inscrits": "inscrits" still tells who the 25 are).
@@ -152,8 +122,8 @@ class CountReader(LabelRoles):
         actors = False  # the field counts organisations: it lists the actors
         for i, match in enumerate(matches):
             next_start = limits[i]
-            if match.re is _FTE_RE:
-                mention = self._read_fte(text, match, found, articles)
+            if match.re is FTE_RE:
+                mention = fte_mention(text, match, found, articles)
             elif match.re is _AS_MANY_RE:
                 mention = self._read_as_many(text, match, next_start, found)
             else:
@@ -165,7 +135,7 @@ class CountReader(LabelRoles):
                 found.append(mention)
         for mention in articles:
             if not self._repeats(text, mention, found):
-                insort(found, mention, key=_start)
+                insort(found, mention, key=mention_start)
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
         return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
@@ -173,7 +143,7 @@ class CountReader(LabelRoles):
     def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
                       found: list[Mention]) -> Mention | None:
         """"autant de jeunes" joined to the count before it: as many people of its own noun."""
-        if not found or _AS_MANY_GAP_RE.fullmatch(text, found[-1].end, match.start()) is None:
+        if not found or not joined_to_previous(text, found[-1], match.start()):
             return None
         count = found[-1].count
         noun = self._noun(text, match.end(), count, next_start)
@@ -197,26 +167,6 @@ class CountReader(LabelRoles):
         """Whether a count names organisations ("15 associations")."""
         word = self._head(text, match.end())[0]
         return bool(word) and self.lexicon.classify(word) == "organisation"
-
-    def _read_fte(self, text: str, match: re.Match[str], found: list[Mention],
-                  articles: list[Mention]) -> Mention | None:
-        """A count of professionals from a full-time equivalent, rounded up to whole people.
-
-        None when the FTE only qualifies the professionals named just before it, counted
-        (`found`) or by an article (`articles`): "1 coordinatrice à 0,5 ETP" is one person,
-        "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
-        """
-        whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
-        people = whole + (1 if frac else 0)
-        if people == 0:
-            return None
-        before = bisect_right(articles, match.start(), key=_end)  # articles end in text order
-        person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
-                      if m.end <= match.start()), key=_end, default=None)
-        if person is not None and person.role == "professionals" \
-                and qualifies(text[person.end:match.start()]):
-            return None
-        return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
 
     def _head(self, text: str, end: int) -> tuple[str, int, int]:
         """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
@@ -269,7 +219,7 @@ class CountReader(LabelRoles):
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
         noun = self._noun(text, end, count, next_start,
-                          closes_actors(text, (start, next_start), count, found))
+                          closes_actors(text, (start, end, next_start), count, found))
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
@@ -312,7 +262,8 @@ class CountReader(LabelRoles):
                        self._per_unit(text, head_end), assumed)
 
     def _bare_role(self, text: str, match: re.Match[str], count: Count,
-                   bracket: tuple[bool, str | None], found: list[Mention]) -> tuple[str | None, int]:
+                   bracket: tuple[bool, str | None],
+                   found: list[Mention]) -> tuple[str | None, int]:
         """The role of a count with no noun after it and where its mention starts: from its
         label ("Bénévoles : 20", with a volunteer word in a bracket after it: "Intervenante : 1
         (bénévole)"), the people a pronoun stands for ("des parents, on est 4-5"), or the count
@@ -433,8 +384,8 @@ class CountReader(LabelRoles):
 
         "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
         """
-        low = bisect_left(found, mention.start - LOOKBACK, key=_start)
-        high = bisect_right(found, mention.start, key=_start)
+        low = bisect_left(found, mention.start - LOOKBACK, key=mention_start)
+        high = bisect_right(found, mention.start, key=mention_start)
         for earlier in found[low:high]:
             if earlier.start < mention.start and earlier.head == mention.head and mention.head \
                     and earlier.count.high >= max(2, mention.count.high) \
