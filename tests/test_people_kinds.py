@@ -285,7 +285,38 @@ MEANING_OF_WORDS: list[Row] = [
     ("2 animatrices\nle samedi", 2, None, None),
 ]
 
-KINDS = TIME_AND_PARTS + LABEL_MEANING + MEANING_OF_WORDS \
+# Who a count is read from the sentence around it: a subject pronoun stands for the people named
+# before it ("on est 5"), a bracket after prose counts the clause's subject, "autant de" counts
+# as many as the count before, and a word no model knows joined to inhabitants is one of them.
+WHO_THE_SENTENCE_COUNTS: list[Row] = [
+    ("1 animateur\ndes grands-parents bénévoles, on est 5 à tourner", 1, 5, None),
+    ("2 salariées\nquelques voisines, elles sont 4 à préparer le goûter", 2, 4, None),
+    ("1 animatrice\ndes papas viennent aider au montage des stands et au rangement (5 ou 6)",
+     1, (5, 6), None),
+    ("1 éducatrice\nune vingtaine d'enfants et autant de parents", 1, None, 40),
+    ("1 conteuse\nune dizaine de zanfans et autant de parents", 1, None, 20),
+]
+
+# Households broken down into the persons listed right after them count in persons, once; a
+# label of the public makes staff or volunteers who received something that public; a task of
+# running makes inhabitants volunteers; the writer names themself by their role.
+WHO_IS_SERVED_OR_SERVES: list[Row] = [
+    ("Public : 9 familles, 11 mères et 17 enfants", None, None, 28),
+    ("1 CESF\n20 familles et 12 enfants", 1, None, 32),
+    ("Public formé : 14 animateurs formés au secourisme\n1 formatrice", 1, None, 14),
+    ("2 salariées, une dizaine d'habitantes pour la décoration, 200 visiteurs", 2, 10, 200),
+    ("moi-même (coordinatrice) et 3 bénévoles", 1, 3, None),
+]
+
+# A field written as a list of lines is a list of the actors closing with the public when the
+# last line holds only its noun; a thing with words after it stays out.
+LISTS_OF_LINES: list[Row] = [
+    ("12 bénévoles\n180 convives", None, 12, 180),
+    ("2 animatrices\n150 questionnaires remplis", 2, None, None),
+]
+
+KINDS = WHO_THE_SENTENCE_COUNTS + WHO_IS_SERVED_OR_SERVES + LISTS_OF_LINES \
+    + TIME_AND_PARTS + LABEL_MEANING + MEANING_OF_WORDS \
     + FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
     + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
     + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS + PEOPLE_IN_LISTS \

@@ -271,8 +271,10 @@ class CountReader(LabelRoles):
         in_parens, clause_before = bracket
         start = match.start()
         if not in_parens and (clause := pronoun_clause(text, start)) is not None:
-            return ("volunteers" if self.lexicon.cue(clause) == "volunteer" else self._context_role(
-                clause, self._clause_after(text, match.end(), len(text)))), start
+            after = self._clause_after(text, match.end(), len(text))
+            if self.lexicon.cue(clause) == "volunteer" or self._runs(clause + " " + after):
+                return "volunteers", start  # "quelques voisines, elles sont 4 à préparer"
+            return self._context_role(clause, after), start
         role = self._label_role(text, match, count, in_parens, clause_before, found)
         if role is not None and not in_parens:
             start = self._label_start(text, match.start(), found)
