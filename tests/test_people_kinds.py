@@ -303,6 +303,7 @@ WHO_THE_SENTENCE_COUNTS: list[Row] = [
 WHO_IS_SERVED_OR_SERVES: list[Row] = [
     ("Public : 9 familles, 11 mères et 17 enfants", None, None, 28),
     ("1 CESF\n20 familles et 12 enfants", 1, None, 32),
+    ("2 animatrices\n12 familles, 4 pères et 6 personnes isolées", 2, None, 22),
     ("Public formé : 14 animateurs formés au secourisme\n1 formatrice", 1, None, 14),
     ("2 salariées, une dizaine d'habitantes pour la décoration, 200 visiteurs", 2, 10, 200),
     ("moi-même (coordinatrice) et 3 bénévoles", 1, 3, None),

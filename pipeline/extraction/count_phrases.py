@@ -274,7 +274,8 @@ class CountReader(LabelRoles):
             after = self._clause_after(text, match.end(), len(text))
             if self.lexicon.cue(clause) == "volunteer" or self._runs(clause + " " + after):
                 return "volunteers", start  # "quelques voisines, elles sont 4 à préparer"
-            return self._context_role(clause, after), start
+            if (role := self._context_role(clause, after)) is not None:
+                return role, start
         role = self._label_role(text, match, count, in_parens, clause_before, found)
         if role is not None and not in_parens:
             start = self._label_start(text, match.start(), found)

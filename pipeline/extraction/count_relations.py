@@ -371,19 +371,20 @@ def whole_clause(text: str, pos: int) -> str:
 
 def settle_households(text: str, found: list[Mention], households: set[str]) -> list[Mention]:
     """Households broken down into the persons listed right after them on their line are
-    counted in persons, once: "14 familles, 16 parents et 19 adolescents" are 35 people. Fewer
-    persons than households are others ("12 familles et 10 personnes isolées")."""
+    counted in persons, once: "14 familles, 16 parents et 19 adolescents" are 35 people. One
+    count of persons after them may be other people ("20 familles et 12 jeunes"), and so are
+    fewer persons than households ("12 familles, 4 pères et 6 personnes isolées")."""
     dropped: set[int] = set()
     for i, mention in enumerate(found):
         if mention.role != "beneficiaries" or mention.head not in households:
             continue
-        persons, end = 0, mention.end
+        persons, items, end = 0, 0, mention.end
         for later in found[i + 1:]:
             if later.role != "beneficiaries" or later.head in households \
                     or _PERSONS_GAP_RE.fullmatch(text, end, later.start) is None:
                 break
-            persons, end = persons + later.count.high, later.end
-        if persons >= mention.count.high:
+            persons, items, end = persons + later.count.high, items + 1, later.end
+        if items >= 2 and persons >= mention.count.high:
             dropped.add(i)
     return [m for i, m in enumerate(found) if i not in dropped]
 
