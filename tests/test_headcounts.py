@@ -149,6 +149,12 @@ HOSTILE = [
     "2 ou 3 accompagnateurs (" + "la directrice + " * (MAX_FIELD_CHARS // 16) + ")",
     "Apprenants :\n42 (dont 35 femmes)\n" * (MAX_FIELD_CHARS // 32),
     "1 " + "mot " * (MAX_FIELD_CHARS // 4) + "et 2 convives",
+    # pronouns, "autant de", part lists, households, lists of lines, the writer
+    "des parents, on est 4 à tourner et autant de jeunes, moi (stagiaire) "
+    * (MAX_FIELD_CHARS // 70),
+    "8 salariés y compris la directrice" + " et l'agent" * (MAX_FIELD_CHARS // 11),
+    "14 familles, 16 parents et 19 ados\n12 bénévoles\n180 convives\n"
+    * (MAX_FIELD_CHARS // 60),
 ]
 
 
@@ -174,6 +180,7 @@ def _seconds(finder, text):
     "(" * 50 + "deux " * 10,
     "3 salariés, 80 convives par séance, en moyenne 9 enfants et 7 mamans, la directrice ",
     "Bénévoles : 6 dont 2 étudiantes\n4 bén. / 2 anim (la référente + l'aide-soignante)\n",
+    "des mamans, elles sont 6 à aider (3 ou 4) et autant de jeunes\n14 familles, 16 parents, ",
 ])
 def test_time_is_linear_in_the_input(unit):
     from pipeline.extraction.components.headcount_mentions import HeadcountFinder

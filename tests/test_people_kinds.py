@@ -252,7 +252,73 @@ RESTATED_ROLES: list[Row] = [
     ("12 mamans, toutes bénévoles, et 1 animatrice", 1, 12, None),
 ]
 
-KINDS = FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
+# An FTE that opens a bracket is the time of the person before it, even after a title joined
+# by "et" or restated with "soit"; every role of a part list is inside the count before it.
+TIME_AND_PARTS: list[Row] = [
+    ("1 assistante de service social et familial (0,5 ETP)\n12 familles", 1, None, 12),
+    ("1 chargé d'accueil et d'orientation (0,8 ETP), 2 bénévoles", 1, 2, None),
+    ("8 salariés y compris le comptable et la secrétaire (soit 5,5 ETP)", 8, None, None),
+    ("4 animateurs dont la responsable, l'agent de service et le cuisinier", 4, None, None),
+    ("1 animateur et 0,5 ETP de secrétariat", 2, None, None),
+]
+
+# What a label says of its count: a participle after a neutral noun ("Personnes suivies :"), a
+# volunteer word in a bracket after the count, a label that opens the line of persons counted
+# after some prose; people of stated ages are the public, even restated with "soit".
+LABEL_MEANING: list[Row] = [
+    ("Personnes orientées : 58 sur l'année", None, None, 58),
+    ("Animatrices : 2\nTraductrice : 1 (bénévole)", 2, 1, None),
+    ("Salariés : 2\nBénévoles : au total nous sommes 9 personnes", 2, 9, None),
+    ("Public : 3 groupes de 10, soit 30 personnes de 70 à 92 ans", None, None, 30),
+    ("2 éducateurs, 14 personnes de 18 à 25 ans", 2, None, 14),
+]
+
+# Words that say who is counted though no list has them: a count that varies "selon les"
+# occasions is an attendance; members of a collective run it; "une" before a noun no list knows
+# is an article (a thing), and a trade named alone on its line is one professional.
+MEANING_OF_WORDS: list[Row] = [
+    ("1 animatrice\nde 6 à 14 enfants selon les mercredis, 40 enfants inscrits dans l'année",
+     1, None, 40),
+    ("12 habitants du collectif, 1 animatrice", 1, 12, None),
+    ("30 familles ont trouvé un logement\n2 salariées", 2, None, 30),
+    ("5 bénévoles\nle photographe", 1, 5, None),
+    ("2 animatrices\nle samedi", 2, None, None),
+]
+
+# Who a count is read from the sentence around it: a subject pronoun stands for the people named
+# before it ("on est 5"), a bracket after prose counts the clause's subject, "autant de" counts
+# as many as the count before, and a word no model knows joined to inhabitants is one of them.
+WHO_THE_SENTENCE_COUNTS: list[Row] = [
+    ("1 animateur\ndes grands-parents bénévoles, on est 5 à tourner", 1, 5, None),
+    ("2 salariées\nquelques voisines, elles sont 4 à préparer le goûter", 2, 4, None),
+    ("1 animatrice\ndes papas viennent aider au montage des stands et au rangement (5 ou 6)",
+     1, (5, 6), None),
+    ("1 éducatrice\nune vingtaine d'enfants et autant de parents", 1, None, 40),
+    ("1 conteuse\nune dizaine de zanfans et autant de parents", 1, None, 20),
+]
+
+# Households broken down into the persons listed right after them count in persons, once; a
+# label of the public makes staff or volunteers who received something that public; a task of
+# running makes inhabitants volunteers; the writer names themself by their role.
+WHO_IS_SERVED_OR_SERVES: list[Row] = [
+    ("Public : 9 familles, 11 mères et 17 enfants", None, None, 28),
+    ("1 CESF\n20 familles et 12 enfants", 1, None, 32),
+    ("2 animatrices\n12 familles, 4 pères et 6 personnes isolées", 2, None, 22),
+    ("Public formé : 14 animateurs formés au secourisme\n1 formatrice", 1, None, 14),
+    ("2 salariées, une dizaine d'habitantes pour la décoration, 200 visiteurs", 2, 10, 200),
+    ("moi-même (coordinatrice) et 3 bénévoles", 1, 3, None),
+]
+
+# A field written as a list of lines is a list of the actors closing with the public when the
+# last line holds only its noun; a thing with words after it stays out.
+LISTS_OF_LINES: list[Row] = [
+    ("12 bénévoles\n180 convives", None, 12, 180),
+    ("2 animatrices\n150 questionnaires remplis", 2, None, None),
+]
+
+KINDS = WHO_THE_SENTENCE_COUNTS + WHO_IS_SERVED_OR_SERVES + LISTS_OF_LINES \
+    + TIME_AND_PARTS + LABEL_MEANING + MEANING_OF_WORDS \
+    + FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
     + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
     + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS + PEOPLE_IN_LISTS \
     + JOINED_UNKNOWN \

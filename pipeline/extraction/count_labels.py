@@ -170,6 +170,8 @@ class LabelRoles:
                 # "Habitants bénévoles", "Jeunes ayant participé": the other words decide.
                 runs = "volunteer" in categories or self._runs(" ".join(words))
                 return "volunteers" if runs and cue != "beneficiary" else "beneficiaries"
+            if category == "person" and cue in ("beneficiary", "volunteer", "professional"):
+                return role_of(cue)  # "Personnes accompagnées :": the participle says who
             if role := role_of(category):
                 return role
         if cue is None and self._runs(" ".join(words)):
@@ -197,6 +199,17 @@ class LabelRoles:
         if heading is None:
             return None
         role = self._named_role(WORD_RE.findall(heading.group("label")), count)
+        return role if role in ("professionals", "volunteers", "beneficiaries") else None
+
+    def _line_label_role(self, text: str, pos: int) -> str | None:
+        """The role named by a label that opens the line of a count at `pos` with words but no
+        other count between ("Bénévoles : le noyau dur, c'est 6 personnes"), else None."""
+        line_start = text.rfind("\n", max(0, pos - LOOKBACK), pos) + 1
+        colon = text.find(":", line_start, pos)
+        heading = _HEADING_RE.fullmatch(text, line_start, colon + 1) if colon != -1 else None
+        if heading is None or any(c.isdigit() for c in text[colon:pos]):
+            return None
+        role = self._named_role(WORD_RE.findall(heading.group("label")))
         return role if role in ("professionals", "volunteers", "beneficiaries") else None
 
     def _label_start(self, text: str, pos: int, found: list[Mention]) -> int:

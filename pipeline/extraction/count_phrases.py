@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable
 from dataclasses import replace
 
 from spacy.lang.fr.stop_words import STOP_WORDS
@@ -14,17 +13,24 @@ from pipeline.config import RoleWords
 from pipeline.extraction.count_labels import LOOKBACK, LabelRoles, Mention, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
+    FTE_RE,
     closes_actors,
     elided_role,
+    fte_mention,
+    joined_to_previous,
+    mention_start,
+    merge_matches,
     parenthetical,
     part_of_previous,
-    qualifies,
+    pronoun_clause,
     restated,
     settle_admissions,
+    settle_households,
     settle_inhabitants,
     settle_occasions,
     settle_persons,
     trainee_role,
+    whole_clause,
 )
 from pipeline.extraction.named_roles import NamedRoles
 from pipeline.extraction.numbers import (
@@ -49,13 +55,6 @@ _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
-# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
-# so a fraction stands for at least one person: the FTE rounded up.
-_FTE_RE = re.compile(
-    r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
-    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
-    re.IGNORECASE,
-)
 # "2 animateurs x 3 sites": as many people per unit named.
 _TIMES_RE = re.compile(
     rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
@@ -67,6 +66,9 @@ _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0
                               re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout)\b",
                              re.IGNORECASE)
+# "une dizaine de grands-parents et autant d'enfants": as many people as the count before.
+_AS_MANY_RE = re.compile(r"(?<![^\W\d_])autant(?=[ \u00a0]+(?:de[ \u00a0]|d['’]))",
+                         re.IGNORECASE)
 _CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
@@ -78,31 +80,6 @@ _DEFAULT_ROLES = {_ASSUMED: "volunteers", _UNPLACED: "total"}
 _LEAD_RE = re.compile(r"[^\n.;:()]{0,40}$")
 _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", "person",
                       "admission"})
-
-
-def _start(mention: Mention) -> int:
-    return mention.start
-
-
-def _end(mention: Mention) -> int:
-    return mention.end
-
-
-def _merge(first: list[re.Match[str]], second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
-    """`first` and the matches of `second` that overlap none of it, in text order."""
-    merged: list[re.Match[str]] = []
-    i = 0
-    for match in second:
-        while i < len(first) and first[i].end() <= match.start():
-            merged.append(first[i])
-            i += 1
-        if i < len(first) and first[i].start() < match.end():
-            continue
-        merged.append(match)
-    merged.extend(first[i:])
-    return merged
-
-
 
 
 class CountReader(LabelRoles):
@@ -130,7 +107,9 @@ class CountReader(LabelRoles):
 
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
-        matches = _merge(list(_FTE_RE.finditer(text)), COUNT_RE.finditer(text))
+        matches = merge_matches(list(FTE_RE.finditer(text)), COUNT_RE.finditer(text))
+        if "autant" in text:
+            matches = merge_matches(list(_AS_MANY_RE.finditer(text)), matches)
         found: list[Mention] = []
         # Each count's clause runs to the next count that is not an age ("25 jeunes de 12 à 17
         # ans inscrits": "inscrits" still tells who the 25 are).
@@ -143,8 +122,10 @@ class CountReader(LabelRoles):
         actors = False  # the field counts organisations: it lists the actors
         for i, match in enumerate(matches):
             next_start = limits[i]
-            if match.re is _FTE_RE:
-                mention = self._read_fte(text, match, found, articles)
+            if match.re is FTE_RE:
+                mention = fte_mention(text, match, found, articles)
+            elif match.re is _AS_MANY_RE:
+                mention = self._read_as_many(text, match, next_start, found)
             else:
                 mention = self._read(text, match, next_start, found)
                 actors = actors or (mention is None and self._organisations(text, match))
@@ -154,9 +135,26 @@ class CountReader(LabelRoles):
                 found.append(mention)
         for mention in articles:
             if not self._repeats(text, mention, found):
-                insort(found, mention, key=_start)
-        found = settle_persons(settle_inhabitants(text, found, actors))
+                insort(found, mention, key=mention_start)
+        found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
+                                  self.lexicon.households)
         return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
+
+    def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
+                      found: list[Mention]) -> Mention | None:
+        """"autant de jeunes" joined to the count before it: as many people of its own noun."""
+        if not found or not joined_to_previous(text, found[-1], match.start()):
+            return None
+        count = found[-1].count
+        noun = self._noun(text, match.end(), count, next_start)
+        if noun is None or not noun[0]:
+            return None
+        word, head_end, category = noun
+        role = self._word_role(text, (word, category), count, (match.start(), head_end), (
+            text[max(0, match.start() - 40):match.start()], None,
+            self._clause_after(text, head_end, next_start)), found)
+        return Mention(match.start(), head_end, _DEFAULT_ROLES.get(role, role), count,
+                       role_stem(word), None, role in _DEFAULT_ROLES)
 
     def _unknown_label(self, word: str, count: int) -> str | None:
         """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public."""
@@ -169,26 +167,6 @@ class CountReader(LabelRoles):
         """Whether a count names organisations ("15 associations")."""
         word = self._head(text, match.end())[0]
         return bool(word) and self.lexicon.classify(word) == "organisation"
-
-    def _read_fte(self, text: str, match: re.Match[str], found: list[Mention],
-                  articles: list[Mention]) -> Mention | None:
-        """A count of professionals from a full-time equivalent, rounded up to whole people.
-
-        None when the FTE only qualifies the professionals named just before it, counted
-        (`found`) or by an article (`articles`): "1 coordinatrice à 0,5 ETP" is one person,
-        "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
-        """
-        whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
-        people = whole + (1 if frac else 0)
-        if people == 0:
-            return None
-        before = bisect_right(articles, match.start(), key=_end)  # articles end in text order
-        person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
-                      if m.end <= match.start()), key=_end, default=None)
-        if person is not None and person.role == "professionals" \
-                and qualifies(text[person.end:match.start()]):
-            return None
-        return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
 
     def _head(self, text: str, end: int) -> tuple[str, int, int]:
         """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
@@ -241,14 +219,16 @@ class CountReader(LabelRoles):
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
         noun = self._noun(text, end, count, next_start,
-                          closes_actors(text, (start, next_start), count, found))
+                          closes_actors(text, (start, end, next_start), count, found))
         if noun is None:
             return None  # a noun we do not count: organisations, meetings, euros...
         word, head_end, category = noun
         if category == "person" and (restatement := restated(text, match, count, found)):
             return replace(restatement, end=head_end, head=role_stem(word))
-        lone_article = match.group(0).lower() in ("un", "une")
-        if lone_article and not word:
+        # "une" before a noun no list knows is an article: one of the public would not be
+        # counted ("22 foyers ont une parcelle"); one of a trade may ("un sophrologue").
+        if match.group(0).lower() in ("un", "une") and (not word or (
+                category == "beneficiary" and self.lexicon.classify(word) is None)):
             return None
         before = text[max(0, start - 40):start]
         if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
@@ -272,18 +252,43 @@ class CountReader(LabelRoles):
             assumed = role in _DEFAULT_ROLES
             role = _DEFAULT_ROLES.get(role, role)
         else:
-            role = self._label_role(text, match, count, in_parens, clause_before, found)
-            if role is not None and not in_parens:
-                start = self._label_start(text, match.start(), found)
-            elif role is None:
-                role = elided_role(text, match, count, found)
-                if role is None:
-                    return None
+            role, start = self._bare_role(text, match, count, (in_parens, clause_before), found)
+            if role is None:
+                return None
             head_end = end
         if part_of_previous(text, before, match, (role, assumed), found):
             return None
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
+
+    def _bare_role(self, text: str, match: re.Match[str], count: Count,
+                   bracket: tuple[bool, str | None],
+                   found: list[Mention]) -> tuple[str | None, int]:
+        """The role of a count with no noun after it and where its mention starts: from its
+        label ("Bénévoles : 20", with a volunteer word in a bracket after it: "Intervenante : 1
+        (bénévole)"), the people a pronoun stands for ("des parents, on est 4-5"), or the count
+        before whose noun it leaves out; None when there is none."""
+        in_parens, clause_before = bracket
+        start = match.start()
+        if not in_parens and (clause := pronoun_clause(text, start)) is not None:
+            after = self._clause_after(text, match.end(), len(text))
+            if self.lexicon.cue(clause) == "volunteer" or self._runs(clause + " " + after):
+                return "volunteers", start  # "quelques voisines, elles sont 4 à préparer"
+            if (role := self._context_role(clause, after)) is not None:
+                return role, start
+        role = self._label_role(text, match, count, in_parens, clause_before, found)
+        if role is not None and not in_parens:
+            start = self._label_start(text, match.start(), found)
+            if role in ("professionals", "total") \
+                    and self.cues.volunteer_bracket(text, match.end()):
+                role = "volunteers"
+        elif role is None and in_parens and clause_before:
+            # "des mamans viennent aider pour les courses et la vaisselle (3 ou 4)": the last
+            # item names no people, the clause's subject does.
+            role = self._label_role(text, match, count, True, whole_clause(text, start), found)
+        elif role is None:
+            role = elided_role(text, match, count, found)
+        return role, start
 
     def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
                    bounds: tuple[int, int], clauses: tuple[str, str | None, str],
@@ -296,6 +301,9 @@ class CountReader(LabelRoles):
         if category == "inhabitant" and not self.cues.volunteer_qualified(text, bounds[1]) \
                 and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
             return "beneficiaries"  # "Public :\n12 jeunes élus": the heading says who they are
+        if category in ("professional", "volunteer") and self.cues.served(text, bounds[1]) \
+                and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
+            return "beneficiaries"  # "Stagiaires : 12 animateurs formés": a training's public
         role = self.cues.qualified_role(text, bounds[1], category, clause_after) \
             or self._noun_role(text, category, bounds, before, clause_before, clause_after)
         if role == "professionals" and role_stem(word) in self.lexicon.trainees:
@@ -354,6 +362,8 @@ class CountReader(LabelRoles):
             return ADMISSIONS
         if category != "person":
             return role_of(category) or "total"
+        if self.cues.aged(text, head_end):
+            return "beneficiaries"  # "soit 32 personnes de 62 à 89 ans"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
             return "total"
         role = role_of(self.lexicon.cue(clause_after)) or self.cues.served(text, head_end)
@@ -362,7 +372,8 @@ class CountReader(LabelRoles):
         # In a bracket, persons restate the clause before it ("les agents des services (3
         # personnes)"), and mobilised persons are the actors: never the public by default.
         unplaced = "total" if clause_before or self.cues.mobilised(text, head_end) else _UNPLACED
-        return role or self._heading_role(text, pos) or unplaced
+        return role or self._heading_role(text, pos) or self._line_label_role(text, pos) \
+            or unplaced
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]
@@ -376,8 +387,8 @@ class CountReader(LabelRoles):
 
         "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
         """
-        low = bisect_left(found, mention.start - LOOKBACK, key=_start)
-        high = bisect_right(found, mention.start, key=_start)
+        low = bisect_left(found, mention.start - LOOKBACK, key=mention_start)
+        high = bisect_right(found, mention.start, key=mention_start)
         for earlier in found[low:high]:
             if earlier.start < mention.start and earlier.head == mention.head and mention.head \
                     and earlier.count.high >= max(2, mention.count.high) \

@@ -4,22 +4,37 @@ person's time, persons that restate households, inhabitants listed among the act
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 from pipeline.extraction.role_lexicon import WORD_RE
 
+# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
+# so a fraction stands for at least one person: the FTE rounded up.
+FTE_RE = re.compile(
+    r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
+    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# What joins "autant de jeunes" to the count before it: "une dizaine de X et autant de Y".
+_AS_MANY_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\bet|\+)[ \u00a0]{0,3}", re.IGNORECASE)
 # A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
 _DONT_BEFORE_RE = re.compile(
     r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
     re.IGNORECASE)
 # Between two items of a list of counts on a line, after the first one's complement: "12
 # bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
-# ...", "3 salariés 12 bénévoles" (cells).
+# ...", "3 salariés 12 bénévoles" (cells); a field written as a list of lines is a list too
+# when the count's line holds only its noun ("30 bénévoles\n220 convives").
 _LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
                           re.IGNORECASE)
+_LINES_GAP_RE = re.compile(r"[^\n\d]{0,60}?\n[ \u00a0\t\-–•*]{0,6}")
+# A line that holds only a count's noun after the count: an item of a list of lines.
+_BARE_ITEM_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:de[ \u00a0]+|d['’])?[^\W\d_]{2,30}[ \u00a0.]*(?:\n|$)")
 # The public comes by the dozen; a few of a noun closing a list may be anything.
 _PUBLIC_COUNT = 10
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
@@ -40,6 +55,7 @@ _TEAM_TRAINEES = 5
 # "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
 _BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
 _QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
+_OPENS_BRACKET_RE = re.compile(r"\([ \u00a0]*(?:(?:soit|=)[ \u00a0]*)?$", re.IGNORECASE)
 _NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
@@ -50,6 +66,70 @@ _RESTATED_GAP_RE = re.compile(
 # professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
 _JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
                         re.IGNORECASE)
+
+
+# Between the items of a list of persons on one line: "14 familles, 16 parents et 19 ados".
+_PERSONS_GAP_RE = re.compile(r"[^\n\d.;:()]{0,40}?(?:,|\+|\bet)[ \u00a0]{0,3}", re.IGNORECASE)
+# A subject pronoun and a verb of being before a count: "on est 4-5", "nous étions une
+# dizaine", "elles sont 6": the count is of the people named before the pronoun.
+_PRONOUN_BEFORE_RE = re.compile(
+    r"(?<![^\W\d_])(?:on[ \u00a0]+(?:est|était|etait|sera)|nous[ \u00a0]+(?:sommes|étions|etions)"
+    r"|(?:ils|elles)[ \u00a0]+(?:sont|étaient|etaient))[ \u00a0]+"
+    r"(?:(?:environ|à[ \u00a0]+peu[ \u00a0]+près|a[ \u00a0]+peu[ \u00a0]+pres)[ \u00a0]+)?$",
+    re.IGNORECASE)
+
+
+def mention_start(mention: Mention) -> int:
+    """The sort key of mentions in text order."""
+    return mention.start
+
+
+def _mention_end(mention: Mention) -> int:
+    return mention.end
+
+
+def merge_matches(first: list[re.Match[str]],
+                  second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
+    """`first` and the matches of `second` that overlap none of it, in text order."""
+    merged: list[re.Match[str]] = []
+    i = 0
+    for match in second:
+        while i < len(first) and first[i].end() <= match.start():
+            merged.append(first[i])
+            i += 1
+        if i < len(first) and first[i].start() < match.end():
+            continue
+        merged.append(match)
+    merged.extend(first[i:])
+    return merged
+
+
+def fte_mention(text: str, match: re.Match[str], found: list[Mention],
+                articles: list[Mention]) -> Mention | None:
+    """A count of professionals from a full-time equivalent (`FTE_RE`), rounded up to whole
+    people.
+
+    None when the FTE only qualifies the professionals named just before it, counted
+    (`found`) or by an article (`articles`): "1 coordinatrice à 0,5 ETP" is one person,
+    "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
+    """
+    whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
+    people = whole + (1 if frac else 0)
+    if people == 0:
+        return None
+    before = bisect_right(articles, match.start(), key=_mention_end)  # in text order
+    person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
+                  if m.end <= match.start()), key=_mention_end, default=None)
+    if person is not None and person.role == "professionals" \
+            and qualifies(text[person.end:match.start()]):
+        return None
+    return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
+
+
+def joined_to_previous(text: str, previous: Mention, pos: int) -> bool:
+    """Whether a count at `pos` is joined to the mention before it by a list mark on its line
+    ("une dizaine de grands-parents et autant d'enfants")."""
+    return _AS_MANY_GAP_RE.fullmatch(text, previous.end, pos) is not None
 
 
 def part_of_previous(text: str, before: str, match: re.Match[str],
@@ -78,23 +158,32 @@ def _continues(gap: str) -> bool:
     return "\n" not in gap or gap.rsplit("\n", 1)[1].strip(BULLETS).lower().startswith("dont")
 
 
-def closes_actors(text: str, span: tuple[int, int], count: Count, found: list[Mention]) -> bool:
-    """Whether a count closes a list of the action's actors on its line as its public: it is
-    the line's last count (`span`: its start and the next count's), by the dozen, and follows
-    staff or volunteers with no public counted yet ("2 salariés, 10 bénévoles, 60 convives")."""
-    start, next_start = span
+def closes_actors(text: str, span: tuple[int, int, int], count: Count,
+                  found: list[Mention]) -> bool:
+    """Whether a count closes a list of the action's actors as its public: it is the line's
+    last count (`span`: its start, its end and the next count's start), by the dozen, and
+    follows staff or volunteers with no public counted yet ("2 salariés, 10 bénévoles, 60
+    convives"), on its line or on the line before when its own holds only its noun."""
+    start, end, next_start = span
     line_end = text.find("\n", start)
-    return count.high >= _PUBLIC_COUNT and bool(found) \
-        and found[-1].role in ("professionals", "volunteers") \
-        and not any(m.role == "beneficiaries" for m in found) \
-        and next_start >= (line_end if line_end != -1 else len(text)) \
-        and _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None
+    if count.high < _PUBLIC_COUNT or not found \
+            or found[-1].role not in ("professionals", "volunteers") \
+            or any(m.role == "beneficiaries" for m in found) \
+            or next_start < (line_end if line_end != -1 else len(text)):
+        return False
+    return _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None or (
+        _LINES_GAP_RE.fullmatch(text, found[-1].end, start) is not None
+        and _BARE_ITEM_RE.match(text, end) is not None)
 
 
 def qualifies(gap: str) -> bool:
-    """Whether the text between a person and an FTE after it keeps the FTE on that person."""
+    """Whether the text between a person and an FTE after it keeps the FTE on that person; an
+    FTE that opens a bracket is that person's time even after a title joined by "et" ("1
+    conseillère en économie sociale et familiale (0,3 ETP)")."""
     gap = _BRACKETED_RE.sub(" ", gap)
-    return _QUALIFIER_GAP_RE.fullmatch(gap) is not None and _NEW_ITEM_RE.search(gap) is None
+    if _QUALIFIER_GAP_RE.fullmatch(gap) is None:
+        return False
+    return _OPENS_BRACKET_RE.search(gap) is not None or _NEW_ITEM_RE.search(gap) is None
 
 
 def restated(text: str, match: re.Match[str], count: Count,
@@ -262,3 +351,40 @@ def elided_role(text: str, match: re.Match[str], count: Count,
         return None
     joined = _ELIDED_GAP_RE.fullmatch(text, found[-1].end, pos)
     return found[-1].role if joined is not None else None
+
+
+def pronoun_clause(text: str, pos: int) -> str | None:
+    """The words before a subject pronoun that a count at `pos` counts ("des parents
+    bénévoles, on est 4-5 à tourner": "des parents bénévoles, "); None when no pronoun and
+    verb of being lead to the count."""
+    pronoun = _PRONOUN_BEFORE_RE.search(text, max(0, pos - LOOKBACK), pos)
+    if pronoun is None:
+        return None
+    return text[_clause_start(text, pronoun.start()):pronoun.start()]
+
+
+def whole_clause(text: str, pos: int) -> str:
+    """The whole clause before the bracket that `pos` is in, past any list mark in it."""
+    opening = text.rfind("(", max(0, pos - LOOKBACK), pos)
+    return text[_clause_start(text, opening):opening] if opening != -1 else ""
+
+
+def settle_households(text: str, found: list[Mention], households: set[str]) -> list[Mention]:
+    """Households broken down into the persons listed right after them on their line are
+    counted in persons, once: "14 familles, 16 parents et 19 adolescents" are 35 people. One
+    count of persons after them may be other people ("20 familles et 12 jeunes"), and so are
+    fewer persons than households ("12 familles, 4 pères et 6 personnes isolées")."""
+    dropped: set[int] = set()
+    for i, mention in enumerate(found):
+        if mention.role != "beneficiaries" or mention.head not in households:
+            continue
+        persons, items, end = 0, 0, mention.end
+        for later in found[i + 1:]:
+            if later.role != "beneficiaries" or later.head in households \
+                    or _PERSONS_GAP_RE.fullmatch(text, end, later.start) is None:
+                break
+            persons, items, end = persons + later.count.high, items + 1, later.end
+        if items >= 2 and persons >= mention.count.high:
+            dropped.add(i)
+    return [m for i, m in enumerate(found) if i not in dropped]
+

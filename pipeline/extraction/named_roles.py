@@ -15,6 +15,12 @@ from pipeline.normalize import fold
 # "2 salariés dont le directeur", "(y compris la directrice)": a person inside the count before.
 _INSIDE_BEFORE_RE = re.compile(
     r"\b(?:dont|y[ \u00a0]compris|notamment|parmi[ \u00a0]\w{2,12})[ \u00a0]{1,3}$", re.IGNORECASE)
+# The next item of a part list: "y compris la directrice et l'agent d'entretien".
+_NEXT_PART_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|(?<![^\W\d_])et)[ \u00a0]{0,3}",
+                           re.IGNORECASE)
+# The writer named by their role: "moi (stagiaire)", "moi-même (animatrice)".
+_SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{0,3}"
+                      r"(?P<word>[^\W\d_]{3,30})[ \u00a0]{0,3}\)", re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
 _ARTICLE_ROLE_RE = re.compile(
     r"(?<![^\W\d_])(?:(?:le|la|notre|son|sa|leur)[ \u00a0]{1,3}|l['’][ \u00a0]{0,3})"
@@ -76,6 +82,14 @@ def _bracketed(text: str, match: re.Match[str]) -> bool:
 
 
 
+def _alone_on_line(text: str, match: re.Match[str]) -> bool:
+    """Whether an article and its noun are the whole of their line ("le boulanger")."""
+    line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    return line.strip(BULLETS + ".") == match.group(0)
+
+
 def _title_before(text: str, pos: int) -> bool:
     """Whether the list item before `pos` is a title with a complement ("conseiller en insertion
     sociale"), which a word after "et" may go on."""
@@ -99,14 +113,19 @@ class NamedRoles:
     def find(self, text: str) -> list[Mention]:
         """One person per singular role named with an article ("la directrice") or alone as a
         list item ("animatrice + stagiaire"), in text order."""
-        mentions = self._bare(text)
+        mentions = self._bare(text) + self._self_named(text)
+        inside_end = -1  # the end of the last role named as a part of the count before it
         for match in _ARTICLE_ROLE_RE.finditer(text):
             word = match.group("word")
             stem = role_stem(word)
             plural = fold(word)[-1:] in ("s", "x")
+            if _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()) \
+                    or (inside_end >= 0 and _NEXT_PART_RE.fullmatch(
+                        text, inside_end, match.start()) is not None):
+                inside_end = match.end()  # "y compris la directrice et l'agent d'entretien"
+                continue
             if plural or stem in self.lexicon.collective \
                     or _STAFF_BRACKET_RE.match(text, match.end(), match.end() + 120) \
-                    or _INSIDE_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()) \
                     or _in_count_bracket(text, match.start()):
                 continue  # "la directrice et l'animatrice (soit 2 salariées)": counted there
             if self._article_category(text, match) == "professional":
@@ -127,9 +146,24 @@ class NamedRoles:
         if word.islower() and not self.cues.known(word) \
                 and (joined := self.cues.joined_category(text, match.end())):
             return joined
-        if word.isupper() or not _PERSON_FORM_RE.search(word):
+        if word.isupper():
+            return None
+        if _alone_on_line(text, match) and self.cues.trade(word):
+            return "professional"  # "le boulanger" as a line of the people field
+        if not _PERSON_FORM_RE.search(word):
             return None
         return self.cues.unknown_noun(text, word, match.end(), 1, "")
+
+    def _self_named(self, text: str) -> list[Mention]:
+        """The writer counting themself by their role: "moi (stagiaire)", "moi-même
+        (coordinatrice)" are one person of that role."""
+        mentions = []
+        for match in _SELF_RE.finditer(text):
+            role = role_of(self.lexicon.classify(match.group("word")))
+            if role in ("professionals", "volunteers"):
+                mentions.append(Mention(match.start(), match.end(), role, Count(1, 1),
+                                        role_stem(match.group("word"))))
+        return mentions
 
     def _bare(self, text: str) -> list[Mention]:
         """A singular role alone as a list item: a listed role, or a noun of person by its form

@@ -15,6 +15,7 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_QUALIFIERS = 3
 _PART_WORDS = frozenset({"dont", "parmi", "notamment", "compris"})
 _PLAIN_BRACKET_RE = re.compile(r"\(([^()\d\n]{1,40})\)")
+_BRACKET_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\(([^()\d\n]{1,40})\)")
 # Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
 # assurent l'ouverture"), an agent noun of organising, or serving ("au service").
 RUNNING_RE = re.compile(
@@ -22,7 +23,14 @@ RUNNING_RE = re.compile(
     r"|tienn|pr[ée]par|serv|pilot|m[èe]n|conduis|r[ée]alis)\w*"
     r"|\b(?:co-?)?organisat(?:eur|rice)s?\b|\bco-?anim\w*|\bau[ \u00a0]+service\b"
     r"|\b(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[èe]r|cuisin|pilot)ent\b"
-    r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b",
+    r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b"
+    # "elles sont 6 à préparer le repas", "on est 4 à tourner", "un coup de main"
+    r"|\bà[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot|tourn|aid)er\b"
+    r"|\bcoups?[ \u00a0]+de[ \u00a0]+mains?\b|\b(?:viennent|venir|vient)[ \u00a0]+aider\b"
+    r"|\baident\b"
+    # a task of running the action: "15 femmes du quartier pour la cuisine"
+    r"|\bpour[ \u00a0]+(?:la|le|les|l['’])[ \u00a0]?(?:cuisine|vaisselle|rangement|installation"
+    r"|montage|logistique|d[ée]coration|buvette|pr[ée]paration)\b",
     re.IGNORECASE,
 )
 # An age after people makes them a public: "12 jeunes de 13-16 ans", "(14-17 ans)".
@@ -69,7 +77,8 @@ _APPOSED_TO_LIST_RE = re.compile(
     + _APPOSED, re.IGNORECASE)
 # The count joined to a noun after it: "2 tanbouyé et 1 danseuse".
 _JOINED_COUNT_RE = re.compile(
-    r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}(?P<word>[^\W\d_]{3,30})",
+    r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}(?:\d{1,3}[ \u00a0]{1,3}"
+    r"|autant[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]?))(?P<word>[^\W\d_]{3,30})",
     re.IGNORECASE)
 # Paid work makes anyone staff: "4 étudiants vacataires", "2 parents rémunérés".
 _STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle",
@@ -88,9 +97,10 @@ _PER_ANY_RE = re.compile(
 # "en moyenne", "par séance", "chaque mercredi": an attendance per occasion; a year or a season
 # is the action's span ("64 familles par an"), a place or a person no occasion.
 _AVERAGE_RE = re.compile(r"\ben[ \u00a0]+moyenne\b|\bmoyenne[ \u00a0]+de\b", re.IGNORECASE)
+# "selon les semaines": a count that varies from one occasion to the next.
 _PER_SEARCH_RE = re.compile(
-    r"(?<![^\W\d_])(?:par|chaque|à[ \u00a0]+chaque)[ \u00a0]+(?P<unit>[^\W\d_]{2,30})",
-    re.IGNORECASE)
+    r"(?<![^\W\d_])(?:par|chaque|à[ \u00a0]+chaque|selon[ \u00a0]+les)[ \u00a0]+"
+    r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 _SPANS = frozenset({"an", "annee", "saison", "ete", "hiver", "printemps", "automne", "cycle",
                     "session", "periode", "projet", "action"})
 
@@ -145,6 +155,10 @@ class PeopleCues:
             cued = True  # the public closing a list of the actors
         return self.reader.category(word, count, cued)
 
+    def trade(self, word: str) -> bool:
+        """Whether the model's vector says `word` names a trade (False without a model)."""
+        return self.reader is not None and self.reader.trade(word)
+
     def known(self, word: str) -> bool:
         """Whether the model has a vector for `word` (True without a model: nothing to tell)."""
         return self.reader is None or self.reader.scores(word) is not None
@@ -157,7 +171,8 @@ class PeopleCues:
             return None
         word = joined.group("word")
         category = self.lexicon.classify(word) or self.reader.category(word, 1)
-        return category if category in ("professional", "volunteer", "beneficiary") else None
+        return category if category in ("professional", "volunteer", "beneficiary",
+                                        "inhabitant") else None
 
     def bracket_category(self, text: str, head_end: int, counted: bool = True) -> str | None:
         """The lexicon category of the first word of a bracket right after a noun; with
@@ -209,6 +224,13 @@ class PeopleCues:
         volunteer_cues = self.lexicon.cues["volunteer"]
         words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
         return any(_stem(w) in volunteer_cues for w in words)
+
+    def volunteer_bracket(self, text: str, pos: int) -> bool:
+        """Whether a bracket right after `pos` says volunteers: "Intervenante : 1 (bénévole)"."""
+        bracket = _BRACKET_AFTER_RE.match(text, pos)
+        volunteer_cues = self.lexicon.cues["volunteer"]
+        return bracket is not None and any(
+            _stem(w) in volunteer_cues for w in _WORD_RE.findall(bracket.group(1)))
 
     def per_occasion(self, before: str, after: str) -> bool:
         """Whether the words of a count's clause, `before` and `after` it, make it an attendance

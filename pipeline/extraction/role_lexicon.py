@@ -41,6 +41,8 @@ class Lexicon:
         self.trainees = {role_stem(w) for w in data.get("team_or_trainees", [])}
         self.collective = {role_stem(w) for w in data.get("collective", [])}
         self.per_units = {role_stem(w) for w in data.get("per_unit_nouns", [])}
+        # Nouns of households, which persons counted after them may break down.
+        self.households = {role_stem(w) for w in data.get("households", [])}
         # "adulte relais", "jeune en service civique": a head noun and the words after it that
         # change its role.
         self.compounds: dict[tuple[str, ...], str] = {}

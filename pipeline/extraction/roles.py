@@ -31,6 +31,11 @@ _AGENT_PERSON = 0.45
 # and no farther from them than this from the things ("80 convives" is near "repas").
 _LISTED_PERSON = 0.35
 _LISTED_THING_MARGIN = 0.15
+# A noun alone on its line after an article names a trade when its vector is this near the
+# professionals, by this margin over the public, and at most this farther than the things.
+_TRADE = 0.35
+_TRADE_MARGIN = 0.05
+_TRADE_THING_MARGIN = 0.1
 # A count is itself evidence: a centre mobilises one or two of a trade, and the people it
 # serves come by the dozen. Added to the professional-minus-beneficiary similarity.
 _COUNT_PRIOR = ((2, 0.1), (5, 0.0))
@@ -113,6 +118,14 @@ class RoleReader:
             return False
         person = max(scores["professional"], scores["beneficiary"], scores["volunteer"])
         return person >= _LISTED_PERSON and scores["thing"] - person <= _LISTED_THING_MARGIN
+
+    def trade(self, word: str) -> bool:
+        """Whether `word` names a trade: its vector near the professionals, nearer them than
+        the public and not much nearer the things of its trade ("boulanger" is near "pain")."""
+        scores = self.scores(word) if self.enabled and not self._is_verb(word) else None
+        return scores is not None and scores["professional"] >= _TRADE \
+            and scores["professional"] - scores["beneficiary"] >= _TRADE_MARGIN \
+            and scores["thing"] - scores["professional"] <= _TRADE_THING_MARGIN
 
     def _is_verb(self, word: str) -> bool:
         """A third-person plural verb: "ont", "participent" (whose infinitive in -er exists)."""
