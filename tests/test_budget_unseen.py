@@ -613,6 +613,24 @@ CASES_KINDS = [
     Case("politique_de_la_ville_programmes_are_cget",
          "Ville Vie Vacances 1 500 €\nProgramme de Réussite Éducative : 2 500 €",
          4000, "sum_of_funding", {"CGET": 4000}),
+    # A headline amount that opens the field, in a sentence.
+    Case("an_estimate_opening_the_field_heads_it",
+         "Environ deux mille euros par an (matériel, goûters). Cette année la MSA nous a donné "
+         "cinq cents euros.", 2000, "explicit_total", {"MSA": 500}),
+    Case("a_total_then_who_paid_in_words",
+         "mille cinq cents euros, versés par la Région (mille euros) et par la CAF (cinq cents "
+         "euros)", 1500, "explicit_total", {"Région": 1000, "CAF": 500}),
+    Case("a_total_told_as_so_much_budget",
+         "Nous avons fait avec 700 € de budget, grâce à une aide de 400 € du Département.",
+         700, "explicit_total", {"Département": 400}),
+    # Words that look like something else.
+    Case("on_demand_transport_is_no_request",
+         "Région 1 000 €\nDépartement (transport à la demande) 600 €", 1600, "sum_of_funding",
+         {"Région": 1000, "Département": 600}),
+    Case("a_funder_type_opening_a_label", "Communes de Saint-Léger et Vaux 800 €\nCAF 700 €",
+         1500, "sum_of_funding", {"Commune": 800, "CAF": 700}),
+    Case("a_cost_per_kilometre_is_a_price",
+         "Fonctionnement du minibus 5 000 € ; indemnités 0,32 € du km", 5000, "single_amount"),
 ]
 
 

@@ -121,10 +121,11 @@ UNKNOWN_GIVER_RE = re.compile(
 # Periods (par an, par mois) are not units: "3 000 € par an" is a budget.
 PER_UNIT_RE = re.compile(
     rf"{_SP}*(?:HT|TTC)?{_SP}*(?:(?:par{_SP}+an|/{_SP}*an|par{_SP}+mois|annuels?),?{_SP}+"
-    rf"(?:et{_SP}+)?)?(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’]|de{_SP}+l['’])"
+    rf"(?:et{_SP}+)?)?(?:/{_SP}*|par{_SP}+|(?:la|le|les|du){_SP}+|l['’]|de{_SP}+l['’])"
     r"(?:personnes?|pers\b|enfants?|participants?|familles?|foyers?|jeunes?|adultes?|seniors?"
     r"|parents?|habitants?|adh[ée]rents?|inscrits?|b[ée]n[ée]ficiaires?|[ée]l[èe]ves?"
     r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|sorties?|activit[ée]s?|stages?"
+    r"|km|kilom[èe]tres?"
     r"|heures?|h\b|jours?|journ[ée]es?"
     r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
     re.IGNORECASE)
@@ -137,7 +138,7 @@ RESTATED_RE = re.compile(
 TAX_RESTATED_RE = re.compile(rf"{_SP}*HT{_SP}*[(/]{_SP}*$")
 # Money asked for but not (yet) given: not mobilised, so neither a funder nor in the total.
 UNCONFIRMED_RE = re.compile(_WORD.format(
-    r"demand[ée]e?s?|sollicit[ée]e?s?|en\s+attente|demandes?\s+en\s+cours|en\s+cours\s+d['’]instruction"
+    r"(?<!la\s)demand[ée]e?s?|sollicit[ée]e?s?|en\s+attente|demandes?\s+en\s+cours|en\s+cours\s+d['’]instruction"
     r"|non\s+obtenue?s?|non\s+accord[ée]e?s?|non\s+retenue?s?|non\s+confirm[ée]e?s?"
     r"|refus[ée]e?s?|[àa]\s+confirmer|sous\s+r[ée]serve"), re.IGNORECASE)
 # A funder's share of the total, written after it ("Ville 50 %", "la CAF finance 50 %",
@@ -335,7 +336,8 @@ _EACH_PAYER_RE = re.compile(rf"(?<![\w])chaque{_SP}+{_PAYERS}(?![\w])[^\d\n.;]{{
                             re.IGNORECASE)
 # A total told after its amount: "3 k€ en tout", "8 K€ au total".
 TOTAL_AFTER_RE = re.compile(
-    rf"{_SP}*(?:,{_SP}*)?(?:au{_SP}+total|en{_SP}+tout|au{_SP}+global)(?![\w])", re.IGNORECASE)
+    rf"{_SP}*(?:,{_SP}*)?(?:au{_SP}+total|en{_SP}+tout|au{_SP}+global|de{_SP}+budget)(?![\w])",
+    re.IGNORECASE)
 
 
 def is_price(text: str, start: int, end: int, amount: float) -> bool:

@@ -11,10 +11,14 @@ from pipeline.extraction.budget_clauses import ClauseReader
 from pipeline.extraction.budget_cues import FINANCING_TRIGGER_RE, OWN_BUDGET_RE, is_price
 from pipeline.extraction.budget_funders import users_fees
 from pipeline.extraction.budget_layout import between, clauses, header_mode, label_above_amount
-from pipeline.extraction.budget_lines import LINE_OPENING, Line, make_total
+from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, Line, make_total
 
 # "Fonds de participation des habitants" names a fund, not the users paying.
 _FUND_OF_RE = re.compile(r"fonds\s+d(?:e\s+|['’])$", re.IGNORECASE)
+# What may open a field before its headline amount: bullets, an estimate word.
+_OPENING_RE = re.compile(
+    r"[ \t\u00a0\n\-–•*·>~]*(?:(?:environ|env\.?|pr[èe]s\s+de|approximativement"
+    r"|[àa]\s+peu\s+pr[èe]s|autour\s+de)[ \t\u00a0]*)?", re.IGNORECASE)
 MONEY_KEY = "money"
 ORGS_KEY = "orgs"
 FUNDER_LABELS = frozenset({"ORG", "PROGRAMME", "USERS"})
@@ -70,13 +74,16 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
 
 
 def _headline(text: str, lines: list[Line]) -> None:
-    """An amount alone on the field's first line, with no word at all, heads the lines under it:
-    "4.450 €" above "Commune : 2 000 €" is the budget's total, not one more line."""
-    if len(lines) < 2 or lines[0].kind != "other" or lines[0].label:
+    """An amount that opens the field heads the lines after it: alone on its line ("4.450 €"
+    above "Commune : 2 000 €"), or when they add up to no more than it ("Environ mille deux
+    cents euros par an ... Nous avons reçu quatre cents euros de la CAF"). It is the total."""
+    if len(lines) < 2 or lines[0].kind != "other":
         return
     first = lines[0]
-    line_end = text.find("\n", first.end)
-    if line_end == -1 or text[:first.start].strip(LINE_OPENING) \
-            or text[first.end:line_end].strip(" \t\u00a0."):
+    if _OPENING_RE.fullmatch(text, 0, first.start) is None:
         return
-    make_total(first)
+    line_end = text.find("\n", first.end)
+    alone = line_end != -1 and not text[first.end:line_end].strip(" \t\u00a0.")
+    rest = sum(x.amount for x in lines[1:] if x.kind in ("funding", "other", "expense"))
+    if alone or rest <= first.amount + AMOUNT_TOLERANCE:
+        make_total(first)

@@ -294,11 +294,13 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
 
 
 def _funder_named(label: str) -> str | None:
-    """The funder a label names by its type's own name, the whole label or its last word
-    ("Bailleur social", "commune", "complément ville")."""
+    """The funder a label names by its type's own name, the whole label, its last word or its
+    first before "de" ("Bailleur social", "commune", "complément ville", "Communes de X et Y")."""
     words = label.split()
     return _FUNDER_NAMES.get(role_stem(label)) or (
-        _FUNDER_NAMES.get(role_stem(words[-1])) if words else None)
+        _FUNDER_NAMES.get(role_stem(words[-1])) if words else None) or (
+        _FUNDER_NAMES.get(role_stem(words[0])) if len(words) > 2 and words[1] in ("de", "du")
+        else None)
 
 
 def _funder_before_verb(cues: list[Cue]) -> Cue | None:
