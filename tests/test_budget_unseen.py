@@ -631,6 +631,13 @@ CASES_KINDS = [
          1500, "sum_of_funding", {"Commune": 800, "CAF": 700}),
     Case("a_cost_per_kilometre_is_a_price",
          "Fonctionnement du minibus 5 000 € ; indemnités 0,32 € du km", 5000, "single_amount"),
+    # The funder named as paying the rest gets what the others leave of the total.
+    Case("the_funder_paying_the_rest",
+         "Coût total : 8 000 €. La Région apporte 5 000 €, le solde est pris en charge par la "
+         "commune.", 8000, "explicit_total", {"Région": 5000, "Commune": 3000}),
+    Case("the_rest_paid_by_the_centre_is_no_funder",
+         "Budget 2 000 € : CAF 1 200 €, le reste par le centre.", 2000, "explicit_total",
+         {"CAF": 1200}),
 ]
 
 

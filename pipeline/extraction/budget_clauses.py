@@ -24,6 +24,7 @@ from pipeline.extraction.budget_cues import (
     PAREN_RE,
     PARTNER_RE,
     PASSED_ON_RE,
+    REST_BEFORE_RE,
     SOURCE_RE,
     TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
@@ -32,6 +33,7 @@ from pipeline.extraction.budget_cues import (
     in_kind_after,
 )
 from pipeline.extraction.budget_funders import (
+    REST_KEY,
     SHARE_KEY,
     cue_funder,
     line_funder,
@@ -52,7 +54,7 @@ from pipeline.extraction.budget_lines import (
     not_giving,
     postposed,
     restated,
-    same_amount,
+    sums_up,
     unknown_giver,
 )
 
@@ -110,7 +112,7 @@ class ClauseReader:
             following = money[i + 1] if i + 1 < len(money) else None
             if following is not None and (self.brackets.aside(m, following) or (
                     restated(text, m, following, i + 2 < len(money))
-                    and not self._sums_up(clause_lines, m, following))):
+                    and not sums_up(clause_lines, m, following))):
                 continue  # the next amount restates this one, or this one is an aside
             seg_cues = self._cues_in(seg_start, m.start_char)
             line = classify(text, seg_start, m, self._kind_cues(seg_cues, m), field=self.field,
@@ -334,15 +336,6 @@ class ClauseReader:
         return next((g for g in self.givers if line.label.startswith(g.text) and not any(
             c.islower() for c in line.label[len(g.text):])), None)
 
-    @staticmethod
-    def _sums_up(before: list[Line], money: Span, following: Span) -> bool:
-        """True when the amount after "soit" / "=" adds up this one and the lines before it
-        in the clause ("CAF 6 400 €, familles 1 600 €, soit 8 000 €"): a total, not a
-        restatement of the last amount."""
-        return bool(before) and same_amount(sum(x.amount for x in before)
-                                            + float(money._.amount_eur),
-                                            float(following._.amount_eur))
-
     def _cues_in(self, start: int, end: int) -> list[Cue]:
         lo = bisect.bisect_left(self.cue_starts, start)
         return self.cues[lo:bisect.bisect_left(self.cue_starts, end, lo)]
@@ -394,4 +387,6 @@ class ClauseReader:
     def _cue_funder(self, cue: Cue) -> dict[str, Any]:
         funder = cue_funder(cue, self.text, self.field)
         funder[SHARE_KEY] = share_of(self.text, cue, self.start, self.end)
+        if REST_BEFORE_RE.search(self.text, max(self.start, cue.start - 60), cue.start):
+            funder[REST_KEY] = True  # "le solde est pris en charge par la commune"
         return funder

@@ -69,6 +69,12 @@ OWN_BUDGET_RE = re.compile(
 OWN_BUDGET_AFTER_RE = re.compile(
     r"[ \t\u00a0]*(?:pris\s+)?sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?budgets?"
     r"(?![\w])", re.IGNORECASE)
+# The funder named as paying the rest: "le solde est pris en charge par la commune", "le reste
+# par la Ville", "le complément, apporté par le Département".
+REST_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:le|du)\s+(?:reste|solde|compl[ée]ment)(?:\s*,)?(?:\s+(?:est|a\s+[ée]t[ée]"
+    r"|sera|soit))?(?:\s+(?:pris\s+en\s+charge|financ[ée]|vers[ée]|couvert|apport[ée]"
+    r"|assur[ée]|pay[ée]))?\s+(?:par|de)\s*(?:la\s+|le\s+|les\s+|l['’]\s*)?$", re.IGNORECASE)
 # An organisation in a sentence like these is not giving money to the action.
 NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"

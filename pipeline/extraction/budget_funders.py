@@ -13,20 +13,29 @@ from pipeline.extraction.budget_cues import (
     USERS_FEE_RE,
     USERS_TYPE,
 )
-from pipeline.extraction.budget_lines import BUDGET_FIELD, Cue, Line
+from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, BUDGET_FIELD, Cue, Line
 
 # Where a funder's share (in %) waits, inside its dict, for the total to be known.
 SHARE_KEY = "_share"
+# Marks the funder named as paying the rest ("le solde par la Ville"), until the total is known.
+REST_KEY = "_rest"
 # How far from a funder its share of the total is looked for.
 _SHARE_WINDOW = 50
 
 
 def apply_shares(funders: list[dict[str, Any]], total: float | None) -> list[dict[str, Any]]:
-    """Give funders known only by their share ("Ville 50 %") that share of the total."""
+    """Give funders known only by their share ("Ville 50 %") that share of the total, and the
+    one that pays the rest ("le solde est pris en charge par la commune") what the others leave
+    of it, when that is more than nothing."""
     for funder in funders:
         share = funder.pop(SHARE_KEY, None)
         if funder["amount_eur"] is None and share is not None and total is not None:
             funder["amount_eur"] = round(total * share / 100, 2)
+    rest = [f for f in funders if f.pop(REST_KEY, False) and f["amount_eur"] is None]
+    if len(rest) == 1 and total is not None:
+        left = total - sum(f["amount_eur"] for f in funders if f["amount_eur"] is not None)
+        if left > AMOUNT_TOLERANCE:
+            rest[0]["amount_eur"] = round(left, 2)
     return funders
 
 
@@ -82,6 +91,7 @@ def dedupe_funders(funders: list[dict[str, Any]]) -> list[dict[str, Any]]:
         elif funder["amount_eur"] is None:
             if kept.get(SHARE_KEY) is None:
                 kept[SHARE_KEY] = funder.get(SHARE_KEY)
+            kept[REST_KEY] = kept.get(REST_KEY) or funder.get(REST_KEY)
         else:
             if kept["amount_eur"] is None:
                 by_type[funder["type"]] = dict(funder)

@@ -143,6 +143,15 @@ def restated(text: str, money: Span, following: Span, more: bool = False) -> boo
                 or TAX_RESTATED_RE.match(text, gap_start, following.start_char))
 
 
+def sums_up(before: list[Line], money: Span, following: Span) -> bool:
+    """True when the amount after "soit" / "=" adds up this one and the lines before it
+    in the clause ("CAF 6 400 €, familles 1 600 €, soit 8 000 €"): a total, not a
+    restatement of the last amount."""
+    return bool(before) and same_amount(sum(x.amount for x in before)
+                                        + float(money._.amount_eur),
+                                        float(following._.amount_eur))
+
+
 def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
               givers: Sequence[Span] = (), line_first: bool = False) -> Cue | None:
     """The funding cue written right after an amount and linked to it by "de la", "par"...
