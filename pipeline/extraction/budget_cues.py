@@ -62,13 +62,10 @@ POINTER_RE = re.compile(
     r"(?:plus\s+haut|ci-dessus|dans))", re.IGNORECASE)
 # A programme or body named as a line of the structure's own budget gives nothing: "pris sur le
 # budget animation collective familles", "sur notre budget de fonctionnement CAF".
-OWN_BUDGET_RE = re.compile(
-    r"(?<![\w])sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?budgets?(?![\w])"
-    r"[^\d\n,;.()]{0,40}$", re.IGNORECASE)
+_ON_OWN_BUDGET = r"sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?budgets?(?![\w])"
+OWN_BUDGET_RE = re.compile(rf"(?<![\w]){_ON_OWN_BUDGET}[^\d\n,;.()]{{0,40}}$", re.IGNORECASE)
 # The same told after an amount: "1 800 € sur le budget animation du centre".
-OWN_BUDGET_AFTER_RE = re.compile(
-    r"[ \t\u00a0]*(?:pris\s+)?sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?budgets?"
-    r"(?![\w])", re.IGNORECASE)
+OWN_BUDGET_AFTER_RE = re.compile(rf"[ \t\u00a0]*(?:pris\s+)?{_ON_OWN_BUDGET}", re.IGNORECASE)
 # The funder named as paying the rest: "le solde est pris en charge par la commune", "le reste
 # par la Ville", "le complément, apporté par le Département".
 REST_BEFORE_RE = re.compile(
