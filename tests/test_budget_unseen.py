@@ -638,6 +638,9 @@ CASES_KINDS = [
     Case("the_rest_paid_by_the_centre_is_no_funder",
          "Budget 2 000 € : CAF 1 200 €, le reste par le centre.", 2000, "explicit_total",
          {"CAF": 1200}),
+    Case("a_price_then_its_yearly_product_for_the_users",
+         "Goûters : participation des parents 1 € par séance, 320 € sur l'année\nCAF 900 €",
+         1220, "sum_of_funding", {"Familles": 320, "CAF": 900}),
 ]
 
 

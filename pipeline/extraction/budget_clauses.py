@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from spacy.tokens import Span
@@ -79,10 +80,13 @@ class ClauseReader:
     """Turns the amounts and cues of one clause into budget lines and funders."""
 
     def __init__(self, text: str, start: int, end: int, field: str, mode: str | None,
-                 orgs: list[Span], money: list[Span], givers: list[Span]) -> None:
+                 orgs: list[Span], money: list[Span], givers: list[Span],
+                 prices: Sequence[tuple[int, int]] = ()) -> None:
         self.text, self.start, self.end, self.field, self.mode = text, start, end, field, mode
         clause = text[start:end]
-        self.cues = clause_cues(text, start, end, orgs)
+        # the words of a price's unit ("5 € par repas") are no cue of the amounts around it
+        self.cues = [c for c in clause_cues(text, start, end, orgs)
+                     if not any(a <= c.start < b for a, b in prices)]
         self.cue_starts = [c.start for c in self.cues]
         # Negated, source and partner clauses name organisations that give nothing; a partner
         # word beside an amount or a money verb does not make the clause a partner list.

@@ -8,7 +8,12 @@ from typing import Any
 from spacy.tokens import Doc
 
 from pipeline.extraction.budget_clauses import ClauseReader
-from pipeline.extraction.budget_cues import FINANCING_TRIGGER_RE, OWN_BUDGET_RE, is_price
+from pipeline.extraction.budget_cues import (
+    FINANCING_TRIGGER_RE,
+    OWN_BUDGET_RE,
+    PER_UNIT_RE,
+    is_price,
+)
 from pipeline.extraction.budget_funders import users_fees
 from pipeline.extraction.budget_layout import between, clauses, header_mode, label_above_amount
 from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, Line, make_total
@@ -39,6 +44,10 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
     priced = [is_price(text, m.start_char, m.end_char, float(m._.amount_eur)) for m in money]
     per_unit = [m for m, p in zip(money, priced, strict=True) if p]
     money = [m for m, p in zip(money, priced, strict=True) if not p]
+    # A price and its unit ("5 € par repas") say nothing of the amounts after them.
+    prices = [(m.start_char, unit.end() if (unit := PER_UNIT_RE.match(text, m.end_char,
+                                                                      m.end_char + 40))
+               else m.end_char) for m in per_unit]
     found = sorted(doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
     orgs = [s for s in found if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)
@@ -66,7 +75,7 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
         if not c_money:
             mode = header_mode(clause) or mode
         reader = ClauseReader(text, c_start, c_end, field, mode, c_orgs, c_money,
-                              between(givers, giver_starts, c_start, c_end))
+                              between(givers, giver_starts, c_start, c_end), prices)
         reader.read(c_money, lines, funders)
     if budget_field:
         _headline(text, lines)
