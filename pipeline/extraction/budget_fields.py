@@ -44,10 +44,7 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
     priced = [is_price(text, m.start_char, m.end_char, float(m._.amount_eur)) for m in money]
     per_unit = [m for m, p in zip(money, priced, strict=True) if p]
     money = [m for m, p in zip(money, priced, strict=True) if not p]
-    # A price and its unit ("5 € par repas") say nothing of the amounts after them.
-    prices = [(m.start_char, unit.end() if (unit := PER_UNIT_RE.match(text, m.end_char,
-                                                                      m.end_char + 40))
-               else m.end_char) for m in per_unit]
+    prices = _price_spans(text, per_unit)
     found = sorted(doc.spans[ORGS_KEY] if ORGS_KEY in doc.spans else [],
                    key=lambda s: s.start_char)
     orgs = [s for s in found if s.label_ in FUNDER_LABELS and getattr(s._, "funder_type", None)
@@ -80,6 +77,16 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
     if budget_field:
         _headline(text, lines)
     return lines, funders
+
+
+def _price_spans(text: str, per_unit: list[Span]) -> list[tuple[int, int]]:
+    """Where each price and its unit stand ("5 € par repas"): they say nothing of the amounts
+    after them."""
+    spans = []
+    for money in per_unit:
+        unit = PER_UNIT_RE.match(text, money.end_char, money.end_char + 40)
+        spans.append((money.start_char, unit.end() if unit is not None else money.end_char))
+    return spans
 
 
 def _headline(text: str, lines: list[Line]) -> None:
