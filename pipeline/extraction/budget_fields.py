@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.extraction.budget_clauses import ClauseReader
 from pipeline.extraction.budget_cues import (
