@@ -641,6 +641,9 @@ CASES_KINDS = [
     Case("a_price_then_its_yearly_product_for_the_users",
          "Goûters : participation des parents 1 € par séance, 320 € sur l'année\nCAF 900 €",
          1220, "sum_of_funding", {"Familles": 320, "CAF": 900}),
+    Case("a_funder_in_brackets_glosses_the_scheme_before_it",
+         "Ville 2 000 €\nContrat de ville (Préfecture) 1 500 €", 3500, "sum_of_funding",
+         {"Commune": 2000, "CGET": 1500}),
 ]
 
 

@@ -57,6 +57,7 @@ from pipeline.extraction.budget_lines import (
     restated,
     sums_up,
     unknown_giver,
+    without_glosses,
 )
 
 # How far after an amount its status words ("demandée", "en attente") are looked for.
@@ -85,8 +86,8 @@ class ClauseReader:
         self.text, self.start, self.end, self.field, self.mode = text, start, end, field, mode
         clause = text[start:end]
         # the words of a price's unit ("5 € par repas") are no cue of the amounts around it
-        self.cues = [c for c in clause_cues(text, start, end, orgs)
-                     if not any(a <= c.start < b for a, b in prices)]
+        self.cues = without_glosses(text, [c for c in clause_cues(text, start, end, orgs)
+                                            if not any(a <= c.start < b for a, b in prices)])
         self.cue_starts = [c.start for c in self.cues]
         # Negated, source and partner clauses name organisations that give nothing; a partner
         # word beside an amount or a money verb does not make the clause a partner list.

@@ -70,6 +70,8 @@ GAVE_RE = re.compile(
     r"|accord[ée]|attribu[ée])e?s?[ \t\u00a0]*$", re.IGNORECASE)
 # What opens an item of a list before its label: "et le Super U", "; Fonds X".
 _LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
+# A funder in brackets right after another: "Contrat de ville (État)".
+_GLOSS_RE = re.compile(r"[ \t\u00a0]*\([ \t\u00a0]*")
 # How far from an organisation a negation is about it.
 _NEGATION_REACH = 80
 # How far apart two amounts may be for the second to restate the first.
@@ -228,6 +230,18 @@ def clause_cues(text: str, start: int, end: int, orgs: list[Span]) -> list[Cue]:
         if regex in (OWN_FUNDS_RE, USERS_PAY_RE, TAKES_ON_RE):
             taken = sorted([*taken, *((c.start, c.end) for c in found)])
     return sorted(cues, key=lambda c: (c.start, c.funder is None))
+
+
+def without_glosses(text: str, cues: list[Cue]) -> list[Cue]:
+    """The cues less a funder in brackets right after another one: it glosses the scheme
+    before it ("Contrat de ville (État)" is the contrat de ville's money, CGET)."""
+    kept: list[Cue] = []
+    for cue in cues:
+        if cue.funder and kept and kept[-1].funder \
+                and _GLOSS_RE.fullmatch(text, kept[-1].end, cue.start):
+            continue
+        kept.append(cue)
+    return kept
 
 
 def _unknown_funders(text: str, start: int, end: int, known: list[Cue]) -> list[Cue]:
