@@ -98,10 +98,10 @@ class ClauseReader:
         # Organisations of no funder type, which give only when an amount is linked to them.
         self.givers = givers
         # "DEPENSES RECETTES achats 1 200 € subvention 500 € ...": a two-column table pasted on
-        # one line, whose cells alternate between the sides.
+        # one line, whose cells alternate between the sides (the cells start after the headers).
         sides = TWO_SIDES_RE.match(text, start, end)
-        self.alternating = sides is not None
         self.cells_start = sides.end() if sides is not None else start
+        self.alternating = sides is not None and self._cells_alternate(money)
 
     def read(self, money: list[Span], lines: list[Line],
              funders: list[dict[str, Any]]) -> None:
@@ -111,8 +111,7 @@ class ClauseReader:
         each: float | None = None
         clause_lines: list[Line] = []
         if self.alternating:
-            self.alternating = self._cells_alternate(money)
-            seg_start = self.cells_start if self.alternating else seg_start
+            seg_start = self.cells_start
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
             if following is not None and (self.brackets.aside(m, following) or (
