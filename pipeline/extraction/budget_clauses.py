@@ -12,6 +12,7 @@ from spacy.tokens import Span
 
 from pipeline.extraction.budget_brackets import Brackets
 from pipeline.extraction.budget_cues import (
+    ACTION_SHARE_BEFORE_RE,
     ACTION_SHARE_RE,
     BREAKDOWN_RE,
     EACH_BEFORE_RE,
@@ -25,10 +26,12 @@ from pipeline.extraction.budget_cues import (
     PAREN_RE,
     PARTNER_RE,
     PASSED_ON_RE,
+    REST_AFTER_RE,
     REST_BEFORE_RE,
     SOURCE_RE,
     TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
+    WAGE_COST_AFTER_RE,
     funder_family,
     how_many_before,
     in_kind_after,
@@ -219,8 +222,13 @@ class ClauseReader:
         if PASSED_ON_RE.search(text, label_start_of(text, line, money), stop):
             line.kind, line.funder, line.funder_cue = "passed_on", None, None
             return
-        if ACTION_SHARE_RE.match(text, money.end_char, stop):
+        if ACTION_SHARE_RE.match(text, money.end_char, stop) or line.kind != "funding" \
+                and ACTION_SHARE_BEFORE_RE.search(text, label_start_of(text, line, money),
+                                                  money.start_char):
             line.kind, line.side, line.action_share = "total", "expense", True
+            return
+        if line.kind != "total" and WAGE_COST_AFTER_RE.match(text, money.end_char, stop):
+            line.kind, line.funder, line.funder_cue = "expense", None, None
             return
         if in_kind_after(text, money.end_char, min(stop, money.end_char + 60)):
             line.kind, line.funder, line.funder_cue = "in_kind", None, None
@@ -391,6 +399,7 @@ class ClauseReader:
     def _cue_funder(self, cue: Cue) -> dict[str, Any]:
         funder = cue_funder(cue, self.text, self.field)
         funder[SHARE_KEY] = share_of(self.text, cue, self.start, self.end)
-        if REST_BEFORE_RE.search(self.text, max(self.start, cue.start - 60), cue.start):
+        if REST_BEFORE_RE.search(self.text, max(self.start, cue.start - 60), cue.start) \
+                or REST_AFTER_RE.match(self.text, cue.end, self.end):
             funder[REST_KEY] = True  # "le solde est pris en charge par la commune"
         return funder

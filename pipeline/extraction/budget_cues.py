@@ -31,7 +31,13 @@ EXPENSE_RE = re.compile(_WORD.format(
     r"|mat[ée]riels?|fournitures?|prestations?|locations?|loyers?|frais|transports?|alimentation"
     r"|repas|go[ûu]ters?|[ée]ditions?|impressions?|communication|divers|intervenants?"
     r"|honoraires|assurances?|d[ée]placements?|sorties?|[ée]quipements?|investissements?"
-    r"|travaux|fonctionnement|formations?|sous[- ]totale?|co[ûu]ts?|animateurs?"), re.IGNORECASE)
+    r"|travaux|fonctionnement|formations?|sous[- ]totale?|co[ûu]ts?|animateurs?|postes?"),
+    re.IGNORECASE)
+# A wage told as what it costs, after its amount: "29 500 € charges comprises", "brut chargé".
+WAGE_COST_AFTER_RE = re.compile(
+    rf"{_SP}*(?:HT|TTC)?{_SP}*,?{_SP}*\(?(?:charges?{_SP}+(?:sociales{_SP}+|patronales{_SP}+)?"
+    rf"(?:comprises|incluses)|brut(?:e|s)?{_SP}+charg[ée]e?s?|charg[ée]e?s?|co[ûu]t{_SP}+employeur)"
+    rf"(?![\w])", re.IGNORECASE)
 FUNDING_RE = re.compile(_WORD.format(
     r"financements?|financ[ée]e?s?|financeurs?|recettes?|ressources?|produits?|subventions?"
     r"|subventionn[ée]e?s?|participations?|aides?|soutiens?|cofinancements?|co-financements?"
@@ -68,13 +74,25 @@ OWN_BUDGET_RE = re.compile(rf"(?<![\w]){_ON_OWN_BUDGET}[^\d\n,;.()]{{0,40}}$", r
 OWN_BUDGET_AFTER_RE = re.compile(rf"[ \t\u00a0]*(?:pris\s+)?{_ON_OWN_BUDGET}", re.IGNORECASE)
 # The funder named as paying the rest: "le solde est pris en charge par la commune", "le reste
 # par la Ville", "le complément, apporté par le Département".
+# "le reste est pris sur la prestation de service CAF", "le solde à la charge de la Ville".
 REST_BEFORE_RE = re.compile(
     r"(?<![\w])(?:le|du)\s+(?:reste|solde|compl[ée]ment)(?:\s*,)?(?:\s+(?:est|a\s+[ée]t[ée]"
-    r"|sera|soit))?(?:\s+(?:pris\s+en\s+charge|financ[ée]|vers[ée]|couvert|apport[ée]"
-    r"|assur[ée]|pay[ée]))?\s+(?:par|de)\s*(?:la\s+|le\s+|les\s+|l['’]\s*)?$", re.IGNORECASE)
+    r"|sera|soit|revient|reviendra))?(?:\s+(?:pris\s+en\s+charge|financ[ée]|vers[ée]|couvert"
+    r"|apport[ée]|assur[ée]|pay[ée]|pris|pr[ée]lev[ée]|imput[ée]|[àa]\s+la\s+charge))?"
+    r"\s+(?:par|de|sur|[àa])\s*(?:la\s+|le\s+|les\s+|l['’]\s*)?"
+    r"(?:(?:prestation\s+de\s+service|subvention|dotation|aide)\s+(?:\w+\s+){0,2}?)?$",
+    re.IGNORECASE)
+# The same told after the funder: "la Fondation X a couvert le solde", "la Ville complète".
+REST_AFTER_RE = re.compile(
+    r"[^\d\n;.]{0,40}?(?<![\w])(?:a|ont|va|vont|prend|prennent)?\s*(?:couvert|couvre|couvrent"
+    r"|pris\s+en\s+charge|financ[ée]|finance|financent|pay[ée]|paie|assur[ée]|assure"
+    r"|apport[ée]|apporte|compl[ée]t[ée]|compl[èe]te|compl[èe]tent)\s+(?:le\s+)?"
+    r"(?:reste|solde|compl[ée]ment)(?![\w])", re.IGNORECASE)
 # An organisation in a sentence like these is not giving money to the action.
 NEGATION_RE = re.compile(_WORD.format(
-    r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|sans|refus\w*"
+    r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|refus\w*"
+    # "sans montant fléché", "sans que la somme soit précisée": the amount is unsaid, not the aid
+    r"|sans(?!\s+(?:que\s+)?(?:\w+\s+)?(?:montants?|sommes?|chiffr\w*|pr[ée]cis\w*|d[ée]tail\w*))"
     r"|pas\s+de\s+financement|non\s+financ\w+|plus\s+de\s+financement|ni"), re.IGNORECASE)
 SOURCE_RE = re.compile(_WORD.format(
     r"donn[ée]es|statistiques?|sources?|d['’]apr[èe]s|chiffres|recueils?\s+(?:de|des)\s+donn\w+"
@@ -94,13 +112,13 @@ POSTPOSED_RE = re.compile(
     rf"|offert|donn"
     rf"|couv|pay))?(?:(?:a|ont|est|sont){_SP}+(?:[ée]t[ée]{_SP}+)?)?"
     rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ|pay|offert|donn)[ée]?e?s?|couverte?s?"
-    rf"|pris{_SP}+en{_SP}+charge)"
+    rf"|pris{_SP}+en{_SP}+charge|(?:pro)?vien(?:nen)?t|(?:pro)?viendront|(?:pro)?venant)"
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
     rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|\()"
     rf"{_SP}*")
 # A verb of giving in the link between an amount and who gives it ("offerts par", "versés par").
-GIVING_LINK_RE = re.compile(r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris",
-                            re.IGNORECASE)
+GIVING_LINK_RE = re.compile(
+    r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant", re.IGNORECASE)
 # Who gives, named after such a link though no list knows it: a proper name ("la boulangerie
 # Martin", "le Super U") or a noun of a business or a fund ("une caisse de retraite").
 _GIVER_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants?|entreprises?"
@@ -188,14 +206,18 @@ CLAUSE_END_RE = re.compile(r"\n|[;!?]|(?<!\.)\.(?=\s|$)")
 BREAKDOWN_RE = re.compile(
     rf"(?<![\w])(?:dont|y{_SP}+compris|r[ée]partie?s?{_SP}+(?:entre|comme|ainsi|en)"
     rf"|ventil[ée]e?s?|d[ée]compos[ée]e?s?|incluant|comprenant)(?![\w])", re.IGNORECASE)
+_ACTION_NOUNS = r"(?:action|projet|atelier|activit[ée]|dispositif|initiative|op[ée]ration)"
 # The share of a wider envelope that goes to this action: "dont 15 000 € pour cette action".
 ACTION_SHARE_RE = re.compile(
     rf"{_SP}*(?:\(?{_SP}*)?(?:(?:sont|est|ont{_SP}+[ée]t[ée]|a{_SP}+[ée]t[ée]){_SP}+)?"
     rf"(?:pour|consacr[ée]e?s?{_SP}+[àa]|affect[ée]e?s?{_SP}+[àa]|d[ée]di[ée]e?s?{_SP}+[àa]"
     rf"|destin[ée]e?s?{_SP}+[àa]|r[ée]serv[ée]e?s?{_SP}+[àa]){_SP}+"
     rf"(?:cette|notre|l['’]|ce|le|la){_SP}*(?:pr[ée]sente?{_SP}+)?"
-    rf"(?:action|projet|atelier|activit[ée]|dispositif|initiative|op[ée]ration)(?![\w])",
-    re.IGNORECASE)
+    rf"{_ACTION_NOUNS}(?![\w])", re.IGNORECASE)
+# The same share named before its amount: "la part de l'atelier est estimée à 3 800 €".
+ACTION_SHARE_BEFORE_RE = re.compile(
+    rf"(?<![\w])(?:quote{_SP}*-?{_SP}*)?parts?{_SP}+(?:de|du|d['’]){_SP}*(?:cette|notre|l['’]|ce|le|la)?"
+    rf"{_SP}*(?:pr[ée]sente?{_SP}+)?{_ACTION_NOUNS}(?![\w])[^\d\n;:]{{0,60}}$", re.IGNORECASE)
 # "1 500 € chacune": the amount is each funder's, as many times as there are funders.
 EACH_RE = re.compile(rf"{_SP}*(?:HT|TTC)?{_SP}*,?{_SP}*chacune?s?(?![\w])", re.IGNORECASE)
 # "Deux subventions de": how many the amount each is for.
@@ -243,7 +265,8 @@ _PAYERS = (
     r"|ados|adolescent(?:e|s|es)?|enfants|personnes|accueilli(?:e|s|es)?)")
 # The users paying, named with what they pay or by a verb of paying: "participation adhérents",
 # "Cotisations bénéficiaires", "part familles", "adhésions des usagers", "reste à charge des
-# familles", "les clients paient", "les stagiaires versent une participation". A funder cue of
+# familles", "les clients paient", "les stagiaires versent une participation", "les familles
+# participent à hauteur de". A funder cue of
 # the users' type (the gold's `Familles`).
 USERS_PAYING_RE = re.compile(_WORD.format(
     rf"(?<!fonds{_SP}de{_SP})(?<!fonds{_SP}d['’])"  # "Fonds de participation des habitants"
@@ -253,7 +276,8 @@ USERS_PAYING_RE = re.compile(_WORD.format(
     rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{_PAYERS})"  # see paid_by
     rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
     rf"(?:paient|payent|pay[ée]s?|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
-    rf"|cotisent|cotis[ée]s?)"), re.IGNORECASE)
+    rf"|cotisent|cotis[ée]s?|participent|particip[ée]s?|participeront|contribuent"
+    rf"|contribu[ée]s?|contribueront|financent|financ[ée]s?)"), re.IGNORECASE)
 # A users' participation with no payer named: "participation : 5 € par personne".
 USERS_FEE_RE = re.compile(
     rf"(?<![\w])(?:participation|tarifs?|cotisations?|adh[ée]sions?|reste{_SP}+[àa]{_SP}+charge"

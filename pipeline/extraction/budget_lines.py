@@ -272,6 +272,7 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
         # "la participation des familles s'élève à 1 200 €": a funder's amount, not a total.
         cues = [c for c in cues if not (c.kind == "total"
                                         and TOTAL_VERB_RE.fullmatch(text, c.start, c.end))]
+    cues = _without_purposes(text, cues)
     kinds = {c.kind for c in cues}
     side = None
     funder = None
@@ -314,6 +315,24 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),
                  unit_assumed=bool(money._.unit_assumed), funder_cue=funder_cue)
+
+
+# What a funder's money is for, between the funder and an expense word: "Subvention CAF pour le
+# matériel", "Participation des familles aux sorties", "Aide de la Région pour l'achat de".
+_PURPOSE_RE = re.compile(r"[^\d\n:;,€]{0,25}?(?<![\w])(?:pour|aux?|à|en\s+faveur\s+d[eu'’]s?)"
+                         r"(?![\w])[^\d\n:;,€]{0,25}", re.IGNORECASE)
+
+
+def _without_purposes(text: str, cues: list[Cue]) -> list[Cue]:
+    """The cues without the expense words that only say what a funder's money pays for."""
+    kept: list[Cue] = []
+    for cue in cues:
+        giver = next((c for c in reversed(kept) if c.kind == "funding"), None)
+        if cue.kind == "expense" and giver is not None \
+                and _PURPOSE_RE.fullmatch(text, giver.end, cue.start):
+            continue
+        kept.append(cue)
+    return kept
 
 
 def _funder_named(label: str) -> str | None:

@@ -54,10 +54,13 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
 def _total(totals: list[Line], counted: list[Line], expenses: list[Line],
            funding: list[Line]) -> tuple[list[Line], str, float]:
     """The lines the total is made of, its basis and its amount, in the gold README's order of
-    preference: a stated total (or the action's share of an envelope, with what other funders
-    add to it), a single amount, the sum of the expenses, the sum of the funding."""
+    preference: a stated total (or the action's share of an envelope: of a funder's, with what
+    other funders add to it; of a wider cost, alone), a single amount, the sum of the expenses,
+    the sum of the funding."""
     if shares := [line for line in totals if line.action_share]:
         share = max(shares, key=lambda t: t.amount)
+        if share.funder is None:  # the action's part of a wider cost: its funders are in it
+            return [share], "explicit_total", share.amount
         more = [x for x in funding if x.funder and x.funder != share.funder]
         return [share, *more], "explicit_total", share.amount + sum(x.amount for x in more)
     expense_totals = [t for t in totals if t.side != "funding"]

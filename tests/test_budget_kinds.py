@@ -1,0 +1,89 @@
+"""Budget and funder cases by kind of failure, from the fifth round of blind held-out sets.
+
+Each case is invented (none is a string of a held-out set) and names the kind of failure it
+stands for; the conventions are those of `test_budget_unseen.py`. A funder's money "for" an
+expense is still the funder's; the users pay by any verb of taking part; an amount said to be
+unsaid ("sans montant fléché") does not negate the aid; the action's part of a wider budget is
+its total, and the funders of that part are in it; the rest is paid by whoever the sentence
+says covers it, before or after its name; a wage told with its charges is a cost.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from test_budget_unseen import Case, run
+
+import pipeline.extraction.components  # noqa: F401  (registers the factories)
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
+
+CASES = [
+    # What a funder's money pays for is no expense line.
+    Case("a_subsidy_for_equipment", "Subvention CAF pour le matériel 500 €\nLocation salle 300 €",
+         300, "sum_of_expenses", {"CAF": 500}),
+    Case("the_users_share_of_the_meals",
+         "Participation des usagers aux repas 800 €\nAlimentation 1 200 €", 1200,
+         "sum_of_expenses", {"Familles": 800}),
+    Case("a_regional_aid_for_a_purchase", "Aide de la Région pour l'achat du minibus : 4000 €",
+         4000, "single_amount", {"Région": 4000}),
+    Case("a_two_column_row_whose_income_names_outings",
+         "Charges / Produits\nCarburant 600 € Participation des jeunes aux sorties 450 €\n"
+         "Billets 900 € Ville 1 050 €", 1500, "sum_of_expenses",
+         {"Familles": 450, "Commune": 1050}),
+    # The users pay by a verb of taking part.
+    Case("the_families_take_part_by_a_verb",
+         "La MSA verse 3 000 € et les familles participent à hauteur de 5 € par mois "
+         "(environ 600 € sur l'année). Coût total : 3 600 €.", 3600, "explicit_total",
+         {"MSA": 3000, "Familles": 600}),
+    Case("members_contributed_in_the_past",
+         "Les adhérents ont contribué pour 240 €. Département : 1 000 €", 1240,
+         "sum_of_funding", {"Familles": 240, "Département": 1000}),
+    # An unsaid amount is no negation of the aid.
+    Case("an_aid_without_an_earmarked_amount",
+         "Coût : 5 000 €. La CAF soutient l'action, sans montant précis. Ville : 2 000 €",
+         5000, "sum_of_expenses", {"CAF": None, "Commune": 2000}),
+    Case("without_the_region_is_still_a_negation",
+         "Coût : 2 500 €. Nous avons fait sans la Région cette année. Ville : 2 500 €",
+         2500, "sum_of_expenses", {"Commune": 2500}),
+    # The action's part of a wider budget.
+    Case("the_action_part_of_a_sector_budget",
+         "Le budget jeunesse (60 000 €) finance quatre projets ; la part de ce projet est de "
+         "4 000 €. Sur ce montant, 2 500 € proviennent de la MSA.", 4000, "explicit_total",
+         {"MSA": 2500}),
+    # The rest, told before or after who pays it.
+    Case("the_rest_taken_on_a_scheme",
+         "Coût : 6 000 €. 2 000 € viennent du Département ; le reste est pris sur la "
+         "prestation de service CAF.", 6000, "sum_of_expenses",
+         {"Département": 2000, "CAF": 4000}),
+    Case("the_rest_covered_told_after_the_funder",
+         "Travaux : 10 000 €\nLa Région a financé 7 000 €, la Fondation du Patrimoine a couvert "
+         "le solde.", 10000, "sum_of_expenses", {"Région": 7000, "Fondation": 3000}),
+    Case("the_rest_charged_to_the_town",
+         "Budget : 3 000 € ; CAF 1 000 € ; le solde à la charge de la commune.", 3000,
+         "explicit_total", {"CAF": 1000, "Commune": 2000}),
+    # A post is a cost; told with its charges even when a scheme names it.
+    Case("a_post_is_a_cost",
+         "Poste de médiatrice : 28 000 €, aide de l'État 12 000 €, le reste par la Ville.",
+         28000, "sum_of_expenses", {"État": 12000, "Commune": 16000}),
+    Case("a_scheme_post_with_its_charges_is_a_cost",
+         "Poste adulte-relais : 30 000 € charges comprises ; aide de l'État 20 000 € ; "
+         "le solde payé par l'office HLM.", 30000, "sum_of_expenses",
+         {"État": 20000, "Bailleur social": 10000}),
+    Case("a_scheme_post_alone_is_its_aid", "Poste FONJEP : 7 100 €\nVille : 3 000 €", 10100,
+         "sum_of_funding", {"État": 7100, "Commune": 3000}),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("fr")
+    add_components(nlp, CONFIG_DIR, ("fiches_organisations", "fiches_money"))
+    return nlp
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_kind(nlp: Language, case: Case) -> None:
+    budget, funders = run(nlp, case)
+    assert (budget["total_eur"], budget["basis"], funders) == (case.total, case.basis,
+                                                              case.funders)
