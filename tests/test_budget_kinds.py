@@ -4,8 +4,12 @@ Each case is invented (none is a string of a held-out set) and names the kind of
 stands for; the conventions are those of `test_budget_unseen.py`. A funder's money "for" an
 expense is still the funder's; the users pay by any verb of taking part; an amount said to be
 unsaid ("sans montant fléché") does not negate the aid; the action's part of a wider budget is
-its total, and the funders of that part are in it; the rest is paid by whoever the sentence
-says covers it, before or after its name; a wage told with its charges is a cost.
+its total, and the funders of that part are in it, as is what something costs told after a
+wider scope's total; the rest is paid by whoever the sentence says covers it, before or after
+its name, and what is left to the structure's charge is its own money; a wage told with its
+charges is a cost; givers no list knows are told by a business or federation noun, or by a
+proper name after "par"; national programmes map to their funder (Quartiers d'été and Cités
+éducatives are politique de la ville money, CGET; a PETR is an Intercommunalité).
 """
 
 from __future__ import annotations
@@ -72,6 +76,37 @@ CASES = [
          {"État": 20000, "Bailleur social": 10000}),
     Case("a_scheme_post_alone_is_its_aid", "Poste FONJEP : 7 100 €\nVille : 3 000 €", 10100,
          "sum_of_funding", {"État": 7100, "Commune": 3000}),
+    # The action's cost told after a wider scope's total.
+    Case("the_action_costs_part_of_the_sector_budget",
+         "Le budget annuel du pôle familles est de 80 000 €. La fête de quartier coûte "
+         "2 600 €, dont 1 500 € de la CAF et 1 100 € de la Ville.", 2600, "explicit_total",
+         {"CAF": 1500, "Commune": 1100}),
+    Case("a_structure_budget_alone_is_the_total", "Budget de la structure : 120 000 €", 120000,
+         "explicit_total"),
+    # The structure's own share told as what is left to its charge.
+    Case("the_rest_charged_to_the_centre_is_own_money",
+         "Coût du séjour : 6 000 €.\nVACAF 3 000 € ; familles 1 000 € ; Département 1 200 € ; "
+         "reste à la charge de l'association 800 €.", 6000, "explicit_total",
+         {"CAF": 3000, "Familles": 1000, "Département": 1200}),
+    # Givers no list knows, named by a business or federation noun.
+    Case("a_shop_gives_in_a_funding_list",
+         "Commune 3 000 € ; boulangerie du centre-bourg (don) 200 € ; fonds propres 500 €",
+         3700, "sum_of_funding", {"Commune": 3000, "Autre": 200}),
+    Case("a_supplier_fund_in_a_funding_list",
+         "Ville : 2 000 €\nfournisseur d'eau (fonds social) : 1 000 €\nTotal 3 000 €", 3000,
+         "explicit_total", {"Commune": 2000, "Autre": 1000}),
+    Case("financed_by_the_federation",
+         "Formation : 1 800 €, financée par la fédération (1 200 €) et par nos fonds propres "
+         "(600 €).", 1800, "explicit_total", {"Autre": 1200}),
+    Case("an_unknown_landlord_named_after_par",
+         "Fresque : 4 000 €, financée à hauteur de 2 500 € par Loire Habitat et 1 500 € par la "
+         "Ville.", 4000, "explicit_total", {"Bailleur social": 2500, "Commune": 1500}),
+    # National programmes map to their funder.
+    Case("a_summer_programme_of_the_city_policy",
+         "Quartiers d'été : 4 000 €\nCités éducatives : 2 000 €", 6000, "sum_of_funding",
+         {"CGET": 6000}),
+    Case("a_rural_territorial_pole_pays", "PETR du Pays Vert : 3 500 €\nMSA : 1 000 €", 4500,
+         "sum_of_funding", {"Intercommunalité": 3500, "MSA": 1000}),
 ]
 
 

@@ -46,7 +46,9 @@ FUNDING_RE = re.compile(_WORD.format(
 # that "reste à charge" is not read as a "charge".
 OWN_FUNDS_RE = re.compile(_WORD.format(
     r"fonds\s+propres|auto-?financements?|reste\s+[àa]\s+charge(?!\s+des?\s+(?:familles|usagers"
-    r"|parents|participants|b[ée]n[ée]ficiaires|adh[ée]rents))"), re.IGNORECASE)
+    r"|parents|participants|b[ée]n[ée]ficiaires|adh[ée]rents))"
+    r"|(?:reste\s+)?[àa]\s+la\s+charge\s+(?:du|de\s+la|de\s+l['’]|de\s+notre)\s*"
+    r"(?:centre|structure|association|espace|maison|EVS|CSC)"), re.IGNORECASE)
 # Money verbs and nouns that make a sentence outside the budget field a financing sentence.
 FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     r"(?:co-?)?financ(?:[ée]e?s?|ement|ements|er|ent|era|eront|ait|aient)"
@@ -114,17 +116,24 @@ POSTPOSED_RE = re.compile(
     rf"(?:(?:(?:vers|accord|allou|attribu|apport|financ|pay|offert|donn)[ée]?e?s?|couverte?s?"
     rf"|pris{_SP}+en{_SP}+charge|(?:pro)?vien(?:nen)?t|(?:pro)?viendront|(?:pro)?venant)"
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
-    rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|\()"
+    rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])"
+    rf"|par(?={_SP}+[A-ZÉÈ])|\()"
     rf"{_SP}*")
 # A verb of giving in the link between an amount and who gives it ("offerts par", "versés par").
 GIVING_LINK_RE = re.compile(
-    r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant", re.IGNORECASE)
+    r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant|par\s*$",
+    re.IGNORECASE)
 # Who gives, named after such a link though no list knows it: a proper name ("la boulangerie
 # Martin", "le Super U") or a noun of a business or a fund ("une caisse de retraite").
 _GIVER_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants?|entreprises?"
                r"|soci[ée]t[ée]|banque|caisse|mutuelle|club|fondation|fonds|amicale|comit[ée]"
-               r"|bailleur|syndicat|groupe|f[ée]d[ée]ration|association|union|compagnie)")
+               r"|bailleur|syndicat|groupe|f[ée]d[ée]ration|association|union|compagnie"
+               r"|fournisseur|coop[ée]rative|enseigne)")
 _GIVER_NOUN_RE = re.compile(_GIVER_NOUN)
+# The givers among them that are never the organising structure itself, named without a name
+# ("financés par la fédération", "don du supermarché"): not "l'association", "le club".
+_BODY_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants|entreprises?"
+              r"|soci[ée]t[ée]|banque|mutuelle|f[ée]d[ée]ration|fournisseur|coop[ée]rative)")
 _NAME_RE = re.compile(_NAME)
 
 
@@ -137,7 +146,7 @@ def telling_name(name: str) -> bool:
 UNKNOWN_GIVER_RE = re.compile(
     rf"(?i:(?:la|le|les|l['’]|une?|des|d['’]une?){_SP}*)?"
     rf"(?P<name>(?:[\w'’\-]+{_SP}+){{0,3}}?(?:{_NAME}|{_GIVER_NOUN})(?:{_SP}+(?!et\b)"
-    rf"[\w'’\-]+){{0,3}}?)(?={_SP}*(?:[,;.()\n«]|{_SP}et{_SP}|$))")
+    rf"[\w'’\-]+){{0,5}}?)(?={_SP}*(?:[,;.()\n«]|{_SP}et{_SP}|$))")
 # A price per person, session, hour...: not a line of the total ("2 € par enfant", "5 €/séance").
 # Periods (par an, par mois) are not units: "3 000 € par an" is a budget.
 PER_UNIT_RE = re.compile(
@@ -218,6 +227,17 @@ ACTION_SHARE_RE = re.compile(
 ACTION_SHARE_BEFORE_RE = re.compile(
     rf"(?<![\w])(?:quote{_SP}*-?{_SP}*)?parts?{_SP}+(?:de|du|d['’]){_SP}*(?:cette|notre|l['’]|ce|le|la)?"
     rf"{_SP}*(?:pr[ée]sente?{_SP}+)?{_ACTION_NOUNS}(?![\w])[^\d\n;:]{{0,60}}$", re.IGNORECASE)
+# A total of a scope wider than the action: "le budget global du secteur jeunesse", "budget de
+# la structure".
+WIDER_SCOPE_RE = re.compile(
+    rf"(?<![\w])(?:du|de{_SP}+la|de{_SP}+l['’]|de{_SP}+notre|des){_SP}*(?:secteurs?|centre|structure"
+    rf"|association|p[ôo]le|services?|maison|espace|[ée]quipement)(?![\w])", re.IGNORECASE)
+# An amount told as what something costs, its verb right before it: "Le chantier représente",
+# "l'atelier coûte", "la sortie est estimée à".
+COSTS_BEFORE_RE = re.compile(
+    rf"(?<![\w])(?:repr[ée]sente(?:nt|ra)?|co[ûu]te(?:nt|ra)?|(?:est|sont){_SP}+estim[ée]e?s?{_SP}+[àa]"
+    rf"|s['’][ée]l[èe]ve(?:nt|ra)?{_SP}+[àa]|revient{_SP}+[àa]|(?:est|sont){_SP}+de)(?:{_SP}|:)*$",
+    re.IGNORECASE)
 # "1 500 € chacune": the amount is each funder's, as many times as there are funders.
 EACH_RE = re.compile(rf"{_SP}*(?:HT|TTC)?{_SP}*,?{_SP}*chacune?s?(?![\w])", re.IGNORECASE)
 # "Deux subventions de": how many the amount each is for.
@@ -307,7 +327,8 @@ UNKNOWN_FUNDER_RE = re.compile(
     rf"|soutiens?{_SP}+financiers?|financ[ée]e?s?|subventionn[ée]e?s?|cofinanc[ée]e?s?"
     rf"|m[ée]c[ée]nat|dotations?|apports?{_SP}+financiers?){_SP}+"
     rf"(?i:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|par)"
-    rf"{_SP}*(?P<name>{_NAME}(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|et){_SP}*)?{_NAME}){{0,4}})")
+    rf"{_SP}*(?P<name>{_NAME}(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|et){_SP}*)?{_NAME}){{0,4}}"
+    rf"|{_BODY_NOUN}(?![\w]))")
 # Head nouns of organisation names, in the funder vocabulary's families; the first match wins.
 _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), family) for pattern, family in (

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.extraction.budget_cues import COSTS_BEFORE_RE, WIDER_SCOPE_RE
 from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, Line, same_amount
 
 
 def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
     _demote_small_totals(lines)
+    _scope_down(lines)
     budget: dict[str, Any] = {"total_eur": None, "basis": None, "approximate": None,
                               "unit_assumed": None, "consistent": None,
                               "lines": [_line_dict(line) for line in lines]}
@@ -82,6 +84,21 @@ def _demote_small_totals(lines: list[Line]) -> None:
         if line.kind == "total" and line.side != "funding" and not line.action_share \
                 and line.amount < biggest - AMOUNT_TOLERANCE:
             line.kind, line.side = "expense", None
+
+
+def _scope_down(lines: list[Line]) -> None:
+    """After a total of a wider scope ("Le budget global du secteur jeunesse est de 62 000 €"),
+    an amount told as what something costs ("Le chantier de l'été représente 5 400 €") is the
+    action's share of it, so its total."""
+    for i, wide in enumerate(lines):
+        if wide.kind != "total" or wide.action_share or not WIDER_SCOPE_RE.search(wide.label):
+            continue
+        for line in lines[i + 1:]:
+            if line.field == wide.field and line.kind in ("other", "expense", "total") \
+                    and line.funder is None and line.amount < wide.amount \
+                    and COSTS_BEFORE_RE.search(line.label):
+                line.kind, line.side, line.action_share = "total", "expense", True
+                return
 
 
 def _implied_total(other: list[Line], expenses: list[Line],
