@@ -8,7 +8,10 @@ its total, and the funders of that part are in it, as is what something costs to
 wider scope's total; the rest is paid by whoever the sentence says covers it, before or after
 its name, and what is left to the structure's charge is its own money; a wage told with its
 charges is a cost; givers no list knows are told by a business or federation noun, or by a
-proper name after "par"; national programmes map to their funder (Quartiers d'été and Cités
+proper name after "par" or "par la"; a gift of things is no money; the users' money
+has many names ("prix libre"), but what a group raises itself ("autofinancement des jeunes")
+is own money, as the blind golds read it; spreadsheet lines may open with their
+account number; national programmes map to their funder (Quartiers d'été and Cités
 éducatives are politique de la ville money, CGET; a PETR is an Intercommunalité).
 """
 
@@ -107,6 +110,31 @@ CASES = [
          {"CGET": 6000}),
     Case("a_rural_territorial_pole_pays", "PETR du Pays Vert : 3 500 €\nMSA : 1 000 €", 4500,
          "sum_of_funding", {"Intercommunalité": 3500, "MSA": 1000}),
+    # A gift of things is no money.
+    Case("a_body_giving_things_is_no_funder", "Mairie : 1 500 €", 1500, "single_amount",
+         {"Commune": 1500}, description="La DDETS a donné des jeux de société et des livres."),
+    Case("a_body_giving_money_is_a_funder", None, 600, "single_amount", {"Autre": 600},
+         description="Le Rotary Club a donné 600 € pour le séjour."),
+    # The users' money, by any name; what a group raises itself is its own money.
+    Case("the_youths_self_financing_is_own_money",
+         "Transport 4 000 €\nDépartement 2 500 €\nAutofinancement des jeunes (tombola) 1 500 €",
+         4000, "explicit_total", {"Département": 2500}),
+    Case("the_centres_self_financing_is_own_money",
+         "Coût 1 000 €, autofinancement du centre 300 €, CAF 700 €", 1000, "explicit_total",
+         {"CAF": 700}),
+    Case("a_pay_what_you_can_price", "Repas : 2 000 €, couverts par le prix libre des "
+         "participants (1 200 €) et la MSA (800 €).", 2000, "explicit_total",
+         {"Familles": 1200, "MSA": 800}),
+    # A giver after "par la", and the share of the funder named before that amount.
+    Case("a_bank_after_par_la_and_a_share_before",
+         "Coût : 4 000 €\nFinancé à 50 % par la Fondation Agir, 1 000 € par la caisse locale "
+         "du Crédit Mutuel, 1 000 € par la commune.", 4000, "sum_of_expenses",
+         {"Fondation": 2000, "Autre": 1000, "Commune": 1000}),
+    # A spreadsheet's account numbers open its lines.
+    Case("account_numbers_open_spreadsheet_lines",
+         "CHARGES\n60 Achats          1 200\n62 Déplacements     800\nPRODUITS\n"
+         "74 Région           1 500\n70 Participation des familles     500",
+         2000, "sum_of_expenses", {"Région": 1500, "Familles": 500}),
 ]
 
 

@@ -503,7 +503,7 @@ CASES_KINDS = [
          "Recettes : 5 000 € Région (Pacte), 2 000 € Département, 1 000 € Ville",
          8000, "sum_of_funding", {"Région": 5000, "Département": 2000, "Commune": 1000}),
     Case("programme_name_before_the_funder_in_an_item",
-         "Financé par : 3 000 € de la CAF, 1 500 € Cités éducatives (Préfecture)",
+         "Financé par : 3 000 € de la CAF, 1 500 € Plan mercredi (Préfecture)",
          4500, "sum_of_funding", {"CAF": 3000, "État": 1500}),
     Case("funder_with_its_own_amount_after_a_headline",
          "6 K€ : Fonds d'aide aux jeunes (Département) 4 K€, Ville 2 K€", 6000, "explicit_total",

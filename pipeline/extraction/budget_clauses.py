@@ -130,8 +130,14 @@ class ClauseReader:
             seg_start = m.end_char
             self._times(line, m)
             self._name_giver(line, lines, m)
+            named_before = line.funder
             if (linked := self._funder_after(line, m, following, first)) is not None:
-                seg_start, seg_cues = linked, []
+                seg_start = linked
+                # The label's own funder, if another, is one without an amount ("Financé à
+                # 50 % par la Fondation X, 1 200 € par la banque"); one in brackets glosses
+                # the funder before it ("par le contrat de ville (DDETS), 2 000 € par la Ville").
+                seg_cues = [] if named_before in (None, line.funder) else [
+                    c for c in seg_cues if self.brackets.of(c.start) is None]
             if line.kind in ("funding", "other") and self._unconfirmed(
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None

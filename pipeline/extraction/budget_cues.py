@@ -60,9 +60,10 @@ FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     # Département (12 000 €)", "à hauteur de 9 800 €", and a budget stated outside its field
     r"|apport(?:e|ent|ait|aient|[ée]e?s?)|vers(?:e|ent|ait|aient|era|eront)|grâce\s+(?:à|au|aux)"
     r"|[àa]\s+hauteur\s+d[eu]|budget\s*(?::|global|total|annuel|de\s+l['’]action)"
-    # a cost stated, and a gift
+    # a cost stated, and a gift of money (not "le rectorat a donné des manuels")
     r"|co[ûu]ts?\s+(?:total|global|de\s+l['’]action|du\s+projet|annuel)|en\s+tout|au\s+total"
-    r"|(?:a|ont|avait|avaient)\s+donn[ée]|donn(?:e|ent|era|eront)\s+\d|offerte?s?\s+par"),
+    r"|(?:a|ont|avait|avaient)\s+donn[ée]e?s?(?=[^.;\n]{0,40}?(?:\d|€|euros?\b|argent|sommes?\b"
+    r"|ch[èe]ques?\b|subventions?\b|financ))|donn(?:e|ent|era|eront)\s+\d|offerte?s?\s+par"),
     re.IGNORECASE)
 # A budget field that points to another one: "voir plus haut", "cf. description", "idem".
 POINTER_RE = re.compile(
@@ -121,7 +122,8 @@ POSTPOSED_RE = re.compile(
     rf"{_SP}*")
 # A verb of giving in the link between an amount and who gives it ("offerts par", "versés par").
 GIVING_LINK_RE = re.compile(
-    r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant|par\s*$",
+    r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant"
+    r"|par(?:\s+(?:la|le|les|l['’]))?\s*$",
     re.IGNORECASE)
 # Who gives, named after such a link though no list knows it: a proper name ("la boulangerie
 # Martin", "le Super U") or a noun of a business or a fund ("une caisse de retraite").
@@ -291,7 +293,8 @@ _PAYERS = (
 USERS_PAYING_RE = re.compile(_WORD.format(
     rf"(?<!fonds{_SP}de{_SP})(?<!fonds{_SP}d['’])"  # "Fonds de participation des habitants"
     rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?|achats?"
-    rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+charge|billetterie|entr[ée]es)"
+    rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+charge|billetterie|entr[ée]es"
+    rf"|prix(?:{_SP}+libres?)?)"
     rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
     rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{_PAYERS})"  # see paid_by
     rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"

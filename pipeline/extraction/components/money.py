@@ -28,8 +28,10 @@ _APPROX_WINDOW = 40
 # after a short label and a colon, a tab or a column of spaces ("total : 1228", "CAF : 3500 ;
 # Ville : 1500", "Achats      6 800", "81190"): in a
 # budget field that number is euros. Cells are cut at 200 chars before matching.
+# A spreadsheet line may open with its account number ("60 Achats      2 350").
 _BARE_LINE_RE = re.compile(
-    r"^[ \t\u00a0]*(?:(?P<label>[^\n:\d]{1,80}?)(?::|\t|[ \u00a0]{2})[ \t\u00a0]*)?"
+    r"^[ \t\u00a0]*(?:\d{2,6}[ \t\u00a0]+(?=[^\W\d_]))?"
+    r"(?:(?P<label>[^\n:\d]{1,80}?)(?::|\t|[ \u00a0]{2})[ \t\u00a0]*)?"
     r"(?P<number>\d[\d \u00a0\u202f.,]{0,20})[ \t\u00a0]*\.?[ \t\u00a0]*$"
 )
 _CELL_RE = re.compile(r"[^\n;]+")
