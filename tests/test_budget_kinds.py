@@ -11,7 +11,8 @@ charges is a cost; givers no list knows are told by a business or federation nou
 proper name after "par" or "par la"; a gift of things is no money; the users' money
 has many names ("prix libre"), but what a group raises itself ("autofinancement des jeunes")
 is own money, as the blind golds read it; spreadsheet lines may open with their
-account number; national programmes map to their funder (Quartiers d'été and Cités
+account number; an acronym is the organisation the fiche spells out with those initials;
+national programmes map to their funder (Quartiers d'été and Cités
 éducatives are politique de la ville money, CGET; a PETR is an Intercommunalité).
 """
 
@@ -130,6 +131,24 @@ CASES = [
          "Coût : 4 000 €\nFinancé à 50 % par la Fondation Agir, 1 000 € par la caisse locale "
          "du Crédit Mutuel, 1 000 € par la commune.", 4000, "sum_of_expenses",
          {"Fondation": 2000, "Autre": 1000, "Commune": 1000}),
+    # A users' fee by its rate, then its yearly product.
+    Case("a_bare_participation_rate_then_its_product", None, 1500, "single_amount",
+         {"Familles": 1500}, description="Les ingrédients sont financés par la participation "
+         "de 2 € par atelier, soit environ 1 500 € par an."),
+    # The rest, told as "pour le reste" after its funder.
+    Case("the_town_pays_for_the_rest", None, 1200, "explicit_total",
+         {"CAF": 800, "Commune": 400}, description="Le goûter a coûté 1 200 € au total, grâce "
+         "à une aide de la CAF de 800 € et à la participation de la mairie pour le reste."),
+    # An acronym the fiche spells out elsewhere, and a landlord told by its plural "Résidences".
+    Case("an_acronym_spelled_out_in_the_description",
+         "1 500 € (Région 900 €, CAPV 600 €)", 1500, "explicit_total",
+         {"Région": 900, "Intercommunalité": 600},
+         description="Une action menée avec la Communauté d'agglomération du Pays Voironnais."),
+    Case("an_acronym_no_field_spells_out_stays_unknown",
+         "1 500 € (Région 900 €, CAPV 600 €)", 1500, "explicit_total", {"Région": 900}),
+    Case("a_landlord_named_residences",
+         "Coût total : 9 000 €\nVille : 4 000 €\nLes Résidences du Val : 5 000 €",
+         9000, "explicit_total", {"Commune": 4000, "Bailleur social": 5000}),
     # A spreadsheet's account numbers open its lines.
     Case("account_numbers_open_spreadsheet_lines",
          "CHARGES\n60 Achats          1 200\n62 Déplacements     800\nPRODUITS\n"

@@ -6,6 +6,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from pipeline.extraction.budget_acronyms import spell_out_acronyms
 from pipeline.extraction.budget_cues import POINTER_RE
 from pipeline.extraction.budget_fields import FUNDER_LABELS, MONEY_KEY, ORGS_KEY, read_field
 from pipeline.extraction.budget_funders import apply_shares, dedupe_funders
@@ -55,5 +56,6 @@ def build_budget(docs: dict[str, Doc]) -> tuple[dict[str, Any], list[dict[str, A
         if not lines:
             lines.extend(doc_lines)
         funders.extend(doc_funders)
+    spell_out_acronyms(lines, docs, funders)
     budget = budget_from_lines(lines)
     return budget, apply_shares(dedupe_funders(funders), budget["total_eur"])

@@ -89,7 +89,7 @@ REST_BEFORE_RE = re.compile(
 REST_AFTER_RE = re.compile(
     r"[^\d\n;.]{0,40}?(?<![\w])(?:a|ont|va|vont|prend|prennent)?\s*(?:couvert|couvre|couvrent"
     r"|pris\s+en\s+charge|financ[ée]|finance|financent|pay[ée]|paie|assur[ée]|assure"
-    r"|apport[ée]|apporte|compl[ée]t[ée]|compl[èe]te|compl[èe]tent)\s+(?:le\s+)?"
+    r"|apport[ée]|apporte|compl[ée]t[ée]|compl[èe]te|compl[èe]tent|pour)\s+(?:le\s+)?"
     r"(?:reste|solde|compl[ée]ment)(?![\w])", re.IGNORECASE)
 # An organisation in a sentence like these is not giving money to the action.
 NEGATION_RE = re.compile(_WORD.format(
@@ -189,6 +189,11 @@ USERS_LABEL_RE = re.compile(
     r"^(?:les\s+)?(?:familles|usagers|parents|adh[ée]rents|participants|b[ée]n[ée]ficiaires)$",
     re.IGNORECASE)
 USERS_TYPE = "Familles"
+# A users' fee by its rate, then what it comes to: "financées par la participation de 3 € par
+# repas, soit environ 2 400 € sur l'année".
+USERS_RATE_RE = re.compile(
+    rf"(?<![\w])(?:participation|cotisation|tarif|adh[ée]sion)s?{_SP}+(?:de{_SP}+|d['’]|à{_SP}+)?"
+    rf"\d[\d \t\u00a0,.]*{_SP}*(?:€|euros?)?{_SP}*(?:par|/){_SP}*[^\W\d_]", re.IGNORECASE)
 # A parenthesised aside: its kind words qualify the line, they do not set its kind.
 PAREN_RE = re.compile(r"\([^()\n]*\)")
 # An organisation introduced like this is a partner or a place, not a source of money.
@@ -345,7 +350,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|haut[- ]commissariat", "État"),
         (r"europ|\bFSE\b|FEDER|LEADER", "Europe"),
         (r"caisse\s+d['’]allocations", "CAF"),
-        (r"habitat|logement|office\s+public|\bOPH\b", "Bailleur social"),
+        (r"habitat|logement|office\s+public|\bOPH\b|r[ée]sidences\b", "Bailleur social"),
     ))
 OTHER_FAMILY = "Autre"
 

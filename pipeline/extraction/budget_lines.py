@@ -31,6 +31,7 @@ from pipeline.extraction.budget_cues import (
     USERS_LABEL_RE,
     USERS_PAY_RE,
     USERS_PAYING_RE,
+    USERS_RATE_RE,
     USERS_TYPE,
     USERS_WORD_RE,
     funder_family,
@@ -303,8 +304,9 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     label = text[label_start:money.start_char].strip(" \t\n:-–()\u00a0,;.|")
     if kind == "other" and RESTATED_RE.fullmatch(label):
         kind = "total"  # "...; soit 1 350 €": what the lines before it add up to
-    if kind == "funding" and funder is None and (USERS_LABEL_RE.match(label)
-                                                 or USERS_WORD_RE.search(label)):
+    if kind == "funding" and funder is None and (
+            USERS_LABEL_RE.match(label) or USERS_WORD_RE.search(label)
+            or USERS_RATE_RE.search(text, label_start, money.start_char)):
         funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"
     elif kind == "other" and USERS_LABEL_RE.match(label):
         kind, funder = "funding", USERS_TYPE  # "familles 1 200 €": only a payer is named
