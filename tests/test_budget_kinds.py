@@ -1,19 +1,25 @@
 """Budget and funder cases by kind of failure, from the fifth round of blind held-out sets.
 
 Each case is invented (none is a string of a held-out set) and names the kind of failure it
-stands for; the conventions are those of `test_budget_unseen.py`. A funder's money "for" an
-expense is still the funder's; the users pay by any verb of taking part; an amount said to be
-unsaid ("sans montant fléché") does not negate the aid; the action's part of a wider budget is
-its total, and the funders of that part are in it, as is what something costs told after a
-wider scope's total; the rest is paid by whoever the sentence says covers it, before or after
-its name, and what is left to the structure's charge is its own money; a wage told with its
-charges is a cost; givers no list knows are told by a business or federation noun, or by a
-proper name after "par" or "par la"; a gift of things is no money; the users' money
-has many names ("prix libre"), but what a group raises itself ("autofinancement des jeunes")
-is own money, as the blind golds read it; spreadsheet lines may open with their
-account number; an acronym is the organisation the fiche spells out with those initials;
-national programmes map to their funder (Quartiers d'été and Cités
-éducatives are politique de la ville money, CGET; a PETR is an Intercommunalité).
+stands for; the conventions are those of `test_budget_unseen.py`, plus these:
+
+- Lines: a funder's money "for" an expense is still the funder's; a post, or a wage told with
+  its charges, is a cost; spreadsheet lines may open with their account number; a small price
+  glued to its "e" before a unit is money ("2e par personne").
+- Totals: the action's part of a wider budget is its total, and the funders of that part are in
+  it, as is what something costs told after a wider scope's total.
+- The rest: it is paid by whoever the sentence says covers it, before or after its name ("le
+  reste est pris sur", "a couvert le solde", "pour le reste"); what is left to the structure's
+  charge is its own money.
+- Users: they pay by any verb of taking part or reimbursing, by a rate then its yearly product,
+  or by a "prix libre"; what a group raises itself ("autofinancement des jeunes") is own money,
+  as two of three blind golds read it.
+- Givers: an unsaid amount ("sans montant fléché") does not negate the aid, a request "non
+  retenu" does; a gift of things is no money; givers no list knows are told by a business or
+  federation noun, or by a proper name after "par" or "par la"; an acronym is the organisation
+  the fiche spells out with those initials; "Résidences" names a landlord; national programmes
+  map to their funder (Quartiers d'été and Cités éducatives are politique de la ville money,
+  CGET; a PETR is an Intercommunalité).
 """
 
 from __future__ import annotations
@@ -149,6 +155,16 @@ CASES = [
     Case("a_landlord_named_residences",
          "Coût total : 9 000 €\nVille : 4 000 €\nLes Résidences du Val : 5 000 €",
          9000, "explicit_total", {"Commune": 4000, "Bailleur social": 5000}),
+    # A request turned down names no funder.
+    Case("a_request_not_retained", "Coût : 2 000 €, financé par la commune (2 000 €). Dossier "
+         "déposé auprès du Département : non retenu.", 2000, "explicit_total",
+         {"Commune": 2000}),
+    # A small price glued to its "e" before a unit; users reimbursing costs pay.
+    Case("a_small_glued_price_per_person", "250e (courses) + participation de 3e par personne",
+         250, "single_amount", {"Familles": None}),
+    Case("the_users_reimburse_costs", "Carburant 900 €\nRecettes\nCommune 900 €", 900,
+         "sum_of_expenses", {"Commune": 900, "Familles": None},
+         description="Les frais sont remboursés aux bénévoles par les usagers (0,30 € du km)."),
     # A spreadsheet's account numbers open its lines.
     Case("account_numbers_open_spreadsheet_lines",
          "CHARGES\n60 Achats          1 200\n62 Déplacements     800\nPRODUITS\n"

@@ -34,6 +34,10 @@ CURRENCY = (
     rf"|(?:et|de|du|des|par|pour|sur|soit|en|au|HT|TTC)(?![\w'’])|[dl]['’])))"
 )
 _MIN_GLUED_E = 100
+# A small glued "e" is money when a unit follows it: "2e par personne", "3e/séance".
+_PER_UNIT_AFTER_RE = re.compile(
+    rf"[{_SPACES}]{{0,3}}(?:par[{_SPACES}]+(?:personne|enfant|adulte|famille|participant|repas"
+    rf"|s[ée]ance|atelier|mois|an|jour|semaine|heure|sortie|adh[ée]rent)s?(?![\w])|/)")
 
 # The currency written before the number: "€ 2 500", "EUR 4 800", "€2500". Only the sign and the
 # upper-case code, so words ending in "eur" are not money.
@@ -142,8 +146,9 @@ def find_amounts(text: str) -> list[Amount]:
     found: list[Amount] = []
     for match in AMOUNT_RE.finditer(text):
         value = _value(match)
-        if value is None or (match.group("glued") and value < _MIN_GLUED_E):
-            continue
+        if value is None or (match.group("glued") and value < _MIN_GLUED_E
+                             and not _PER_UNIT_AFTER_RE.match(text, match.end())):
+            continue  # "2e édition" is an ordinal; "2e par personne" a price
         amount = Amount(match.start(), match.end(), value)
         ranged = _range(text, amount, _MULTIPLIERS.get(match.group("mult") or "", 1.0))
         if ranged is not None:

@@ -56,6 +56,7 @@ FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     r"|aides?\s+financi[èe]res?|participation\s+financi[èe]re|cr[ée]dits|vers[ée]e?s?"
     r"|soutien\s+(?:financier\s+)?(?:de|du|des|d['’])|soutenue?s?\s+(?:financi[èe]rement\s+)?par"
     r"|allou[ée]e?s?|octroy[ée]e?s?|accord[ée]e?s?\s+par|pris\s+en\s+charge\s+par"
+    r"|rembours[ée]e?s?(?:\s+[^\W\d_]+){0,3}\s+par"
     # verbs of giving and phrases of an amount given: "la commune apporte 3 000 €", "grâce au
     # Département (12 000 €)", "à hauteur de 9 800 €", and a budget stated outside its field
     r"|apport(?:e|ent|ait|aient|[ée]e?s?)|vers(?:e|ent|ait|aient|era|eront)|grâce\s+(?:à|au|aux)"
@@ -96,7 +97,9 @@ NEGATION_RE = re.compile(_WORD.format(
     r"n['’]\w+\s+pas|ne\s+\w+\s+pas|n['’]\w+\s+plus|ne\s+\w+\s+plus|aucune?|refus\w*"
     # "sans montant fléché", "sans que la somme soit précisée": the amount is unsaid, not the aid
     r"|sans(?!\s+(?:que\s+)?(?:\w+\s+)?(?:montants?|sommes?|chiffr\w*|pr[ée]cis\w*|d[ée]tail\w*))"
-    r"|pas\s+de\s+financement|non\s+financ\w+|plus\s+de\s+financement|ni"), re.IGNORECASE)
+    r"|pas\s+de\s+financement|non\s+financ\w+|plus\s+de\s+financement|ni"
+    # a request turned down: "dossier déposé auprès de la Région : non retenu"
+    r"|non\s+(?:retenu|obtenu|accord[ée]|renouvel[ée])e?s?|rejet[ée]e?s?"), re.IGNORECASE)
 SOURCE_RE = re.compile(_WORD.format(
     r"donn[ée]es|statistiques?|sources?|d['’]apr[èe]s|chiffres|recueils?\s+(?:de|des)\s+donn\w+"
     r"|enqu[êe]tes?"
@@ -316,7 +319,7 @@ USERS_FEE_RE = re.compile(
 # verb of paying, not of bringing ("les gâteaux sont apportés par les parents").
 _PAID_BY_RE = re.compile(
     r"(?<![\w])(?:pris(?:es?)?\s+en\s+charge|financ\w*|pay[ée]\w*|r[ée]gl[ée]\w*|couvert\w*"
-    r"|vers[ée]\w*)(?![\w])", re.IGNORECASE)
+    r"|vers[ée]\w*|rembours[ée]\w*)(?![\w])", re.IGNORECASE)
 
 
 def paid_by(text: str, clause_start: int, match: re.Match[str]) -> bool:
