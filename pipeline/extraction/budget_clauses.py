@@ -16,11 +16,8 @@ from pipeline.extraction.budget_cues import (
     ACTION_SHARE_RE,
     BREAKDOWN_RE,
     EACH_BEFORE_RE,
-    EACH_RE,
     EQUAL_SHARES_RE,
     FINANCING_TRIGGER_RE,
-    GIVING_LINK_RE,
-    OTHER_FAMILY,
     OWN_BUDGET_AFTER_RE,
     OWN_FUNDS_RE,
     PAREN_RE,
@@ -32,17 +29,18 @@ from pipeline.extraction.budget_cues import (
     TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
     WAGE_COST_AFTER_RE,
-    funder_family,
-    how_many_before,
     in_kind_after,
 )
 from pipeline.extraction.budget_funders import (
     REST_KEY,
     SHARE_KEY,
     cue_funder,
+    each_amount,
     line_funder,
     share_of,
+    share_out,
 )
+from pipeline.extraction.budget_givers import OTHER_FAMILY, funder_family
 from pipeline.extraction.budget_layout import TWO_SIDES_RE, header_mode, take_side
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
@@ -155,12 +153,18 @@ class ClauseReader:
             clause_lines.append(line)
             self._amountless(seg_cues, line, funders)
         self.brackets.totals(clause_lines)
+        funders.extend(self._named_after(seg_start, clause_lines, each))
+
+    def _named_after(self, seg_start: int, clause_lines: list[Line],
+                     each: float | None) -> list[dict[str, Any]]:
+        """The funders named after the clause's last amount, with what they give of it."""
         tail = self._cues_in(seg_start, self.end)
-        if not self.excluded and not any(c.kind == "in_kind" for c in tail):
-            named = [self._cue_funder(cue) for cue in tail if cue.funder and (
-                self.field == BUDGET_FIELD or not not_giving(text, self.start, cue))]
-            self._share_out(named, clause_lines, each)
-            funders.extend(named)
+        if self.excluded or any(c.kind == "in_kind" for c in tail):
+            return []
+        named = [self._cue_funder(cue) for cue in tail if cue.funder and (
+            self.field == BUDGET_FIELD or not not_giving(self.text, self.start, cue))]
+        share_out(self.text, self.start, self.end, named, clause_lines, each)
+        return named
 
     def _opens_item(self, seg_start: int, money: Span) -> bool:
         """True when the amount opens its line, an item of a list or a header ("dont 2,5 k€
@@ -245,21 +249,10 @@ class ClauseReader:
             make_total(line)
 
     def _each(self, line: Line, money: Span) -> float | None:
-        """For "Deux subventions de 1 500 € chacune (Ville et Département)": the line becomes
-        the whole (3 000 €) and the amount each funder gives is returned; else None."""
-        if line.kind in ("unconfirmed", "in_kind", "total") or line.funder is not None:
-            return None
-        if not EACH_RE.match(self.text, money.end_char, self.end):
-            return None
+        """For "Deux subventions de 1 500 € chacune (Ville et Département)", see each_amount."""
         window = min(self.end, money.end_char + _EACH_WINDOW)
         named = sum(1 for c in self._cues_in(money.end_char, window) if c.funder)
-        times = how_many_before(self.text, label_start_of(self.text, line, money)) or named
-        if times < 2:
-            return None
-        each = line.amount
-        line.amount = round(each * times, 2)
-        line.kind = "funding"
-        return each
+        return each_amount(self.text, self.end, line, money, named)
 
     def _each_before(self, line: Line, money: Span, cues: list[Cue],
                      funders: list[dict[str, Any]]) -> bool:
@@ -284,32 +277,6 @@ class ClauseReader:
             funders.append(funder)
         line.funder = line.funder_cue = None
         return True
-
-    def _share_out(self, named: list[dict[str, Any]], clause_lines: list[Line],
-                   each: float | None) -> None:
-        """Give amounts to funders named without one: "1 500 € chacune" each; "à parts
-        égales" an equal share of the total; the one amount of a financing sentence that names
-        one funder ("Les livres (300 €) sont financés par la Ville")."""
-        if not named:
-            return
-        if each is not None:
-            for funder in named:
-                funder["amount_eur"] = each
-            return
-        clause = self.text[self.start:self.end]
-        if len(named) > 1 and EQUAL_SHARES_RE.search(clause):
-            for funder in named:
-                funder[SHARE_KEY] = round(100 / len(named), 4)
-            return
-        # "coût : 1 920 € ... pris en charge par l'ARS": the cost is what the funder pays
-        loose = [x for x in clause_lines if x.funder is None and (
-            x.kind in ("other", "funding") or x.kind == "expense"
-            and GIVING_LINK_RE.search(self.text, x.end, self.end))]
-        if len(named) == 1 and len(clause_lines) == 1 and loose \
-                and FINANCING_TRIGGER_RE.search(clause):
-            line = loose[0]
-            line.kind, line.funder = "funding", named[0]["type"]
-            named[0]["amount_eur"] = line.amount
 
     def _cells_alternate(self, money: list[Span]) -> bool:
         """True when the cells' own words mostly follow the two columns' order (all but one

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extraction.budget_words import SP as _SP
 from pipeline.extraction.numbers import parse_whole
-
-_SP = r"[ \t\u00a0]"
-# A capitalised word of a proper name.
-_NAME = r"[A-ZÉÈÀÂÎÔ][\w’'\-]{1,30}"
 
 # Groups that pay as businesses or bodies, not as users: "participation des commerçants".
 _BUSINESSES = (r"(?:commer[çc]ants|entreprises|artisans|partenaires|communes|associations"
@@ -128,30 +125,6 @@ GIVING_LINK_RE = re.compile(
     r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant"
     r"|par(?:\s+(?:la|le|les|l['’]))?\s*$",
     re.IGNORECASE)
-# Who gives, named after such a link though no list knows it: a proper name ("la boulangerie
-# Martin", "le Super U") or a noun of a business or a fund ("une caisse de retraite").
-_GIVER_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants?|entreprises?"
-               r"|soci[ée]t[ée]|banque|caisse|mutuelle|club|fondation|fonds|amicale|comit[ée]"
-               r"|bailleur|syndicat|groupe|f[ée]d[ée]ration|association|union|compagnie"
-               r"|fournisseur|coop[ée]rative|enseigne)")
-_GIVER_NOUN_RE = re.compile(_GIVER_NOUN)
-# The givers among them that are never the organising structure itself, named without a name
-# ("financés par la fédération", "don du supermarché"): not "l'association", "le club".
-_BODY_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants|entreprises?"
-              r"|soci[ée]t[ée]|banque|mutuelle|f[ée]d[ée]ration|fournisseur|coop[ée]rative)")
-_NAME_RE = re.compile(_NAME)
-
-
-def telling_name(name: str) -> bool:
-    """Whether a name no list knows says it is a giver: a business or fund noun, or a proper
-    name of two capitalised words ("Super U"); a lone word ("Neotoa") says nothing."""
-    return bool(_GIVER_NOUN_RE.search(name)) or len(_NAME_RE.findall(name)) >= 2
-
-
-UNKNOWN_GIVER_RE = re.compile(
-    rf"(?i:(?:la|le|les|l['’]|une?|des|d['’]une?){_SP}*)?"
-    rf"(?P<name>(?:[\w'’\-]+{_SP}+){{0,3}}?(?:{_NAME}|{_GIVER_NOUN})(?:{_SP}+(?!et\b)"
-    rf"[\w'’\-]+){{0,5}}?)(?={_SP}*(?:[,;.()\n«]|{_SP}et{_SP}|$))")
 # A price per person, session, hour...: not a line of the total ("2 € par enfant", "5 €/séance").
 # Periods (par an, par mois) are not units: "3 000 € par an" is a budget.
 PER_UNIT_RE = re.compile(
@@ -329,42 +302,6 @@ def paid_by(text: str, clause_start: int, match: re.Match[str]) -> bool:
         return True
     return _PAID_BY_RE.search(text, max(clause_start, match.start() - 100),
                               match.start()) is not None
-
-
-# A funder the gazetteer lacks, introduced by a money word: "subvention de la Fondation Léa",
-# "aide du Fonds Solidaire", "financé par l'Eurométropole", "don d'Intermarché".
-UNKNOWN_FUNDER_RE = re.compile(
-    rf"(?<![\w])(?i:subventions?|aides?(?:{_SP}+financi[èe]res?)?|dons?"
-    rf"|soutiens?{_SP}+financiers?|financ[ée]e?s?|subventionn[ée]e?s?|cofinanc[ée]e?s?"
-    rf"|m[ée]c[ée]nat|dotations?|apports?{_SP}+financiers?){_SP}+"
-    rf"(?i:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|par)"
-    rf"{_SP}*(?P<name>{_NAME}(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|et){_SP}*)?{_NAME}){{0,4}}"
-    rf"|{_BODY_NOUN}(?![\w]))")
-# Head nouns of organisation names, in the funder vocabulary's families; the first match wins.
-_FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), family) for pattern, family in (
-        (r"fondation|fonds\s+de\s+dotation", "Fondation"),
-        (r"m[ée]tropole|agglo|communaut[ée]\s+(?:de\s+communes|d['’]agglom|urbaine)"
-         r"|intercommunal|pays\b|syndicat\s+intercommunal", "Intercommunalité"),
-        (r"r[ée]gion|r[ée]gional", "Région"),
-        (r"d[ée]partement|conseil\s+g[ée]n[ée]ral", "Département"),
-        (r"ville|commune|mairie|municipal", "Commune"),
-        (r"minist[èe]re|pr[ée]fecture|[ée]tat\b|\bDR[A-Z]{2,6}\b|\bDD[A-Z]{1,5}\b|fonds\s+pour"
-         r"|haut[- ]commissariat", "État"),
-        (r"europ|\bFSE\b|FEDER|LEADER", "Europe"),
-        (r"caisse\s+d['’]allocations", "CAF"),
-        (r"habitat|logement|office\s+public|\bOPH\b|r[ée]sidences\b", "Bailleur social"),
-    ))
-OTHER_FAMILY = "Autre"
-
-
-def funder_family(name: str) -> str:
-    """The funder type of an organisation the gazetteer lacks, from the nouns of its name:
-    "Eurométropole de Strasbourg" -> "Intercommunalité"; anything else is "Autre"."""
-    for pattern, family in _FAMILIES:
-        if pattern.search(name):
-            return family
-    return OTHER_FAMILY
 
 
 def how_many_before(text: str, start: int) -> int | None:

@@ -7,13 +7,24 @@ from typing import Any
 from spacy.tokens import Span
 
 from pipeline.extraction.budget_cues import (
+    EACH_RE,
+    EQUAL_SHARES_RE,
+    FINANCING_TRIGGER_RE,
+    GIVING_LINK_RE,
     NEGATION_RE,
     SHARE_AFTER_RE,
     SHARE_BEFORE_RE,
     USERS_FEE_RE,
     USERS_TYPE,
+    how_many_before,
 )
-from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, BUDGET_FIELD, Cue, Line
+from pipeline.extraction.budget_lines import (
+    AMOUNT_TOLERANCE,
+    BUDGET_FIELD,
+    Cue,
+    Line,
+    label_start_of,
+)
 
 # Where a funder's share (in %) waits, inside its dict, for the total to be known.
 SHARE_KEY = "_share"
@@ -99,3 +110,47 @@ def dedupe_funders(funders: list[dict[str, Any]]) -> list[dict[str, Any]]:
                   and funder["start"] != kept["start"]):
                 kept["amount_eur"] += funder["amount_eur"]
     return list(by_type.values())
+
+
+def each_amount(text: str, end: int, line: Line, money: Span, named: int) -> float | None:
+    """For "Deux subventions de 1 500 € chacune (Ville et Département)": the line becomes
+    the whole (3 000 €) and the amount each funder gives is returned; else None. `named` is
+    how many funders are named after the amount."""
+    if line.kind in ("unconfirmed", "in_kind", "total") or line.funder is not None:
+        return None
+    if not EACH_RE.match(text, money.end_char, end):
+        return None
+    times = how_many_before(text, label_start_of(text, line, money)) or named
+    if times < 2:
+        return None
+    each = line.amount
+    line.amount = round(each * times, 2)
+    line.kind = "funding"
+    return each
+
+
+def share_out(text: str, start: int, end: int, named: list[dict[str, Any]],
+          clause_lines: list[Line], each: float | None) -> None:
+    """Give amounts to funders named without one: "1 500 € chacune" each; "à parts
+    égales" an equal share of the total; the one amount of a financing sentence that names
+    one funder ("Les livres (300 €) sont financés par la Ville")."""
+    if not named:
+        return
+    if each is not None:
+        for funder in named:
+            funder["amount_eur"] = each
+        return
+    clause = text[start:end]
+    if len(named) > 1 and EQUAL_SHARES_RE.search(clause):
+        for funder in named:
+            funder[SHARE_KEY] = round(100 / len(named), 4)
+        return
+    # "coût : 1 920 € ... pris en charge par l'ARS": the cost is what the funder pays
+    loose = [x for x in clause_lines if x.funder is None and (
+        x.kind in ("other", "funding") or x.kind == "expense"
+        and GIVING_LINK_RE.search(text, x.end, end))]
+    if len(named) == 1 and len(clause_lines) == 1 and loose \
+            and FINANCING_TRIGGER_RE.search(clause):
+        line = loose[0]
+        line.kind, line.funder = "funding", named[0]["type"]
+        named[0]["amount_eur"] = line.amount

@@ -18,7 +18,6 @@ from pipeline.extraction.budget_cues import (
     IN_KIND_RE,
     NEGATION_RE,
     NOT_GIVING_RE,
-    OTHER_FAMILY,
     OWN_FUNDS_RE,
     POSTPOSED_RE,
     RESTATED_RE,
@@ -26,16 +25,19 @@ from pipeline.extraction.budget_cues import (
     TAX_RESTATED_RE,
     TOTAL_RE,
     TOTAL_VERB_RE,
-    UNKNOWN_FUNDER_RE,
-    UNKNOWN_GIVER_RE,
     USERS_LABEL_RE,
     USERS_PAY_RE,
     USERS_PAYING_RE,
     USERS_RATE_RE,
     USERS_TYPE,
     USERS_WORD_RE,
-    funder_family,
     paid_by,
+)
+from pipeline.extraction.budget_givers import (
+    OTHER_FAMILY,
+    UNKNOWN_FUNDER_RE,
+    UNKNOWN_GIVER_RE,
+    funder_family,
     telling_name,
 )
 from pipeline.extraction.role_lexicon import role_stem
