@@ -3,23 +3,32 @@
 Each case is invented (none is a string of a held-out set) and names the kind of failure it
 stands for; the conventions are those of `test_budget_unseen.py`, plus these:
 
-- Lines: a funder's money "for" an expense is still the funder's; a post, or a wage told with
-  its charges, is a cost; spreadsheet lines may open with their account number; a small price
-  glued to its "e" before a unit is money ("2e par personne").
+- Lines: a funder's money "for" an expense is still the funder's, and so is how its amount is
+  worked out after a colon; a post, or a wage told with its charges, is a cost, and a cost its
+  funder paid, in brackets after it, stays a cost; own money told after an amount ("sur nos
+  fonds propres") is own funding; a small rate in brackets beside the line's amount is a price,
+  a yearly amount in brackets is not; spreadsheet lines may open with their account number; a
+  small price glued to its "e" before a unit is money ("2e par personne").
 - Totals: the action's part of a wider budget is its total, and the funders of that part are in
-  it, as is what something costs told after a wider scope's total.
+  it, as is what something costs told after a wider scope's total; an amount then its share in
+  percent ("financée à 80 %, soit") is the whole; lines of no kind before a funding head are the
+  costs.
 - The rest: it is paid by whoever the sentence says covers it, before or after its name ("le
   reste est pris sur", "a couvert le solde", "pour le reste"); what is left to the structure's
   charge is its own money.
 - Users: they pay by any verb of taking part or reimbursing, by a rate then its yearly product,
-  or by a "prix libre"; what a group raises itself ("autofinancement des jeunes") is own money,
-  as two of three blind golds read it.
+  by a "prix libre", by their share in a split list, or as what is "à la charge des" them; what
+  a group raises itself ("autofinancement des jeunes") is own money, as two of three blind golds
+  read it.
 - Givers: an unsaid amount ("sans montant fléché") does not negate the aid, a request "non
   retenu" does; a gift of things is no money; givers no list knows are told by a business or
   federation noun, or by a proper name after "par" or "par la"; an acronym is the organisation
-  the fiche spells out with those initials; "Résidences" names a landlord; national programmes
-  map to their funder (Quartiers d'été and Cités éducatives are politique de la ville money,
-  CGET; a PETR is an Intercommunalité).
+  the fiche spells out with those initials; "Résidences" names a landlord; the State's services
+  spelled out ("Direction régionale de...") are the State, but the State named before its
+  politique de la ville scheme gives that scheme's money, CGET; national programmes map to their
+  funder
+  (Quartiers d'été and Cités éducatives are politique de la ville money, CGET; a PETR is an
+  Intercommunalité).
 """
 
 from __future__ import annotations
@@ -165,6 +174,58 @@ CASES = [
     Case("the_users_reimburse_costs", "Carburant 900 €\nRecettes\nCommune 900 €", 900,
          "sum_of_expenses", {"Commune": 900, "Familles": None},
          description="Les frais sont remboursés aux bénévoles par les usagers (0,30 € du km)."),
+    # How a named funder's amount is worked out, after a colon, is no expense.
+    Case("a_users_share_worked_out_after_a_colon",
+         "Coût total : 3 000 €\n- CAF : 2 400 €\n- participation des familles : 20 % du coût, "
+         "soit 600 €", 3000, "explicit_total", {"CAF": 2400, "Familles": 600}),
+    Case("a_meal_price_worked_out_after_a_colon",
+         "Recettes :\n- participation des convives : 2 € le repas, environ 500 repas, soit "
+         "1 000 €\n- Ville : 500 €\nTOTAL : 1 500 €", 1500, "explicit_total",
+         {"Familles": 1000, "Commune": 500}),
+    # A funder named after its amount, glossed in brackets; own money told after an amount.
+    Case("a_bracket_after_a_postposed_funder_glosses_it",
+         "Recettes : 3 000 € de la communauté de communes (Pays de Bray), 1 000 € "
+         "d'autofinancement.", 4000, "sum_of_funding", {"Intercommunalité": 3000}),
+    Case("own_funds_told_after_an_amount",
+         "Poste : aide de l'État de 10 000 euros\nSorties : 2 K€ de la MSA\n"
+         "Matériel : 900 € sur nos fonds propres", 12900, "sum_of_funding",
+         {"État": 10000, "MSA": 2000}),
+    # Users named with their share in a split list.
+    Case("users_named_with_their_share",
+         "Budget annuel : 10 000 €\nRépartition : CAF 60 %, familles 20 %, le reste sur nos "
+         "fonds.", 10000, "explicit_total", {"CAF": 6000, "Familles": 2000}),
+    Case("what_is_left_to_the_trainees",
+         "Région : 2 000 €\nReste à la charge des stagiaires : 40 € x 20 = 800 €", 2800,
+         "sum_of_funding", {"Région": 2000, "Familles": 800}),
+    # The State named before its politique de la ville scheme.
+    Case("the_state_then_its_city_policy_scheme",
+         "Ville : 2 000 €\n1 500 € (État - contrat de ville)", 3500, "sum_of_funding",
+         {"Commune": 2000, "CGET": 1500}),
+    # A small rate in brackets beside the line's amount; a yearly amount in brackets is none.
+    Case("a_rate_in_brackets_by_any_unit",
+         "Ville 500 €\nParticipation des familles (3 € la soirée) : 240 €", 740,
+         "sum_of_funding", {"Commune": 500, "Familles": 240}),
+    Case("a_yearly_amount_in_brackets_is_the_budget",
+         "Rien d'autre que le café (≈ 80 €/an).", 80, "single_amount"),
+    # The State's services spelled out; a line headed by a funding word.
+    Case("a_regional_state_service_spelled_out",
+         "Aide de la Direction régionale de la jeunesse : 3 000 €\nRégion : 1 000 €", 4000,
+         "sum_of_funding", {"État": 3000, "Région": 1000}),
+    Case("costs_first_then_a_funding_head",
+         "Tissus et fournitures : 900 €\nFinancement : Délégation départementale aux droits "
+         "des femmes 600 €, le reste par le centre.", 900, "sum_of_expenses", {"État": 600}),
+    # A share in percent, then its amount: the first amount is the whole.
+    Case("a_share_in_percent_then_its_amount",
+         "Étude : 5 000 € TTC, financée à 60 % par l'ANCT (soit 3 000 €), le solde par le "
+         "centre.", 5000, "explicit_total", {"CGET": 3000}),
+    # The users' part of a breakdown, paid "par les familles".
+    Case("a_breakdown_paid_by_the_families",
+         "900 € de billets, dont 300 € payés par les familles.", 900, "explicit_total",
+         {"Familles": 300}),
+    # A cost its funder paid, in brackets after it, is still a cost.
+    Case("a_cost_paid_by_a_shop_in_brackets",
+         "Goûters : 200 € (don du Super U)\nTransport : 150 € (budget du centre)", 350,
+         "sum_of_expenses", {"Autre": 200}),
     # A spreadsheet's account numbers open its lines.
     Case("account_numbers_open_spreadsheet_lines",
          "CHARGES\n60 Achats          1 200\n62 Déplacements     800\nPRODUITS\n"

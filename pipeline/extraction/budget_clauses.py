@@ -18,7 +18,9 @@ from pipeline.extraction.budget_cues import (
     EACH_BEFORE_RE,
     EQUAL_SHARES_RE,
     FINANCING_TRIGGER_RE,
+    FUNDING_HEAD_RE,
     OWN_BUDGET_AFTER_RE,
+    OWN_FUNDS_AFTER_RE,
     OWN_FUNDS_RE,
     PAREN_RE,
     PARTNER_RE,
@@ -41,7 +43,7 @@ from pipeline.extraction.budget_funders import (
     share_out,
 )
 from pipeline.extraction.budget_givers import OTHER_FAMILY, funder_family
-from pipeline.extraction.budget_layout import TWO_SIDES_RE, header_mode, take_side
+from pipeline.extraction.budget_layout import TWO_SIDES_RE, after_funding, header_mode, take_side
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
     GAVE_RE,
@@ -55,11 +57,10 @@ from pipeline.extraction.budget_lines import (
     negated,
     not_giving,
     postposed,
-    restated,
-    sums_up,
     unknown_giver,
     without_glosses,
 )
+from pipeline.extraction.budget_pairs import restated, shared_out, sums_up
 
 # How far after an amount its status words ("demandée", "en attente") are looked for.
 _STATUS_AFTER = 80
@@ -71,11 +72,8 @@ _TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]
 _LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
 
 
-def _after_funding(lines: list[Line]) -> bool:
-    """True when the field's last line is a funding line, or the total of the costs above it
-    (the resources come after it)."""
-    return bool(lines) and (lines[-1].kind == "funding" or lines[-1].kind == "total"
-                            and any(x.kind in ("expense", "other") for x in lines[:-1]))
+# Brackets opening right after a funder named after its amount gloss it.
+_GLOSS_AFTER_RE = re.compile(r"[ \t\u00a0]*\(")
 
 
 class ClauseReader:
@@ -128,14 +126,8 @@ class ClauseReader:
             seg_start = m.end_char
             self._times(line, m)
             self._name_giver(line, lines, m)
-            named_before = line.funder
-            if (linked := self._funder_after(line, m, following, first)) is not None:
-                seg_start = linked
-                # The label's own funder, if another, is one without an amount ("Financé à
-                # 50 % par la Fondation X, 1 200 € par la banque"); one in brackets glosses
-                # the funder before it ("par le contrat de ville (DDETS), 2 000 € par la Ville").
-                seg_cues = [] if named_before in (None, line.funder) else [
-                    c for c in seg_cues if self.brackets.of(c.start) is None]
+            seg_start, seg_cues = self._link_after(line, m, following, first, seg_cues,
+                                                   seg_start)
             if line.kind in ("funding", "other") and self._unconfirmed(
                     line, m, following):
                 line.kind, line.funder, line.funder_cue = "unconfirmed", None, None
@@ -146,7 +138,7 @@ class ClauseReader:
             if self._each_before(line, m, seg_cues, funders):
                 seg_cues = []
             each = self._each(line, m) or each
-            if line.kind == "funding" and line.funder and not self.excluded:
+            if line.kind in ("funding", "expense") and line.funder and not self.excluded:
                 line.entry = line_funder(line, text)
                 funders.append(line.entry)
             lines.append(line)
@@ -154,6 +146,23 @@ class ClauseReader:
             self._amountless(seg_cues, line, funders)
         self.brackets.totals(clause_lines)
         funders.extend(self._named_after(seg_start, clause_lines, each))
+
+    def _link_after(self, line: Line, money: Span, following: Span | None, first: bool,
+                    seg_cues: list[Cue], seg_start: int) -> tuple[int, list[Cue]]:
+        """Read what links the amount to what follows it: a share of it, told in percent
+        (the line is then the whole), or its funder; return where the next label starts and
+        the label cues still to read for funders without an amount."""
+        named_before = line.funder
+        if following is not None and shared_out(self.text, money, following):
+            make_total(line)  # the share's funder, named between them, is the next line's
+            line.funder = line.funder_cue = None
+        elif (linked := self._funder_after(line, money, following, first)) is not None:
+            # The label's own funder, if another, is one without an amount ("Financé à 50 %
+            # par la Fondation X, 1 200 € par la banque"); one in brackets glosses the funder
+            # before it ("par le contrat de ville (DDETS), 2 000 € par la Ville").
+            return linked, [] if named_before in (None, line.funder) else [
+                c for c in seg_cues if self.brackets.of(c.start) is None]
+        return seg_start, seg_cues
 
     def _named_after(self, seg_start: int, clause_lines: list[Line],
                      each: float | None) -> list[dict[str, Any]]:
@@ -201,9 +210,13 @@ class ClauseReader:
             return None
         if after.funder is None and line.funder is not None:
             return None  # "les clients paient : 6 500 € de recettes": the payer is named before
-        line.kind, line.funder, line.funder_cue = "funding", after.funder, after
-        line.label = text[after.start:after.end]
         paren = self.brackets.of(after.start)
+        # "Coupes et goûters : 300 € (don du Carrefour)": a cost its funder paid
+        if not (line.kind == "expense" and paren is not None and after.funder is not None):
+            line.kind, line.label = "funding", text[after.start:after.end]
+        line.funder, line.funder_cue = after.funder, after
+        if paren is None and (gloss := _GLOSS_AFTER_RE.match(text, after.end, self.end)):
+            paren = self.brackets.of(gloss.end())  # "de l'intercommunalité (Cœur d'Agglo)"
         return paren[1] if paren is not None else after.end  # "3 000 € (Fondation FDJ)"
 
     def _relate(self, line: Line, money: Span, clause_lines: list[Line]) -> None:
@@ -236,6 +249,9 @@ class ClauseReader:
                 and ACTION_SHARE_BEFORE_RE.search(text, label_start_of(text, line, money),
                                                   money.start_char):
             line.kind, line.side, line.action_share = "total", "expense", True
+            return
+        if line.kind != "total" and OWN_FUNDS_AFTER_RE.match(text, money.end_char, stop):
+            line.kind, line.funder, line.funder_cue = "funding", None, None
             return
         if line.kind != "total" and WAGE_COST_AFTER_RE.match(text, money.end_char, stop):
             line.kind, line.funder, line.funder_cue = "expense", None, None
@@ -302,7 +318,8 @@ class ClauseReader:
         if line.kind not in ("other", "funding") or line.funder is not None \
                 or OWN_FUNDS_RE.search(line.label) \
                 or OWN_BUDGET_AFTER_RE.match(self.text, money.end_char) or not (
-                    gave or self.mode == "funding" or _after_funding(lines)
+                    gave or self.mode == "funding" or after_funding(lines)
+                    or FUNDING_HEAD_RE.match(line.label)
                     or (self.alternating and line.kind == "funding")):
             return
         if (giver := self._giver_label(line)) is not None:

@@ -39,6 +39,9 @@ FUNDING_RE = re.compile(_WORD.format(
     r"financements?|financ[ée]e?s?|financeurs?|recettes?|ressources?|produits?|subventions?"
     r"|subventionn[ée]e?s?|participations?|aides?|soutiens?|cofinancements?|co-financements?"
     r"|apports?|contributions?|dotations?|fonds\s+propres|autofinancement"), re.IGNORECASE)
+# A line headed by a word of funding: "Financement : Délégation départementale ... 1 000 €".
+FUNDING_HEAD_RE = re.compile(r"(?:financements?|recettes|ressources|subventions?|financ[ée]e?s?"
+                             r"[ \t\u00a0]+par)[ \t\u00a0]*:?", re.IGNORECASE)
 # The structure's own money: a funding line, never a funder. Matched before the expense words, so
 # that "reste à charge" is not read as a "charge".
 OWN_FUNDS_RE = re.compile(_WORD.format(
@@ -73,6 +76,11 @@ _ON_OWN_BUDGET = r"sur\s+(?:le|son|notre|leur|les|ses|nos)\s+(?:propres?\s+)?bud
 OWN_BUDGET_RE = re.compile(rf"(?<![\w]){_ON_OWN_BUDGET}[^\d\n,;.()]{{0,40}}$", re.IGNORECASE)
 # The same told after an amount: "1 800 € sur le budget animation du centre".
 OWN_BUDGET_AFTER_RE = re.compile(rf"[ \t\u00a0]*(?:pris\s+)?{_ON_OWN_BUDGET}", re.IGNORECASE)
+# Own money told after an amount: "1 800 € sur nos fonds propres": the line is own funding.
+OWN_FUNDS_AFTER_RE = re.compile(
+    r"[ \t\u00a0]*[(,]?[ \t\u00a0]*(?:pris\s+|financ[ée]e?s?\s+)?sur\s+"
+    r"(?:nos|ses|leurs|les|notre|son|leur)\s+(?:propres\s+)?fonds(?:\s+propres)?(?![\w])",
+    re.IGNORECASE)
 # The funder named as paying the rest: "le solde est pris en charge par la commune", "le reste
 # par la Ville", "le complément, apporté par le Département".
 # "le reste est pris sur la prestation de service CAF", "le solde à la charge de la Ville".
@@ -133,7 +141,7 @@ PER_UNIT_RE = re.compile(
     r"(?:personnes?|pers\b|enfants?|participants?|familles?|foyers?|jeunes?|adultes?|seniors?"
     r"|parents?|habitants?|adh[ée]rents?|inscrits?|b[ée]n[ée]ficiaires?|[ée]l[èe]ves?"
     r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|sorties?|activit[ée]s?|stages?"
-    r"|km|kilom[èe]tres?"
+    r"|km|kilom[èe]tres?|trajets?|billets?|parcours|visites?|passages?|consultations?"
     r"|heures?|h\b|jours?|journ[ée]es?"
     r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
     re.IGNORECASE)
@@ -274,14 +282,17 @@ _PAYERS = (
 USERS_PAYING_RE = re.compile(_WORD.format(
     rf"(?<!fonds{_SP}de{_SP})(?<!fonds{_SP}d['’])"  # "Fonds de participation des habitants"
     rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?|achats?"
-    rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+charge|billetterie|entr[ée]es"
+    rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+(?:la{_SP}+)?charge|billetterie"
+    rf"|entr[ée]es"
     rf"|prix(?:{_SP}+libres?)?)"
     rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
     rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{_PAYERS})"  # see paid_by
     rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
     rf"(?:paient|payent|pay[ée]s?|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
     rf"|cotisent|cotis[ée]s?|participent|particip[ée]s?|participeront|contribuent"
-    rf"|contribu[ée]s?|contribueront|financent|financ[ée]s?)"), re.IGNORECASE)
+    rf"|contribu[ée]s?|contribueront|financent|financ[ée]s?)"
+    # "CAF 50 %, familles 10 %": the users named with their share
+    rf"|{_PAYERS}(?={_SP}*:?{_SP}*\d{{1,3}}(?:[.,]\d{{1,2}})?{_SP}?%)"), re.IGNORECASE)
 # A users' participation with no payer named: "participation : 5 € par personne".
 USERS_FEE_RE = re.compile(
     rf"(?<![\w])(?:participation|tarifs?|cotisations?|adh[ée]sions?|reste{_SP}+[àa]{_SP}+charge"
@@ -318,6 +329,11 @@ TIMES_AFTER_RE = re.compile(rf"{_SP}*[x×*]{_SP}*\d")
 # A period after the users' fee: "participation des familles : 10 € par trimestre" is the rate
 # each family pays, not the money the action got.
 _MAX_RATE = 150.0
+# A small amount per any unit (not a period: "≈ 150 €/an" is a budget), alone in its brackets:
+# a rate beside the line's own amount.
+_BRACKET_RATE_RE = re.compile(
+    rf"{_SP}*(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’])"
+    rf"(?!(?:an|ann[ée]e|mois|trimestre|semestre|saison|exercice)s?\b)[^\W\d_]{{2,20}}{_SP}*\)")
 _PERIOD_RE = re.compile(
     rf"{_SP}*(?:/{_SP}*|par{_SP}+)(?:an|ann[ée]e|mois|trimestre|semestre|semaine)(?![\w])",
     re.IGNORECASE)
@@ -344,6 +360,8 @@ def is_price(text: str, start: int, end: int, amount: float) -> bool:
             or _EACH_PAYER_RE.search(text, max(0, start - 60), start) \
             or _UNITS_TIMES_RE.search(text, max(0, start - 50), start):
         return True
+    if amount <= _MAX_RATE and _BRACKET_RATE_RE.match(text, end, end + 30):
+        return True  # "Participation des usagers (2 € le voyage) : 1 100 €"
     if amount > _MAX_RATE or not _PERIOD_RE.match(text, end, end + 20):
         return False
     floor = max(0, start - 60)

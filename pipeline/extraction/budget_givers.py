@@ -13,13 +13,16 @@ from pipeline.extraction.budget_words import SP as _SP
 _GIVER_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants?|entreprises?"
                r"|soci[ée]t[ée]|banque|caisse|mutuelle|club|fondation|fonds|amicale|comit[ée]"
                r"|bailleur|syndicat|groupe|f[ée]d[ée]ration|association|union|compagnie"
-               r"|fournisseur|coop[ée]rative|enseigne)")
+               r"|fournisseur|coop[ée]rative|enseigne|direction|d[ée]l[ée]gation|agence)")
 _GIVER_NOUN_RE = re.compile(_GIVER_NOUN)
 # The givers among them that are never the organising structure itself, named without a name
 # ("financés par la fédération", "don du supermarché"): not "l'association", "le club".
 _BODY_NOUN = (r"(?i:boulangerie|pharmacie|supermarch[ée]|magasin|commer[çc]ants|entreprises?"
               r"|soci[ée]t[ée]|banque|mutuelle|f[ée]d[ée]ration|fournisseur|coop[ée]rative)")
 _NAME_RE = re.compile(_NAME)
+# Adjectives that go on a public body's name: "Direction régionale des affaires culturelles".
+_BODY_ADJECTIVE = (r"(?:r[ée]gionale?s?|d[ée]partementale?s?|interminist[ée]rielle?s?"
+                   r"|intercommunale?s?|municipale?s?|nationale?s?)")
 
 
 def telling_name(name: str) -> bool:
@@ -30,8 +33,8 @@ def telling_name(name: str) -> bool:
 
 UNKNOWN_GIVER_RE = re.compile(
     rf"(?i:(?:la|le|les|l['’]|une?|des|d['’]une?){_SP}*)?"
-    rf"(?P<name>(?:[\w'’\-]+{_SP}+){{0,3}}?(?:{_NAME}|{_GIVER_NOUN})(?:{_SP}+(?!et\b)"
-    rf"[\w'’\-]+){{0,5}}?)(?={_SP}*(?:[,;.()\n«]|{_SP}et{_SP}|$))")
+    rf"(?P<name>(?:[\w'’\-]+{_SP}+){{0,3}}?(?:{_NAME}|{_GIVER_NOUN})(?:{_SP}+"
+    rf"(?!et\b(?!{_SP}+(?:[àa]|aux?)\b))[\w'’\-]+){{0,8}}?)(?={_SP}*(?:[,;.()\n«]|{_SP}et{_SP}|$))")
 # A funder the gazetteer lacks, introduced by a money word: "subvention de la Fondation Léa",
 # "aide du Fonds Solidaire", "financé par l'Eurométropole", "don d'Intermarché".
 UNKNOWN_FUNDER_RE = re.compile(
@@ -39,19 +42,22 @@ UNKNOWN_FUNDER_RE = re.compile(
     rf"|soutiens?{_SP}+financiers?|financ[ée]e?s?|subventionn[ée]e?s?|cofinanc[ée]e?s?"
     rf"|m[ée]c[ée]nat|dotations?|apports?{_SP}+financiers?){_SP}+"
     rf"(?i:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|par)"
-    rf"{_SP}*(?P<name>{_NAME}(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|et){_SP}*)?{_NAME}){{0,4}}"
+    rf"{_SP}*(?P<name>{_NAME}(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|et){_SP}*)?"
+    rf"(?:{_NAME}|{_BODY_ADJECTIVE})){{0,4}}"
     rf"|{_BODY_NOUN}(?![\w]))")
-# Head nouns of organisation names, in the funder vocabulary's families; the first match wins.
+# Head nouns of organisation names, in the funder vocabulary's families; the first match wins
+# (the State's services before the Région: "Direction régionale des affaires culturelles").
 _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), family) for pattern, family in (
         (r"fondation|fonds\s+de\s+dotation", "Fondation"),
         (r"m[ée]tropole|agglo|communaut[ée]\s+(?:de\s+communes|d['’]agglom|urbaine)"
          r"|intercommunal|pays\b|syndicat\s+intercommunal", "Intercommunalité"),
+        (r"minist[èe]re|pr[ée]fecture|[ée]tat\b|\bDR[A-Z]{2,6}\b|\bDD[A-Z]{1,5}\b|fonds\s+pour"
+         r"|haut[- ]commissariat|(?:direction|d[ée]l[ée]gation)s?\s+"
+         r"(?:r[ée]gionale|d[ée]partementale|interminist[ée]rielle)", "État"),
         (r"r[ée]gion|r[ée]gional", "Région"),
         (r"d[ée]partement|conseil\s+g[ée]n[ée]ral", "Département"),
         (r"ville|commune|mairie|municipal", "Commune"),
-        (r"minist[èe]re|pr[ée]fecture|[ée]tat\b|\bDR[A-Z]{2,6}\b|\bDD[A-Z]{1,5}\b|fonds\s+pour"
-         r"|haut[- ]commissariat", "État"),
         (r"europ|\bFSE\b|FEDER|LEADER", "Europe"),
         (r"caisse\s+d['’]allocations", "CAF"),
         (r"habitat|logement|office\s+public|\bOPH\b|r[ée]sidences\b", "Bailleur social"),

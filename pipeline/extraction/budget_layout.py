@@ -101,3 +101,10 @@ def take_side(line: Line, side: str) -> None:
         line.kind, line.funder, line.funder_cue = "expense", None, None
     else:
         line.kind = "funding"
+
+
+def after_funding(lines: list[Line]) -> bool:
+    """True when the field's last line is a funding line, or the total of the costs above it
+    (the resources come after it)."""
+    return bool(lines) and (lines[-1].kind == "funding" or lines[-1].kind == "total"
+                            and any(x.kind in ("expense", "other") for x in lines[:-1]))

@@ -22,7 +22,6 @@ from pipeline.extraction.budget_cues import (
     POSTPOSED_RE,
     RESTATED_RE,
     TAKES_ON_RE,
-    TAX_RESTATED_RE,
     TOTAL_RE,
     TOTAL_VERB_RE,
     USERS_LABEL_RE,
@@ -72,13 +71,16 @@ GAVE_RE = re.compile(
     r"[ \t\u00a0]+(?:a|ont|avait|avaient)[ \t\u00a0]+(?:donn[ée]|vers[ée]|offert|apport[ée]"
     r"|accord[ée]|attribu[ée])e?s?[ \t\u00a0]*$", re.IGNORECASE)
 # What opens an item of a list before its label: "et le Super U", "; Fonds X".
-_LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que)[ \t\u00a0]*", re.IGNORECASE)
+_LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que|[^\W\d_]{3,20}[ \t\u00a0]*:)"
+                              r"[ \t\u00a0]*", re.IGNORECASE)  # "Financement : X"
 # A funder in brackets right after another: "Contrat de ville (État)".
 _GLOSS_RE = re.compile(r"[ \t\u00a0]*\([ \t\u00a0]*")
+# The State's scheme named right after it: "État - politique de la ville", "Etat (contrat de
+# ville)", "État : ANCT".
+_SCHEME_OF_RE = re.compile(
+    r"[ \t\u00a0]*[-–—:(/][ \t\u00a0]*(?:(?:au\s+titre\s+)?d[eu]s?\s+(?:la\s+)?)?")
 # How far from an organisation a negation is about it.
 _NEGATION_REACH = 80
-# How far apart two amounts may be for the second to restate the first.
-_RESTATED_GAP = 60
 
 
 @dataclass
@@ -134,29 +136,6 @@ def label_start_of(text: str, line: Line, money: Span) -> int:
     return found if found != -1 else money.start_char - len(line.label)
 
 
-def restated(text: str, money: Span, following: Span, more: bool = False) -> bool:
-    """True when `following` restates `money` ("1 500 € HT soit 1 800 € TTC", "x 12 € = 540 €",
-    "18 000 € sur trois ans, soit 6 000 € pour 2023").
-
-    A smaller amount after "soit" that more amounts follow (`more`) starts a breakdown, not a
-    restatement ("a coûté 2 150 €, soit 1 600 € d'intervention et 550 € de matériel")."""
-    gap_start = money.end_char
-    if following.start_char - gap_start > _RESTATED_GAP or (
-            more and float(following._.amount_eur) < 0.8 * float(money._.amount_eur)):
-        return False
-    return bool(RESTATED_RE.search(text, gap_start, following.start_char)
-                or TAX_RESTATED_RE.match(text, gap_start, following.start_char))
-
-
-def sums_up(before: list[Line], money: Span, following: Span) -> bool:
-    """True when the amount after "soit" / "=" adds up this one and the lines before it
-    in the clause ("CAF 6 400 €, familles 1 600 €, soit 8 000 €"): a total, not a
-    restatement of the last amount."""
-    return bool(before) and same_amount(sum(x.amount for x in before)
-                                        + float(money._.amount_eur),
-                                        float(following._.amount_eur))
-
-
 def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
               givers: Sequence[Span] = (), line_first: bool = False) -> Cue | None:
     """The funding cue written right after an amount and linked to it by "de la", "par"...
@@ -179,6 +158,11 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     while i < len(cues) and cues[i].start == link.end():
         if cues[i].kind == "funding":
             return _with_adjective(text, cues[i])
+        i += 1
+    i = bisect.bisect_left(starts, link.start())
+    while i < len(cues) and cues[i].start < link.end():
+        if cues[i].funder == USERS_TYPE and cues[i].end > link.end():
+            return cues[i]  # "dont 320 € payés par les familles": the cue holds its "par les"
         i += 1
     for giver in givers:
         if giver.start_char == link.end():
@@ -237,11 +221,17 @@ def clause_cues(text: str, start: int, end: int, orgs: list[Span]) -> list[Cue]:
 
 def without_glosses(text: str, cues: list[Cue]) -> list[Cue]:
     """The cues less a funder in brackets right after another one: it glosses the scheme
-    before it ("Contrat de ville (État)" is the contrat de ville's money, CGET)."""
+    before it ("Contrat de ville (État)" is the contrat de ville's money, CGET); and less the
+    State named right before its politique de la ville scheme ("État - contrat de ville")."""
     kept: list[Cue] = []
     for cue in cues:
         if cue.funder and kept and kept[-1].funder \
                 and _GLOSS_RE.fullmatch(text, kept[-1].end, cue.start):
+            continue
+        if cue.funder == "CGET" and kept and kept[-1].funder == "État" \
+                and _SCHEME_OF_RE.fullmatch(text, kept[-1].end, cue.start):
+            # "État - politique de la ville" is politique de la ville money
+            kept[-1] = Cue(kept[-1].start, cue.end, cue.kind, cue.funder)
             continue
         kept.append(cue)
     return kept
@@ -325,15 +315,20 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
 # matériel", "Participation des familles aux sorties", "Aide de la Région pour l'achat de".
 _PURPOSE_RE = re.compile(r"[^\d\n:;,€]{0,25}?(?<![\w])(?:pour|aux?|à|en\s+faveur\s+d[eu'’]s?)"
                          r"(?![\w])[^\d\n:;,€]{0,25}", re.IGNORECASE)
+# How a named funder's amount is worked out, after a colon: "participation des familles : 10 %
+# du coût, soit", "VACAF : 45 € par jour et par famille x 6 jours".
+_WORKED_OUT_RE = re.compile(r"[ \t\u00a0]*:[^\n;]{0,80}")
 
 
 def _without_purposes(text: str, cues: list[Cue]) -> list[Cue]:
-    """The cues without the expense words that only say what a funder's money pays for."""
+    """The cues without the expense words that only say what a funder's money pays for, or
+    how a named funder's amount is worked out."""
     kept: list[Cue] = []
     for cue in cues:
         giver = next((c for c in reversed(kept) if c.kind == "funding"), None)
-        if cue.kind == "expense" and giver is not None \
-                and _PURPOSE_RE.fullmatch(text, giver.end, cue.start):
+        if cue.kind == "expense" and giver is not None and (
+                _PURPOSE_RE.fullmatch(text, giver.end, cue.start)
+                or giver.funder and _WORKED_OUT_RE.fullmatch(text, giver.end, cue.start)):
             continue
         kept.append(cue)
     return kept

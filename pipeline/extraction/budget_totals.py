@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.extraction.budget_cues import COSTS_BEFORE_RE, WIDER_SCOPE_RE
+from pipeline.extraction.budget_cues import COSTS_BEFORE_RE, FUNDING_HEAD_RE, WIDER_SCOPE_RE
 from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, Line, same_amount
 
 
@@ -38,7 +38,7 @@ def budget_from_lines(lines: list[Line]) -> dict[str, Any]:
     # Lines of unknown kind ("Neotoa : 1 000 €") side with the expenses if there are any, or if
     # they add up to the funding lines (a balanced budget: "Outils : 3 K€" then "Région 2 K€ +
     # usagers 1 K€"), else with the funding lines they are listed among.
-    if expenses or not funding or _balanced(other, funding):
+    if expenses or not funding or _balanced(other, funding) or _costs_first(other, funding):
         expenses += other
     else:
         funding += other
@@ -111,6 +111,15 @@ def _implied_total(other: list[Line], expenses: list[Line],
             if len(side) >= 2 and same_amount(line.amount, whole):
                 return line
     return None
+
+
+def _costs_first(other: list[Line], funding: list[Line]) -> bool:
+    """True when the lines of unknown kind all come before the funding, which a funding word
+    heads ("Machines et tissus : 1 450 €" then "Financement : Délégation ... 1 000 €"): the
+    first block is the costs."""
+    first = min(funding, key=lambda x: (x.field, x.start))
+    return bool(other) and FUNDING_HEAD_RE.match(first.label) is not None and all(
+        x.field == first.field and x.start < first.start for x in other)
 
 
 def _balanced(other: list[Line], funding: list[Line]) -> bool:
