@@ -17,7 +17,8 @@ stands for; the conventions are those of `test_budget_unseen.py`, plus these:
   reste est pris sur", "a couvert le solde", "pour le reste"); what is left to the structure's
   charge is its own money.
 - Users: they pay by any verb of taking part or reimbursing, by a rate then its yearly product,
-  by a "prix libre", by their share in a split list, or as what is "à la charge des" them; what
+  by a "prix libre", by their share in a split list, as what is "à la charge des" them, or by
+  a ticket office ("Billetterie"); what
   a group raises itself ("autofinancement des jeunes") is own money, as two of three blind golds
   read it.
 - Givers: an unsaid amount ("sans montant fléché") does not negate the aid, a request "non
@@ -226,6 +227,9 @@ CASES = [
     Case("a_cost_paid_by_a_shop_in_brackets",
          "Goûters : 200 € (don du Super U)\nTransport : 150 € (budget du centre)", 350,
          "sum_of_expenses", {"Autre": 200}),
+    # A ticket office is the users' money, whatever its line works out.
+    Case("a_ticket_office_line", "Ville : 1 000 €\nBilletterie : 80 entrées à 5 €, soit 400 €",
+         1400, "sum_of_funding", {"Commune": 1000, "Familles": 400}),
     # A spreadsheet's account numbers open its lines.
     Case("account_numbers_open_spreadsheet_lines",
          "CHARGES\n60 Achats          1 200\n62 Déplacements     800\nPRODUITS\n"

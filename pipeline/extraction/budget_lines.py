@@ -79,6 +79,8 @@ _GLOSS_RE = re.compile(r"[ \t\u00a0]*\([ \t\u00a0]*")
 # ville)", "État : ANCT".
 _SCHEME_OF_RE = re.compile(
     r"[ \t\u00a0]*[-–—:(/][ \t\u00a0]*(?:(?:au\s+titre\s+)?d[eu]s?\s+(?:la\s+)?)?")
+# A ticket office is always the users' money, whatever follows it.
+_TICKETS_RE = re.compile(r"billetterie\b", re.IGNORECASE)
 # How far from an organisation a negation is about it.
 _NEGATION_REACH = 80
 
@@ -300,8 +302,8 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
             USERS_LABEL_RE.match(label) or USERS_WORD_RE.search(label)
             or USERS_RATE_RE.search(text, label_start, money.start_char)):
         funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"
-    elif kind == "other" and USERS_LABEL_RE.match(label):
-        kind, funder = "funding", USERS_TYPE  # "familles 1 200 €": only a payer is named
+    elif kind == "other" and (USERS_LABEL_RE.match(label) or _TICKETS_RE.match(label)):
+        kind, funder = "funding", USERS_TYPE  # "familles 1 200 €", "Billetterie : 636 €"
     elif kind in ("other", "funding") and funder is None \
             and (named := _funder_named(label)) is not None:
         kind, funder = "funding", named  # "commune 600 €", "subvention commune 500 €"
