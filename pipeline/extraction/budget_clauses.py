@@ -170,9 +170,15 @@ class ClauseReader:
         tail = self._cues_in(seg_start, self.end)
         if self.excluded or any(c.kind == "in_kind" for c in tail):
             return []
-        named = [self._cue_funder(cue) for cue in tail if cue.funder and (
+        cues = [cue for cue in tail if cue.funder and (
             self.field == BUDGET_FIELD or not not_giving(self.text, self.start, cue))]
-        share_out(self.text, self.start, self.end, named, clause_lines, each)
+        named = [self._cue_funder(cue) for cue in cues]
+        # "Budget : 4 000 € (Métropole X, appel à projets)": the one funder in the brackets
+        # right after the clause's only amount
+        paren = self.brackets.of(cues[0].start) if cues else None
+        after_amount = bool(paren and clause_lines and not self.text[
+            clause_lines[-1].end:paren[0]].strip(" \t\u00a0"))
+        share_out(self.text, self.start, self.end, named, clause_lines, each, after_amount)
         return named
 
     def _opens_item(self, seg_start: int, money: Span) -> bool:

@@ -15,6 +15,7 @@ _BUSINESSES = (r"(?:commer[çc]ants|entreprises|artisans|partenaires|communes|as
 _WORD = r"(?<![\w])(?:{})(?![\w])"
 IN_KIND_RE = re.compile(_WORD.format(
     r"contributions?\s+volontaires?|en\s+nature|valoris\w*|b[ée]n[ée]volat"
+    r"|(?:temps|heures?)\s+(?:de\s+)?b[ée]n[ée]vole?s?"
     r"|mis[es]*\s+[àa]\s+dispo(?:sition)?|mise?s?\s+[àa]\s+dispo(?:sition)?"
     r"|met(?:tent)?\s+[àa]\s+dispo(?:sition)?"
     r"|pr[êe]ts?\s+d[e'’]|pr[êe]t[ée]e?s?\s+par"), re.IGNORECASE)
@@ -56,7 +57,7 @@ FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     r"|aides?\s+financi[èe]res?|participation\s+financi[èe]re|cr[ée]dits|vers[ée]e?s?"
     r"|soutien\s+(?:financier\s+)?(?:de|du|des|d['’])|soutenue?s?\s+(?:financi[èe]rement\s+)?par"
     r"|allou[ée]e?s?|octroy[ée]e?s?|accord[ée]e?s?\s+par|pris\s+en\s+charge\s+par"
-    r"|rembours[ée]e?s?(?:\s+[^\W\d_]+){0,3}\s+par"
+    r"|rembours[ée]e?s?(?:\s+[^\W\d_]+){0,3}\s+par|pay[ée]e?s?\s+(?:par|gr[âa]ce)"
     # verbs of giving and phrases of an amount given: "la commune apporte 3 000 €", "grâce au
     # Département (12 000 €)", "à hauteur de 9 800 €", and a budget stated outside its field
     r"|apport(?:e|ent|ait|aient|[ée]e?s?)|vers(?:e|ent|ait|aient|era|eront)|grâce\s+(?:à|au|aux)"
@@ -119,6 +120,7 @@ PARTNER_RE = re.compile(_WORD.format(
 # "4 000 €, financés par le Département", "3 000 € par an, pris en charge par la Ville".
 POSTPOSED_RE = re.compile(
     rf"(?:{_SP}*(?:par{_SP}+an|/{_SP}*an|annuels?|HT|TTC)(?![\w]))?"
+    rf"(?:{_SP}*\)(?={_SP}*(?:a|ont|est|sont){_SP}))?"  # "(environ 900 €) a été payé par"
     rf"{_SP}*(?:,{_SP}*(?=(?:a|ont|est|sont){_SP}|financ|vers|accord|allou|attribu|apport|pris"
     rf"|offert|donn"
     rf"|couv|pay))?(?:(?:a|ont|est|sont){_SP}+(?:[ée]t[ée]{_SP}+)?)?"
@@ -126,11 +128,15 @@ POSTPOSED_RE = re.compile(
     rf"|pris{_SP}+en{_SP}+charge|(?:pro)?vien(?:nen)?t|(?:pro)?viendront|(?:pro)?venant)"
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
     rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])"
-    rf"|par(?={_SP}+[A-ZÉÈ])|\()"
+    rf"|par(?={_SP}+[A-ZÉÈ])|\("
+    # "payé grâce à une subvention de la Fondation X", "grâce au Département"
+    rf"|gr[âa]ce{_SP}+(?:aux|au|[àa])(?![\w])(?:{_SP}+(?:la|l['’]|une?))?"
+    rf"(?:{_SP}*(?:subvention|aide|soutien|participation)s?{_SP}+"
+    rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]))?)"
     rf"{_SP}*")
 # A verb of giving in the link between an amount and who gives it ("offerts par", "versés par").
 GIVING_LINK_RE = re.compile(
-    r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant"
+    r"vers|accord|allou|attribu|apport|financ|pay|offert|donn|pris|vien|venant|gr[âa]ce"
     r"|par(?:\s+(?:la|le|les|l['’]))?\s*$",
     re.IGNORECASE)
 # A price per person, session, hour...: not a line of the total ("2 € par enfant", "5 €/séance").
@@ -288,7 +294,7 @@ USERS_PAYING_RE = re.compile(_WORD.format(
     rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
     rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{_PAYERS})"  # see paid_by
     rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
-    rf"(?:paient|payent|pay[ée]s?|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
+    rf"(?:paient|payent|pay[ée]s?|payer|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
     rf"|cotisent|cotis[ée]s?|participent|particip[ée]s?|participeront|contribuent"
     rf"|contribu[ée]s?|contribueront|financent|financ[ée]s?)"
     # "CAF 50 %, familles 10 %": the users named with their share

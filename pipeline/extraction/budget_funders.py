@@ -130,10 +130,11 @@ def each_amount(text: str, end: int, line: Line, money: Span, named: int) -> flo
 
 
 def share_out(text: str, start: int, end: int, named: list[dict[str, Any]],
-          clause_lines: list[Line], each: float | None) -> None:
+              clause_lines: list[Line], each: float | None, bracketed: bool = False) -> None:
     """Give amounts to funders named without one: "1 500 € chacune" each; "à parts
     égales" an equal share of the total; the one amount of a financing sentence that names
-    one funder ("Les livres (300 €) sont financés par la Ville")."""
+    one funder ("Les livres (300 €) sont financés par la Ville"), or of a total whose one
+    funder is in brackets right after it (`bracketed`)."""
     if not named:
         return
     if each is not None:
@@ -144,6 +145,10 @@ def share_out(text: str, start: int, end: int, named: list[dict[str, Any]],
     if len(named) > 1 and EQUAL_SHARES_RE.search(clause):
         for funder in named:
             funder[SHARE_KEY] = round(100 / len(named), 4)
+        return
+    if len(named) == 1 and len(clause_lines) == 1 and clause_lines[0].kind == "total" \
+            and (bracketed or FINANCING_TRIGGER_RE.search(clause)):
+        named[0]["amount_eur"] = clause_lines[0].amount  # "Budget : 350 €, financés par X"
         return
     # "coût : 1 920 € ... pris en charge par l'ARS": the cost is what the funder pays
     loose = [x for x in clause_lines if x.funder is None and (

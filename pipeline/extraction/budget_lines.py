@@ -12,6 +12,7 @@ from spacy.tokens import Span
 
 from pipeline.enriched import FunderType
 from pipeline.extraction.budget_cues import (
+    COSTS_BEFORE_RE,
     EXPENSE_RE,
     FUNDING_RE,
     GIVING_LINK_RE,
@@ -19,6 +20,7 @@ from pipeline.extraction.budget_cues import (
     NEGATION_RE,
     NOT_GIVING_RE,
     OWN_FUNDS_RE,
+    PAREN_RE,
     POSTPOSED_RE,
     RESTATED_RE,
     TAKES_ON_RE,
@@ -296,6 +298,9 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
         kind = mode or "other"
     label_start = cues[0].start if cues else seg_start
     label = text[label_start:money.start_char].strip(" \t\n:-–()\u00a0,;.|")
+    if kind == "funding" and cues and cues[0].kind == "expense" \
+            and COSTS_BEFORE_RE.search(label):
+        kind, funder = "expense", None  # "Les deux postes d'adultes-relais représentent" a cost
     if kind == "other" and RESTATED_RE.fullmatch(label):
         kind = "total"  # "...; soit 1 350 €": what the lines before it add up to
     if kind == "funding" and funder is None and (
@@ -339,8 +344,9 @@ def _without_purposes(text: str, cues: list[Cue]) -> list[Cue]:
 def _funder_named(label: str) -> str | None:
     """The funder a label names by its type's own name, the whole label, its last word or its
     first before "de" ("Bailleur social", "commune", "complément ville", "Communes de X et Y")."""
-    words = label.split()
-    return _FUNDER_NAMES.get(role_stem(label)) or (
+    label = PAREN_RE.sub("", label + ")" if label.count("(") > label.count(")") else label)
+    words = label.split()  # "Communes (5 x 400 €)": the brackets say how it adds up
+    return _FUNDER_NAMES.get(role_stem(label.strip())) or (
         _FUNDER_NAMES.get(role_stem(words[-1])) if words else None) or (
         _FUNDER_NAMES.get(role_stem(words[0])) if len(words) > 2 and words[1] in ("de", "du")
         else None)

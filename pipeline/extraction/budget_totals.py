@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pipeline.extraction.budget_cues import COSTS_BEFORE_RE, FUNDING_HEAD_RE, WIDER_SCOPE_RE
@@ -113,12 +114,18 @@ def _implied_total(other: list[Line], expenses: list[Line],
     return None
 
 
+# Who gave, told by a verb ("la MSA a donné", "les familles ont payé"), misspelt or not.
+_GIVING_VERB_RE = re.compile(
+    r"(?<![\w])(?:a|ont)\s+(?:donn|pay|vers|financ|apport|offert|particip)\w*", re.IGNORECASE)
+
+
 def _costs_first(other: list[Line], funding: list[Line]) -> bool:
     """True when the lines of unknown kind all come before the funding, which a funding word
-    heads ("Machines et tissus : 1 450 €" then "Financement : Délégation ... 1 000 €"): the
-    first block is the costs."""
+    or a verb of giving heads ("Machines et tissus : 1 450 €" then "Financement : Délégation
+    ... 1 000 €", "bus 1500e" then "la MSA a donné 500e"): the first block is the costs."""
     first = min(funding, key=lambda x: (x.field, x.start))
-    return bool(other) and FUNDING_HEAD_RE.match(first.label) is not None and all(
+    headed = FUNDING_HEAD_RE.match(first.label) or _GIVING_VERB_RE.search(first.label)
+    return bool(other) and headed is not None and all(
         x.field == first.field and x.start < first.start for x in other)
 
 
