@@ -21,8 +21,10 @@ _LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
 _HEADING_RE = re.compile(
     r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
 )
-# The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)".
-_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque)[ \u00a0]+[^\W\d_]{2,20})?"
+# The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)",
+# "(4 à 6 selon les semaines)".
+_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque|selon[ \u00a0]+(?:les|le|la|l['’]))"
+                             r"[ \u00a0]*[^\W\d_]{2,20})?"
                              r"[ \u00a0]{0,3}\)", re.IGNORECASE)
 _AFTER_BRACKET = 40
 _CLAUSE_CUT_RE = re.compile(r"[\n.;()]")
@@ -99,12 +101,13 @@ class LabelRoles:
     def _context_role(self, clause: str, after: str = "") -> str | None:
         """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)");
         inhabitants are volunteers when the clause, or the words `after` the bracket, say they
-        run the action ("des mamans animent", "les membres du CA", "(12) ont organisé"), else
-        the public."""
+        run the action ("des mamans animent", "les membres du CA", "(12) ont organisé") or a
+        volunteer word qualifies them ("des parents bénévoles (4 à 6)"), else the public."""
         for word in WORD_RE.findall(clause):
             category = self.lexicon.classify(word)
             if category == "inhabitant":
-                return "volunteers" if self._runs(clause + " " + after) else "beneficiaries"
+                runs = self._runs(clause + " " + after) or self.lexicon.cue(clause) == "volunteer"
+                return "volunteers" if runs else "beneficiaries"
             if category in ("professional", "volunteer", "beneficiary"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
@@ -163,6 +166,9 @@ class LabelRoles:
             return ""  # "Intervenants extérieurs : 2": people the action does not count
         categories = [self.lexicon.classify(word) for word in words]
         cue = self.lexicon.cue(" ".join(words))
+        if "volunteer" in categories and cue != "beneficiary" \
+                and "organisation" not in categories:
+            return "volunteers"  # "Visiteurs bénévoles :": the qualifier says who they are
         for category in categories:
             if category == "organisation":
                 return ""
@@ -211,6 +217,15 @@ class LabelRoles:
             return None
         role = self._named_role(WORD_RE.findall(heading.group("label")))
         return role if role in ("professionals", "volunteers", "beneficiaries") else None
+
+    def _line_label_runs(self, text: str, pos: int) -> bool:
+        """Whether a label opening the line of a count at `pos` names a body that runs the
+        action, whatever counts sit between ("Comité de pilotage : 1 chargée de mission, 8
+        habitants")."""
+        line_start = text.rfind("\n", max(0, pos - LOOKBACK), pos) + 1
+        colon = text.find(":", line_start, pos)
+        heading = _HEADING_RE.fullmatch(text, line_start, colon + 1) if colon != -1 else None
+        return heading is not None and self._runs(heading.group("label"))
 
     def _label_start(self, text: str, pos: int, found: list[Mention]) -> int:
         floor = max(0, pos - 80)

@@ -172,7 +172,7 @@ class CountReader(LabelRoles):
         """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
 
         "et"/"ou" are no nouns, and "autre", "nouveaux"... are stepped over ("2 autres
-        bénévoles").
+        bénévoles"), also when a hyphen joins them to the noun ("1 grand-mère").
         """
         head = _HEAD_RE.match(text, end, min(len(text), end + _AFTER_WINDOW))
         if head is None or fold(head.group("word")) in ("et", "ou"):
@@ -180,7 +180,8 @@ class CountReader(LabelRoles):
         word, word_start, head_end = head.group("word"), head.start("word"), head.end()
         for _ in range(2):
             if self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
-                nxt = _HEAD_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
+                hyphen = head_end + (text[head_end:head_end + 1] == "-")
+                nxt = _HEAD_RE.match(text, hyphen, min(len(text), hyphen + _AFTER_WINDOW))
                 if nxt is None:
                     break
                 word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
@@ -355,7 +356,7 @@ class CountReader(LabelRoles):
             if cue == "beneficiary" or self.cues.aged(text, head_end) \
                     or self.cues.attending(text, head_end):
                 return "beneficiaries"
-            if self.cues.runs(lead_text):
+            if self.cues.runs(lead_text) or self._line_label_runs(text, pos):
                 return "volunteers"  # "le conseil citoyen, composé de 11 habitants"
             return self._heading_role(text, pos) or _ASSUMED
         if category == "admission":

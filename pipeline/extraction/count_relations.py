@@ -21,9 +21,10 @@ FTE_RE = re.compile(
 )
 # What joins "autant de jeunes" to the count before it: "une dizaine de X et autant de Y".
 _AS_MANY_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\bet|\+)[ \u00a0]{0,3}", re.IGNORECASE)
-# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
+# A part named inside the count before it: "dont 4 enseignants", "y compris les 3 élus".
 _DONT_BEFORE_RE = re.compile(
-    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
+    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+"
+    r"(?:(?:les|leurs|nos|ses|ces)[ \u00a0]+)?(?:environ[ \u00a0]+)?$",
     re.IGNORECASE)
 # Between two items of a list of counts on a line, after the first one's complement: "12
 # bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
@@ -57,6 +58,9 @@ _BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
 _QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
 _OPENS_BRACKET_RE = re.compile(r"\([ \u00a0]*(?:(?:soit|=)[ \u00a0]*)?$", re.IGNORECASE)
 _NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
+# An FTE shared among the people counted after it: "1,5 ETP répartis sur deux animatrices".
+_SHARED_RE = re.compile(r"[ \u00a0]{0,3}(?:r[ée]parti|partag[ée]|divis[ée])e?s?[ \u00a0]+"
+                        r"(?:sur|entre)[ \u00a0]", re.IGNORECASE)
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
 _RESTATED_GAP_RE = re.compile(
@@ -115,8 +119,8 @@ def fte_mention(text: str, match: re.Match[str], found: list[Mention],
     """
     whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
     people = whole + (1 if frac else 0)
-    if people == 0:
-        return None
+    if people == 0 or _SHARED_RE.match(text, match.end()):
+        return None  # the people it is shared among are counted
     before = bisect_right(articles, match.start(), key=_mention_end)  # in text order
     person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
                   if m.end <= match.start()), key=_mention_end, default=None)
@@ -179,8 +183,13 @@ def closes_actors(text: str, span: tuple[int, int, int], count: Count,
 def qualifies(gap: str) -> bool:
     """Whether the text between a person and an FTE after it keeps the FTE on that person; an
     FTE that opens a bracket is that person's time even after a title joined by "et" ("1
-    conseillère en économie sociale et familiale (0,3 ETP)")."""
+    conseillère en économie sociale et familiale (0,3 ETP)"), and so is one inside a bracket
+    that details them ("2 accueillantes (une EJE et une auxiliaire, chacune à 0,3 ETP)")."""
     gap = _BRACKETED_RE.sub(" ", gap)
+    opening = gap.rfind("(")
+    if opening != -1 and _QUALIFIER_GAP_RE.fullmatch(gap, 0, opening) is not None \
+            and _NEW_ITEM_RE.search(gap, 0, opening) is None:
+        return True
     if _QUALIFIER_GAP_RE.fullmatch(gap) is None:
         return False
     return _OPENS_BRACKET_RE.search(gap) is not None or _NEW_ITEM_RE.search(gap) is None

@@ -26,7 +26,7 @@ RUNNING_RE = re.compile(
     r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b"
     # "elles sont 6 à préparer le repas", "on est 4 à tourner", "un coup de main"
     r"|\bà[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot|tourn|aid)er\b"
-    r"|\bcoups?[ \u00a0]+de[ \u00a0]+mains?\b|\b(?:viennent|venir|vient)[ \u00a0]+aider\b"
+    r"|\bcoups?[ \u00a0]+de[ \u00a0]+mains?\b|\b(?:viennent|venir|vient|venue?s?)[ \u00a0]+aider\b"
     r"|\baident\b"
     # a task of running the action: "15 femmes du quartier pour la cuisine"
     r"|\bpour[ \u00a0]+(?:la|le|les|l['’])[ \u00a0]?(?:cuisine|vaisselle|rangement|installation"
