@@ -31,7 +31,10 @@ _CLAUSE_CUT_RE = re.compile(r"[\n.;()]")
 _COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
 _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
+_MAX_BRACKET_LABEL = 5
 BULLETS = " \u00a0\t-–•*"
+# The public comes by the dozen; a few of a noun closing a list may be anything.
+PUBLIC_COUNT = 10
 LOOKBACK = 300
 _YEAR_LIKE = range(1900, 2101)
 
@@ -51,6 +54,15 @@ class Mention:
     # The count restates the one found just before it in persons ("14 familles soit 52
     # personnes"), and replaces it.
     restates: bool = False
+
+
+def after_actors(count: Count, found: list[Mention]) -> bool:
+    """Whether a count by the dozen follows staff or volunteers with no public counted yet, so
+    may close the list of the actors as their public ("2 salariés, 10 bénévoles, 60 convives",
+    "Équipe : 3 animateurs\nConvives : 180")."""
+    return count.high >= PUBLIC_COUNT and bool(found) \
+        and found[-1].role in ("professionals", "volunteers") \
+        and not any(m.role == "beneficiaries" for m in found)
 
 
 def role_of(category: str | None) -> str | None:
@@ -98,12 +110,15 @@ class LabelRoles:
             self._lexicon = Lexicon(self.roles.lists)
         return self._lexicon
 
-    def _context_role(self, clause: str, after: str = "") -> str | None:
+    def _context_role(self, clause: str, after: str = "", count: int = 0) -> str | None:
         """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)");
         inhabitants are volunteers when the clause, or the words `after` the bracket, say they
         run the action ("des mamans animent", "les membres du CA", "(12) ont organisé") or a
-        volunteer word qualifies them ("des parents bénévoles (4 à 6)"), else the public."""
-        for word in WORD_RE.findall(clause):
+        volunteer word qualifies them ("des parents bénévoles (4 à 6)"), else the public. A
+        short clause led by a noun no list knows is read by its vector with the bracket's
+        `count` ("Chauffeur du minibus (1)")."""
+        words = WORD_RE.findall(clause)
+        for word in words:
             category = self.lexicon.classify(word)
             if category == "inhabitant":
                 runs = self._runs(clause + " " + after) or self.lexicon.cue(clause) == "volunteer"
@@ -111,7 +126,11 @@ class LabelRoles:
             if category in ("professional", "volunteer", "beneficiary"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
-        return role_of(cue) if cue in ("professional", "volunteer") else None
+        if cue in ("professional", "volunteer"):
+            return role_of(cue)
+        if count and 0 < len(words) <= _MAX_BRACKET_LABEL:
+            return role_of(self._unknown_label(words[0], count))
+        return None
 
     def _runs(self, words: str) -> bool:
         """Whether `words` say people run the action: "élus", "membres du CA", "animent"."""
@@ -136,7 +155,7 @@ class LabelRoles:
                 return self._context_role(clause_before or "", after) or "total"
             if not _BRACKET_END_RE.match(text, end) or not clause_before:
                 return None
-            return self._context_role(clause_before, after)
+            return self._context_role(clause_before, after, count.high)
         if not approx and not _LABEL_END_RE.match(text, end):
             return None
         label = text[self._label_start(text, match.start(), found):match.start()]
@@ -151,16 +170,17 @@ class LabelRoles:
             return fallback
         if count.low in _YEAR_LIKE and ":" not in label:
             return None
-        named = self._named_role(words, count.high)
+        named = self._named_role(words, count.high, after_actors(count, found))
         if named == "":
             return None
         return named or fallback
 
-    def _named_role(self, words: list[str], count: int = 0) -> str | None:
+    def _named_role(self, words: list[str], count: int = 0, listed: bool = False) -> str | None:
         """The role a label's words name; "" when they name an organisation; None for neither.
 
         A body that runs the action ("Comité de rédaction :") names volunteers; a label noun no
-        list knows is read by its vector with the `count` under it ("Apprenants :\n42").
+        list knows is read by its vector with the `count` under it ("Apprenants :\n42"), as the
+        public when it closes a list of the actors (`listed`: "Convives : 180").
         """
         if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
             return ""  # "Intervenants extérieurs : 2": people the action does not count
@@ -182,9 +202,9 @@ class LabelRoles:
                 return role
         if cue is None and self._runs(" ".join(words)):
             return "volunteers"
-        return role_of(cue) or role_of(self._unknown_label(words[0], count))
+        return role_of(cue) or role_of(self._unknown_label(words[0], count, listed))
 
-    def _unknown_label(self, word: str, count: int) -> str | None:
+    def _unknown_label(self, word: str, count: int, listed: bool = False) -> str | None:
         """The category of a label's first word that no list knows; None here, where no model
         is at hand (`CountReader` reads it by its vector)."""
         return None

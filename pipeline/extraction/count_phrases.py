@@ -32,7 +32,7 @@ from pipeline.extraction.count_relations import (
     trainee_role,
     whole_clause,
 )
-from pipeline.extraction.named_roles import NamedRoles
+from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,
@@ -156,12 +156,15 @@ class CountReader(LabelRoles):
         return Mention(match.start(), head_end, _DEFAULT_ROLES.get(role, role), count,
                        role_stem(word), None, role in _DEFAULT_ROLES)
 
-    def _unknown_label(self, word: str, count: int) -> str | None:
-        """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public."""
+    def _unknown_label(self, word: str, count: int, listed: bool = False) -> str | None:
+        """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public, and
+        so is one near the persons closing a list of the actors (`listed`: "Convives : 180")."""
         if self.lexicon.classify(word) is not None or role_stem(word) in self.lexicon.skip:
             return None
         reader = self.cues.reader
-        return reader.category(word, count) if reader is not None else None
+        if reader is None:
+            return None
+        return reader.category(word, count, listed and reader.near_person(word))
 
     def _organisations(self, text: str, match: re.Match[str]) -> bool:
         """Whether a count names organisations ("15 associations")."""
@@ -259,6 +262,8 @@ class CountReader(LabelRoles):
             head_end = end
         if part_of_previous(text, before, match, (role, assumed), found):
             return None
+        if word and with_writer(text, before, end):
+            count = Count(count.low + 1, count.high + 1, count.approximate)
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
 

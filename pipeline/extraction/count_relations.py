@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention
+from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, after_actors
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 from pipeline.extraction.role_lexicon import WORD_RE
 
@@ -32,12 +32,10 @@ _DONT_BEFORE_RE = re.compile(
 # when the count's line holds only its noun ("30 bénévoles\n220 convives").
 _LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
                           re.IGNORECASE)
-_LINES_GAP_RE = re.compile(r"[^\n\d]{0,60}?\n[ \u00a0\t\-–•*]{0,6}")
+_LINES_GAP_RE = re.compile(r"[^\n]{0,120}?\n[ \u00a0\t\-–•*]{0,6}")
 # A line that holds only a count's noun after the count: an item of a list of lines.
 _BARE_ITEM_RE = re.compile(
     r"[ \u00a0]{0,3}(?:de[ \u00a0]+|d['’])?[^\W\d_]{2,30}[ \u00a0.]*(?:\n|$)")
-# The public comes by the dozen; a few of a noun closing a list may be anything.
-_PUBLIC_COUNT = 10
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
 ADMISSIONS = "admissions"
 # What opens a new list item ("2 animatrices, + les membres du CA (7)").
@@ -170,10 +168,7 @@ def closes_actors(text: str, span: tuple[int, int, int], count: Count,
     convives"), on its line or on the line before when its own holds only its noun."""
     start, end, next_start = span
     line_end = text.find("\n", start)
-    if count.high < _PUBLIC_COUNT or not found \
-            or found[-1].role not in ("professionals", "volunteers") \
-            or any(m.role == "beneficiaries" for m in found) \
-            or next_start < (line_end if line_end != -1 else len(text)):
+    if not after_actors(count, found) or next_start < (line_end if line_end != -1 else len(text)):
         return False
     return _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None or (
         _LINES_GAP_RE.fullmatch(text, found[-1].end, start) is not None

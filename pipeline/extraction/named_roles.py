@@ -24,6 +24,10 @@ _FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}(?:de|d['’]
 # The writer named by their role: "moi (stagiaire)", "moi-même (animatrice)".
 _SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{0,3}"
                       r"(?P<word>[^\W\d_]{3,30})[ \u00a0]{0,3}\)", re.IGNORECASE)
+# The writer joined to "others" of a count: "moi et 2 autres mamans bénévoles" are three.
+_WRITER_BEFORE_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}(?:et|\+|,)"
+                               r"[ \u00a0]{0,3}$", re.IGNORECASE)
+_OTHERS_AFTER_RE = re.compile(r"[ \u00a0]{1,3}autres(?![^\W\d_])", re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
 _ARTICLE_ROLE_RE = re.compile(
     r"(?<![^\W\d_])(?:(?:le|la|notre|son|sa|leur)[ \u00a0]{1,3}|l['’][ \u00a0]{0,3})"
@@ -54,6 +58,13 @@ _BARE_ROLE_RE = re.compile(
 _ACRONYM_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\([A-Z]{2,8}\)")
 # What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
 _LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
+
+
+def with_writer(text: str, before: str, end: int) -> bool:
+    """Whether the writer counts themself in a count ending at `end`, whose text `before` it
+    leads to it: "moi et 2 autres bénévoles" are the writer and two others of their kind."""
+    return _WRITER_BEFORE_RE.search(before) is not None \
+        and _OTHERS_AFTER_RE.match(text, end) is not None
 
 
 def _start(mention: Mention) -> int:
