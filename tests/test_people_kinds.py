@@ -316,7 +316,64 @@ LISTS_OF_LINES: list[Row] = [
     ("2 animatrices\n150 questionnaires remplis", 2, None, None),
 ]
 
-KINDS = WHO_THE_SENTENCE_COUNTS + WHO_IS_SERVED_OR_SERVES + LISTS_OF_LINES \
+# A label naming a role governs the noun counted after it ("Lecteurs bénévoles : 5
+# retraitées"), a label naming a body that runs the action makes its inhabitants volunteers
+# whatever counts come first on the line, and a verb of running outweighs one of coming.
+LABEL_THEN_NOUN: list[Row] = [
+    ("Animateurs bénévoles : 4 étudiants", None, 4, None),
+    ("Accompagnatrices bénévoles : 6 mamans\n2 animatrices", 2, 6, None),
+    ("Lecteurs bénévoles : 5 retraitées\n40 enfants", None, 5, 40),
+    ("Conseil d'administration : 1 directrice, 7 habitants", 1, 7, None),
+    ("Bureau de l'association : 2 salariées, 5 adhérents", 2, 5, None),
+    ("Jeunes venus aider : 8\n1 animateur", 1, 8, None),
+]
+
+# The public closing a list of the actors: under a label ("Convives : 140"), by the thousand
+# with a space between thousands, after a part of the actors ("y compris les 6 membres"), or
+# told by a participle of coming ("venus"); employers are organisations.
+PUBLIC_AFTER_ACTORS: list[Row] = [
+    ("Équipe : 2 animateurs\nBénévoles : 6\nConvives : 140", 2, 6, 140),
+    ("Jeunes venues : 48", None, None, 48),
+    ("4 animateurs\n85 adolescents venus", 4, None, 85),
+    ("2 salariés, 12 bénévoles\n2 300 spectateurs", 2, 12, 2300),
+    ("1 coordinatrice, 25 bénévoles\n1 500 randonneurs", 1, 25, 1500),
+    ("3 salariés, 40 bénévoles, y compris les 6 membres du bureau\n900 marcheurs", 3, 40, 900),
+    ("12 employeurs\n2 conseillères\n60 demandeurs d'emploi venus", 2, None, 60),
+]
+
+# A count in a bracket after a role phrase with no number: it may vary "selon les semaines",
+# a volunteer word qualifies inhabitants, and a short title no list knows is read by its vector.
+BRACKET_AFTER_PHRASE: list[Row] = [
+    ("des grands-parents bénévoles (2 à 4 selon les semaines)\n1 animatrice", 1, (2, 4), None),
+    ("Cuisinier du restaurant solidaire (1)\n30 convives", 1, None, 30),
+    ("Jardinier de la ville (1)\n12 familles", 1, None, 12),
+]
+
+# Fractions of posts count the people they are the time of: an FTE "de la coordinatrice" is
+# her, one shared "entre trois éducateurs" is theirs, one inside a bracket that details a count
+# is that count's.
+FRACTIONS_OF_POSTS: list[Row] = [
+    ("0,8 ETP de la coordinatrice + 0,3 ETP d'animatrice", 2, None, None),
+    ("2,5 ETP partagés entre trois éducateurs", 3, None, None),
+    ("Deux animatrices par atelier (une monitrice et une éducatrice, chacune à 0,5 ETP)",
+     2, None, None),
+    ("0,4 ETP de conseillère ESF\n20 familles", 1, None, 20),
+]
+
+# A bare singular job title counts one (a title in -trice too); the writer counts themself
+# among "moi et 2 autres ..."; "grand-mère" and "agente" are people.
+ONE_EACH: list[Row] = [
+    ("Formatrice linguistique + 3 bénévoles", 1, 3, None),
+    ("Médiatrice santé + conseiller numérique + 2 animateurs", 4, None, None),
+    ("Chauffeur du minibus + 2 animateurs", 3, None, None),
+    ("moi et 3 autres parents bénévoles", None, 4, None),
+    ("moi + 2 autres animatrices\n25 enfants", 3, None, 25),
+    ("l'agente d'entretien\n2 grands-mères bénévoles", 1, 2, None),
+]
+
+KINDS = LABEL_THEN_NOUN + PUBLIC_AFTER_ACTORS + BRACKET_AFTER_PHRASE + FRACTIONS_OF_POSTS \
+    + ONE_EACH \
+    + WHO_THE_SENTENCE_COUNTS + WHO_IS_SERVED_OR_SERVES + LISTS_OF_LINES \
     + TIME_AND_PARTS + LABEL_MEANING + MEANING_OF_WORDS \
     + FTE_IS_TIME + PART_INSIDE + RESTATED + ROLES_WITHOUT_DIGITS + JOB_TITLES \
     + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \

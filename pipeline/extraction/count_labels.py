@@ -194,8 +194,11 @@ class LabelRoles:
                 return ""
             if category == "inhabitant":
                 # "Habitants bénévoles", "Jeunes ayant participé": the other words decide.
-                runs = "volunteer" in categories or self._runs(" ".join(words))
-                return "volunteers" if runs and cue != "beneficiary" else "beneficiaries"
+                # A verb of running outweighs a participle of coming ("Jeunes venus aider").
+                label = " ".join(words)
+                runs = "volunteer" in categories or self._runs(label)
+                return "volunteers" if RUNNING_RE.search(label) or (
+                    runs and cue != "beneficiary") else "beneficiaries"
             if category == "person" and cue in ("beneficiary", "volunteer", "professional"):
                 return role_of(cue)  # "Personnes accompagnées :": the participle says who
             if role := role_of(category):
