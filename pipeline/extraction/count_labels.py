@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from pipeline.config import RoleWords
@@ -33,6 +34,7 @@ _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
 _MAX_BRACKET_LABEL = 5
 BULLETS = " \u00a0\t-–•*"
+CLAUSE_END = ".;\n"
 # The public comes by the dozen; a few of a noun closing a list may be anything.
 PUBLIC_COUNT = 10
 LOOKBACK = 300
@@ -63,6 +65,27 @@ def after_actors(count: Count, found: list[Mention]) -> bool:
     return count.high >= PUBLIC_COUNT and bool(found) \
         and found[-1].role in ("professionals", "volunteers") \
         and not any(m.role == "beneficiaries" for m in found)
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
+def repeats(text: str, mention: Mention, found: list[Mention]) -> bool:
+    """A later mention of a role noun already counted in the same sentence is a detail of it.
+
+    "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
+    """
+    low = bisect_left(found, mention.start - LOOKBACK, key=_start)
+    high = bisect_right(found, mention.start, key=_start)
+    for earlier in found[low:high]:
+        if earlier.start < mention.start and earlier.head == mention.head and mention.head \
+                and earlier.count.high >= max(2, mention.count.high) \
+                and not any(c in text[earlier.end:mention.start] for c in CLAUSE_END):
+            return True
+        if earlier.start <= mention.start < earlier.end:
+            return True
+    return False
 
 
 def role_of(category: str | None) -> str | None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import insort
 from dataclasses import replace
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
-from pipeline.extraction.count_labels import LOOKBACK, LabelRoles, Mention, role_of
+from pipeline.extraction.count_labels import CLAUSE_END, LabelRoles, Mention, repeats, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
     FTE_RE,
@@ -69,7 +69,6 @@ _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout
 # "une dizaine de grands-parents et autant d'enfants": as many people as the count before.
 _AS_MANY_RE = re.compile(r"(?<![^\W\d_])autant(?=[ \u00a0]+(?:de[ \u00a0]|d['’]))",
                          re.IGNORECASE)
-_CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
@@ -104,7 +103,6 @@ class CountReader(LabelRoles):
             self._cues = PeopleCues(self.lexicon, reader)
         return self._cues
 
-
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
         matches = merge_matches(list(FTE_RE.finditer(text)), COUNT_RE.finditer(text))
@@ -131,10 +129,10 @@ class CountReader(LabelRoles):
                 actors = actors or (mention is None and self._organisations(text, match))
             if mention is not None and mention.restates:
                 found[-1] = mention
-            elif mention is not None and not self._repeats(text, mention, found):
+            elif mention is not None and not repeats(text, mention, found):
                 found.append(mention)
         for mention in articles:
-            if not self._repeats(text, mention, found):
+            if not repeats(text, mention, found):
                 insort(found, mention, key=mention_start)
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
@@ -262,8 +260,7 @@ class CountReader(LabelRoles):
             head_end = end
         if part_of_previous(text, before, match, (role, assumed), found):
             return None
-        if word and with_writer(text, before, end):
-            count = Count(count.low + 1, count.high + 1, count.approximate)
+        count = with_writer(text, before, end, count) if word else count
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
 
@@ -383,23 +380,6 @@ class CountReader(LabelRoles):
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]
-        cut = min((i for i in (window.find(c) for c in _CLAUSE_END + "(") if i != -1),
+        cut = min((i for i in (window.find(c) for c in CLAUSE_END + "(") if i != -1),
                   default=len(window))
         return window[:cut]
-
-
-    def _repeats(self, text: str, mention: Mention, found: list[Mention]) -> bool:
-        """A later mention of a role noun already counted in the same sentence is a detail of it.
-
-        "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
-        """
-        low = bisect_left(found, mention.start - LOOKBACK, key=mention_start)
-        high = bisect_right(found, mention.start, key=mention_start)
-        for earlier in found[low:high]:
-            if earlier.start < mention.start and earlier.head == mention.head and mention.head \
-                    and earlier.count.high >= max(2, mention.count.high) \
-                    and not any(c in text[earlier.end:mention.start] for c in _CLAUSE_END):
-                return True
-            if earlier.start <= mention.start < earlier.end:
-                return True
-        return False

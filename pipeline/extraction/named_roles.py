@@ -60,11 +60,12 @@ _ACRONYM_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\([A-Z]{2,8}\)")
 _LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
 
 
-def with_writer(text: str, before: str, end: int) -> bool:
-    """Whether the writer counts themself in a count ending at `end`, whose text `before` it
-    leads to it: "moi et 2 autres bénévoles" are the writer and two others of their kind."""
-    return _WRITER_BEFORE_RE.search(before) is not None \
-        and _OTHERS_AFTER_RE.match(text, end) is not None
+def with_writer(text: str, before: str, end: int, count: Count) -> Count:
+    """`count` (ending at `end`, after the text `before` it) with the writer when they count
+    themself in it: "moi et 2 autres bénévoles" are the writer and two others of their kind."""
+    if _WRITER_BEFORE_RE.search(before) is None or _OTHERS_AFTER_RE.match(text, end) is None:
+        return count
+    return Count(count.low + 1, count.high + 1, count.approximate)
 
 
 def _start(mention: Mention) -> int:
