@@ -347,6 +347,8 @@ BRACKET_AFTER_PHRASE: list[Row] = [
     ("des grands-parents bénévoles (2 à 4 selon les semaines)\n1 animatrice", 1, (2, 4), None),
     ("Cuisinier du restaurant solidaire (1)\n30 convives", 1, None, 30),
     ("Jardinier de la ville (1)\n12 familles", 1, None, 12),
+    ("quelques mamans bénévoles (3 à 4 suivant les séances)", None, (3, 4), None),
+    ("des habitantes (6 à 8 en fonction de la météo) ont animé le stand", None, (6, 8), None),
 ]
 
 # Fractions of posts count the people they are the time of: an FTE "de la coordinatrice" is
@@ -358,6 +360,7 @@ FRACTIONS_OF_POSTS: list[Row] = [
     ("Deux animatrices par atelier (une monitrice et une éducatrice, chacune à 0,5 ETP)",
      2, None, None),
     ("0,4 ETP de conseillère ESF\n20 familles", 1, None, 20),
+    ("0,5 ETP d'une conseillère numérique\n30 usagers", 1, None, 30),
 ]
 
 # A bare singular job title counts one (a title in -trice too); the writer counts themself

@@ -23,8 +23,10 @@ _HEADING_RE = re.compile(
     r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
 )
 # The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)",
-# "(4 à 6 selon les semaines)".
-_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque|selon[ \u00a0]+(?:les|le|la|l['’]))"
+# "(4 à 6 selon les semaines)", "(3 à 5 en fonction des séances)".
+_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque"
+                             r"|(?:selon|suivant|en[ \u00a0]+fonction)"
+                             r"[ \u00a0]+(?:de[ \u00a0]+)?(?:les|le|la|l['’]|des|du))"
                              r"[ \u00a0]*[^\W\d_]{2,20})?"
                              r"[ \u00a0]{0,3}\)", re.IGNORECASE)
 _AFTER_BRACKET = 40

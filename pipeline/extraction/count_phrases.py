@@ -32,7 +32,7 @@ from pipeline.extraction.count_relations import (
     trainee_role,
     whole_clause,
 )
-from pipeline.extraction.named_roles import NamedRoles, with_writer
+from pipeline.extraction.named_roles import FTE_OF_RE, NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,
@@ -228,11 +228,12 @@ class CountReader(LabelRoles):
         if category == "person" and (restatement := restated(text, match, count, found)):
             return replace(restatement, end=head_end, head=role_stem(word))
         # "une" before a noun no list knows is an article: one of the public would not be
-        # counted ("22 foyers ont une parcelle"); one of a trade may ("un sophrologue").
-        if match.group(0).lower() in ("un", "une") and (not word or (
+        # counted ("22 foyers ont une parcelle"); one of a trade may ("un sophrologue"), unless
+        # an FTE counts them ("0,5 ETP d'une conseillère").
+        before = text[max(0, start - 40):start]
+        if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
                 category == "beneficiary" and self.lexicon.classify(word) is None)):
             return None
-        before = text[max(0, start - 40):start]
         if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
             return None
         if prefix := APPROX_PREFIX_RE.search(before):

@@ -19,7 +19,7 @@ _INSIDE_BEFORE_RE = re.compile(
 _NEXT_PART_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|(?<![^\W\d_])et)[ \u00a0]{0,3}",
                            re.IGNORECASE)
 # The person whose time an FTE is: "0,2 ETP de la directrice" is the directrice, counted by it.
-_FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}$",
+FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}$",
                         re.IGNORECASE)
 # The writer named by their role: "moi (stagiaire)", "moi-même (animatrice)".
 _SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{0,3}"
@@ -140,7 +140,7 @@ class NamedRoles:
                 inside_end = match.end()  # "y compris la directrice et l'agent d'entretien"
                 continue
             if plural or stem in self.lexicon.collective \
-                    or _FTE_OF_RE.search(text, max(0, match.start() - 30), match.start()) \
+                    or FTE_OF_RE.search(text, max(0, match.start() - 30), match.start()) \
                     or _STAFF_BRACKET_RE.match(text, match.end(), match.end() + 120) \
                     or _in_count_bracket(text, match.start()):
                 continue  # "la directrice et l'animatrice (soit 2 salariées)": counted there
