@@ -361,6 +361,7 @@ FRACTIONS_OF_POSTS: list[Row] = [
      2, None, None),
     ("0,4 ETP de conseillère ESF\n20 familles", 1, None, 20),
     ("0,5 ETP d'une conseillère numérique\n30 usagers", 1, None, 30),
+    ("2 ETP répartis entre 3 personnes\n50 jeunes inscrits", 3, None, 50),
 ]
 
 # A bare singular job title counts one (a title in -trice too); the writer counts themself
@@ -372,6 +373,9 @@ ONE_EACH: list[Row] = [
     ("moi et 3 autres parents bénévoles", None, 4, None),
     ("moi + 2 autres animatrices\n25 enfants", 3, None, 25),
     ("l'agente d'entretien\n2 grands-mères bénévoles", 1, 2, None),
+    ("Conseillère Mission locale, traducteur bénévole et 2 animateurs", 3, 1, None),
+    ("Accueillante petite enfance + psychologue (1 fois par mois)\n12 familles", 2, None, 12),
+    ("le quartier, secteur nord, 2 animateurs", 2, None, None),
 ]
 
 KINDS = LABEL_THEN_NOUN + PUBLIC_AFTER_ACTORS + BRACKET_AFTER_PHRASE + FRACTIONS_OF_POSTS \

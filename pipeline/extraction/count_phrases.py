@@ -14,6 +14,7 @@ from pipeline.extraction.count_labels import CLAUSE_END, LabelRoles, Mention, re
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
     FTE_RE,
+    FTE_SHARED_RE,
     closes_actors,
     elided_role,
     fte_mention,
@@ -366,6 +367,8 @@ class CountReader(LabelRoles):
             return ADMISSIONS
         if category != "person":
             return role_of(category) or "total"
+        if FTE_SHARED_RE.search(before):
+            return "professionals"  # "2 ETP répartis entre 3 personnes"
         if self.cues.aged(text, head_end):
             return "beneficiaries"  # "soit 32 personnes de 62 à 89 ans"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):

@@ -57,8 +57,11 @@ _QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
 _OPENS_BRACKET_RE = re.compile(r"\([ \u00a0]*(?:(?:soit|=)[ \u00a0]*)?$", re.IGNORECASE)
 _NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
 # An FTE shared among the people counted after it: "1,5 ETP répartis sur deux animatrices".
-_SHARED_RE = re.compile(r"[ \u00a0]{0,3}(?:r[ée]parti|partag[ée]|divis[ée])e?s?[ \u00a0]+"
-                        r"(?:sur|entre)[ \u00a0]", re.IGNORECASE)
+_SHARED = r"(?:r[ée]parti|partag[ée]|divis[ée])e?s?[ \u00a0]+(?:sur|entre)[ \u00a0]"
+_SHARED_RE = re.compile(r"[ \u00a0]{0,3}" + _SHARED, re.IGNORECASE)
+# The same, before the people: their count's role is the FTE's.
+FTE_SHARED_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}" + _SHARED
+                           + r"[ \u00a0]{0,3}$", re.IGNORECASE)
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
 _RESTATED_GAP_RE = re.compile(

@@ -24,6 +24,8 @@ FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}(?:de|d['’])
 # The writer named by their role: "moi (stagiaire)", "moi-même (animatrice)".
 _SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{0,3}"
                       r"(?P<word>[^\W\d_]{3,30})[ \u00a0]{0,3}\)", re.IGNORECASE)
+# The form of an agent noun of a trade, which its vector may confirm after a comma or "et".
+_AGENT_FORM_RE = re.compile(r"(?:eur|euse|rice|iste|logue|ien|ienne)$", re.IGNORECASE)
 # The writer joined to "others" of a count: "moi et 2 autres mamans bénévoles" are three.
 _WRITER_BEFORE_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}(?:et|\+|,)"
                                r"[ \u00a0]{0,3}$", re.IGNORECASE)
@@ -56,6 +58,11 @@ _BARE_ROLE_RE = re.compile(
 # An acronym in brackets closes a title that "et" runs through: "conseiller en insertion sociale
 # et professionnelle (CIP)" is one person.
 _ACRONYM_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\([A-Z]{2,8}\)")
+# A count in a bracket after named roles, and the noun it counts if any: "(2 professionnels)",
+# "(2 à 3 fois par mois)".
+_BRACKET_COUNT_RE = re.compile(r"\d{1,3}(?:[ \u00a0]*(?:à|a|-|ou)[ \u00a0]*\d{1,3})?"
+                               r"(?:[ \u00a0]+(?P<word>[^\W\d_]{2,30}))?", re.IGNORECASE)
+_PEOPLE = ("professional", "volunteer", "beneficiary", "inhabitant", "person")
 # What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
 _LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
 
@@ -82,10 +89,10 @@ def _in_count_bracket(text: str, pos: int) -> bool:
         and COUNT_RE.search(text, line_start, opening) is not None
 
 
-def _bracketed(text: str, match: re.Match[str]) -> bool:
+def _bracketed(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
     """Whether a role named alone sits in a bracket (it details a count: "3 salariées
     (infirmière, conseillère ESF)"), or before a bracket that counts it ("animatrice, psychologue
-    (2 professionnels)")."""
+    (2 professionnels)"), not one that counts occasions ("psychologue (1 fois par mois)")."""
     line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
     opening = text.rfind("(", line_start, match.start())
     if opening != -1 and text.find(")", opening, match.start()) == -1:
@@ -93,7 +100,15 @@ def _bracketed(text: str, match: re.Match[str]) -> bool:
     line_end = text.find("\n", match.end(), match.end() + LOOKBACK)
     after = text[match.end():line_end if line_end != -1 else match.end() + LOOKBACK]
     bracket = after.find("(")
-    return bracket != -1 and any(c.isdigit() for c in after[bracket:after.find(")", bracket)])
+    if bracket == -1:
+        return False
+    closing = after.find(")", bracket)
+    closing = closing if closing != -1 else len(after)
+    for count in _BRACKET_COUNT_RE.finditer(after, bracket, closing):
+        word = count.group("word")
+        if word is None or lexicon.classify(word) in _PEOPLE:
+            return True
+    return False
 
 
 
@@ -189,7 +204,8 @@ class NamedRoles:
             word, end = match.group("word"), match.end("rest")
             if fold(word)[-1:] in ("s", "x") or _LABEL_AFTER_RE.match(text, end) \
                     or word.lower() in STOP_WORDS \
-                    or role_stem(word) in self.lexicon.collective or _bracketed(text, match):
+                    or role_stem(word) in self.lexicon.collective \
+                    or _bracketed(text, match, self.lexicon):
                 continue  # plurals, labels, "une dizaine de ...", details of a count
             category = self.lexicon.classify(word)
             # Only a terse list item (a line, or after "+" or "/") is read by its vector: after
@@ -201,6 +217,8 @@ class NamedRoles:
                 continue  # the end of the title before "et"
             if category is None and terse and role_stem(word) not in self.lexicon.skip:
                 category = self.cues.unknown_noun(text, word, match.end("word"), 1, "")
+            elif category is None and _AGENT_FORM_RE.search(word) and self.cues.trade(word):
+                category = "professional"  # "..., informateur jeunesse et 2 animateurs"
             if category == "professional" and self.cues.qualified_role(
                     text, match.end("word"), category, "") == "volunteers":
                 category = "volunteer"
