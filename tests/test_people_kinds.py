@@ -349,6 +349,9 @@ BRACKET_AFTER_PHRASE: list[Row] = [
     ("Jardinier de la ville (1)\n12 familles", 1, None, 12),
     ("quelques mamans bénévoles (3 à 4 suivant les séances)", None, (3, 4), None),
     ("des habitantes (6 à 8 en fonction de la météo) ont animé le stand", None, (6, 8), None),
+    ("2 animatrices + des parents bénévoles (5 environ)", 2, 5, None),
+    ("Des visiteuses bénévoles (9 retraitées)\n1 animatrice", 1, 9, None),
+    ("1 animateur et des bénévoles\n20 jeunes inscrits", 1, None, 20),
 ]
 
 # Fractions of posts count the people they are the time of: an FTE "de la coordinatrice" is

@@ -24,7 +24,8 @@ _HEADING_RE = re.compile(
 )
 # The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)",
 # "(4 à 6 selon les semaines)", "(3 à 5 en fonction des séances)".
-_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque"
+_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:environ|maximum|max|au[ \u00a0]plus))?"
+                             r"(?:[ \u00a0]{1,3}(?:par|chaque"
                              r"|(?:selon|suivant|en[ \u00a0]+fonction)"
                              r"[ \u00a0]+(?:de[ \u00a0]+)?(?:les|le|la|l['’]|des|du))"
                              r"[ \u00a0]*[^\W\d_]{2,20})?"

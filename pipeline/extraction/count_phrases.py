@@ -360,7 +360,8 @@ class CountReader(LabelRoles):
             if cue == "beneficiary" or self.cues.aged(text, head_end) \
                     or self.cues.attending(text, head_end):
                 return "beneficiaries"
-            if self.cues.runs(lead_text) or self._line_label_runs(text, pos):
+            if self.cues.runs(lead_text) or self._line_label_runs(text, pos) \
+                    or (clause_before and self.lexicon.cue(clause_before) == "volunteer"):
                 return "volunteers"  # "le conseil citoyen, composé de 11 habitants"
             return self._heading_role(text, pos) or _ASSUMED
         if category == "admission":
