@@ -10,14 +10,12 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
+from pipeline.extraction.count_fte import FTE_OF_RE, FTE_RE, FTE_SHARED_RE, fte_mention
 from pipeline.extraction.count_labels import CLAUSE_END, LabelRoles, Mention, repeats, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
-    FTE_RE,
-    FTE_SHARED_RE,
     closes_actors,
     elided_role,
-    fte_mention,
     joined_to_previous,
     mention_start,
     merge_matches,
@@ -33,7 +31,7 @@ from pipeline.extraction.count_relations import (
     trainee_role,
     whole_clause,
 )
-from pipeline.extraction.named_roles import FTE_OF_RE, NamedRoles, with_writer
+from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,

@@ -1,10 +1,9 @@
-"""How a count relates to the others: a bracket that breaks one down, an FTE that is a
-person's time, persons that restate households, inhabitants listed among the actors."""
+"""How a count relates to the others: a bracket that breaks one down, persons that restate
+households, inhabitants listed among the actors."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -12,13 +11,6 @@ from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, after_a
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 from pipeline.extraction.role_lexicon import WORD_RE
 
-# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
-# so a fraction stands for at least one person: the FTE rounded up.
-FTE_RE = re.compile(
-    r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
-    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
-    re.IGNORECASE,
-)
 # What joins "autant de jeunes" to the count before it: "une dizaine de X et autant de Y".
 _AS_MANY_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\bet|\+)[ \u00a0]{0,3}", re.IGNORECASE)
 # A part named inside the count before it: "dont 4 enseignants", "y compris les 3 élus".
@@ -49,19 +41,6 @@ _ELIDED_AFTER_RE = re.compile(
 _YEAR_LIKE = range(1900, 2101)
 # A team takes a few trainees at once; more, alone, are the public of a training.
 _TEAM_TRAINEES = 5
-# What may sit between a person and the FTE that only qualifies them: their noun's complements
-# and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
-# "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
-_BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
-_QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
-_OPENS_BRACKET_RE = re.compile(r"\([ \u00a0]*(?:(?:soit|=)[ \u00a0]*)?$", re.IGNORECASE)
-_NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
-# An FTE shared among the people counted after it: "1,5 ETP répartis sur deux animatrices".
-_SHARED = r"(?:r[ée]parti|partag[ée]|divis[ée])e?s?[ \u00a0]+(?:sur|entre)[ \u00a0]"
-_SHARED_RE = re.compile(r"[ \u00a0]{0,3}" + _SHARED, re.IGNORECASE)
-# The same, before the people: their count's role is the FTE's.
-FTE_SHARED_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}" + _SHARED
-                           + r"[ \u00a0]{0,3}$", re.IGNORECASE)
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
 _RESTATED_GAP_RE = re.compile(
@@ -89,10 +68,6 @@ def mention_start(mention: Mention) -> int:
     return mention.start
 
 
-def _mention_end(mention: Mention) -> int:
-    return mention.end
-
-
 def merge_matches(first: list[re.Match[str]],
                   second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
     """`first` and the matches of `second` that overlap none of it, in text order."""
@@ -107,28 +82,6 @@ def merge_matches(first: list[re.Match[str]],
         merged.append(match)
     merged.extend(first[i:])
     return merged
-
-
-def fte_mention(text: str, match: re.Match[str], found: list[Mention],
-                articles: list[Mention]) -> Mention | None:
-    """A count of professionals from a full-time equivalent (`FTE_RE`), rounded up to whole
-    people.
-
-    None when the FTE only qualifies the professionals named just before it, counted
-    (`found`) or by an article (`articles`): "1 coordinatrice à 0,5 ETP" is one person,
-    "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
-    """
-    whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
-    people = whole + (1 if frac else 0)
-    if people == 0 or _SHARED_RE.match(text, match.end()):
-        return None  # the people it is shared among are counted
-    before = bisect_right(articles, match.start(), key=_mention_end)  # in text order
-    person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
-                  if m.end <= match.start()), key=_mention_end, default=None)
-    if person is not None and person.role == "professionals" \
-            and qualifies(text[person.end:match.start()]):
-        return None
-    return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
 
 
 def joined_to_previous(text: str, previous: Mention, pos: int) -> bool:
@@ -176,21 +129,6 @@ def closes_actors(text: str, span: tuple[int, int, int], count: Count,
     return _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None or (
         _LINES_GAP_RE.fullmatch(text, found[-1].end, start) is not None
         and _BARE_ITEM_RE.match(text, end) is not None)
-
-
-def qualifies(gap: str) -> bool:
-    """Whether the text between a person and an FTE after it keeps the FTE on that person; an
-    FTE that opens a bracket is that person's time even after a title joined by "et" ("1
-    conseillère en économie sociale et familiale (0,3 ETP)"), and so is one inside a bracket
-    that details them ("2 accueillantes (une EJE et une auxiliaire, chacune à 0,3 ETP)")."""
-    gap = _BRACKETED_RE.sub(" ", gap)
-    opening = gap.rfind("(")
-    if opening != -1 and _QUALIFIER_GAP_RE.fullmatch(gap, 0, opening) is not None \
-            and _NEW_ITEM_RE.search(gap, 0, opening) is None:
-        return True
-    if _QUALIFIER_GAP_RE.fullmatch(gap) is None:
-        return False
-    return _OPENS_BRACKET_RE.search(gap) is not None or _NEW_ITEM_RE.search(gap) is None
 
 
 def restated(text: str, match: re.Match[str], count: Count,

@@ -6,6 +6,7 @@ import re
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from pipeline.extraction.count_fte import FTE_OF_RE
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, role_of
 from pipeline.extraction.numbers import COUNT_RE, Count
 from pipeline.extraction.people_cues import PeopleCues
@@ -18,9 +19,6 @@ _INSIDE_BEFORE_RE = re.compile(
 # The next item of a part list: "y compris la directrice et l'agent d'entretien".
 _NEXT_PART_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|(?<![^\W\d_])et)[ \u00a0]{0,3}",
                            re.IGNORECASE)
-# The person whose time an FTE is: "0,2 ETP de la directrice" is the directrice, counted by it.
-FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}$",
-                        re.IGNORECASE)
 # The writer named by their role: "moi (stagiaire)", "moi-même (animatrice)".
 _SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{0,3}"
                       r"(?P<word>[^\W\d_]{3,30})[ \u00a0]{0,3}\)", re.IGNORECASE)
