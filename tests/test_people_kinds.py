@@ -365,6 +365,9 @@ FRACTIONS_OF_POSTS: list[Row] = [
     ("0,4 ETP de conseillère ESF\n20 familles", 1, None, 20),
     ("0,5 ETP d'une conseillère numérique\n30 usagers", 1, None, 30),
     ("2 ETP répartis entre 3 personnes\n50 jeunes inscrits", 3, None, 50),
+    ("2 ETP (une médiatrice à temps plein, deux éducateurs à mi-temps)", 3, None, None),
+    ("1,5 ETP : une animatrice et une secrétaire\n4 bénévoles", 2, 4, None),
+    ("2 ETP (accueil et animation)\n4 bénévoles", 2, 4, None),
 ]
 
 # A bare singular job title counts one (a title in -trice too); the writer counts themself

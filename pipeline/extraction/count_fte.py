@@ -28,6 +28,8 @@ _SHARED_RE = re.compile(r"[ \u00a0]{0,3}" + _SHARED, re.IGNORECASE)
 # The same, before the people: their count's role is the FTE's.
 FTE_SHARED_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}" + _SHARED
                            + r"[ \u00a0]{0,3}$", re.IGNORECASE)
+# The bracket or colon right after an FTE, which may break it down into people.
+_BREAKDOWN_RE = re.compile(r"[ \u00a0]{0,3}(?:\([^()\n]{0,200}\)?|:[^\n]{0,200})")
 # The person whose time an FTE is: "0,2 ETP de la directrice" is the directrice, counted by it.
 FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}$",
                        re.IGNORECASE)
@@ -72,3 +74,23 @@ def qualifies(gap: str) -> bool:
     if _QUALIFIER_GAP_RE.fullmatch(gap) is None:
         return False
     return _OPENS_BRACKET_RE.search(gap) is not None or _NEW_ITEM_RE.search(gap) is None
+
+
+def is_fte(text: str, mention: Mention) -> bool:
+    """Whether `mention` is a count of posts in FTE."""
+    return FTE_RE.fullmatch(text, mention.start, mention.end) is not None
+
+
+def settle_fte_breakdowns(text: str, found: list[Mention]) -> list[Mention]:
+    """An FTE broken down in a bracket or after a colon into the staff it is the time of
+    counts those people, not its posts: "2 ETP (une coordinatrice à plein temps, deux
+    animatrices à mi-temps)" are three, "1,5 ETP : une animatrice et une secrétaire" two;
+    without staff counted in it ("2 ETP (accueil et animation)") it stays."""
+    dropped = set()
+    for i, mention in enumerate(found):
+        bracket = _BREAKDOWN_RE.match(text, mention.end) if is_fte(text, mention) else None
+        if bracket is not None and any(
+                m.role == "professionals" and bracket.start() < m.start < bracket.end()
+                for m in found[i + 1:]):
+            dropped.add(i)
+    return [m for i, m in enumerate(found) if i not in dropped]

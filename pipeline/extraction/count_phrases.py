@@ -10,7 +10,13 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
-from pipeline.extraction.count_fte import FTE_OF_RE, FTE_RE, FTE_SHARED_RE, fte_mention
+from pipeline.extraction.count_fte import (
+    FTE_OF_RE,
+    FTE_RE,
+    FTE_SHARED_RE,
+    fte_mention,
+    settle_fte_breakdowns,
+)
 from pipeline.extraction.count_labels import CLAUSE_END, LabelRoles, Mention, repeats, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
@@ -135,7 +141,8 @@ class CountReader(LabelRoles):
                 insort(found, mention, key=mention_start)
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
-        return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
+        found = settle_occasions(text, settle_fte_breakdowns(text, found), self.cues.per_occasion)
+        return settle_admissions(found)
 
     def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
                       found: list[Mention]) -> Mention | None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from pipeline.extraction.count_fte import is_fte
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, after_actors
 from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
 from pipeline.extraction.role_lexicon import WORD_RE
@@ -264,9 +265,11 @@ def parenthetical(text: str, pos: int,
             item = _last_item(text, earlier.end, opening)
             if item is not None:
                 return True, item
-            # A breakdown of a count with a role is no new count; one of a total gives the
-            # roles ("10 personnes (4 salariés et 6 bénévoles)").
-            return True, None if earlier.role != "total" else text[clause_start:opening]
+            # A breakdown of a count with a role is no new count; one of a total or an FTE
+            # gives the people ("10 personnes (4 salariés et 6 bénévoles)", "2 ETP (une
+            # coordinatrice, deux animatrices)").
+            broken_down = earlier.role == "total" or is_fte(text, earlier)
+            return True, text[clause_start:opening] if broken_down else None
     return True, _last_item(text, clause_start, opening) or text[clause_start:opening]
 
 
