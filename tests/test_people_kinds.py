@@ -330,7 +330,8 @@ LABEL_THEN_NOUN: list[Row] = [
 
 # The public closing a list of the actors: under a label ("Convives : 140"), by the thousand
 # with a space between thousands, after a part of the actors ("y compris les 6 membres"), or
-# told by a participle of coming ("venus"); employers are organisations.
+# told by a participle of coming ("venus"); guests of a meal or a stay are the public, and
+# employers are organisations.
 PUBLIC_AFTER_ACTORS: list[Row] = [
     ("Équipe : 2 animateurs\nBénévoles : 6\nConvives : 140", 2, 6, 140),
     ("Jeunes venues : 48", None, None, 48),
@@ -339,6 +340,8 @@ PUBLIC_AFTER_ACTORS: list[Row] = [
     ("1 coordinatrice, 25 bénévoles\n1 500 randonneurs", 1, 25, 1500),
     ("3 salariés, 40 bénévoles, y compris les 6 membres du bureau\n900 marcheurs", 3, 40, 900),
     ("12 employeurs\n2 conseillères\n60 demandeurs d'emploi venus", 2, None, 60),
+    ("Invités : 95", None, None, 95),
+    ("Vacancières : 40\n2 animatrices", 2, None, 40),
 ]
 
 # A count in a bracket after a role phrase with no number: it may vary "selon les semaines",
