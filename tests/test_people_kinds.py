@@ -385,6 +385,9 @@ ONE_EACH: list[Row] = [
     ("Conseillère Mission locale, traducteur bénévole et 2 animateurs", 3, 1, None),
     ("Accueillante petite enfance + psychologue (1 fois par mois)\n12 familles", 2, None, 12),
     ("le quartier, secteur nord, 2 animateurs", 2, None, None),
+    ("Médiatrice sociale à mi-temps + 3 bénévoles", 1, 3, None),
+    ("Educatrice de jeunes enfants, auxiliaire de puériculture (mi-temps)\n20 familles",
+     2, None, 20),
 ]
 
 KINDS = LABEL_THEN_NOUN + PUBLIC_AFTER_ACTORS + BRACKET_AFTER_PHRASE + FRACTIONS_OF_POSTS \
