@@ -8,11 +8,15 @@ from bisect import bisect_right
 from pipeline.extraction.count_labels import Mention
 from pipeline.extraction.numbers import Count
 
-# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
-# so a fraction stands for at least one person: the FTE rounded up.
+# A post of someone: "0,5 poste d'animatrice" (not "2 postes de travail", which are desks).
+POST = r"postes?(?=[ \u00a0]{1,3}(?:de|d['’])(?![ \u00a0]{0,3}travail))"
+# Full-time equivalents: "2 ETP", "0,5 ETP", "1 ETP et demi", "1.5 équivalent temps plein",
+# "0,5 poste d'animatrice". People are counted, so a fraction stands for at least one person:
+# the FTE rounded up.
 FTE_RE = re.compile(
     r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
-    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
+    rf"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein|{POST})(?![^\W\d_])"
+    r"(?P<half>[ \u00a0]+et[ \u00a0]+demie?(?![^\W\d_]))?",
     re.IGNORECASE,
 )
 # What may sit between a person and the FTE that only qualifies them: their noun's complements
@@ -31,8 +35,8 @@ FTE_SHARED_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}" + _SHARE
 # The bracket or colon right after an FTE, which may break it down into people.
 _BREAKDOWN_RE = re.compile(r"[ \u00a0]{0,3}(?:\([^()\n]{0,200}\)?|:[^\n]{0,200})")
 # The person whose time an FTE is: "0,2 ETP de la directrice" is the directrice, counted by it.
-FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein)[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}$",
-                       re.IGNORECASE)
+FTE_OF_RE = re.compile(r"(?:ETP|temps[ \u00a0]plein|postes?)[ \u00a0]{1,3}(?:de|d['’])"
+                       r"[ \u00a0]{0,3}$", re.IGNORECASE)
 
 
 def _mention_end(mention: Mention) -> int:
@@ -49,7 +53,7 @@ def fte_mention(text: str, match: re.Match[str], found: list[Mention],
     "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
     """
     whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
-    people = whole + (1 if frac else 0)
+    people = whole + (1 if frac or match.group("half") else 0)
     if people == 0 or _SHARED_RE.match(text, match.end()):
         return None  # the people it is shared among are counted
     before = bisect_right(articles, match.start(), key=_mention_end)  # in text order

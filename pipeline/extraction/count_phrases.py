@@ -14,6 +14,7 @@ from pipeline.extraction.count_fte import (
     FTE_OF_RE,
     FTE_RE,
     FTE_SHARED_RE,
+    POST,
     fte_mention,
     settle_fte_breakdowns,
 )
@@ -55,6 +56,9 @@ from pipeline.normalize import APPROX_AFTER_RE, fold
 # a word of its own, never the start of the noun ("24 demandeurs d'emploi").
 _HEAD_RE = re.compile(
     r"[ \u00a0]{0,3}(?:(?:de[ \u00a0]{1,3}|d['’][ \u00a0]{0,3}))?(?P<word>[^\W\d_]{1,40})")
+# "poste de", "demi-poste de", before the noun of the person it is a post of.
+_POST_RE = re.compile(rf"(?:demi-)?{POST}[ \u00a0]{{1,3}}(?:de|d['’])[ \u00a0]{{0,3}}",
+                      re.IGNORECASE)
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
@@ -179,19 +183,24 @@ class CountReader(LabelRoles):
         """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
 
         "et"/"ou" are no nouns, and "autre", "nouveaux"... are stepped over ("2 autres
-        bénévoles"), also when a hyphen joins them to the noun ("1 grand-mère").
+        bénévoles"), also when a hyphen joins them to the noun ("1 grand-mère"), and so is a
+        post of someone ("un demi-poste de coordinatrice").
         """
         head = _HEAD_RE.match(text, end, min(len(text), end + _AFTER_WINDOW))
         if head is None or fold(head.group("word")) in ("et", "ou"):
             return "", end, end
         word, word_start, head_end = head.group("word"), head.start("word"), head.end()
         for _ in range(2):
-            if self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
-                hyphen = head_end + (text[head_end:head_end + 1] == "-")
-                nxt = _HEAD_RE.match(text, hyphen, min(len(text), hyphen + _AFTER_WINDOW))
-                if nxt is None:
-                    break
-                word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
+            if post := _POST_RE.match(text, word_start):
+                start = post.end()  # the noun after "poste de"
+            elif self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
+                start = head_end + (text[head_end:head_end + 1] == "-")
+            else:
+                break
+            nxt = _HEAD_RE.match(text, start, min(len(text), start + _AFTER_WINDOW))
+            if nxt is None:
+                break
+            word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
         return word, word_start, head_end
 
     def _compound(self, text: str, word: str, word_start: int) -> tuple[str, int] | None:
