@@ -26,6 +26,7 @@ from pipeline.extraction.count_relations import (
     joined_to_previous,
     mention_start,
     merge_matches,
+    multiplied,
     parenthetical,
     part_of_previous,
     pronoun_clause,
@@ -42,10 +43,8 @@ from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,
-    NUMBER_WORDS_RE,
     Count,
     count_from_match,
-    parse_whole,
 )
 from pipeline.extraction.people_cues import PeopleCues
 from pipeline.extraction.role_lexicon import WORD_RE, role_stem
@@ -64,12 +63,6 @@ _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
-# "2 animateurs x 3 sites": as many people per unit named.
-_TIMES_RE = re.compile(
-    rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
-    r"[ \u00a0]{1,3}(?P<unit>[^\W\d_]{2,30})",
-    re.IGNORECASE,
-)
 # "soit 25 personnes au total", "Total : 25 personnes", "en tout 25 personnes".
 _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0,3}$",
                               re.IGNORECASE)
@@ -215,19 +208,6 @@ class CountReader(LabelRoles):
         category, size = found
         return category, word_start + words[size - 1].end()
 
-    def _multiplied(self, text: str, count: Count, head_end: int) -> tuple[Count, int]:
-        """`count` times the units of "x 3 sites" after it, and where that ends; else unchanged.
-
-        Only distinct units multiply people: "3 bénévoles x 4 séances" are the same three.
-        """
-        times = _TIMES_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
-        if times is None or role_stem(times.group("unit")) not in self.lexicon.per_units:
-            return count, head_end
-        factor = parse_whole(times.group("number"))
-        if not factor:
-            return count, head_end
-        return Count(count.low * factor, count.high * factor, count.approximate), times.end()
-
     def _read(self, text: str, match: re.Match[str], next_start: int,
               found: list[Mention]) -> Mention | None:
         count = count_from_match(match)
@@ -242,9 +222,8 @@ class CountReader(LabelRoles):
         word, head_end, category = noun
         if category == "person" and (restatement := restated(text, match, count, found)):
             return replace(restatement, end=head_end, head=role_stem(word))
-        # "une" before a noun no list knows is an article: one of the public would not be
-        # counted ("22 foyers ont une parcelle"); one of a trade may ("un sophrologue"), unless
-        # an FTE counts them ("0,5 ETP d'une conseillère").
+        # "une" before a noun no list knows is an article ("22 foyers ont une parcelle"), one of
+        # a trade a person ("un sophrologue") unless an FTE counts them ("0,5 ETP d'une CESF").
         before = text[max(0, start - 40):start]
         if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
                 category == "beneficiary" and self.lexicon.classify(word) is None)):
@@ -258,7 +237,7 @@ class CountReader(LabelRoles):
         if in_parens and clause_before is None:
             return None
         if word:
-            count, head_end = self._multiplied(text, count, head_end)
+            count, head_end = multiplied(text, count, head_end, self.lexicon.per_units)
         clause_after = self._clause_after(text, head_end, next_start)
         if APPROX_AFTER_RE.match(clause_after):
             count = Count(count.low, count.high, True)

@@ -9,9 +9,16 @@ from dataclasses import replace
 
 from pipeline.extraction.count_fte import is_fte
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, after_actors
-from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
-from pipeline.extraction.role_lexicon import WORD_RE
+from pipeline.extraction.numbers import APPROX_PREFIX_RE, NUMBER_WORDS_RE, Count, parse_whole
+from pipeline.extraction.role_lexicon import WORD_RE, role_stem
 
+# "2 animateurs x 3 sites": as many people per unit named.
+_TIMES_RE = re.compile(
+    rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
+    r"[ \u00a0]{1,3}(?P<unit>[^\W\d_]{2,30})",
+    re.IGNORECASE,
+)
+_TIMES_WINDOW = 80
 # What joins "autant de jeunes" to the count before it: "une dizaine de X et autant de Y".
 _AS_MANY_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\bet|\+)[ \u00a0]{0,3}", re.IGNORECASE)
 # A part named inside the count before it: "dont 4 enseignants", "y compris les 3 élus".
@@ -83,6 +90,20 @@ def merge_matches(first: list[re.Match[str]],
         merged.append(match)
     merged.extend(first[i:])
     return merged
+
+
+def multiplied(text: str, count: Count, head_end: int,
+               per_units: set[str]) -> tuple[Count, int]:
+    """`count` times the units of "x 3 sites" after its noun (ending at `head_end`), and where
+    that ends; else unchanged. Only distinct units (`per_units`) multiply people: "3 bénévoles x
+    4 séances" are the same three."""
+    times = _TIMES_RE.match(text, head_end, min(len(text), head_end + _TIMES_WINDOW))
+    if times is None or role_stem(times.group("unit")) not in per_units:
+        return count, head_end
+    factor = parse_whole(times.group("number"))
+    if not factor:
+        return count, head_end
+    return Count(count.low * factor, count.high * factor, count.approximate), times.end()
 
 
 def joined_to_previous(text: str, previous: Mention, pos: int) -> bool:
