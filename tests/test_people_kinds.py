@@ -376,7 +376,7 @@ ONE_EACH: list[Row] = [
     ("Formatrice linguistique + 3 bénévoles", 1, 3, None),
     ("Médiatrice santé + conseiller numérique + 2 animateurs", 4, None, None),
     ("Chauffeur du minibus + 2 animateurs", 3, None, None),
-    ("moi et 3 autres parents bénévoles", None, 4, None),
+    ("Moi-même, plus trois autres parents bénévoles", None, 4, None),
     ("moi + 2 autres animatrices\n25 enfants", 3, None, 25),
     ("l'agente d'entretien\n2 grands-mères bénévoles", 1, 2, None),
     ("Conseillère Mission locale, traducteur bénévole et 2 animateurs", 3, 1, None),

@@ -25,8 +25,8 @@ _SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{
 # The form of an agent noun of a trade, which its vector may confirm after a comma or "et".
 _AGENT_FORM_RE = re.compile(r"(?:eur|euse|rice|iste|logue|ien|ienne)$", re.IGNORECASE)
 # The writer joined to "others" of a count: "moi et 2 autres mamans bénévoles" are three.
-_WRITER_BEFORE_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}(?:et|\+|,)"
-                               r"[ \u00a0]{0,3}$", re.IGNORECASE)
+_WRITER_BEFORE_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3},?[ \u00a0]{0,3}"
+                               r"(?:et|\+|plus|avec|,)[ \u00a0]{0,3}$", re.IGNORECASE)
 _OTHERS_AFTER_RE = re.compile(r"[ \u00a0]{1,3}autres(?![^\W\d_])", re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
 _ARTICLE_ROLE_RE = re.compile(
