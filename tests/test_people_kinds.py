@@ -366,7 +366,7 @@ FRACTIONS_OF_POSTS: list[Row] = [
     ("1,5 ETP : une animatrice et une secrétaire\n4 bénévoles", 2, 4, None),
     ("2 ETP (accueil et animation)\n4 bénévoles", 2, 4, None),
     ("0,5 poste de médiatrice et 0,3 poste de la directrice", 2, None, None),
-    ("un demi-poste d'éducateur\n15 jeunes inscrits", 1, None, 15),
+    ("un demi-poste d'éducateur, un mi-temps de secrétaire\n15 jeunes inscrits", 2, None, 15),
     ("1 ETP et demi partagé entre 2 animatrices", 2, None, None),
     ("4 postes de travail\n1 conseillère numérique", 1, None, None),
 ]

@@ -55,9 +55,9 @@ from pipeline.normalize import APPROX_AFTER_RE, fold
 # a word of its own, never the start of the noun ("24 demandeurs d'emploi").
 _HEAD_RE = re.compile(
     r"[ \u00a0]{0,3}(?:(?:de[ \u00a0]{1,3}|d['’][ \u00a0]{0,3}))?(?P<word>[^\W\d_]{1,40})")
-# "poste de", "demi-poste de", before the noun of the person it is a post of.
-_POST_RE = re.compile(rf"(?:demi-)?{POST}[ \u00a0]{{1,3}}(?:de|d['’])[ \u00a0]{{0,3}}",
-                      re.IGNORECASE)
+# "poste de", "demi-poste de", "mi-temps de", before the noun of the person it is a post of.
+_POST_RE = re.compile(rf"(?:(?:demi-)?{POST}|mi-temps|temps[ \u00a0]+(?:plein|partiel))"
+                      r"[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}", re.IGNORECASE)
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
