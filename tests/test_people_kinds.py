@@ -345,7 +345,7 @@ PUBLIC_AFTER_ACTORS: list[Row] = [
 BRACKET_AFTER_PHRASE: list[Row] = [
     ("des grands-parents bénévoles (2 à 4 selon les semaines)\n1 animatrice", 1, (2, 4), None),
     ("Cuisinier du restaurant solidaire (1)\n30 convives", 1, None, 30),
-    ("Jardinier de la ville (1)\n12 familles", 1, None, 12),
+    ("Jardinier de la ville (1)\nPermanences (2 par semaine)\n12 familles", 1, None, 12),
     ("quelques mamans bénévoles (3 à 4 suivant les séances)", None, (3, 4), None),
     ("des habitantes (6 à 8 en fonction de la météo) ont animé le stand", None, (6, 8), None),
     ("2 animatrices + des parents bénévoles (5 environ)", 2, 5, None),
