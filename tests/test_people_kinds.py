@@ -381,7 +381,7 @@ ONE_EACH: list[Row] = [
     ("l'agente d'entretien\n2 grands-mères bénévoles", 1, 2, None),
     ("Conseillère Mission locale, traducteur bénévole et 2 animateurs", 3, 1, None),
     ("Accueillante petite enfance + psychologue (1 fois par mois)\n12 familles", 2, None, 12),
-    ("le quartier, secteur nord, 2 animateurs", 2, None, None),
+    ("le quartier, secteur nord, 2 résidences, 2 animateurs", 2, None, None),
     ("Médiatrice sociale à mi-temps + 3 bénévoles", 1, 3, None),
     ("Éducatrice spécialisée, auxiliaire de puériculture (mi-temps)\n20 familles", 2, None, 20),
 ]
