@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from pipeline.config import RoleWords
@@ -21,15 +22,24 @@ _LABEL_CUT_RE = re.compile(r".*[;,/|(+\-–•]", re.DOTALL)
 _HEADING_RE = re.compile(
     r"[ \u00a0\t\-–•*]{0,6}(?P<label>[^\W\d_][^\d:\n]{1,60}?)[ \u00a0\t]*:[ \u00a0\t]*"
 )
-# The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)".
-_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:par|chaque)[ \u00a0]+[^\W\d_]{2,20})?"
+# The end of a bracket holding only a count, maybe per occasion: "(7)", "(5 à 7 par an)",
+# "(4 à 6 selon les semaines)", "(3 à 5 en fonction des séances)".
+_BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:environ|maximum|max|au[ \u00a0]plus))?"
+                             r"(?:[ \u00a0]{1,3}(?:par|chaque"
+                             r"|(?:selon|suivant|en[ \u00a0]+fonction)"
+                             r"[ \u00a0]+(?:de[ \u00a0]+)?(?:les|le|la|l['’]|des|du))"
+                             r"[ \u00a0]*[^\W\d_]{2,20})?"
                              r"[ \u00a0]{0,3}\)", re.IGNORECASE)
 _AFTER_BRACKET = 40
 _CLAUSE_CUT_RE = re.compile(r"[\n.;()]")
 _COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
 _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
+_MAX_BRACKET_LABEL = 5
 BULLETS = " \u00a0\t-–•*"
+CLAUSE_END = ".;\n"
+# The public comes by the dozen; a few of a noun closing a list may be anything.
+PUBLIC_COUNT = 10
 LOOKBACK = 300
 _YEAR_LIKE = range(1900, 2101)
 
@@ -49,6 +59,36 @@ class Mention:
     # The count restates the one found just before it in persons ("14 familles soit 52
     # personnes"), and replaces it.
     restates: bool = False
+
+
+def after_actors(count: Count, found: list[Mention]) -> bool:
+    """Whether a count by the dozen follows staff or volunteers with no public counted yet, so
+    may close the list of the actors as their public ("2 salariés, 10 bénévoles, 60 convives",
+    "Équipe : 3 animateurs\nConvives : 180")."""
+    return count.high >= PUBLIC_COUNT and bool(found) \
+        and found[-1].role in ("professionals", "volunteers") \
+        and not any(m.role == "beneficiaries" for m in found)
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
+def repeats(text: str, mention: Mention, found: list[Mention]) -> bool:
+    """A later mention of a role noun already counted in the same sentence is a detail of it.
+
+    "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
+    """
+    low = bisect_left(found, mention.start - LOOKBACK, key=_start)
+    high = bisect_right(found, mention.start, key=_start)
+    for earlier in found[low:high]:
+        if earlier.start < mention.start and earlier.head == mention.head and mention.head \
+                and earlier.count.high >= max(2, mention.count.high) \
+                and not any(c in text[earlier.end:mention.start] for c in CLAUSE_END):
+            return True
+        if earlier.start <= mention.start < earlier.end:
+            return True
+    return False
 
 
 def role_of(category: str | None) -> str | None:
@@ -96,19 +136,27 @@ class LabelRoles:
             self._lexicon = Lexicon(self.roles.lists)
         return self._lexicon
 
-    def _context_role(self, clause: str, after: str = "") -> str | None:
+    def _context_role(self, clause: str, after: str = "", count: int = 0) -> str | None:
         """The role of people a clause names before a bracket ("l'équipe du centre (5 ...)");
         inhabitants are volunteers when the clause, or the words `after` the bracket, say they
-        run the action ("des mamans animent", "les membres du CA", "(12) ont organisé"), else
-        the public."""
-        for word in WORD_RE.findall(clause):
+        run the action ("des mamans animent", "les membres du CA", "(12) ont organisé") or a
+        volunteer word qualifies them ("des parents bénévoles (4 à 6)"), else the public. A
+        short clause led by a noun no list knows is read by its vector with the bracket's
+        `count` ("Chauffeur du minibus (1)")."""
+        words = WORD_RE.findall(clause)
+        for word in words:
             category = self.lexicon.classify(word)
             if category == "inhabitant":
-                return "volunteers" if self._runs(clause + " " + after) else "beneficiaries"
+                runs = self._runs(clause + " " + after) or self.lexicon.cue(clause) == "volunteer"
+                return "volunteers" if runs else "beneficiaries"
             if category in ("professional", "volunteer", "beneficiary"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
-        return role_of(cue) if cue in ("professional", "volunteer") else None
+        if cue in ("professional", "volunteer"):
+            return role_of(cue)
+        if count and 0 < len(words) <= _MAX_BRACKET_LABEL:
+            return role_of(self._unknown_label(words[0], count))
+        return None
 
     def _runs(self, words: str) -> bool:
         """Whether `words` say people run the action: "élus", "membres du CA", "animent"."""
@@ -133,7 +181,7 @@ class LabelRoles:
                 return self._context_role(clause_before or "", after) or "total"
             if not _BRACKET_END_RE.match(text, end) or not clause_before:
                 return None
-            return self._context_role(clause_before, after)
+            return self._context_role(clause_before, after, count.high)
         if not approx and not _LABEL_END_RE.match(text, end):
             return None
         label = text[self._label_start(text, match.start(), found):match.start()]
@@ -148,37 +196,44 @@ class LabelRoles:
             return fallback
         if count.low in _YEAR_LIKE and ":" not in label:
             return None
-        named = self._named_role(words, count.high)
+        named = self._named_role(words, count.high, after_actors(count, found))
         if named == "":
             return None
         return named or fallback
 
-    def _named_role(self, words: list[str], count: int = 0) -> str | None:
+    def _named_role(self, words: list[str], count: int = 0, listed: bool = False) -> str | None:
         """The role a label's words name; "" when they name an organisation; None for neither.
 
         A body that runs the action ("Comité de rédaction :") names volunteers; a label noun no
-        list knows is read by its vector with the `count` under it ("Apprenants :\n42").
+        list knows is read by its vector with the `count` under it ("Apprenants :\n42"), as the
+        public when it closes a list of the actors (`listed`: "Convives : 180").
         """
         if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
             return ""  # "Intervenants extérieurs : 2": people the action does not count
         categories = [self.lexicon.classify(word) for word in words]
         cue = self.lexicon.cue(" ".join(words))
+        if "volunteer" in categories and cue != "beneficiary" \
+                and "organisation" not in categories:
+            return "volunteers"  # "Visiteurs bénévoles :": the qualifier says who they are
         for category in categories:
             if category == "organisation":
                 return ""
             if category == "inhabitant":
                 # "Habitants bénévoles", "Jeunes ayant participé": the other words decide.
-                runs = "volunteer" in categories or self._runs(" ".join(words))
-                return "volunteers" if runs and cue != "beneficiary" else "beneficiaries"
+                # A verb of running outweighs a participle of coming ("Jeunes venus aider").
+                label = " ".join(words)
+                runs = "volunteer" in categories or self._runs(label)
+                return "volunteers" if RUNNING_RE.search(label) or (
+                    runs and cue != "beneficiary") else "beneficiaries"
             if category == "person" and cue in ("beneficiary", "volunteer", "professional"):
                 return role_of(cue)  # "Personnes accompagnées :": the participle says who
             if role := role_of(category):
                 return role
         if cue is None and self._runs(" ".join(words)):
             return "volunteers"
-        return role_of(cue) or role_of(self._unknown_label(words[0], count))
+        return role_of(cue) or role_of(self._unknown_label(words[0], count, listed))
 
-    def _unknown_label(self, word: str, count: int) -> str | None:
+    def _unknown_label(self, word: str, count: int, listed: bool = False) -> str | None:
         """The category of a label's first word that no list knows; None here, where no model
         is at hand (`CountReader` reads it by its vector)."""
         return None
@@ -211,6 +266,15 @@ class LabelRoles:
             return None
         role = self._named_role(WORD_RE.findall(heading.group("label")))
         return role if role in ("professionals", "volunteers", "beneficiaries") else None
+
+    def _line_label_runs(self, text: str, pos: int) -> bool:
+        """Whether a label opening the line of a count at `pos` names a body that runs the
+        action, whatever counts sit between ("Comité de pilotage : 1 chargée de mission, 8
+        habitants")."""
+        line_start = text.rfind("\n", max(0, pos - LOOKBACK), pos) + 1
+        colon = text.find(":", line_start, pos)
+        heading = _HEADING_RE.fullmatch(text, line_start, colon + 1) if colon != -1 else None
+        return heading is not None and self._runs(heading.group("label"))
 
     def _label_start(self, text: str, pos: int, found: list[Mention]) -> int:
         floor = max(0, pos - 80)

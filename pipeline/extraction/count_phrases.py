@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import insort
 from dataclasses import replace
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.vocab import Vocab
 
 from pipeline.config import RoleWords
-from pipeline.extraction.count_labels import LOOKBACK, LabelRoles, Mention, role_of
+from pipeline.extraction.count_fte import (
+    FTE_OF_RE,
+    FTE_RE,
+    FTE_SHARED_RE,
+    POST,
+    fte_mention,
+    settle_fte_breakdowns,
+)
+from pipeline.extraction.count_labels import CLAUSE_END, LabelRoles, Mention, repeats, role_of
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
-    FTE_RE,
     closes_actors,
     elided_role,
-    fte_mention,
     joined_to_previous,
     mention_start,
     merge_matches,
+    multiplied,
     parenthetical,
     part_of_previous,
     pronoun_clause,
@@ -32,14 +39,12 @@ from pipeline.extraction.count_relations import (
     trainee_role,
     whole_clause,
 )
-from pipeline.extraction.named_roles import NamedRoles
+from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
     COUNT_RE,
-    NUMBER_WORDS_RE,
     Count,
     count_from_match,
-    parse_whole,
 )
 from pipeline.extraction.people_cues import PeopleCues
 from pipeline.extraction.role_lexicon import WORD_RE, role_stem
@@ -50,17 +55,14 @@ from pipeline.normalize import APPROX_AFTER_RE, fold
 # a word of its own, never the start of the noun ("24 demandeurs d'emploi").
 _HEAD_RE = re.compile(
     r"[ \u00a0]{0,3}(?:(?:de[ \u00a0]{1,3}|d['’][ \u00a0]{0,3}))?(?P<word>[^\W\d_]{1,40})")
+# "poste de", "demi-poste de", "mi-temps de", before the noun of the person it is a post of.
+_POST_RE = re.compile(rf"(?:(?:demi-)?{POST}|mi-temps|temps[ \u00a0]+(?:plein|partiel))"
+                      r"[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}", re.IGNORECASE)
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
 _PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
                           r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
-# "2 animateurs x 3 sites": as many people per unit named.
-_TIMES_RE = re.compile(
-    rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
-    r"[ \u00a0]{1,3}(?P<unit>[^\W\d_]{2,30})",
-    re.IGNORECASE,
-)
 # "soit 25 personnes au total", "Total : 25 personnes", "en tout 25 personnes".
 _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0,3}$",
                               re.IGNORECASE)
@@ -69,7 +71,6 @@ _TOTAL_AFTER_RE = re.compile(r"[ \u00a0]{0,3}(?:au[ \u00a0]total|en[ \u00a0]tout
 # "une dizaine de grands-parents et autant d'enfants": as many people as the count before.
 _AS_MANY_RE = re.compile(r"(?<![^\W\d_])autant(?=[ \u00a0]+(?:de[ \u00a0]|d['’]))",
                          re.IGNORECASE)
-_CLAUSE_END = ".;\n"
 _AFTER_WINDOW = 80
 # Inhabitants with no cue: the post-pass of `find` settles their role from the whole field.
 _ASSUMED = "assumed volunteers"
@@ -104,7 +105,6 @@ class CountReader(LabelRoles):
             self._cues = PeopleCues(self.lexicon, reader)
         return self._cues
 
-
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
         matches = merge_matches(list(FTE_RE.finditer(text)), COUNT_RE.finditer(text))
@@ -131,14 +131,15 @@ class CountReader(LabelRoles):
                 actors = actors or (mention is None and self._organisations(text, match))
             if mention is not None and mention.restates:
                 found[-1] = mention
-            elif mention is not None and not self._repeats(text, mention, found):
+            elif mention is not None and not repeats(text, mention, found):
                 found.append(mention)
         for mention in articles:
-            if not self._repeats(text, mention, found):
+            if not repeats(text, mention, found):
                 insort(found, mention, key=mention_start)
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
-        return settle_admissions(settle_occasions(text, found, self.cues.per_occasion))
+        found = settle_occasions(text, settle_fte_breakdowns(text, found), self.cues.per_occasion)
+        return settle_admissions(found)
 
     def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
                       found: list[Mention]) -> Mention | None:
@@ -156,12 +157,15 @@ class CountReader(LabelRoles):
         return Mention(match.start(), head_end, _DEFAULT_ROLES.get(role, role), count,
                        role_stem(word), None, role in _DEFAULT_ROLES)
 
-    def _unknown_label(self, word: str, count: int) -> str | None:
-        """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public."""
+    def _unknown_label(self, word: str, count: int, listed: bool = False) -> str | None:
+        """A label noun no list knows, by its vector: "Apprenants :" over 42 is the public, and
+        so is one near the persons closing a list of the actors (`listed`: "Convives : 180")."""
         if self.lexicon.classify(word) is not None or role_stem(word) in self.lexicon.skip:
             return None
         reader = self.cues.reader
-        return reader.category(word, count) if reader is not None else None
+        if reader is None:
+            return None
+        return reader.category(word, count, listed and reader.near_person(word))
 
     def _organisations(self, text: str, match: re.Match[str]) -> bool:
         """Whether a count names organisations ("15 associations")."""
@@ -172,18 +176,24 @@ class CountReader(LabelRoles):
         """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
 
         "et"/"ou" are no nouns, and "autre", "nouveaux"... are stepped over ("2 autres
-        bénévoles").
+        bénévoles"), also when a hyphen joins them to the noun ("1 grand-mère"), and so is a
+        post of someone ("un demi-poste de coordinatrice").
         """
         head = _HEAD_RE.match(text, end, min(len(text), end + _AFTER_WINDOW))
         if head is None or fold(head.group("word")) in ("et", "ou"):
             return "", end, end
         word, word_start, head_end = head.group("word"), head.start("word"), head.end()
         for _ in range(2):
-            if self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
-                nxt = _HEAD_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
-                if nxt is None:
-                    break
-                word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
+            if post := _POST_RE.match(text, word_start):
+                start = post.end()  # the noun after "poste de"
+            elif self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
+                start = head_end + (text[head_end:head_end + 1] == "-")
+            else:
+                break
+            nxt = _HEAD_RE.match(text, start, min(len(text), start + _AFTER_WINDOW))
+            if nxt is None:
+                break
+            word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
         return word, word_start, head_end
 
     def _compound(self, text: str, word: str, word_start: int) -> tuple[str, int] | None:
@@ -197,19 +207,6 @@ class CountReader(LabelRoles):
             return None
         category, size = found
         return category, word_start + words[size - 1].end()
-
-    def _multiplied(self, text: str, count: Count, head_end: int) -> tuple[Count, int]:
-        """`count` times the units of "x 3 sites" after it, and where that ends; else unchanged.
-
-        Only distinct units multiply people: "3 bénévoles x 4 séances" are the same three.
-        """
-        times = _TIMES_RE.match(text, head_end, min(len(text), head_end + _AFTER_WINDOW))
-        if times is None or role_stem(times.group("unit")) not in self.lexicon.per_units:
-            return count, head_end
-        factor = parse_whole(times.group("number"))
-        if not factor:
-            return count, head_end
-        return Count(count.low * factor, count.high * factor, count.approximate), times.end()
 
     def _read(self, text: str, match: re.Match[str], next_start: int,
               found: list[Mention]) -> Mention | None:
@@ -225,12 +222,12 @@ class CountReader(LabelRoles):
         word, head_end, category = noun
         if category == "person" and (restatement := restated(text, match, count, found)):
             return replace(restatement, end=head_end, head=role_stem(word))
-        # "une" before a noun no list knows is an article: one of the public would not be
-        # counted ("22 foyers ont une parcelle"); one of a trade may ("un sophrologue").
-        if match.group(0).lower() in ("un", "une") and (not word or (
+        # "une" before a noun no list knows is an article ("22 foyers ont une parcelle"), one of
+        # a trade a person ("un sophrologue") unless an FTE counts them ("0,5 ETP d'une CESF").
+        before = text[max(0, start - 40):start]
+        if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
                 category == "beneficiary" and self.lexicon.classify(word) is None)):
             return None
-        before = text[max(0, start - 40):start]
         if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
             return None
         if prefix := APPROX_PREFIX_RE.search(before):
@@ -240,7 +237,7 @@ class CountReader(LabelRoles):
         if in_parens and clause_before is None:
             return None
         if word:
-            count, head_end = self._multiplied(text, count, head_end)
+            count, head_end = multiplied(text, count, head_end, self.lexicon.per_units)
         clause_after = self._clause_after(text, head_end, next_start)
         if APPROX_AFTER_RE.match(clause_after):
             count = Count(count.low, count.high, True)
@@ -258,6 +255,7 @@ class CountReader(LabelRoles):
             head_end = end
         if part_of_previous(text, before, match, (role, assumed), found):
             return None
+        count = with_writer(text, before, end, count) if word else count
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed)
 
@@ -355,13 +353,16 @@ class CountReader(LabelRoles):
             if cue == "beneficiary" or self.cues.aged(text, head_end) \
                     or self.cues.attending(text, head_end):
                 return "beneficiaries"
-            if self.cues.runs(lead_text):
+            if self.cues.runs(lead_text) or self._line_label_runs(text, pos) \
+                    or (clause_before and self.lexicon.cue(clause_before) == "volunteer"):
                 return "volunteers"  # "le conseil citoyen, composé de 11 habitants"
             return self._heading_role(text, pos) or _ASSUMED
         if category == "admission":
             return ADMISSIONS
         if category != "person":
             return role_of(category) or "total"
+        if FTE_SHARED_RE.search(before):
+            return "professionals"  # "2 ETP répartis entre 3 personnes"
         if self.cues.aged(text, head_end):
             return "beneficiaries"  # "soit 32 personnes de 62 à 89 ans"
         if _TOTAL_BEFORE_RE.search(before) or _TOTAL_AFTER_RE.match(clause_after):
@@ -377,23 +378,6 @@ class CountReader(LabelRoles):
 
     def _clause_after(self, text: str, pos: int, limit: int) -> str:
         window = text[pos:min(limit, pos + _AFTER_WINDOW)]
-        cut = min((i for i in (window.find(c) for c in _CLAUSE_END + "(") if i != -1),
+        cut = min((i for i in (window.find(c) for c in CLAUSE_END + "(") if i != -1),
                   default=len(window))
         return window[:cut]
-
-
-    def _repeats(self, text: str, mention: Mention, found: list[Mention]) -> bool:
-        """A later mention of a role noun already counted in the same sentence is a detail of it.
-
-        "deux éducateurs ..., un éducateur sportif ..., un autre éducateur" counts two.
-        """
-        low = bisect_left(found, mention.start - LOOKBACK, key=mention_start)
-        high = bisect_right(found, mention.start, key=mention_start)
-        for earlier in found[low:high]:
-            if earlier.start < mention.start and earlier.head == mention.head and mention.head \
-                    and earlier.count.high >= max(2, mention.count.high) \
-                    and not any(c in text[earlier.end:mention.start] for c in _CLAUSE_END):
-                return True
-            if earlier.start <= mention.start < earlier.end:
-                return True
-        return False

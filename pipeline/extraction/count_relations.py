@@ -1,29 +1,30 @@
-"""How a count relates to the others: a bracket that breaks one down, an FTE that is a
-person's time, persons that restate households, inhabitants listed among the actors."""
+"""How a count relates to the others: a bracket that breaks one down, persons that restate
+households, inhabitants listed among the actors."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention
-from pipeline.extraction.numbers import APPROX_PREFIX_RE, Count
-from pipeline.extraction.role_lexicon import WORD_RE
+from pipeline.extraction.count_fte import is_fte
+from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, after_actors
+from pipeline.extraction.numbers import APPROX_PREFIX_RE, NUMBER_WORDS_RE, Count, parse_whole
+from pipeline.extraction.role_lexicon import WORD_RE, role_stem
 
-# Full-time equivalents: "2 ETP", "0,5 ETP", "1.5 équivalent temps plein". People are counted,
-# so a fraction stands for at least one person: the FTE rounded up.
-FTE_RE = re.compile(
-    r"(?<![\d.,])(?P<whole>\d{1,2})(?:[.,](?P<frac>\d{1,2}))?[ \u00a0]{0,3}"
-    r"(?:ETP|[ée]quivalents?[ \u00a0]temps[ \u00a0]plein)(?![^\W\d_])",
+# "2 animateurs x 3 sites": as many people per unit named.
+_TIMES_RE = re.compile(
+    rf"[ \u00a0]{{0,3}}[x×*][ \u00a0]{{0,3}}(?P<number>\d{{1,2}}(?!\d)|{NUMBER_WORDS_RE.pattern})"
+    r"[ \u00a0]{1,3}(?P<unit>[^\W\d_]{2,30})",
     re.IGNORECASE,
 )
+_TIMES_WINDOW = 80
 # What joins "autant de jeunes" to the count before it: "une dizaine de X et autant de Y".
 _AS_MANY_GAP_RE = re.compile(r"[^\n.;:()\d]{0,40}?(?:,|\bet|\+)[ \u00a0]{0,3}", re.IGNORECASE)
-# A part named inside the count before it: "dont 4 enseignants", "y compris 3 élus".
+# A part named inside the count before it: "dont 4 enseignants", "y compris les 3 élus".
 _DONT_BEFORE_RE = re.compile(
-    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+(?:environ[ \u00a0]+)?$",
+    r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+"
+    r"(?:(?:les|leurs|nos|ses|ces)[ \u00a0]+)?(?:environ[ \u00a0]+)?$",
     re.IGNORECASE)
 # Between two items of a list of counts on a line, after the first one's complement: "12
 # bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
@@ -31,12 +32,10 @@ _DONT_BEFORE_RE = re.compile(
 # when the count's line holds only its noun ("30 bénévoles\n220 convives").
 _LIST_GAP_RE = re.compile(r"(?:[^\n\d.;:()]{0,50}?(?:[,;+/]|\bet\b)|[ \u00a0]{1,3})[ \u00a0]{0,3}",
                           re.IGNORECASE)
-_LINES_GAP_RE = re.compile(r"[^\n\d]{0,60}?\n[ \u00a0\t\-–•*]{0,6}")
+_LINES_GAP_RE = re.compile(r"[^\n]{0,120}?\n[ \u00a0\t\-–•*]{0,6}")
 # A line that holds only a count's noun after the count: an item of a list of lines.
 _BARE_ITEM_RE = re.compile(
     r"[ \u00a0]{0,3}(?:de[ \u00a0]+|d['’])?[^\W\d_]{2,30}[ \u00a0.]*(?:\n|$)")
-# The public comes by the dozen; a few of a noun closing a list may be anything.
-_PUBLIC_COUNT = 10
 # The provisional role of a count of admissions ("110 entrées", "80 billets").
 ADMISSIONS = "admissions"
 # What opens a new list item ("2 animatrices, + les membres du CA (7)").
@@ -50,13 +49,6 @@ _ELIDED_AFTER_RE = re.compile(
 _YEAR_LIKE = range(1900, 2101)
 # A team takes a few trainees at once; more, alone, are the public of a training.
 _TEAM_TRAINEES = 5
-# What may sit between a person and the FTE that only qualifies them: their noun's complements
-# and brackets ("2 agents d'accueil (1,5 ETP)", "1 coordinatrice pédagogique à 0,5 ETP",
-# "2 accueillantes (0,3 ETP chacune) soit 0,6 ETP"), but no list mark that opens a new item.
-_BRACKETED_RE = re.compile(r"\([^()\n]{0,60}\)")
-_QUALIFIER_GAP_RE = re.compile(r"[^\n.;,+/&]{0,60}")
-_OPENS_BRACKET_RE = re.compile(r"\([ \u00a0]*(?:(?:soit|=)[ \u00a0]*)?$", re.IGNORECASE)
-_NEW_ITEM_RE = re.compile(r"\b(?:et|ainsi[ \u00a0]que|puis)\b", re.IGNORECASE)
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
 _RESTATED_GAP_RE = re.compile(
@@ -84,10 +76,6 @@ def mention_start(mention: Mention) -> int:
     return mention.start
 
 
-def _mention_end(mention: Mention) -> int:
-    return mention.end
-
-
 def merge_matches(first: list[re.Match[str]],
                   second: Iterable[re.Match[str]]) -> list[re.Match[str]]:
     """`first` and the matches of `second` that overlap none of it, in text order."""
@@ -104,26 +92,18 @@ def merge_matches(first: list[re.Match[str]],
     return merged
 
 
-def fte_mention(text: str, match: re.Match[str], found: list[Mention],
-                articles: list[Mention]) -> Mention | None:
-    """A count of professionals from a full-time equivalent (`FTE_RE`), rounded up to whole
-    people.
-
-    None when the FTE only qualifies the professionals named just before it, counted
-    (`found`) or by an article (`articles`): "1 coordinatrice à 0,5 ETP" is one person,
-    "2 agents d'accueil (1,5 ETP)" two, "la coordinatrice (0,2 ETP)" one.
-    """
-    whole, frac = int(match.group("whole")), int(match.group("frac") or 0)
-    people = whole + (1 if frac else 0)
-    if people == 0:
-        return None
-    before = bisect_right(articles, match.start(), key=_mention_end)  # in text order
-    person = max((m for m in found[-1:] + articles[max(0, before - 1):before]
-                  if m.end <= match.start()), key=_mention_end, default=None)
-    if person is not None and person.role == "professionals" \
-            and qualifies(text[person.end:match.start()]):
-        return None
-    return Mention(match.start(), match.end(), "professionals", Count(people, people), "")
+def multiplied(text: str, count: Count, head_end: int,
+               per_units: set[str]) -> tuple[Count, int]:
+    """`count` times the units of "x 3 sites" after its noun (ending at `head_end`), and where
+    that ends; else unchanged. Only distinct units (`per_units`) multiply people: "3 bénévoles x
+    4 séances" are the same three."""
+    times = _TIMES_RE.match(text, head_end, min(len(text), head_end + _TIMES_WINDOW))
+    if times is None or role_stem(times.group("unit")) not in per_units:
+        return count, head_end
+    factor = parse_whole(times.group("number"))
+    if not factor:
+        return count, head_end
+    return Count(count.low * factor, count.high * factor, count.approximate), times.end()
 
 
 def joined_to_previous(text: str, previous: Mention, pos: int) -> bool:
@@ -166,24 +146,11 @@ def closes_actors(text: str, span: tuple[int, int, int], count: Count,
     convives"), on its line or on the line before when its own holds only its noun."""
     start, end, next_start = span
     line_end = text.find("\n", start)
-    if count.high < _PUBLIC_COUNT or not found \
-            or found[-1].role not in ("professionals", "volunteers") \
-            or any(m.role == "beneficiaries" for m in found) \
-            or next_start < (line_end if line_end != -1 else len(text)):
+    if not after_actors(count, found) or next_start < (line_end if line_end != -1 else len(text)):
         return False
     return _LIST_GAP_RE.fullmatch(text, found[-1].end, start) is not None or (
         _LINES_GAP_RE.fullmatch(text, found[-1].end, start) is not None
         and _BARE_ITEM_RE.match(text, end) is not None)
-
-
-def qualifies(gap: str) -> bool:
-    """Whether the text between a person and an FTE after it keeps the FTE on that person; an
-    FTE that opens a bracket is that person's time even after a title joined by "et" ("1
-    conseillère en économie sociale et familiale (0,3 ETP)")."""
-    gap = _BRACKETED_RE.sub(" ", gap)
-    if _QUALIFIER_GAP_RE.fullmatch(gap) is None:
-        return False
-    return _OPENS_BRACKET_RE.search(gap) is not None or _NEW_ITEM_RE.search(gap) is None
 
 
 def restated(text: str, match: re.Match[str], count: Count,
@@ -319,9 +286,11 @@ def parenthetical(text: str, pos: int,
             item = _last_item(text, earlier.end, opening)
             if item is not None:
                 return True, item
-            # A breakdown of a count with a role is no new count; one of a total gives the
-            # roles ("10 personnes (4 salariés et 6 bénévoles)").
-            return True, None if earlier.role != "total" else text[clause_start:opening]
+            # A breakdown of a count with a role is no new count; one of a total or an FTE
+            # gives the people ("10 personnes (4 salariés et 6 bénévoles)", "2 ETP (une
+            # coordinatrice, deux animatrices)").
+            broken_down = earlier.role == "total" or is_fte(text, earlier)
+            return True, text[clause_start:opening] if broken_down else None
     return True, _last_item(text, clause_start, opening) or text[clause_start:opening]
 
 

@@ -6,6 +6,7 @@ import re
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from pipeline.extraction.count_fte import FTE_OF_RE
 from pipeline.extraction.count_labels import BULLETS, LOOKBACK, Mention, role_of
 from pipeline.extraction.numbers import COUNT_RE, Count
 from pipeline.extraction.people_cues import PeopleCues
@@ -21,6 +22,12 @@ _NEXT_PART_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|(?<![^\W\d_])et)[ \u00a0]{0
 # The writer named by their role: "moi (stagiaire)", "moi-même (animatrice)".
 _SELF_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3}\([ \u00a0]{0,3}"
                       r"(?P<word>[^\W\d_]{3,30})[ \u00a0]{0,3}\)", re.IGNORECASE)
+# The form of an agent noun of a trade, which its vector may confirm after a comma or "et".
+_AGENT_FORM_RE = re.compile(r"(?:eur|euse|rice|iste|logue|ien|ienne)$", re.IGNORECASE)
+# The writer joined to "others" of a count: "moi et 2 autres mamans bénévoles" are three.
+_WRITER_BEFORE_RE = re.compile(r"(?<![^\W\d_])moi(?:-m[êe]me)?[ \u00a0]{0,3},?[ \u00a0]{0,3}"
+                               r"(?:et|\+|plus|avec|,)[ \u00a0]{0,3}$", re.IGNORECASE)
+_OTHERS_AFTER_RE = re.compile(r"[ \u00a0]{1,3}autres(?![^\W\d_])", re.IGNORECASE)
 # "le directeur", "la référente famille", "notre coordinatrice": one person.
 _ARTICLE_ROLE_RE = re.compile(
     r"(?<![^\W\d_])(?:(?:le|la|notre|son|sa|leur)[ \u00a0]{1,3}|l['’][ \u00a0]{0,3})"
@@ -41,7 +48,8 @@ _STAFF_BRACKET_RE = re.compile(
 _BARE_ROLE_RE = re.compile(
     r"(?:^|(?<=[\n+,;/:])|(?<![^\W\d_])et(?![^\W\d_]))[ \u00a0\t\-–•*]{0,6}"
     r"(?P<word>[^\W\d_]{3,30}(?:-[^\W\d_]{2,20})?)"
-    r"(?P<rest>(?:(?:[ \u00a0]|['’][ \u00a0]?)(?!(?:et|ou)(?![^\W\d_]))[^\W\d_]{1,20}){0,6})"
+    r"(?P<rest>(?:(?:[ \u00a0]|['’][ \u00a0]?)(?!(?:et|ou)(?![^\W\d_]))[^\W\d_]{1,20}"
+    r"(?:-[^\W\d_]{1,20})?){0,6})"
     r"[ \u00a0]{0,3}"
     r"(?=$|[\n+,;/]|\(|(?<![^\W\d_])et(?![^\W\d_]))",
     re.IGNORECASE | re.MULTILINE,
@@ -49,8 +57,21 @@ _BARE_ROLE_RE = re.compile(
 # An acronym in brackets closes a title that "et" runs through: "conseiller en insertion sociale
 # et professionnelle (CIP)" is one person.
 _ACRONYM_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\([A-Z]{2,8}\)")
+# A count in a bracket after named roles, and the noun it counts if any: "(2 professionnels)",
+# "(2 à 3 fois par mois)".
+_BRACKET_COUNT_RE = re.compile(r"\d{1,3}(?:[ \u00a0]*(?:à|a|-|ou)[ \u00a0]*\d{1,3})?"
+                               r"(?:[ \u00a0]+(?P<word>[^\W\d_]{2,30}))?", re.IGNORECASE)
+_PEOPLE = ("professional", "volunteer", "beneficiary", "inhabitant", "person")
 # What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
 _LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
+
+
+def with_writer(text: str, before: str, end: int, count: Count) -> Count:
+    """`count` (ending at `end`, after the text `before` it) with the writer when they count
+    themself in it: "moi et 2 autres bénévoles" are the writer and two others of their kind."""
+    if _WRITER_BEFORE_RE.search(before) is None or _OTHERS_AFTER_RE.match(text, end) is None:
+        return count
+    return Count(count.low + 1, count.high + 1, count.approximate)
 
 
 def _start(mention: Mention) -> int:
@@ -67,10 +88,10 @@ def _in_count_bracket(text: str, pos: int) -> bool:
         and COUNT_RE.search(text, line_start, opening) is not None
 
 
-def _bracketed(text: str, match: re.Match[str]) -> bool:
+def _bracketed(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
     """Whether a role named alone sits in a bracket (it details a count: "3 salariées
     (infirmière, conseillère ESF)"), or before a bracket that counts it ("animatrice, psychologue
-    (2 professionnels)")."""
+    (2 professionnels)"), not one that counts occasions ("psychologue (1 fois par mois)")."""
     line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
     opening = text.rfind("(", line_start, match.start())
     if opening != -1 and text.find(")", opening, match.start()) == -1:
@@ -78,7 +99,15 @@ def _bracketed(text: str, match: re.Match[str]) -> bool:
     line_end = text.find("\n", match.end(), match.end() + LOOKBACK)
     after = text[match.end():line_end if line_end != -1 else match.end() + LOOKBACK]
     bracket = after.find("(")
-    return bracket != -1 and any(c.isdigit() for c in after[bracket:after.find(")", bracket)])
+    if bracket == -1:
+        return False
+    closing = after.find(")", bracket)
+    closing = closing if closing != -1 else len(after)
+    for count in _BRACKET_COUNT_RE.finditer(after, bracket, closing):
+        word = count.group("word")
+        if word is None or lexicon.classify(word) in _PEOPLE:
+            return True
+    return False
 
 
 
@@ -125,6 +154,7 @@ class NamedRoles:
                 inside_end = match.end()  # "y compris la directrice et l'agent d'entretien"
                 continue
             if plural or stem in self.lexicon.collective \
+                    or FTE_OF_RE.search(text, max(0, match.start() - 30), match.start()) \
                     or _STAFF_BRACKET_RE.match(text, match.end(), match.end() + 120) \
                     or _in_count_bracket(text, match.start()):
                 continue  # "la directrice et l'animatrice (soit 2 salariées)": counted there
@@ -173,7 +203,8 @@ class NamedRoles:
             word, end = match.group("word"), match.end("rest")
             if fold(word)[-1:] in ("s", "x") or _LABEL_AFTER_RE.match(text, end) \
                     or word.lower() in STOP_WORDS \
-                    or role_stem(word) in self.lexicon.collective or _bracketed(text, match):
+                    or role_stem(word) in self.lexicon.collective \
+                    or _bracketed(text, match, self.lexicon):
                 continue  # plurals, labels, "une dizaine de ...", details of a count
             category = self.lexicon.classify(word)
             # Only a terse list item (a line, or after "+" or "/") is read by its vector: after
@@ -185,6 +216,8 @@ class NamedRoles:
                 continue  # the end of the title before "et"
             if category is None and terse and role_stem(word) not in self.lexicon.skip:
                 category = self.cues.unknown_noun(text, word, match.end("word"), 1, "")
+            elif category is None and _AGENT_FORM_RE.search(word) and self.cues.trade(word):
+                category = "professional"  # "..., informateur jeunesse et 2 animateurs"
             if category == "professional" and self.cues.qualified_role(
                     text, match.end("word"), category, "") == "volunteers":
                 category = "volunteer"

@@ -10,10 +10,11 @@ from pipeline.normalize import fold
 
 # The words right after a noun, on its line, before any bracket or clause mark: its qualifiers
 # ("1 juriste bénévole", "2 médecins retraités bénévoles", "1 écrivain public salarié").
-_QUALIFIERS_RE = re.compile(r"[^\n(),.;:\d]{0,60}")
+_QUALIFIERS_RE = re.compile(r"[^\n(),.;:\d+/]{0,60}")
 _WORD_RE = re.compile(r"[^\W\d_]{2,40}")
 _MAX_QUALIFIERS = 3
-_PART_WORDS = frozenset({"dont", "parmi", "notamment", "compris"})
+# Words after which the qualifiers are of other people: a part ("dont"), a new item ("et").
+_PART_WORDS = frozenset({"dont", "parmi", "notamment", "compris", "et", "ou", "avec"})
 _PLAIN_BRACKET_RE = re.compile(r"\(([^()\d\n]{1,40})\)")
 _BRACKET_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\(([^()\d\n]{1,40})\)")
 # Who runs the action: a relative clause with a verb of running it ("qui co-animent", "qui
@@ -26,7 +27,7 @@ RUNNING_RE = re.compile(
     r"|\bont[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot)[ée]s?\b"
     # "elles sont 6 à préparer le repas", "on est 4 à tourner", "un coup de main"
     r"|\bà[ \u00a0]+(?:co-?)?(?:anim|organis|encadr|pr[ée]par|g[ée]r|cuisin|pilot|tourn|aid)er\b"
-    r"|\bcoups?[ \u00a0]+de[ \u00a0]+mains?\b|\b(?:viennent|venir|vient)[ \u00a0]+aider\b"
+    r"|\bcoups?[ \u00a0]+de[ \u00a0]+mains?\b|\b(?:viennent|venir|vient|venue?s?)[ \u00a0]+aider\b"
     r"|\baident\b"
     # a task of running the action: "15 femmes du quartier pour la cuisine"
     r"|\bpour[ \u00a0]+(?:la|le|les|l['’])[ \u00a0]?(?:cuisine|vaisselle|rangement|installation"

@@ -25,12 +25,14 @@ _THING_MARGIN_WITH_SUFFIX = 0.1
 # Suffixes that make persons, almost never things (-iste, -logue, -ien): with a vector close
 # enough to the persons, the form wins over things that share the trade's field ("1
 # projectionniste du cinéma" is near films and concerts).
-_AGENT_SUFFIX_RE = re.compile(r"(?:iste|logue|ien|ienne)s?$", re.IGNORECASE)
+_AGENT_SUFFIX_RE = re.compile(r"(?:iste|logue|ien|ienne|trice)s?$", re.IGNORECASE)
 _AGENT_PERSON = 0.45
 # A noun closing a list of the actors is their public when its vector is this near the persons
 # and no farther from them than this from the things ("80 convives" is near "repas").
 _LISTED_PERSON = 0.35
 _LISTED_THING_MARGIN = 0.15
+# ... and this much farther when its form is a noun of person ("festivaliers" is near "concert").
+_LISTED_SUFFIX_MARGIN = 0.05
 # A noun alone on its line after an article names a trade when its vector is this near the
 # professionals, by this margin over the public, and at most this farther than the things.
 _TRADE = 0.35
@@ -117,7 +119,9 @@ class RoleReader:
         if scores is None:
             return False
         person = max(scores["professional"], scores["beneficiary"], scores["volunteer"])
-        return person >= _LISTED_PERSON and scores["thing"] - person <= _LISTED_THING_MARGIN
+        margin = _LISTED_THING_MARGIN + (_LISTED_SUFFIX_MARGIN if PERSON_SUFFIX_RE.search(word)
+                                         else 0.0)
+        return person >= _LISTED_PERSON and scores["thing"] - person <= margin
 
     def trade(self, word: str) -> bool:
         """Whether `word` names a trade: its vector near the professionals, nearer them than
