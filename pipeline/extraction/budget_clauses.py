@@ -42,11 +42,10 @@ from pipeline.extraction.budget_funders import (
     share_of,
     share_out,
 )
-from pipeline.extraction.budget_givers import OTHER_FAMILY, funder_family
+from pipeline.extraction.budget_givers import GAVE_RE, OTHER_FAMILY, funder_family, unknown_giver
 from pipeline.extraction.budget_layout import TWO_SIDES_RE, after_funding, header_mode, take_side
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
-    GAVE_RE,
     LINE_OPENING,
     Cue,
     Line,
@@ -57,7 +56,6 @@ from pipeline.extraction.budget_lines import (
     negated,
     not_giving,
     postposed,
-    unknown_giver,
     without_glosses,
 )
 from pipeline.extraction.budget_pairs import restated, shared_out, sums_up

@@ -72,3 +72,24 @@ def funder_family(name: str) -> str:
         if pattern.search(name):
             return family
     return OTHER_FAMILY
+
+
+# "le club des aînés Les Amis du Clos a donné 250 €": who gives, named before the verb.
+GAVE_RE = re.compile(
+    r"[ \t\u00a0]+(?:a|ont|avait|avaient)[ \t\u00a0]+(?:donn[ée]|vers[ée]|offert|apport[ée]"
+    r"|accord[ée]|attribu[ée])e?s?[ \t\u00a0]*$", re.IGNORECASE)
+# What opens an item of a list before its label: "et le Super U", "; Fonds X".
+_LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que|[^\W\d_]{3,20}[ \t\u00a0]*:)"
+                              r"[ \t\u00a0]*", re.IGNORECASE)  # "Financement : X"
+
+
+def unknown_giver(label: str) -> re.Match[str] | None:
+    """The giver a list has not heard of that a line's label names, if the name says it is one
+    ("et le Super U de Thoiry", "le club des aînés X a donné", "Est Ensemble (plan vélo")."""
+    gave = GAVE_RE.search(label)
+    paren = label.find("(")
+    end = gave.start() if gave else (paren if paren != -1 else len(label))
+    opening = _LIST_OPENING_RE.match(label)
+    match = UNKNOWN_GIVER_RE.fullmatch(label, opening.end() if opening else 0,
+                                       len(label[:end].rstrip()))
+    return match if match is not None and telling_name(match.group("name")) else None

@@ -39,7 +39,6 @@ from pipeline.extraction.budget_givers import (
     UNKNOWN_FUNDER_RE,
     UNKNOWN_GIVER_RE,
     funder_family,
-    telling_name,
 )
 from pipeline.extraction.role_lexicon import role_stem
 
@@ -68,13 +67,6 @@ _ITEM_WINDOW = 60
 LINE_OPENING = " \t\u00a0-–•*·>"
 # How far amounts may be apart and still be read as equal (written rounded to the euro).
 AMOUNT_TOLERANCE = 1.0
-# "le club des aînés Les Amis du Clos a donné 250 €": who gives, named before the verb.
-GAVE_RE = re.compile(
-    r"[ \t\u00a0]+(?:a|ont|avait|avaient)[ \t\u00a0]+(?:donn[ée]|vers[ée]|offert|apport[ée]"
-    r"|accord[ée]|attribu[ée])e?s?[ \t\u00a0]*$", re.IGNORECASE)
-# What opens an item of a list before its label: "et le Super U", "; Fonds X".
-_LIST_OPENING_RE = re.compile(r"(?:[;,+&]|et|puis|ainsi\s+que|[^\W\d_]{3,20}[ \t\u00a0]*:)"
-                              r"[ \t\u00a0]*", re.IGNORECASE)  # "Financement : X"
 # A funder in brackets right after another: "Contrat de ville (État)".
 _GLOSS_RE = re.compile(r"[ \t\u00a0]*\([ \t\u00a0]*")
 # The State's scheme named right after it: "État - politique de la ville", "Etat (contrat de
@@ -301,21 +293,28 @@ def classify(text: str, seg_start: int, money: Span, cues: list[Cue], field: str
     if kind == "funding" and cues and cues[0].kind == "expense" \
             and COSTS_BEFORE_RE.search(label):
         kind, funder = "expense", None  # "Les deux postes d'adultes-relais représentent" a cost
-    if kind == "other" and RESTATED_RE.fullmatch(label):
-        kind = "total"  # "...; soit 1 350 €": what the lines before it add up to
-    if kind == "funding" and funder is None and (
-            USERS_LABEL_RE.match(label) or USERS_WORD_RE.search(label)
-            or USERS_RATE_RE.search(text, label_start, money.start_char)):
-        funder = USERS_TYPE  # "- familles : 800 €" under "Recettes :"
-    elif kind == "other" and (USERS_LABEL_RE.match(label) or _TICKETS_RE.match(label)):
-        kind, funder = "funding", USERS_TYPE  # "familles 1 200 €", "Billetterie : 636 €"
-    elif kind in ("other", "funding") and funder is None \
-            and (named := _funder_named(label)) is not None:
-        kind, funder = "funding", named  # "commune 600 €", "subvention commune 500 €"
+    kind, funder = _by_label(kind, funder, label, text[label_start:money.start_char])
     return Line(label=label, amount=float(money._.amount_eur), kind=kind, side=side,
                  funder=funder, field=field, start=money.start_char, end=money.end_char,
                  approximate=bool(money._.approximate),
                  unit_assumed=bool(money._.unit_assumed), funder_cue=funder_cue)
+
+
+def _by_label(kind: str, funder: str | None, label: str, before: str) -> tuple[str, str | None]:
+    """A line's kind and funder as its label alone tells them, when its cues did not; `before`
+    is the text from the label's start to the amount."""
+    if kind == "other" and RESTATED_RE.fullmatch(label):
+        return "total", funder  # "...; soit 1 350 €": what the lines before it add up to
+    if kind == "funding" and funder is None and (
+            USERS_LABEL_RE.match(label) or USERS_WORD_RE.search(label)
+            or USERS_RATE_RE.search(before)):
+        return kind, USERS_TYPE  # "- familles : 800 €" under "Recettes :"
+    if kind == "other" and (USERS_LABEL_RE.match(label) or _TICKETS_RE.match(label)):
+        return "funding", USERS_TYPE  # "familles 1 200 €", "Billetterie : 636 €"
+    if kind in ("other", "funding") and funder is None \
+            and (named := _funder_named(label)) is not None:
+        return "funding", named  # "commune 600 €", "subvention commune 500 €"
+    return kind, funder
 
 
 # What a funder's money is for, between the funder and an expense word: "Subvention CAF pour le
@@ -382,15 +381,3 @@ def negated(text: str, start: int, end: int, cues: list[Cue], money: Sequence[Sp
                     lo < m.start_char < hi for m in money):
                 return True
     return False
-
-
-def unknown_giver(label: str) -> re.Match[str] | None:
-    """The giver a list has not heard of that a line's label names, if the name says it is one
-    ("et le Super U de Thoiry", "le club des aînés X a donné", "Est Ensemble (plan vélo")."""
-    gave = GAVE_RE.search(label)
-    paren = label.find("(")
-    end = gave.start() if gave else (paren if paren != -1 else len(label))
-    opening = _LIST_OPENING_RE.match(label)
-    match = UNKNOWN_GIVER_RE.fullmatch(label, opening.end() if opening else 0,
-                                       len(label[:end].rstrip()))
-    return match if match is not None and telling_name(match.group("name")) else None
