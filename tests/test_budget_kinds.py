@@ -3,7 +3,8 @@
 Each case is invented (none is a string of a held-out set) and names the kind of failure it
 stands for; the conventions are those of `test_budget_unseen.py`, plus these:
 
-- Lines: a funder's money "for" an expense is still the funder's, and so is how its amount is
+- Lines: what something costs, told by a verb after its cost word ("les postes ...
+  représentent"), is a cost; a funder's money "for" an expense is still the funder's, and so is how its amount is
   worked out after a colon; a post, or a wage told with its charges, is a cost, and a cost its
   funder paid, in brackets after it, stays a cost; own money told after an amount ("sur nos
   fonds propres") is own funding; a small rate in brackets beside the line's amount is a price,
@@ -11,8 +12,11 @@ stands for; the conventions are those of `test_budget_unseen.py`, plus these:
   small price glued to its "e" before a unit is money ("2e par personne").
 - Totals: the action's part of a wider budget is its total, and the funders of that part are in
   it, as is what something costs told after a wider scope's total; an amount then its share in
-  percent ("financée à 80 %, soit") is the whole; lines of no kind before a funding head are the
-  costs.
+  percent ("financée à 80 %, soit") is the whole; lines of no kind before a funding head, or
+  before funders told by a verb of giving, are the costs; a total's one funder, in brackets
+  right after it or in its financing sentence, gives all of it; volunteer time is in kind.
+- Prose: an amount in brackets then who paid it ("(environ 700 €) ont été payées par"), and
+  "grâce à une subvention de", link an amount to its funder.
 - The rest: it is paid by whoever the sentence says covers it, before or after its name ("le
   reste est pris sur", "a couvert le solde", "pour le reste"); what is left to the structure's
   charge is its own money.
@@ -230,6 +234,33 @@ CASES = [
     # A ticket office is the users' money, whatever its line works out.
     Case("a_ticket_office_line", "Ville : 1 000 €\nBilletterie : 80 entrées à 5 €, soit 400 €",
          1400, "sum_of_funding", {"Commune": 1000, "Familles": 400}),
+    # Money told in prose elsewhere: a bracketed amount then who paid it, "grâce à".
+    Case("a_bracketed_amount_then_who_paid_it", None, 700, "single_amount",
+         {"Fondation": 700}, description="Les semences (environ 700 €) ont été payées par la "
+         "Fondation Graines d'Avenir."),
+    Case("paid_thanks_to_a_grant", None, 2300, "sum_of_funding",
+         {"Bailleur social": 1500, "Région": 800},
+         description="Le bailleur a financé la clôture pour 1 500 €, le reste (outils, environ "
+         "800 €) a été payé grâce à une subvention de la Région."),
+    # What something costs, told by a verb after its cost word, is a cost even if a scheme
+    # names it; a breakdown then says who pays.
+    Case("posts_of_a_scheme_cost_then_a_breakdown",
+         "Les trois postes adultes-relais représentent 60 000 € par an, dont 45 000 € pris en "
+         "charge par l'État.", 60000, "explicit_total", {"État": 45000}),
+    # Towns counted in brackets; costs listed before funders told by a verb of giving.
+    Case("towns_counted_in_brackets", "Charges\nCarburant\t900 €\nProduits\n"
+         "Communes (3 x 300 €)\t900 €", 900, "sum_of_expenses", {"Commune": 900}),
+    Case("costs_first_then_who_gave_in_hurried_words",
+         "car 900e\nentrees piscine 150e\nles parents ont payer 3e par enfant soit 90e\n"
+         "la mairie a donner 300e", 1050, "sum_of_expenses", {"Familles": 90, "Commune": 300}),
+    # A total's one funder, in brackets after it or in its financing sentence, gives it all.
+    Case("a_total_and_its_one_funder_in_brackets",
+         "Budget prévisionnel : 2 500 € (Métropole de Lyon, appel à projets Solidarités)", 2500,
+         "explicit_total", {"Intercommunalité": 2500}),
+    Case("a_total_financed_by_one_funder",
+         "Budget : 600 euros (outillage), financés par la Communauté de communes du Val.\n"
+         "Le temps bénévole est estimé à 2 000 € sur l'année.", 600, "explicit_total",
+         {"Intercommunalité": 600}),
     # A spreadsheet's account numbers open its lines.
     Case("account_numbers_open_spreadsheet_lines",
          "CHARGES\n60 Achats          1 200\n62 Déplacements     800\nPRODUITS\n"

@@ -34,7 +34,9 @@ CURRENCY = (
     rf"|(?:et|de|du|des|par|pour|sur|soit|en|au|HT|TTC)(?![\w'’])|[dl]['’])))"
 )
 _MIN_GLUED_E = 100
-# A small glued "e" is money when a unit follows it: "2e par personne", "3e/séance".
+# A small glued "e" is money after "soit" or "=" ("soit 90e"), or when a unit follows it
+# ("2e par personne", "3e/séance").
+_SOIT_BEFORE_RE = re.compile(rf"(?:soit|=)[{_SPACES}]*$", re.IGNORECASE)
 _PER_UNIT_AFTER_RE = re.compile(
     rf"[{_SPACES}]{{0,3}}(?:par[{_SPACES}]+(?:personne|enfant|adulte|famille|participant|repas"
     rf"|s[ée]ance|atelier|mois|an|jour|semaine|heure|sortie|adh[ée]rent)s?(?![\w])|/)")
@@ -147,8 +149,10 @@ def find_amounts(text: str) -> list[Amount]:
     for match in AMOUNT_RE.finditer(text):
         value = _value(match)
         if value is None or (match.group("glued") and value < _MIN_GLUED_E
-                             and not _PER_UNIT_AFTER_RE.match(text, match.end())):
-            continue  # "2e édition" is an ordinal; "2e par personne" a price
+                             and not _PER_UNIT_AFTER_RE.match(text, match.end())
+                             and not _SOIT_BEFORE_RE.search(text, max(0, match.start() - 8),
+                                                            match.start())):
+            continue  # "2e édition" is an ordinal; "2e par personne" a price; "soit 90e" money
         amount = Amount(match.start(), match.end(), value)
         ranged = _range(text, amount, _MULTIPLIERS.get(match.group("mult") or "", 1.0))
         if ranged is not None:
