@@ -64,7 +64,14 @@ CASES = [
     ("n° 2019", []),
     ("1500 personnes", []),
     ("dans l'esprit de l'Agenda 2030", []),
-    ("en 1850", []),
+    # a year before 1950 only where a word dates it, or with its month
+    ("en 1850", ["1850"]),
+    ("le lavoir date de 1905", ["1905"]),
+    ("inauguré en mai 1936", ["1936-05"]),
+    ("1850 habitants", []),
+    ("le village compte 1850 âmes", []),
+    ("un budget de 1850", []),
+    ("financeurs (département) 1800 / adhérents 300", []),
     ("depuis 15 ans", []),
 ]
 

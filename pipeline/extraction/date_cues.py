@@ -28,7 +28,9 @@ START_CUE_RE = re.compile(
     r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
     # the first occurrence of a step: "1ère réunion", "les premiers bacs", "premier atelier";
     # not a recurring slot ("le premier samedi") nor an ordering word ("en premier lieu")
-    rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}})",
+    rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}}"
+    # the first one named by its article alone: "c'est la 3e édition : la première a eu lieu"
+    rf"|(?:la|le|les){_SP}premi[eè]re?s?{_SP}(?:a|ont|fut|furent|se|s['’](?:est|était))\b)",
     re.IGNORECASE,
 )
 # "depuis 2016", "dès 2017", "à partir de 2015": when a practice has run since. A weaker sign
@@ -64,7 +66,9 @@ _CREATION_RE = re.compile(
 _STRUCTURE_RE = re.compile(
     r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
     r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
-    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b",
+    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale"
+    # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history
+    r"|secteur|p[ôo]le|antenne)\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -80,13 +84,28 @@ _FUTURE_AUX_RE = re.compile(
 CONTEXT_CUE_RE = re.compile(
     r"\b(?:constat\w{0,6}|diagnostics?|[ée]tat[ \u00a0]des[ \u00a0]lieux|enqu[êe]tes?"
     r"|rep[ée]r[ée]e?s?|observ[ée]e?s?|concertations?|consultations?"
-    r"|selon|sources?|insee|recensements?|statistiques?|donn[ée]es|chiffres"
+    r"|selon|sources?|insee|recensements?|statistiques?|chiffres"
+    # data, not a participle: "les données de la CAF", not "les leçons ont été données en"
+    r"|(?:(?:les|des|ces|aux|de|d['’]|nos|leurs|ses|par)[ \u00a0]{1,3}"
+    r"|(?<![^\W\d_][ \u00a0]))donn[ée]es"
     # what a year of review or of writing dates: "Bilan année 2023", "fiche saisie en 2021"
     r"|bilans?|rapports?|comptes?[ \u00a0\-]rendus?|saisie?s?|r[ée]dig[ée]e?s?|remplie?s?"
     # the end of another body ("l'association, dissoute en 2014")
-    r"|dissou(?:s|te|tes)|liquid[ée]e?s?)\b",
+    r"|dissou(?:s|te|tes)|liquid[ée]e?s?"
+    # what closed or was pulled down before ("les jardins ouvriers fermés en 1987") is the
+    # place's history; "fermé" needs its accent or its ending, so "une ferme" stays out
+    r"|ferm(?:ée?s?|ees?|eture)|d[ée]moli(?:e|s|es|tion)?|d[ée]truite?s?|disparue?s?)\b",
     re.IGNORECASE,
 )
+# A year that labels a plan ("Programme 2024 : musée en mars, opéra en novembre", "la
+# programmation 2023"): what was planned for that year, not when the action began.
+_PLAN_LABEL_RE = re.compile(
+    r"\b(?:programme|programmation|planning)(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e"
+    r"|d['’]activit[ée]s|d['’]actions|des[ \u00a0]sorties))?[ \u00a0]{1,3}$", re.IGNORECASE)
+# The age of a thing ("le four date de 1850", "la tradition remonte à 1920"): its history.
+_AGE_RE = re.compile(
+    r"(?<!la[ \u00a0])(?<!une[ \u00a0])\b(?:dat(?:e|ent|ait|aient|ant)|remont(?:e|ent|ait|ant))"
+    r"[ \u00a0]{1,3}(?:de|d['’]|à|au)[ \u00a0]{0,3}$", re.IGNORECASE)
 _ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
                             re.IGNORECASE)
 _STRUCTURE_AFTER_RE = re.compile(
@@ -180,14 +199,19 @@ def _tells_founding(words: str) -> bool:
 
 def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int) -> str | None:
     """What the sentence says of the date at `start:end` in `text`: "start", "since",
-    "origin", "end", "future", "later", "context", "founding" or None, from the words between
-    the previous date (ending at `previous_end`) or clause and this one, or, when those are
-    few, from the rest of the clause after it, up to the next date (at `next_start`).
+    "origin", "end", "future", "plan", "later", "context", "founding" or None, from the words
+    between the previous date (ending at `previous_end`) or clause and this one, or, when
+    those are few, from the rest of the clause after it, up to the next date (at
+    `next_start`).
 
     "origin" is a date the action has run since because it began with the structure or the
     group ("depuis sa création en 2009"); "later" a later edition of a yearly event."""
     floor = max(previous_end, start - _WINDOW, 0)
     window = text[floor:start]
+    if _PLAN_LABEL_RE.search(window):
+        return "plan"
+    if _AGE_RE.search(window):
+        return "context"
     clause = _CLAUSE_END_RE.split(window)[-1]
     nearest = _nearest_cue(clause)
     if nearest == "origin" and _structure_exists(clause):

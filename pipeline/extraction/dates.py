@@ -29,6 +29,12 @@ _RECURRING_WINDOW = 30
 _LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
 # A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
 MAX_TITLE_CHARS = 1_000
+# Why the action has its status: "Opération réalisée le samedi 30 septembre 2023" dates a
+# one-off action that the story does not date.
+STATUS_FIELD = "status_reason"
+_DONE_RE = re.compile(
+    r"\b(?:r[ée]alis[ée]e?s?|organis[ée]e?s?|men[ée]e?s?|d[ée]roul[ée]e?s?|tenue?s?"
+    r"|eu[ \u00a0]lieu|ponctuel(?:le)?s?)\b", re.IGNORECASE)
 
 
 def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any]:
@@ -78,9 +84,9 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
     if pools.later:
-        title_start = None
-    return {"start": start or title_start, "end": end, "years": sorted(years),
-            "mentions": mentions}
+        return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+    return {"start": start or _status_start(docs, pools) or title_start, "end": end,
+            "years": sorted(years), "mentions": mentions}
 
 
 @dataclass
@@ -125,6 +131,25 @@ class _Pools:
             self.ends.append(span)
         elif cue is None and span._.date_kind != "year_range":
             self.weak.append(span)
+
+
+def _status_start(docs: dict[str, Doc], pools: _Pools) -> str | None:
+    """The start a status reason gives when it says the action took place on a date
+    ("Forum réalisé le 6 avril 2024"): that month, or only its year when the story tells of
+    an earlier month with no year ("ateliers CV en mars" before a forum in April)."""
+    doc = docs.get(STATUS_FIELD)
+    if doc is None or SPANS_KEY not in doc.spans:
+        return None
+    for span in doc.spans[SPANS_KEY]:
+        if span._.date_inferred or not span._.date_years or span._.date_cue is not None \
+                or span._.date_kind == "year_range" \
+                or not _DONE_RE.search(doc.text, 0, span.start_char):
+            continue
+        value = _precise(span._.date_first)
+        earlier = [m for m in pools.months if not m._.date_inferred
+                   and int(m._.date_first[-2:]) <= _sort_key(value)[1]]
+        return value[:4] if earlier else value
+    return None
 
 
 def _read_title(title: str | None, mentions: list[dict[str, Any]],
