@@ -266,6 +266,93 @@ FORM_AND_REVIEW_YEARS = [
           (2019, 2020)),
 ]
 
+# A unit of the structure (its youth sector, its family pole, an antenna) created or opened at a
+# date is the structure's history: the action's own step, even told with no cue, gives the start.
+STRUCTURE_UNIT_HISTORY = [
+    Dated({"experience": "Le secteur enfance, créé en 2005, anime un stage chaque hiver. Le "
+                         "stage s'est tenu en février 2022 à la montagne."},
+          "2022-02", (2005, 2022)),
+    Dated({"description": "Le pôle familles, ouvert en 2012, propose des sorties. Sortie à la "
+                          "mer en août 2021 avec 40 parents."}, "2021-08", (2012, 2021)),
+    Dated({"summary": "L'antenne du centre, implantée en 2008 dans la cité, tient une "
+                      "permanence. Au printemps 2019, les habitants ont repeint le local."},
+          "2019", (2008, 2019)),
+]
+
+# What closed, was pulled down or dates from long ago is the place's history, not the start;
+# years before 1950 are years when a word dates them, never when they count.
+PLACE_HISTORY = [
+    Dated({"summary": "Le café associatif occupe l'ancienne épicerie, fermée en 2011.",
+           "experience": "En octobre 2020, six voisins ont remis le lieu en état."},
+          "2020-10", (2011, 2020)),
+    Dated({"experience": "Sur le terrain de l'usine démolie en 1998, le verger a été planté "
+                         "à l'automne 2017."}, "2017", (1998, 2017)),
+    Dated({"experience": "Le lavoir date de 1890. Les lectures au lavoir ont lieu depuis "
+                         "juin 2018."}, "2018-06", (1890, 2018)),
+    Dated({"description": "Le bourg compte 1850 habitants ; la navette roule depuis 2016."},
+          "2016", (2016,)),
+    Dated({"experience": "La tradition remonte à 1920 ; l'association l'a reprise en 2015."},
+          "2015", (1920, 2015)),
+]
+
+# "données" is data after a determiner ("les données de la CAF"), a participle after a verb:
+# "les premières leçons ont été données en septembre" tells the first step.
+GIVEN_NOT_DATA = [
+    Dated({"experience": "Après l'accord de la préfecture en 2017, les premières séances ont "
+                         "été données en mars 2018."}, "2018-03", (2017, 2018)),
+    Dated({"experience": "Selon les données de la CAF (2016), un enfant sur trois vit seul "
+                         "avec un parent. Le groupe de parole a démarré en 2018."}, "2018",
+          (2016, 2018)),
+]
+
+# A year that labels a plan ("Programme 2025 : ...") is not the start, and its months without a
+# year are not either; a story's beginning still wins.
+PLAN_LABELS = [
+    Dated({"experience": "Programme 2025 : bal en avril, pique-nique en juin, loto en "
+                         "décembre."}, None, (2025,)),
+    Dated({"description": "La programmation 2023 a été choisie par les adhérents : trois "
+                          "concerts."}, None, (2023,)),
+    Dated({"experience": "Les balades ont commencé en mai 2016. Programme 2024 : six sorties "
+                         "de mars à octobre."}, "2016-05", (2016, 2024)),
+    Dated({"title": "Programme 2022 des veillées", "summary": "Veillées contes au foyer."},
+          None, (2022,)),
+]
+
+# A later edition is dated, and the first one is named by its article alone ("la première a eu
+# lieu en ..."): that is the start.
+FIRST_BY_ITS_ARTICLE = [
+    Dated({"experience": "C'est la 4e édition : la première s'est tenue en juin 2020. "
+                         "Édition 2023 : 20 stands."}, "2020-06", (2020, 2023)),
+    Dated({"description": "Cinquième fois cette année : la première a eu lieu en mars 2019."},
+          "2019-03", (2019,)),
+]
+
+# A one-off action dated only in its status reason ("Action réalisée le 14 mai 2022") starts
+# then; an earlier month of the story with no year leaves the year only; an end, a closure or a
+# later edition in the status gives no start.
+STATUS_REASON = [
+    Dated({"summary": "Une journée de jeux en plein air.",
+           "status_reason": "Action réalisée le samedi 14 mai 2022"}, "2022-05", (2022,)),
+    Dated({"experience": "Répétitions avec les enfants en février.",
+           "status_reason": "Spectacle organisé le 3 avril 2023"}, "2023", (2023,)),
+    Dated({"summary": "Permanence juridique.",
+           "status_reason": "Fermeture de la permanence en 2019."}, None, (2019,)),
+    Dated({"summary": "Accompagnement au permis.",
+           "status_reason": "Fin du financement en décembre 2021."}, None, (2021,)),
+    Dated({"summary": "Le carnaval du quartier.",
+           "status_reason": "Action ponctuelle, 7e édition réalisée en mars 2023"}, None,
+          (2023,)),
+    Dated({"title": "Fête de la soupe 2018", "summary": "Soupes partagées.",
+           "status_reason": "Action ponctuelle (novembre 2018)"}, "2018-11", (2018,)),
+]
+
+# A year in a budget's heading written short ("BP 2025": the forecast budget of that year) is a
+# year of the fiche.
+BUDGET_HEADINGS = [
+    Dated({"financial_resources": "CHARGES          BP 2025\nAchats           1 200\n"
+                                  "Transport          800"}, None, (2025,)),
+]
+
 
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
@@ -279,6 +366,13 @@ KINDS = {
     "before-the-first-step": BEFORE_THE_FIRST_STEP,
     "school-year-or-season": SCHOOL_YEARS_AND_SEASONS,
     "form-and-review-year": FORM_AND_REVIEW_YEARS,
+    "structure-unit-history": STRUCTURE_UNIT_HISTORY,
+    "place-history": PLACE_HISTORY,
+    "given-not-data": GIVEN_NOT_DATA,
+    "plan-label": PLAN_LABELS,
+    "first-by-its-article": FIRST_BY_ITS_ARTICLE,
+    "status-reason": STATUS_REASON,
+    "budget-heading": BUDGET_HEADINGS,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

@@ -144,7 +144,8 @@ _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.
 
 _CONTEXT_YEAR_WINDOW = 200
 _OLD_YEAR_BEFORE_RE = re.compile(
-    r"(?:\b(?:en|depuis|d[èe]s|vers|avant|dat(?:e|ent|ait|aient|ant)[ \u00a0]{1,3}de)"
+    r"(?:\b(?:en|depuis|d[èe]s|vers|avant|dat(?:e|ent|ait|aient|ant)[ \u00a0]{1,3}de"
+    r"|remont(?:e|ent|ait|ant)[ \u00a0]{1,3}[àa])"
     r"[ \u00a0]{1,3}|\()$", re.IGNORECASE)
 
 
