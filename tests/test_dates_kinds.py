@@ -346,6 +346,20 @@ STATUS_REASON = [
            "status_reason": "Action ponctuelle (novembre 2018)"}, "2018-11", (2018,)),
 ]
 
+# A pair of years in the title names the period of the action, so its first year is the start
+# when the fields date nothing; not when it dates one of the structure's documents.
+TITLE_PAIRS = [
+    Dated({"title": "Chantiers éducatifs 2019-2021",
+           "experience": "Cycle conventionné 2019-2021, deux chantiers par an."}, "2019",
+          (2019, 2021)),
+    Dated({"title": "Accueil des collégiens (2023/2024)", "summary": "Aide aux devoirs."},
+          "2023", (2023, 2024)),
+    Dated({"title": "Contrat de ville 2015-2020 : jardins au pied des tours",
+           "summary": "Des bacs potagers."}, None, (2015, 2020)),
+    Dated({"title": "Ateliers lecture 2021-2022",
+           "description": "Ateliers lancés en novembre 2021."}, "2021-11", (2021, 2022)),
+]
+
 # A year in a budget's heading written short ("BP 2025": the forecast budget of that year) is a
 # year of the fiche.
 BUDGET_HEADINGS = [
@@ -373,6 +387,7 @@ KINDS = {
     "first-by-its-article": FIRST_BY_ITS_ARTICLE,
     "status-reason": STATUS_REASON,
     "budget-heading": BUDGET_HEADINGS,
+    "title-pair": TITLE_PAIRS,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

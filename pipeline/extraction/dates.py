@@ -29,6 +29,12 @@ _RECURRING_WINDOW = 30
 _LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
 # A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
 MAX_TITLE_CHARS = 1_000
+# The structure's documents and agreements that a pair of years in a title may date: the
+# pair is theirs, not the action's.
+_DOCUMENT_RE = re.compile(
+    r"\b(?:projet[ \u00a0]{1,3}(?:social|de[ \u00a0]{1,3}(?:centre|structure))|contrat"
+    r"|convention|agr[ée]ment|cpo|projet[ \u00a0]{1,3}d['’]animation)\b[^,;:()]{0,40}$",
+    re.IGNORECASE)
 # Why the action has its status: "Opération réalisée le samedi 30 septembre 2023" dates a
 # one-off action that the story does not date.
 STATUS_FIELD = "status_reason"
@@ -155,7 +161,9 @@ def _status_start(docs: dict[str, Doc], pools: _Pools) -> str | None:
 def _read_title(title: str | None, mentions: list[dict[str, Any]],
                 years: set[int]) -> str | None:
     """Add the title's dates to `mentions` and `years`; return the start the title gives: its
-    earliest dated mention that is no season pair, plan or history."""
+    earliest dated mention that is no plan or history. A pair of years names the period of
+    the action ("Ateliers ASL 2022-2024") unless it dates one of the structure's documents
+    ("Projet social 2020-2023", "Contrat de ville 2015-2020")."""
     if not title:
         return None
     dated: list[DateMention] = []
@@ -165,7 +173,8 @@ def _read_title(title: str | None, mentions: list[dict[str, Any]],
         if mention.inferred or not mention.years:
             continue
         years.update(mention.years)
-        if mention.kind != "year_range" and mention.cue in (None, "start", "since"):
+        if mention.cue in (None, "start", "since") and not (
+                mention.kind == "year_range" and _DOCUMENT_RE.search(title, 0, mention.start)):
             dated.append(mention)
     if not dated:
         return None
