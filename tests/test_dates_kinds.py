@@ -279,6 +279,43 @@ STRUCTURE_UNIT_HISTORY = [
           "2019", (2008, 2019)),
 ]
 
+# The structure's birth and its labels, however told: "née en", "depuis sa création en ..., le
+# centre ...", "labellisé(e) en / depuis".
+STRUCTURE_BIRTH_AND_LABELS = [
+    Dated({"experience": "Notre association, née en 1992, anime le quartier. L'atelier couture "
+                         "a lieu le jeudi depuis 2018."}, "2018", (1992, 2018)),
+    Dated({"experience": "Depuis sa création en 1987, le centre social accompagne les "
+                         "familles. En septembre 2019, un groupe de mères s'est réuni."},
+          "2019-09", (1987, 2019)),
+    Dated({"experience": "La structure est labellisée par la CAF depuis 2012. Le café des "
+                         "parents s'est lancé à l'automne 2019."}, "2019", (2012, 2019)),
+    Dated({"experience": "Le point information jeunesse, labellisé en 2003, organise le forum. "
+                         "Le forum s'est tenu le 12 mars 2022."}, "2022-03", (2003, 2022)),
+    # the action's own birth still starts it
+    Dated({"summary": "Le troc de livres est né en 2016 d'une idée de bénévoles."}, "2016",
+          (2016,)),
+]
+
+# A wish, an aim or a forecast is no start.
+WISHES_AND_FORECASTS = [
+    Dated({"experience": "Nous souhaitons ouvrir un second atelier en 2025."}, None, (2025,)),
+    Dated({"description": "L'objectif est d'ouvrir la recyclerie en 2026."}, None, (2026,)),
+    Dated({"experience": "Prévisionnel 2024 : 10 sorties familiales."}, None, (2024,)),
+    Dated({"experience": "Les sorties ont commencé en 2021 ; nous espérons partir à la mer en "
+                         "2024."}, "2021", (2021, 2024)),
+]
+
+# A month told as a habit in the present ("les ateliers ont lieu d'octobre à mai") is the
+# season of a yearly activity, not the month it began.
+MONTHS_OF_A_HABIT = [
+    Dated({"experience": "Depuis 2018, le centre propose des ateliers. Ils ont lieu le mardi de "
+                         "septembre à juin."}, "2018", (2018,)),
+    Dated({"description": "Action lancée en 2017. Les séances se déroulent d'octobre à juin."},
+          "2017", (2017,)),
+    Dated({"description": "Action lancée en 2017. La première séance a eu lieu en octobre."},
+          "2017-10", (2017,)),
+]
+
 # What closed, was pulled down or dates from long ago is the place's history, not the start;
 # years before 1950 are years when a word dates them, never when they count.
 PLACE_HISTORY = [
@@ -293,6 +330,19 @@ PLACE_HISTORY = [
           "2016", (2016,)),
     Dated({"experience": "La tradition remonte à 1920 ; l'association l'a reprise en 2015."},
           "2015", (1920, 2015)),
+    # when the place was built, or a decade
+    Dated({"experience": "Le quartier a été construit en 1968. Les balades urbaines se sont "
+                         "tenues en avril 2019."}, "2019-04", (1968, 2019)),
+    Dated({"experience": "La résidence a été réhabilitée en 2014. En mars 2019, les locataires "
+                         "ont fait un jardin."}, "2019-03", (2014, 2019)),
+    Dated({"experience": "Dans les années 1990, le bourg comptait trois cafés. Le café "
+                         "associatif a ouvert en 2018."}, "2018", (1990, 2018)),
+    # ... not a place the action works in or with
+    Dated({"experience": "Dans le quartier prioritaire, en 2016, une fête a réuni 300 "
+                         "personnes."}, "2016", (2016,)),
+    Dated({"title": "Chantier halls",
+           "experience": "Les halls de la résidence ont été rénovés par les jeunes en juillet "
+                         "2021."}, "2021-07", (2021,)),
 ]
 
 # "données" is data after a determiner ("les données de la CAF"), a participle after a verb:
@@ -381,6 +431,9 @@ KINDS = {
     "school-year-or-season": SCHOOL_YEARS_AND_SEASONS,
     "form-and-review-year": FORM_AND_REVIEW_YEARS,
     "structure-unit-history": STRUCTURE_UNIT_HISTORY,
+    "structure-birth-and-labels": STRUCTURE_BIRTH_AND_LABELS,
+    "wishes-and-forecasts": WISHES_AND_FORECASTS,
+    "months-of-a-habit": MONTHS_OF_A_HABIT,
     "place-history": PLACE_HISTORY,
     "given-not-data": GIVEN_NOT_DATA,
     "plan-label": PLAN_LABELS,

@@ -47,6 +47,10 @@ END_CUE_RE = re.compile(
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
     r"|pr[ée]vue?s?|envisag\w{0,10}|[àa][ \u00a0]venir|annonc[ée]e?s?"
+    # a wish or an aim is no beginning: "nous souhaitons ouvrir en 2025", "l'objectif est
+    # d'ouvrir en 2026"
+    r"|souhait\w{0,6}|esp[èée]r\w{0,6}|aimerions|voudrions|projetons"
+    r"|objectif[ \u00a0]{1,3}(?:est|serait|sera)"
     # future tense, singular, of the verbs that tell a beginning: "le projet verra le jour"
     r"|verra|ouvrira|d[ée]marrera|commencera|d[ée]butera|reprendra|lancera|tiendra"
     # future tense, plural: "poursuivrons", "prendront", "ferons", "finiront"
@@ -58,6 +62,7 @@ FUTURE_CUE_RE = re.compile(
 # active verb ("le centre a créé un atelier en 2015") tells of the action itself.
 _CREATION_RE = re.compile(
     r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
+    r"|née?s?"
     r"|install[ée]e?s?"
     r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
     re.IGNORECASE,
@@ -100,8 +105,17 @@ CONTEXT_CUE_RE = re.compile(
 # A year that labels a plan ("Programme 2024 : musée en mars, opéra en novembre", "la
 # programmation 2023"): what was planned for that year, not when the action began.
 _PLAN_LABEL_RE = re.compile(
-    r"\b(?:programme|programmation|planning)(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e"
+    r"\b(?:programme|programmation|planning|pr[ée]visionnel|pr[ée]visions?)(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e"
     r"|d['’]activit[ée]s|d['’]actions|des[ \u00a0]sorties))?[ \u00a0]{1,3}$", re.IGNORECASE)
+# When a place was built ("le quartier a été construit en 1965", "la cité, bâtie dans les années
+# 1970") and a decade ("dans les années 1980"): the territory's history.
+_PLACE_BUILT_RE = re.compile(
+    r"\b(?:quartier|cit[ée]|immeubles?|r[ée]sidence|b[âa]timents?|tours?|barres?|village"
+    r"|bourg|[ée]glise|ch[âa]teau|lotissement|halle|gare|[ée]cole|usine|pont)\b[^.;:]{0,60}"
+    r"(?:,|\b(?:a|ont)[ \u00a0]{1,3}[ée]t[ée]|\b(?:est|sont|fut|furent))[ \u00a0]{1,3}"
+    r"(?:construite?s?|b[âa]tie?s?|[ée]difi[ée]e?s?|class[ée]e?s?|[ée]rig[ée]e?s?"
+    r"|r[ée]habilit[ée]e?s?)\b[^.;:]{0,40}$", re.IGNORECASE)
+_DECADE_RE = re.compile(r"\bann[ée]es[ \u00a0]{1,3}$", re.IGNORECASE)
 # The age of a thing ("le four date de 1850", "la tradition remonte à 1920"): its history.
 _AGE_RE = re.compile(
     r"(?<!la[ \u00a0])(?<!une[ \u00a0])\b(?:dat(?:e|ent|ait|aient|ant)|remont(?:e|ent|ait|ant))"
@@ -175,8 +189,8 @@ _EXISTS_RE = re.compile(r"\bexist(?:e|ent|ait|aient|ons)\b", re.IGNORECASE)
 _WINDOW = 150
 # An accreditation is always the structure's ("l'espace de vie sociale a été agréé en 2016",
 # "agréé depuis 2004"), never the action's beginning.
-_ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]e?s?)\b",
-                            re.IGNORECASE)
+_ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]e?s?"
+                            r"|labellis[ée]e?s?|labels?)\b", re.IGNORECASE)
 
 
 def _tells_founding(words: str) -> bool:
@@ -210,17 +224,20 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
     window = text[floor:start]
     if _PLAN_LABEL_RE.search(window):
         return "plan"
-    if _AGE_RE.search(window):
+    if _AGE_RE.search(window) or _DECADE_RE.search(window):
         return "context"
     clause = _CLAUSE_END_RE.split(window)[-1]
     nearest = _nearest_cue(clause)
-    if nearest == "origin" and _structure_exists(clause):
+    if nearest == "origin" and (_structure_exists(clause)
+                                or _STRUCTURE_AFTER_RE.match(text, end, end + 40)):
         return "founding"
     if nearest != "origin" and (_tells_founding(clause) or (
             _CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(text, end, end + 40))):
         return "founding"
     if nearest is not None:
         return nearest
+    if _PLACE_BUILT_RE.search(clause):
+        return "context"
     # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
     # words after it tell
     if len(clause.strip()) <= 12 or _HEADS_RE.match(text, end):

@@ -22,8 +22,10 @@ _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
 TITLE_FIELD = "title"
 # "chaque année en juin", "tous les mois de juillet", "en octobre de chaque année": a month that
 # comes back is no step of the start.
-_RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par[ \u00a0]an)\b",
-                           re.IGNORECASE)
+_RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par[ \u00a0]an"
+                           # a habit told in the present: "les ateliers ont lieu d'octobre à mai"
+                           r"|(?:a|ont)[ \u00a0]lieu|se[ \u00a0]d[ée]roulen?t"
+                           r"|se[ \u00a0]tien(?:nen)?t)\b", re.IGNORECASE)
 _RECURRING_WINDOW = 30
 # "en 2019 puis en juillet", "ensuite en octobre": a later step, not the month of the start.
 _LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
