@@ -105,8 +105,9 @@ CONTEXT_CUE_RE = re.compile(
 # A year that labels a plan ("Programme 2024 : musée en mars, opéra en novembre", "la
 # programmation 2023"): what was planned for that year, not when the action began.
 _PLAN_LABEL_RE = re.compile(
-    r"\b(?:programme|programmation|planning|pr[ée]visionnel|pr[ée]visions?)(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e"
-    r"|d['’]activit[ée]s|d['’]actions|des[ \u00a0]sorties))?[ \u00a0]{1,3}$", re.IGNORECASE)
+    r"\b(?:programme|programmation|planning|pr[ée]visionnel|pr[ée]visions?)"
+    r"(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e|d['’]activit[ée]s|d['’]actions"
+    r"|des[ \u00a0]sorties))?[ \u00a0]{1,3}$", re.IGNORECASE)
 # When a place was built ("le quartier a été construit en 1965", "la cité, bâtie dans les années
 # 1970") and a decade ("dans les années 1980"): the territory's history.
 _PLACE_BUILT_RE = re.compile(
