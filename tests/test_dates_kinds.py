@@ -314,6 +314,10 @@ MONTHS_OF_A_HABIT = [
           "2017", (2017,)),
     Dated({"description": "Action lancée en 2017. La première séance a eu lieu en octobre."},
           "2017-10", (2017,)),
+    # a habit told in the next sentence leaves the month of the beginning
+    Dated({"title": "Atelier cuisine 2023",
+           "experience": "Les ateliers ont démarré en janvier. Ils ont lieu chaque semaine."},
+          "2023-01", (2023,)),
 ]
 
 # What closed, was pulled down or dates from long ago is the place's history, not the start;
@@ -337,6 +341,17 @@ PLACE_HISTORY = [
                          "ont fait un jardin."}, "2019-03", (2014, 2019)),
     Dated({"experience": "Dans les années 1990, le bourg comptait trois cafés. Le café "
                          "associatif a ouvert en 2018."}, "2018", (1990, 2018)),
+    # what closed, told after its date by a subject and its verb
+    Dated({"experience": "En 2015, la ville a fermé la piscine. En 2017, les habitants ont "
+                         "monté un club de natation."}, "2017", (2015, 2017)),
+    Dated({"experience": "Ouvert en janvier 2020, fermé pendant le confinement puis rouvert "
+                         "en septembre 2020."}, "2020-01", (2020,)),
+    Dated({"experience": "Ouvert en septembre 2019 après la fermeture de la maison des "
+                         "jeunes."}, "2019-09", (2019,)),
+    # a law or a reform that framed the action
+    Dated({"experience": "La loi de 2014 a créé les conseils citoyens. Notre conseil citoyen "
+                         "s'est réuni pour la première fois en mai 2016."}, "2016-05",
+          (2014, 2016)),
     # ... not a place the action works in or with
     Dated({"experience": "Dans le quartier prioritaire, en 2016, une fête a réuni 300 "
                          "personnes."}, "2016", (2016,)),
@@ -394,6 +409,14 @@ STATUS_REASON = [
           (2023,)),
     Dated({"title": "Fête de la soupe 2018", "summary": "Soupes partagées.",
            "status_reason": "Action ponctuelle (novembre 2018)"}, "2018-11", (2018,)),
+    Dated({"summary": "Une sortie à la mer.",
+           "status_reason": "Sortie effectuée le 12 juillet 2022"}, "2022-07", (2022,)),
+    Dated({"summary": "Cinq jours en gîte.", "status_reason": "Séjour du 4 au 8 août 2023"},
+          "2023-08", (2023,)),
+    Dated({"summary": "Une soirée contes.", "status_reason": "Événement unique (mai 2021)"},
+          "2021-05", (2021,)),
+    Dated({"summary": "Une soirée contes.", "status_reason": "Départ de l'animatrice en 2020"},
+          None, (2020,)),
 ]
 
 # A pair of years in the title names the period of the action, so its first year is the start

@@ -86,6 +86,18 @@ _FUTURE_AUX_RE = re.compile(
 # What was observed or consulted on before the action (the diagnosis, a survey, a public
 # consultation on a wider project) and where figures come from (a statistics source): a year,
 # not the start.
+# The end of another body ("l'association, dissoute en 2014") or what closed or was pulled down
+# before ("les jardins ouvriers fermés en 1987", "en 2015, la ville a fermé la piscine"): the
+# place's history. "fermé" needs its accent or its ending, so "une ferme" stays out.
+_ENDED = (r"dissou(?:s|te|tes)|liquid[ée]e?s?|ferm(?:ée?s?|ees?|eture)|d[ée]moli(?:e|s|es|tion)?"
+          r"|d[ée]truite?s?|disparue?s?")
+_ENDED_RE = re.compile(rf"\b(?:{_ENDED})\b", re.IGNORECASE)
+# ... told after its date by a subject and its verb: "En 2015, la ville a fermé la piscine";
+# not "Ouvert en 2019 après la fermeture de ..." nor "Ouvert en 2020, fermé pendant ...".
+_ENDED_AFTER_RE = re.compile(
+    r"[ \u00a0,]{0,4}(?:l['’]|le[ \u00a0]|la[ \u00a0]|les[ \u00a0])[^,;:]{0,40}?"
+    rf"\b(?:a|ont|est|sont)[ \u00a0]{{1,3}}(?:[ée]t[ée][ \u00a0]{{1,3}})?(?:{_ENDED})\b",
+    re.IGNORECASE)
 CONTEXT_CUE_RE = re.compile(
     r"\b(?:constat\w{0,6}|diagnostics?|[ée]tat[ \u00a0]des[ \u00a0]lieux|enqu[êe]tes?"
     r"|rep[ée]r[ée]e?s?|observ[ée]e?s?|concertations?|consultations?"
@@ -95,11 +107,9 @@ CONTEXT_CUE_RE = re.compile(
     r"|(?<![^\W\d_][ \u00a0]))donn[ée]es"
     # what a year of review or of writing dates: "Bilan année 2023", "fiche saisie en 2021"
     r"|bilans?|rapports?|comptes?[ \u00a0\-]rendus?|saisie?s?|r[ée]dig[ée]e?s?|remplie?s?"
-    # the end of another body ("l'association, dissoute en 2014")
-    r"|dissou(?:s|te|tes)|liquid[ée]e?s?"
-    # what closed or was pulled down before ("les jardins ouvriers fermés en 1987") is the
-    # place's history; "fermé" needs its accent or its ending, so "une ferme" stays out
-    r"|ferm(?:ée?s?|ees?|eture)|d[ée]moli(?:e|s|es|tion)?|d[ée]truite?s?|disparue?s?)\b",
+    # a law or a reform that framed the action ("la loi de 2014 a créé les conseils citoyens")
+    r"|lois?|d[ée]crets?|circulaires?|r[ée]formes?"
+    rf"|{_ENDED})\b",
     re.IGNORECASE,
 )
 # A year that labels a plan ("Programme 2024 : musée en mars, opéra en novembre", "la
@@ -242,17 +252,22 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
     # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
     # words after it tell
     if len(clause.strip()) <= 12 or _HEADS_RE.match(text, end):
-        after = text[end:min(next_start, end + _WINDOW)]
-        after = _CLAUSE_END_RE.split(after)[0]
-        if _tells_founding(after):
-            return "founding"
-        # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
-        # so only START and FUTURE cues are read there.
-        for regex, name in ((START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
-                            (FUTURE_CUE_RE, "future"), (_LATER_EDITION_RE, "later")):
-            if found := regex.search(after):
-                return _unless_future(after, found, name)
+        return _cue_after(_CLAUSE_END_RE.split(text[end:min(next_start, end + _WINDOW)])[0])
     return None
+
+
+def _cue_after(after: str) -> str | None:
+    """The cue of a date told by the rest of its clause, `after` it ("En 2019, le groupe
+    s'est formé"; "En 2015, la ville a fermé la piscine" is the place's history)."""
+    if _tells_founding(after):
+        return "founding"
+    # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
+    # so only START and FUTURE cues are read there.
+    for regex, name in ((START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
+                        (FUTURE_CUE_RE, "future"), (_LATER_EDITION_RE, "later")):
+        if found := regex.search(after):
+            return _unless_future(after, found, name)
+    return "context" if _ENDED_AFTER_RE.match(after) else None
 
 
 def _unless_future(clause: str, cue: re.Match[str], name: str) -> str:

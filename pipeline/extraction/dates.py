@@ -41,8 +41,11 @@ _DOCUMENT_RE = re.compile(
 # one-off action that the story does not date.
 STATUS_FIELD = "status_reason"
 _DONE_RE = re.compile(
-    r"\b(?:r[ée]alis[ée]e?s?|organis[ée]e?s?|men[ée]e?s?|d[ée]roul[ée]e?s?|tenue?s?"
-    r"|eu[ \u00a0]lieu|ponctuel(?:le)?s?)\b", re.IGNORECASE)
+    r"\b(?:r[ée]alis[ée]e?s?|effectu[ée]e?s?|organis[ée]e?s?|men[ée]e?s?|d[ée]roul[ée]e?s?"
+    r"|tenue?s?|eu[ \u00a0]lieu|ponctuel(?:le)?s?|uniques?"
+    # or the one-off event itself: "Séjour du 4 au 8 août 2023"
+    r"|s[ée]jour|sortie|f[êe]te|forum|spectacle|journ[ée]e|soir[ée]e|week-end|concert|stage"
+    r"|festival|exposition|[ée]v[ée]nement|voyage|carnaval|kermesse|bal)\b", re.IGNORECASE)
 
 
 def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any]:
@@ -93,6 +96,9 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     title_start = _read_title(title, mentions, years)
     if pools.later:
         return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+    if title_start is not None and "-" not in title_start:
+        # "Atelier cuisine 2023" with "les ateliers ont démarré en janvier"
+        title_start = _month_in_year(title_start, pools.months, years)
     return {"start": start or _status_start(docs, pools) or title_start, "end": end,
             "years": sorted(years), "mentions": mentions}
 
@@ -211,6 +217,12 @@ def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
     if following and following[0]._.date_inferred and _tells_month(
             following[0], value, ("start", "since", None), chosen.end_char):
         return str(following[0]._.date_first)
+    return _month_in_year(value, months, years)
+
+
+def _month_in_year(value: str, months: list[Span], years: set[int]) -> str:
+    """The year `value` with the month of a start-cued month of that year in the story, or of
+    no year when the fiche names no other year ("premier atelier en mars")."""
     for month in months:
         if (month._.date_inferred or years == {int(value)}) and _tells_month(
                 month, value, ("start",), None):
@@ -230,7 +242,11 @@ def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
     text = month.doc.text
     floor = month.start_char - _RECURRING_WINDOW if after is None \
         else max(after, month.start_char - _RECURRING_WINDOW)
-    if _RECURRING_RE.search(text, max(0, floor), month.end_char + _RECURRING_WINDOW):
+    # within the month's sentence: "Démarré en janvier. Ils ont lieu chaque semaine." began
+    before = _CLAUSE_END_RE.split(text[max(0, floor):month.start_char])[-1]
+    after_month = _CLAUSE_END_RE.split(
+        text[month.end_char:month.end_char + _RECURRING_WINDOW])[0]
+    if _RECURRING_RE.search(before) or _RECURRING_RE.search(after_month):
         return False
     return after is None or not _LATER_RE.search(text, after, month.start_char)
 
