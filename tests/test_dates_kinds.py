@@ -294,6 +294,19 @@ STRUCTURE_BIRTH_AND_LABELS = [
     # the action's own birth still starts it
     Dated({"summary": "Le troc de livres est né en 2016 d'une idée de bénévoles."}, "2016",
           (2016,)),
+    # a beginning told by a noun: the group's starts the action, the structure's does not, and
+    # "depuis" governs it
+    Dated({"experience": "Création du groupe en 2015 ; le projet a été relancé en 2021."},
+          "2015", (2015, 2021)),
+    Dated({"experience": "Naissance du collectif en mars 2019 autour d'un café."}, "2019-03",
+          (2019,)),
+    Dated({"experience": "La création du centre social en 1987 a répondu à une demande. Le "
+                         "jardin a démarré en 2016."}, "2016", (1987, 2016)),
+    Dated({"experience": "Ouverture de la maison de quartier en 1998. En 2016, les habitants "
+                         "ont lancé une fête."}, "2016", (1998, 2016)),
+    Dated({"experience": "Depuis la création de l'association en 2001, le vide-grenier a lieu "
+                         "chaque année. Le vide-grenier 2022 a battu un record."}, "2001",
+          (2001, 2022)),
 ]
 
 # A wish, an aim or a forecast is no start.

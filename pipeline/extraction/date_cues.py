@@ -23,6 +23,8 @@ START_CUE_RE = re.compile(
     r"|ouverture\b"
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
     r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour|des[ \u00a0]le[ \u00a0]d[ée]but"
+    # "Création du groupe en 2015", "naissance du collectif en mars 2019"
+    r"|cr[ée]ation|naissance"
     # a group that forms itself: "le groupe s'est constitué", "les mamans se sont formées"
     r"|constitu(?:[ée]e?s?|tion)\b|s['’]est[ \u00a0]form[ée]e?s?\b"
     r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
@@ -198,6 +200,13 @@ _STEM = 5
 # "le centre existe depuis sa création en 1987" tells the structure's history, not the action's.
 _EXISTS_RE = re.compile(r"\bexist(?:e|ent|ait|aient|ons)\b", re.IGNORECASE)
 _WINDOW = 150
+# "la création du centre social en 1987", "Ouverture de la maison de quartier en 1998": the
+# structure's own beginning, told by a noun.
+_STRUCTURE_BORN_RE = re.compile(
+    r"\b(?:cr[ée]ation|naissance|fondation|ouverture)[ \u00a0]{1,3}(?:du|de[ \u00a0]l['’]"
+    r"|de[ \u00a0]la|de[ \u00a0]notre|de[ \u00a0]cette)[ \u00a0]{0,3}(?:association|asso|centre"
+    r"|structure|maison|mjc|foyer|csc|[ée]vs|mpt|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b"
+    r"[^.;:]{0,50}$", re.IGNORECASE)
 # An accreditation is always the structure's ("l'espace de vie sociale a été agréé en 2016",
 # "agréé depuis 2004"), never the action's beginning.
 _ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]e?s?"
@@ -209,7 +218,8 @@ def _tells_founding(words: str) -> bool:
     verb in the passive or as a participle ("l'association, créée en", "a été ouvert en"), or
     an opening with no object ("le centre a ouvert ses portes en"); or the opening of one of
     its own services ("et sa ludothèque a ouvert en 2004")."""
-    if _SERVICE_OPENED_RE.search(words) or _ACCREDITED_RE.search(words):
+    if _SERVICE_OPENED_RE.search(words) or _ACCREDITED_RE.search(words) \
+            or _STRUCTURE_BORN_RE.search(words):
         return True
     verbs = list(_CREATION_RE.finditer(words))
     if not verbs:
@@ -293,12 +303,25 @@ def _nearest_cue(clause: str) -> str | None:
     if best is None:
         return None
     cue, name = best
+    if name == "start" and (since := _since_before(clause, cue.start())) is not None:
+        # "depuis sa création en 2009": the beginning is governed by "depuis"
+        cue, name = since, "since"
     if name == "since":
         return _governed(clause[cue.end():], "since")
     if name == "start" and (after := _AFTER_RE.search(clause, cue.end())) is not None:
         # "s'est formé après les ateliers de 2019": the date is of what came before
         return "start" if _governed(clause[after.end():], "start") == "start" else "context"
     return _unless_future(clause, cue, name)
+
+
+def _since_before(clause: str, start: int) -> re.Match[str] | None:
+    """The "depuis" / "dès" whose words up to `start` only place a noun in time ("depuis sa",
+    "depuis l'"), or None."""
+    for match in SINCE_CUE_RE.finditer(clause, max(0, start - 30), start):
+        words = [fold(w) for w in _WORD_RE.findall(clause[match.end():start])]
+        if all(w in _TIME_WORDS for w in words):
+            return match
+    return None
 
 
 def tells_origin(text: str) -> bool:
