@@ -277,6 +277,18 @@ STRUCTURE_UNIT_HISTORY = [
     Dated({"summary": "L'antenne du centre, implantée en 2008 dans la cité, tient une "
                       "permanence. Au printemps 2019, les habitants ont repeint le local."},
           "2019", (2008, 2019)),
+    Dated({"title": "Chantier jeunes",
+           "experience": "Le service jeunesse de la ville, créé en 2009, organise un chantier "
+                         "chaque été. Le chantier s'est déroulé en juillet 2021."}, "2021-07",
+          (2009, 2021)),
+    # ... unless the title names the unit: then it is the action
+    Dated({"title": "Portage de repas",
+           "experience": "Le service de portage de repas a été créé en 2016 à la demande des "
+                         "aînés."}, "2016", (2016,)),
+    # a body founded long ago in the action's sentence is not the action
+    Dated({"title": "Formation des délégués",
+           "experience": "La formation est conçue avec l'union régionale, fondée en 1968. "
+                         "Première session en mars 2020."}, "2020-03", (1968, 2020)),
 ]
 
 # The structure's birth and its labels, however told: "née en", "depuis sa création en ..., le

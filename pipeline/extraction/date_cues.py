@@ -74,8 +74,9 @@ _STRUCTURE_RE = re.compile(
     r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
     r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
     r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale"
-    # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history
-    r"|secteur|p[ôo]le|antenne)\b",
+    # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history,
+    # unless the title names it (see names_the_title)
+    r"|secteur|p[ôo]le|antenne|service)\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -195,6 +196,12 @@ _SERVICE_EXISTS_RE = re.compile(
 _ACTION_WORDS = frozenset(
     "action actions projet projets atelier ateliers activite activites dispositif groupe "
     "collectif initiative demarche".split())
+_UNIT_RE = re.compile(r"\b(?:le|la|l['’]|ce|cet|cette)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne"
+                      r"|service)\b", re.IGNORECASE)
+# Words a structure's name shares with a title without naming the action.
+_GENERIC_WORDS = frozenset(
+    "centre social sociale sociaux association maison quartier structure secteur pole service "
+    "antenne espace ville commune depuis dans avec pour notre cette".split())
 # Words are compared with the title on their first letters: "jardin" and "jardins".
 _STEM = 5
 # "le centre existe depuis sa création en 1987" tells the structure's history, not the action's.
@@ -349,6 +356,25 @@ def names_another_service(clause: str, title: str) -> bool:
         return False
     in_title = {fold(w)[:_STEM] for w in _WORD_RE.findall(title)}
     return not any(w[:_STEM] in in_title for w in words if w not in _TIME_WORDS)
+
+
+def names_the_title(clause: str, title: str) -> bool:
+    """Whether `clause`, ending before a date its structure's history would claim, creates a
+    unit of the structure that the title names: "Le service de portage de repas a été créé
+    en" under the title "Portage de repas" tells the action's beginning; "Le secteur jeunesse
+    du centre, créé en" under "Chantier jeunes" does not (words are compared whole, less a
+    plural's s)."""
+    units = list(_UNIT_RE.finditer(clause))
+    if not units:
+        return False
+    named = re.split(r"[,()]", clause[units[-1].end():])[0]
+    in_title = {_singular(fold(w)) for w in _WORD_RE.findall(title)}
+    words = {_singular(fold(w)) for w in _WORD_RE.findall(named)}
+    return any(len(w) > 3 and w not in _GENERIC_WORDS for w in words & in_title)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith(("s", "x")) and len(word) > 3 else word
 
 
 def _structure_exists(clause: str) -> bool:

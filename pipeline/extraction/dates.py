@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
-from pipeline.extraction.date_cues import names_another_service, tells_origin
+from pipeline.extraction.date_cues import names_another_service, names_the_title, tells_origin
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -139,6 +139,8 @@ class _Pools:
             self.strong.append(span)
         elif cue == "origin":
             self.origins.append(span)
+        elif cue == "founding" and self.title and _names_the_title(span, self.title):
+            self.strong.append(span)
         elif cue == "later":
             self.later = True
         elif cue == "end":
@@ -257,6 +259,13 @@ def _another_service_since(span: Span, title: str) -> bool:
     text = span.doc.text
     before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
     return names_another_service(_CLAUSE_END_RE.split(before)[-1], title)
+
+
+def _names_the_title(span: Span, title: str) -> bool:
+    """Whether the clause before `span` names what the title names (see names_the_title)."""
+    text = span.doc.text
+    before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
+    return names_the_title(_CLAUSE_END_RE.split(before)[-1], title)
 
 
 def _read_as_money(span: Span, money: list[tuple[int, int]]) -> bool:
