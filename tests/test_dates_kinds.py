@@ -339,6 +339,9 @@ MONTHS_OF_A_HABIT = [
           "2017", (2017,)),
     Dated({"description": "Action lancée en 2017. La première séance a eu lieu en octobre."},
           "2017-10", (2017,)),
+    # a slot of a programme is no beginning either
+    Dated({"experience": "L'action a démarré en 2019. Programme : sorties en mars et en juin."},
+          "2019", (2019,)),
     # a habit told in the next sentence leaves the month of the beginning
     Dated({"title": "Atelier cuisine 2023",
            "experience": "Les ateliers ont démarré en janvier. Ils ont lieu chaque semaine."},

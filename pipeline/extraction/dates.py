@@ -25,7 +25,9 @@ TITLE_FIELD = "title"
 _RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par[ \u00a0]an"
                            # a habit told in the present: "les ateliers ont lieu d'octobre à mai"
                            r"|(?:a|ont)[ \u00a0]lieu|se[ \u00a0]d[ée]roulen?t"
-                           r"|se[ \u00a0]tien(?:nen)?t)\b", re.IGNORECASE)
+                           r"|se[ \u00a0]tien(?:nen)?t"
+                           # or a slot of a programme: "Programme : sorties en mars et juin"
+                           r"|programme|programmation|planning)\b", re.IGNORECASE)
 _RECURRING_WINDOW = 30
 # "en 2019 puis en juillet", "ensuite en octobre": a later step, not the month of the start.
 _LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
