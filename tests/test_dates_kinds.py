@@ -281,6 +281,9 @@ STRUCTURE_UNIT_HISTORY = [
            "experience": "Le service jeunesse de la ville, créé en 2009, organise un chantier "
                          "chaque été. Le chantier s'est déroulé en juillet 2021."}, "2021-07",
           (2009, 2021)),
+    # "ce service" points back to the action
+    Dated({"experience": "Ce service, ouvert en 2018, répond à une demande des familles."},
+          "2018", (2018,)),
     # ... unless the title names the unit: then it is the action
     Dated({"title": "Portage de repas",
            "experience": "Le service de portage de repas a été créé en 2016 à la demande des "
@@ -445,6 +448,8 @@ STATUS_REASON = [
           "2021-05", (2021,)),
     Dated({"summary": "Une soirée contes.", "status_reason": "Départ de l'animatrice en 2020"},
           None, (2020,)),
+    Dated({"summary": "Fête de quartier.",
+           "status_reason": "Arrêt de la fête en 2020 faute de bénévoles"}, None, (2020,)),
 ]
 
 # A pair of years in the title names the period of the action, so its first year is the start
@@ -457,6 +462,8 @@ TITLE_PAIRS = [
           "2023", (2023, 2024)),
     Dated({"title": "Contrat de ville 2015-2020 : jardins au pied des tours",
            "summary": "Des bacs potagers."}, None, (2015, 2020)),
+    Dated({"title": "Convention CAF 2019-2022", "summary": "Animation collective familles."},
+          None, (2019, 2022)),
     Dated({"title": "Ateliers lecture 2021-2022",
            "description": "Ateliers lancés en novembre 2021."}, "2021-11", (2021, 2022)),
 ]

@@ -43,7 +43,9 @@ _SINCE_WORD_RE = re.compile(r"\b(?:depuis|dès)\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 END_CUE_RE = re.compile(
     r"\b(?:fin[ \u00a0](?:en|au|à|de[ \u00a0]l['’]action)|jusqu['’]|termin[ée]e?s?\b"
-    r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b)",
+    r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b"
+    # "Arrêt de la fête en 2020", "suspendu en mars 2020", "abandonné en 2019"
+    r"|arr[êe]t\b|suspen(?:du|due|dus|dues|sion)\b|abandonn[ée]e?s?\b|stopp[ée]e?s?\b)",
     re.IGNORECASE,
 )
 FUTURE_CUE_RE = re.compile(
@@ -73,10 +75,10 @@ _CREATION_RE = re.compile(
 _STRUCTURE_RE = re.compile(
     r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
     r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
-    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale"
+    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b"
     # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history,
-    # unless the title names it (see names_the_title)
-    r"|secteur|p[ôo]le|antenne|service)\b",
+    # unless the title names it (see names_the_title); "ce service" points back to the action
+    r"|\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne|service)\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -196,7 +198,7 @@ _SERVICE_EXISTS_RE = re.compile(
 _ACTION_WORDS = frozenset(
     "action actions projet projets atelier ateliers activite activites dispositif groupe "
     "collectif initiative demarche".split())
-_UNIT_RE = re.compile(r"\b(?:le|la|l['’]|ce|cet|cette)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne"
+_UNIT_RE = re.compile(r"\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne"
                       r"|service)\b", re.IGNORECASE)
 # Words a structure's name shares with a title without naming the action.
 _GENERIC_WORDS = frozenset(

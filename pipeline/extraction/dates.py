@@ -44,10 +44,11 @@ _DOCUMENT_RE = re.compile(
 STATUS_FIELD = "status_reason"
 _DONE_RE = re.compile(
     r"\b(?:r[ée]alis[ée]e?s?|effectu[ée]e?s?|organis[ée]e?s?|men[ée]e?s?|d[ée]roul[ée]e?s?"
-    r"|tenue?s?|eu[ \u00a0]lieu|ponctuel(?:le)?s?|uniques?"
-    # or the one-off event itself: "Séjour du 4 au 8 août 2023"
-    r"|s[ée]jour|sortie|f[êe]te|forum|spectacle|journ[ée]e|soir[ée]e|week-end|concert|stage"
-    r"|festival|exposition|[ée]v[ée]nement|voyage|carnaval|kermesse|bal)\b", re.IGNORECASE)
+    r"|tenue?s?|eu[ \u00a0]lieu|ponctuel(?:le)?s?|uniques?)\b"
+    # or the one-off event itself, first: "Séjour du 4 au 8 août 2023"
+    r"|^[\W]{0,3}(?:s[ée]jour|sortie|f[êe]te|forum|spectacle|journ[ée]e|soir[ée]e|week-end"
+    r"|concert|stage|festival|exposition|[ée]v[ée]nement|voyage|carnaval|kermesse|bal)\b",
+    re.IGNORECASE)
 
 
 def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any]:
