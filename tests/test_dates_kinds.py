@@ -452,6 +452,12 @@ STATUS_REASON = [
            "status_reason": "Arrêt de la fête en 2020 faute de bénévoles"}, None, (2020,)),
 ]
 
+# A stop or a pause told by a noun is neither the start nor the end.
+PAUSES = [
+    Dated({"experience": "Démarré en mars 2019. Arrêt pendant le confinement 2020 puis "
+                         "reprise."}, "2019-03", (2019, 2020)),
+]
+
 # A pair of years in the title names the period of the action, so its first year is the start
 # when the fields date nothing; not when it dates one of the structure's documents.
 TITLE_PAIRS = [
@@ -497,6 +503,7 @@ KINDS = {
     "plan-label": PLAN_LABELS,
     "first-by-its-article": FIRST_BY_ITS_ARTICLE,
     "status-reason": STATUS_REASON,
+    "pause": PAUSES,
     "budget-heading": BUDGET_HEADINGS,
     "title-pair": TITLE_PAIRS,
 }
@@ -519,6 +526,10 @@ def _dates(nlp: Language, case: Dated) -> dict[str, object]:
                          ids=[f"{kind}-{i:02d}" for kind, i, _ in CASES])
 def test_start(nlp: Language, kind: str, index: int, case: Dated) -> None:
     assert _dates(nlp, case)["start"] == case.start, case.fields
+
+
+def test_a_pause_is_no_end(nlp: Language) -> None:
+    assert _dates(nlp, PAUSES[0])["end"] is None
 
 
 @pytest.mark.parametrize(("kind", "index", "case"), CASES,

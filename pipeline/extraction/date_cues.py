@@ -43,9 +43,7 @@ _SINCE_WORD_RE = re.compile(r"\b(?:depuis|dès)\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 END_CUE_RE = re.compile(
     r"\b(?:fin[ \u00a0](?:en|au|à|de[ \u00a0]l['’]action)|jusqu['’]|termin[ée]e?s?\b"
-    r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b"
-    # "Arrêt de la fête en 2020", "suspendu en mars 2020", "abandonné en 2019"
-    r"|arr[êe]t\b|suspen(?:du|due|dus|dues|sion)\b|abandonn[ée]e?s?\b|stopp[ée]e?s?\b)",
+    r"|achev[ée]e?s?\b|cl[ôo]tur[ée]e?s?\b|pris[ \u00a0]fin|arr[êe]t[ée]e?s?\b)",
     re.IGNORECASE,
 )
 FUTURE_CUE_RE = re.compile(
@@ -95,7 +93,10 @@ _FUTURE_AUX_RE = re.compile(
 # before ("les jardins ouvriers fermés en 1987", "en 2015, la ville a fermé la piscine"): the
 # place's history. "fermé" needs its accent or its ending, so "une ferme" stays out.
 _ENDED = (r"dissou(?:s|te|tes)|liquid[ée]e?s?|ferm(?:ée?s?|ees?|eture)|d[ée]moli(?:e|s|es|tion)?"
-          r"|d[ée]truite?s?|disparue?s?")
+          r"|d[ée]truite?s?|disparue?s?"
+          # a stop or a pause told by a noun ("Arrêt de la fête en 2020", "arrêt pendant le
+          # confinement 2020 puis reprise"): no start, and no end either
+          r"|arr[êe]ts?|suspension|abandon")
 _ENDED_RE = re.compile(rf"\b(?:{_ENDED})\b", re.IGNORECASE)
 # ... told after its date by a subject and its verb: "En 2015, la ville a fermé la piscine";
 # not "Ouvert en 2019 après la fermeture de ..." nor "Ouvert en 2020, fermé pendant ...".
