@@ -162,7 +162,8 @@ def _status_start(docs: dict[str, Doc], pools: _Pools) -> str | None:
     for span in doc.spans[SPANS_KEY]:
         if span._.date_inferred or not span._.date_years or span._.date_cue is not None \
                 or span._.date_kind == "year_range" \
-                or not _DONE_RE.search(doc.text, 0, span.start_char):
+                or not _DONE_RE.search(doc.text, max(0, span.start_char - _CLAUSE_CHARS),
+                                       span.start_char):
             continue
         value = _precise(span._.date_first)
         earlier = [m for m in pools.months if not m._.date_inferred
