@@ -309,6 +309,18 @@ STRUCTURE_BIRTH_AND_LABELS = [
     # the action's own birth still starts it
     Dated({"summary": "Le troc de livres est né en 2016 d'une idée de bénévoles."}, "2016",
           (2016,)),
+    # what happened to its premises, a partner's years, a heading "Début de l'action :"
+    Dated({"experience": "Le centre a emménagé en 2012 dans l'ancienne école. Début de "
+                         "l'action : janvier 2021."}, "2021-01", (2012, 2021)),
+    Dated({"experience": "La maison de quartier a été rénovée en 2018. Les ateliers ont eu "
+                         "lieu de janvier à mars 2022."}, "2022-01", (2018, 2022)),
+    Dated({"experience": "Le CCAS, partenaire depuis 2010, oriente les familles. Premier "
+                         "atelier en février 2018."}, "2018-02", (2010, 2018)),
+    Dated({"experience": "Partenaire historique depuis 2005, la CAF soutient le centre. Les "
+                         "ateliers ont commencé en 2019."}, "2019", (2005, 2019)),
+    # ... while the centre's active verb with an object tells the action
+    Dated({"experience": "Le centre a rénové la salle des fêtes avec les jeunes en juin "
+                         "2019."}, "2019-06", (2019,)),
     # a beginning told by a noun: the group's starts the action, the structure's does not, and
     # "depuis" governs it
     Dated({"experience": "Création du groupe en 2015 ; le projet a été relancé en 2021."},

@@ -23,8 +23,10 @@ START_CUE_RE = re.compile(
     r"|ouverture\b"
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
     r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour|des[ \u00a0]le[ \u00a0]d[ée]but"
-    # "Création du groupe en 2015", "naissance du collectif en mars 2019"
-    r"|cr[ée]ation|naissance"
+    # "Création du groupe en 2015", "naissance du collectif en mars 2019", "Début de
+    # l'action : janvier 2021"
+    r"|cr[ée]ation|naissance|d[ée]but[ \u00a0]{1,3}d(?:e[ \u00a0]l['’]|u[ \u00a0]|es[ \u00a0])"
+    r"(?:action|projet|activit[ée]|ateliers?|dispositif)"
     # a group that forms itself: "le groupe s'est constitué", "les mamans se sont formées"
     r"|constitu(?:[ée]e?s?|tion)\b|s['’]est[ \u00a0]form[ée]e?s?\b"
     r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
@@ -66,6 +68,10 @@ _CREATION_RE = re.compile(
     r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
     r"|née?s?"
     r"|install[ée]e?s?"
+    # what happened to its premises: "le centre social a été rénové en 2018", "la MJC a
+    # déménagé en 2010" (these verbs take no object, so the active voice is history too)
+    r"|r[ée]nov[ée]e?s?|agrandie?s?|r[ée]habilit[ée]e?s?|relog[ée]e?s?"
+    r"|d[ée]m[ée]nag[ée]e?s?|emm[ée]nag[ée]e?s?|fusionn[ée]e?s?"
     r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
     re.IGNORECASE,
 )
@@ -223,6 +229,9 @@ _ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]
                             r"|labellis[ée]e?s?|labels?)\b", re.IGNORECASE)
 
 
+_INTRANSITIVE = ("demenag", "emmenag", "fusionn")
+
+
 def _tells_founding(words: str) -> bool:
     """Whether `words` tell the founding of the structure: a structure noun, then a creation
     verb in the passive or as a participle ("l'association, créée en", "a été ouvert en"), or
@@ -237,9 +246,9 @@ def _tells_founding(words: str) -> bool:
     before = words[:verbs[-1].start()]
     if not _STRUCTURE_RE.search(before):
         return False
-    return not _ACTIVE_AUX_RE.search(before) or (
-        verbs[-1].group().lower().startswith("ouvert")
-        and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
+    verb = fold(verbs[-1].group())
+    return not _ACTIVE_AUX_RE.search(before) or verb.startswith(_INTRANSITIVE) or (
+        verb.startswith("ouvert") and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
 
 
 def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int) -> str | None:
@@ -316,12 +325,19 @@ def _nearest_cue(clause: str) -> str | None:
     if name == "start" and (since := _since_before(clause, cue.start())) is not None:
         # "depuis sa création en 2009": the beginning is governed by "depuis"
         cue, name = since, "since"
+    if name == "since" and _PARTNER_BEFORE_RE.search(clause, 0, cue.start()):
+        # "le CCAS, partenaire depuis 2010": how long a partner has been one
+        return "context"
     if name == "since":
         return _governed(clause[cue.end():], "since")
     if name == "start" and (after := _AFTER_RE.search(clause, cue.end())) is not None:
         # "s'est formé après les ateliers de 2019": the date is of what came before
         return "start" if _governed(clause[after.end():], "start") == "start" else "context"
     return _unless_future(clause, cue, name)
+
+
+_PARTNER_BEFORE_RE = re.compile(
+    r"\bpartena(?:ire|ires|riat)(?:[ \u00a0]{1,3}[^\W\d_]{1,15})?[ \u00a0]{1,3}$", re.IGNORECASE)
 
 
 def _since_before(clause: str, start: int) -> re.Match[str] | None:
