@@ -174,7 +174,7 @@ _LATER_EDITION_RE = re.compile(
     re.IGNORECASE)
 # Words that only place a date in time ("depuis la rentrée de septembre", "dès le début de
 # l'année"): after "depuis" or "après" they leave the date to the verb.
-_TIME_WORDS = frozenset(
+TIME_WORDS = frozenset(
     "le la les l de du des d en au aux sa son ses leur cette ce cet fin debut mi courant milieu "
     "mois annee annees rentree scolaire semaine periode saison printemps ete automne hiver "
     "vacances toussaint noel paques trimestre semestre exercice dernier derniere "
@@ -190,29 +190,12 @@ _ORIGIN_NOUNS = frozenset(
 _ENDING_NOUNS = frozenset(
     "fermeture disparition depart arret perte suppression baisse deces demenagement "
     "liquidation faillite".split())
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+WORD_RE = re.compile(r"[^\W\d_]{2,}")
 # A beginning told before a date that follows "après": "le collectif s'est formé après les
 # ateliers cuisine de 2019" dates what came before the beginning.
 _AFTER_RE = re.compile(
     r"\b(?:apr[èe]s|suite[ \u00a0]{1,3}[àa]|[àa][ \u00a0]la[ \u00a0]suite[ \u00a0]d)",
     re.IGNORECASE)
-# "L'accueil de loisirs existe depuis 1995": a thing named with its definite article exists
-# since the date; the action when the title names it or it is an action word.
-_SERVICE_EXISTS_RE = re.compile(
-    r"(?:^|[\s(,])(?:l['’]|le[ \u00a0]|la[ \u00a0]|les[ \u00a0])[ \u00a0]{0,3}"
-    r"(?P<subject>[^\W\d_][^,:()]{0,60}?)[ \u00a0]{1,3}(?:existe|existent|existait)"
-    r"[ \u00a0]{1,3}depuis[ \u00a0]{1,3}$", re.IGNORECASE)
-_ACTION_WORDS = frozenset(
-    "action actions projet projets atelier ateliers activite activites dispositif groupe "
-    "collectif initiative demarche".split())
-_UNIT_RE = re.compile(r"\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne"
-                      r"|service)\b", re.IGNORECASE)
-# Words a structure's name shares with a title without naming the action.
-_GENERIC_WORDS = frozenset(
-    "centre social sociale sociaux association maison quartier structure secteur pole service "
-    "antenne espace ville commune depuis dans avec pour notre cette".split())
-# Words are compared with the title on their first letters: "jardin" and "jardins".
-_STEM = 5
 # "le centre existe depuis sa création en 1987" tells the structure's history, not the action's.
 _EXISTS_RE = re.compile(r"\bexist(?:e|ent|ait|aient|ons)\b", re.IGNORECASE)
 _WINDOW = 150
@@ -344,8 +327,8 @@ def _since_before(clause: str, start: int) -> re.Match[str] | None:
     """The "depuis" / "dès" whose words up to `start` only place a noun in time ("depuis sa",
     "depuis l'"), or None."""
     for match in SINCE_CUE_RE.finditer(clause, max(0, start - 30), start):
-        words = [fold(w) for w in _WORD_RE.findall(clause[match.end():start])]
-        if all(w in _TIME_WORDS for w in words):
+        words = [fold(w) for w in WORD_RE.findall(clause[match.end():start])]
+        if all(w in TIME_WORDS for w in words):
             return match
     return None
 
@@ -355,45 +338,11 @@ def tells_origin(text: str) -> bool:
     structure began ("Le centre accompagne le collectif depuis sa naissance.")."""
     for match in _SINCE_WORD_RE.finditer(text):
         rest = _CLAUSE_END_RE.split(text[match.end():match.end() + _WINDOW])[0]
-        words = [fold(w) for w in _WORD_RE.findall(rest)[:2]]
+        words = [fold(w) for w in WORD_RE.findall(rest)[:2]]
         if any(w in _ORIGIN_NOUNS for w in words) and not _YEAR_RE.search(rest) \
                 and not _structure_exists(text[max(0, match.start() - 60):match.start()]):
             return True
     return False
-
-
-def names_another_service(clause: str, title: str) -> bool:
-    """Whether `clause`, ending before a date, says that something other than the action has
-    existed since it: "L'accueil de loisirs existe depuis" in a fiche titled "Projet
-    passerelle"; not "Le repair café existe depuis" under the title "Repair café", nor "Cette
-    action existe depuis"."""
-    found = _SERVICE_EXISTS_RE.search(clause)
-    if found is None:
-        return False
-    words = [fold(w) for w in _WORD_RE.findall(found.group("subject"))]
-    if not words or words[0] in _ACTION_WORDS:
-        return False
-    in_title = {fold(w)[:_STEM] for w in _WORD_RE.findall(title)}
-    return not any(w[:_STEM] in in_title for w in words if w not in _TIME_WORDS)
-
-
-def names_the_title(clause: str, title: str) -> bool:
-    """Whether `clause`, ending before a date its structure's history would claim, creates a
-    unit of the structure that the title names: "Le service de portage de repas a été créé
-    en" under the title "Portage de repas" tells the action's beginning; "Le secteur jeunesse
-    du centre, créé en" under "Chantier jeunes" does not (words are compared whole, less a
-    plural's s)."""
-    units = list(_UNIT_RE.finditer(clause))
-    if not units:
-        return False
-    named = re.split(r"[,()]", clause[units[-1].end():])[0]
-    in_title = {_singular(fold(w)) for w in _WORD_RE.findall(title)}
-    words = {_singular(fold(w)) for w in _WORD_RE.findall(named)}
-    return any(len(w) > 3 and w not in _GENERIC_WORDS for w in words & in_title)
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith(("s", "x")) and len(word) > 3 else word
 
 
 def _structure_exists(clause: str) -> bool:
@@ -408,8 +357,8 @@ def _governed(words_after: str, name: str) -> str:
     they only place it in time ("depuis la rentrée de", "après les vacances de"), "origin" for
     a beginning of the group or structure ("depuis sa création en"), else "context": the date
     is that of another event ("depuis la fermeture du dernier café en")."""
-    words = [fold(w) for w in _WORD_RE.findall(words_after)]
-    content = [w for w in words if w not in _TIME_WORDS]
+    words = [fold(w) for w in WORD_RE.findall(words_after)]
+    content = [w for w in words if w not in TIME_WORDS]
     if not content:
         return name
     return "context" if content[0] in _ENDING_NOUNS else "origin"

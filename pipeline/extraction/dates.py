@@ -9,7 +9,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
-from pipeline.extraction.date_cues import names_another_service, names_the_title, tells_origin
+from pipeline.extraction.date_cues import tells_origin
+from pipeline.extraction.date_subjects import names_another_service, names_the_title
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -97,13 +98,17 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
                 pools.add(span)
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
-    if pools.later:
-        return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
-    if title_start is not None and "-" not in title_start:
-        # "Atelier cuisine 2023" with "les ateliers ont démarré en janvier"
-        title_start = _month_in_year(title_start, pools.months, years)
-    return {"start": start or _status_start(docs, pools) or title_start, "end": end,
-            "years": sorted(years), "mentions": mentions}
+    if start is None and not pools.later:
+        start = _status_start(docs, pools) or _title_month(title_start, pools, years)
+    return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+
+
+def _title_month(title_start: str | None, pools: _Pools, years: set[int]) -> str | None:
+    """The title's start, with the month the story gives a beginning in its year ("Atelier
+    cuisine 2023" and "les ateliers ont démarré en janvier")."""
+    if title_start is None or "-" in title_start:
+        return title_start
+    return _month_in_year(title_start, pools.months, years)
 
 
 @dataclass
