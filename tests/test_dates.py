@@ -64,7 +64,14 @@ CASES = [
     ("n° 2019", []),
     ("1500 personnes", []),
     ("dans l'esprit de l'Agenda 2030", []),
-    ("en 1850", []),
+    # a year before 1950 only where a word dates it, or with its month
+    ("en 1850", ["1850"]),
+    ("le lavoir date de 1905", ["1905"]),
+    ("inauguré en mai 1936", ["1936-05"]),
+    ("1850 habitants", []),
+    ("le village compte 1850 âmes", []),
+    ("un budget de 1850", []),
+    ("financeurs (département) 1800 / adhérents 300", []),
     ("depuis 15 ans", []),
 ]
 
@@ -138,6 +145,13 @@ def test_empty_fiche(nlp):
     ("et sa halte-garderie a ouvert en 1999 " * 3_000)[:MAX_FIELD_CHARS],
     "12e édition " * (MAX_FIELD_CHARS // 12) + "en 2019",
     "a " * (MAX_FIELD_CHARS // 2) + "ouvert en 2019",
+    ("le quartier, " * (MAX_FIELD_CHARS // 13))[:MAX_FIELD_CHARS - 20] + "construit en 1965",
+    "Programme " * (MAX_FIELD_CHARS // 10) + "2024 : en mars",
+    "la création du centre " * (MAX_FIELD_CHARS // 22) + "en 1987",
+    "le service " * (MAX_FIELD_CHARS // 11) + "créé en 2009",
+    "date de " * (MAX_FIELD_CHARS // 8) + "1850",
+    ("depuis sa création " * 5_000)[:MAX_FIELD_CHARS],
+    (", la salle a fermé en 2015 " * 4_000)[:MAX_FIELD_CHARS],
 ])
 def test_hostile_input_in_bounded_time(text):
     started = time.perf_counter()
@@ -156,6 +170,16 @@ def test_hostile_input_in_bounded_time(text):
 ])
 def test_origin_without_a_date(text, expected):
     assert tells_origin(text) is expected
+
+
+@pytest.mark.slow
+def test_a_long_status_reason_in_bounded_time(nlp):
+    # every date of the status reason is read once, within a bounded window before it
+    text = ("Départ en 2019, réunion le 3 mars 2020 ; " * 5_000)[:MAX_FIELD_CHARS]
+    started = time.perf_counter()
+    result = build_dates({"summary": nlp("Une fête."), "status_reason": nlp(text)})
+    assert time.perf_counter() - started < 10
+    assert result["start"] is None and result["years"] == [2019, 2020]
 
 
 def test_a_loose_amount_inside_a_date_leaves_the_date(nlp):

@@ -8,8 +8,6 @@ from a held-out set: each phrase is written anew for the kind it stands for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 import spacy
 from spacy.language import Language
@@ -17,14 +15,21 @@ from spacy.language import Language
 import pipeline.extraction.components  # noqa: F401  (registers the factories)
 from pipeline.extraction.dates import build_dates
 from pipeline.extraction.nlp import CONFIG_DIR, add_components
-
-
-@dataclass(frozen=True)
-class Dated:
-    fields: dict[str, str]
-    start: str | None
-    years: tuple[int, ...] = ()
-
+from tests.dates_kinds_data import (
+    BUDGET_HEADINGS,
+    FIRST_BY_ITS_ARTICLE,
+    GIVEN_NOT_DATA,
+    MONTHS_OF_A_HABIT,
+    PAUSES,
+    PLACE_HISTORY,
+    PLAN_LABELS,
+    STATUS_REASON,
+    STRUCTURE_BIRTH_AND_LABELS,
+    STRUCTURE_UNIT_HISTORY,
+    TITLE_PAIRS,
+    WISHES_AND_FORECASTS,
+    Dated,
+)
 
 # A month written short without its dot ("oct 2016", "nov", "dec") is still a month, so the
 # start keeps it.
@@ -279,6 +284,18 @@ KINDS = {
     "before-the-first-step": BEFORE_THE_FIRST_STEP,
     "school-year-or-season": SCHOOL_YEARS_AND_SEASONS,
     "form-and-review-year": FORM_AND_REVIEW_YEARS,
+    "structure-unit-history": STRUCTURE_UNIT_HISTORY,
+    "structure-birth-and-labels": STRUCTURE_BIRTH_AND_LABELS,
+    "wishes-and-forecasts": WISHES_AND_FORECASTS,
+    "months-of-a-habit": MONTHS_OF_A_HABIT,
+    "place-history": PLACE_HISTORY,
+    "given-not-data": GIVEN_NOT_DATA,
+    "plan-label": PLAN_LABELS,
+    "first-by-its-article": FIRST_BY_ITS_ARTICLE,
+    "status-reason": STATUS_REASON,
+    "pause": PAUSES,
+    "budget-heading": BUDGET_HEADINGS,
+    "title-pair": TITLE_PAIRS,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 
@@ -299,6 +316,10 @@ def _dates(nlp: Language, case: Dated) -> dict[str, object]:
                          ids=[f"{kind}-{i:02d}" for kind, i, _ in CASES])
 def test_start(nlp: Language, kind: str, index: int, case: Dated) -> None:
     assert _dates(nlp, case)["start"] == case.start, case.fields
+
+
+def test_a_pause_is_no_end(nlp: Language) -> None:
+    assert _dates(nlp, PAUSES[0])["end"] is None
 
 
 @pytest.mark.parametrize(("kind", "index", "case"), CASES,

@@ -23,12 +23,18 @@ START_CUE_RE = re.compile(
     r"|ouverture\b"
     r"|cr[ée][ée]e?s?\b|initi[ée]e?s?\b|mise?s?[ \u00a0]en[ \u00a0](?:place|route|œuvre|oeuvre)"
     r"|d[ée]marrage|lancement|vu[ \u00a0]le[ \u00a0]jour|des[ \u00a0]le[ \u00a0]d[ée]but"
+    # "Création du groupe en 2015", "naissance du collectif en mars 2019", "Début de
+    # l'action : janvier 2021"
+    r"|cr[ée]ation|naissance|d[ée]but[ \u00a0]{1,3}d(?:e[ \u00a0]l['’]|u[ \u00a0]|es[ \u00a0])"
+    r"(?:action|projet|activit[ée]|ateliers?|dispositif)"
     # a group that forms itself: "le groupe s'est constitué", "les mamans se sont formées"
     r"|constitu(?:[ée]e?s?|tion)\b|s['’]est[ \u00a0]form[ée]e?s?\b"
     r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
     # the first occurrence of a step: "1ère réunion", "les premiers bacs", "premier atelier";
     # not a recurring slot ("le premier samedi") nor an ordering word ("en premier lieu")
-    rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}})",
+    rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}}"
+    # the first one named by its article alone: "c'est la 3e édition : la première a eu lieu"
+    rf"|(?:la|le|les){_SP}premi[eè]re?s?{_SP}(?:a|ont|fut|furent|se|s['’](?:est|était))\b)",
     re.IGNORECASE,
 )
 # "depuis 2016", "dès 2017", "à partir de 2015": when a practice has run since. A weaker sign
@@ -45,6 +51,10 @@ END_CUE_RE = re.compile(
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
     r"|pr[ée]vue?s?|envisag\w{0,10}|[àa][ \u00a0]venir|annonc[ée]e?s?"
+    # a wish or an aim is no beginning: "nous souhaitons ouvrir en 2025", "l'objectif est
+    # d'ouvrir en 2026"
+    r"|souhait\w{0,6}|esp[èée]r\w{0,6}|aimerions|voudrions|projetons"
+    r"|objectif[ \u00a0]{1,3}(?:est|serait|sera)"
     # future tense, singular, of the verbs that tell a beginning: "le projet verra le jour"
     r"|verra|ouvrira|d[ée]marrera|commencera|d[ée]butera|reprendra|lancera|tiendra"
     # future tense, plural: "poursuivrons", "prendront", "ferons", "finiront"
@@ -56,7 +66,12 @@ FUTURE_CUE_RE = re.compile(
 # active verb ("le centre a créé un atelier en 2015") tells of the action itself.
 _CREATION_RE = re.compile(
     r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
+    r"|née?s?"
     r"|install[ée]e?s?"
+    # what happened to its premises: "le centre social a été rénové en 2018", "la MJC a
+    # déménagé en 2010" (these verbs take no object, so the active voice is history too)
+    r"|r[ée]nov[ée]e?s?|agrandie?s?|r[ée]habilit[ée]e?s?|relog[ée]e?s?"
+    r"|d[ée]m[ée]nag[ée]e?s?|emm[ée]nag[ée]e?s?|fusionn[ée]e?s?"
     r"|(?:sa|son|leur)[ \u00a0](?:cr[ée]ation|fondation|ouverture))\b",
     re.IGNORECASE,
 )
@@ -64,7 +79,10 @@ _CREATION_RE = re.compile(
 _STRUCTURE_RE = re.compile(
     r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
     r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
-    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b",
+    r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b"
+    # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history,
+    # unless the title names it (see names_the_title); "ce service" points back to the action
+    r"|\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne|service)\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -77,16 +95,54 @@ _FUTURE_AUX_RE = re.compile(
 # What was observed or consulted on before the action (the diagnosis, a survey, a public
 # consultation on a wider project) and where figures come from (a statistics source): a year,
 # not the start.
+# The end of another body ("l'association, dissoute en 2014") or what closed or was pulled down
+# before ("les jardins ouvriers fermés en 1987", "en 2015, la ville a fermé la piscine"): the
+# place's history. "fermé" needs its accent or its ending, so "une ferme" stays out.
+_ENDED = (r"dissou(?:s|te|tes)|liquid[ée]e?s?|ferm(?:ée?s?|ees?|eture)|d[ée]moli(?:e|s|es|tion)?"
+          r"|d[ée]truite?s?|disparue?s?"
+          # a stop or a pause told by a noun ("Arrêt de la fête en 2020", "arrêt pendant le
+          # confinement 2020 puis reprise"): no start, and no end either
+          r"|arr[êe]ts?|suspension|abandon")
+_ENDED_RE = re.compile(rf"\b(?:{_ENDED})\b", re.IGNORECASE)
+# ... told after its date by a subject and its verb: "En 2015, la ville a fermé la piscine";
+# not "Ouvert en 2019 après la fermeture de ..." nor "Ouvert en 2020, fermé pendant ...".
+_ENDED_AFTER_RE = re.compile(
+    r"[ \u00a0,]{0,4}(?:l['’]|le[ \u00a0]|la[ \u00a0]|les[ \u00a0])[^,;:]{0,40}?"
+    rf"\b(?:a|ont|est|sont)[ \u00a0]{{1,3}}(?:[ée]t[ée][ \u00a0]{{1,3}})?(?:{_ENDED})\b",
+    re.IGNORECASE)
 CONTEXT_CUE_RE = re.compile(
     r"\b(?:constat\w{0,6}|diagnostics?|[ée]tat[ \u00a0]des[ \u00a0]lieux|enqu[êe]tes?"
     r"|rep[ée]r[ée]e?s?|observ[ée]e?s?|concertations?|consultations?"
-    r"|selon|sources?|insee|recensements?|statistiques?|donn[ée]es|chiffres"
+    r"|selon|sources?|insee|recensements?|statistiques?|chiffres"
+    # data, not a participle: "les données de la CAF", not "les leçons ont été données en"
+    r"|(?:(?:les|des|ces|aux|de|d['’]|nos|leurs|ses|par)[ \u00a0]{1,3}"
+    r"|(?<![^\W\d_][ \u00a0]))donn[ée]es"
     # what a year of review or of writing dates: "Bilan année 2023", "fiche saisie en 2021"
     r"|bilans?|rapports?|comptes?[ \u00a0\-]rendus?|saisie?s?|r[ée]dig[ée]e?s?|remplie?s?"
-    # the end of another body ("l'association, dissoute en 2014")
-    r"|dissou(?:s|te|tes)|liquid[ée]e?s?)\b",
+    # a law or a reform that framed the action ("la loi de 2014 a créé les conseils citoyens")
+    r"|lois?|d[ée]crets?|circulaires?|r[ée]formes?"
+    rf"|{_ENDED})\b",
     re.IGNORECASE,
 )
+# A year that labels a plan ("Programme 2024 : musée en mars, opéra en novembre", "la
+# programmation 2023"): what was planned for that year, not when the action began.
+_PLAN_LABEL_RE = re.compile(
+    r"\b(?:programme|programmation|planning|pr[ée]visionnel|pr[ée]visions?)"
+    r"(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e|d['’]activit[ée]s|d['’]actions"
+    r"|des[ \u00a0]sorties))?[ \u00a0]{1,3}$", re.IGNORECASE)
+# When a place was built ("le quartier a été construit en 1965", "la cité, bâtie dans les années
+# 1970") and a decade ("dans les années 1980"): the territory's history.
+_PLACE_BUILT_RE = re.compile(
+    r"\b(?:quartier|cit[ée]|immeubles?|r[ée]sidence|b[âa]timents?|tours?|barres?|village"
+    r"|bourg|[ée]glise|ch[âa]teau|lotissement|halle|gare|[ée]cole|usine|pont)\b[^.;:]{0,60}"
+    r"(?:,|\b(?:a|ont)[ \u00a0]{1,3}[ée]t[ée]|\b(?:est|sont|fut|furent))[ \u00a0]{1,3}"
+    r"(?:construite?s?|b[âa]tie?s?|[ée]difi[ée]e?s?|class[ée]e?s?|[ée]rig[ée]e?s?"
+    r"|r[ée]habilit[ée]e?s?)\b[^.;:]{0,40}$", re.IGNORECASE)
+_DECADE_RE = re.compile(r"\bann[ée]es[ \u00a0]{1,3}$", re.IGNORECASE)
+# The age of a thing ("le four date de 1850", "la tradition remonte à 1920"): its history.
+_AGE_RE = re.compile(
+    r"(?<!la[ \u00a0])(?<!une[ \u00a0])\b(?:dat(?:e|ent|ait|aient|ant)|remont(?:e|ent|ait|ant))"
+    r"[ \u00a0]{1,3}(?:de|d['’]|à|au)[ \u00a0]{0,3}$", re.IGNORECASE)
 _ACTIVE_AUX_RE = re.compile(r"\b(?:a|ont|avons|avait|avaient|avions)[ \u00a0]{1,3}$",
                             re.IGNORECASE)
 _STRUCTURE_AFTER_RE = re.compile(
@@ -118,7 +174,7 @@ _LATER_EDITION_RE = re.compile(
     re.IGNORECASE)
 # Words that only place a date in time ("depuis la rentrée de septembre", "dès le début de
 # l'année"): after "depuis" or "après" they leave the date to the verb.
-_TIME_WORDS = frozenset(
+TIME_WORDS = frozenset(
     "le la les l de du des d en au aux sa son ses leur cette ce cet fin debut mi courant milieu "
     "mois annee annees rentree scolaire semaine periode saison printemps ete automne hiver "
     "vacances toussaint noel paques trimestre semestre exercice dernier derniere "
@@ -134,30 +190,29 @@ _ORIGIN_NOUNS = frozenset(
 _ENDING_NOUNS = frozenset(
     "fermeture disparition depart arret perte suppression baisse deces demenagement "
     "liquidation faillite".split())
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+WORD_RE = re.compile(r"[^\W\d_]{2,}")
 # A beginning told before a date that follows "après": "le collectif s'est formé après les
 # ateliers cuisine de 2019" dates what came before the beginning.
 _AFTER_RE = re.compile(
     r"\b(?:apr[èe]s|suite[ \u00a0]{1,3}[àa]|[àa][ \u00a0]la[ \u00a0]suite[ \u00a0]d)",
     re.IGNORECASE)
-# "L'accueil de loisirs existe depuis 1995": a thing named with its definite article exists
-# since the date; the action when the title names it or it is an action word.
-_SERVICE_EXISTS_RE = re.compile(
-    r"(?:^|[\s(,])(?:l['’]|le[ \u00a0]|la[ \u00a0]|les[ \u00a0])[ \u00a0]{0,3}"
-    r"(?P<subject>[^\W\d_][^,:()]{0,60}?)[ \u00a0]{1,3}(?:existe|existent|existait)"
-    r"[ \u00a0]{1,3}depuis[ \u00a0]{1,3}$", re.IGNORECASE)
-_ACTION_WORDS = frozenset(
-    "action actions projet projets atelier ateliers activite activites dispositif groupe "
-    "collectif initiative demarche".split())
-# Words are compared with the title on their first letters: "jardin" and "jardins".
-_STEM = 5
 # "le centre existe depuis sa création en 1987" tells the structure's history, not the action's.
 _EXISTS_RE = re.compile(r"\bexist(?:e|ent|ait|aient|ons)\b", re.IGNORECASE)
 _WINDOW = 150
+# "la création du centre social en 1987", "Ouverture de la maison de quartier en 1998": the
+# structure's own beginning, told by a noun.
+_STRUCTURE_BORN_RE = re.compile(
+    r"\b(?:cr[ée]ation|naissance|fondation|ouverture)[ \u00a0]{1,3}(?:du|de[ \u00a0]l['’]"
+    r"|de[ \u00a0]la|de[ \u00a0]notre|de[ \u00a0]cette)[ \u00a0]{0,3}(?:association|asso|centre"
+    r"|structure|maison|mjc|foyer|csc|[ée]vs|mpt|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b"
+    r"[^.;:]{0,50}$", re.IGNORECASE)
 # An accreditation is always the structure's ("l'espace de vie sociale a été agréé en 2016",
 # "agréé depuis 2004"), never the action's beginning.
-_ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]e?s?)\b",
-                            re.IGNORECASE)
+_ACCREDITED_RE = re.compile(r"\b(?:agr[ée][ée]e?s?|agr[ée]ments?|habilit[ée]e?s?"
+                            r"|labellis[ée]e?s?|labels?)\b", re.IGNORECASE)
+
+
+_INTRANSITIVE = ("demenag", "emmenag", "fusionn")
 
 
 def _tells_founding(words: str) -> bool:
@@ -165,7 +220,8 @@ def _tells_founding(words: str) -> bool:
     verb in the passive or as a participle ("l'association, créée en", "a été ouvert en"), or
     an opening with no object ("le centre a ouvert ses portes en"); or the opening of one of
     its own services ("et sa ludothèque a ouvert en 2004")."""
-    if _SERVICE_OPENED_RE.search(words) or _ACCREDITED_RE.search(words):
+    if _SERVICE_OPENED_RE.search(words) or _ACCREDITED_RE.search(words) \
+            or _STRUCTURE_BORN_RE.search(words):
         return True
     verbs = list(_CREATION_RE.finditer(words))
     if not verbs:
@@ -173,44 +229,57 @@ def _tells_founding(words: str) -> bool:
     before = words[:verbs[-1].start()]
     if not _STRUCTURE_RE.search(before):
         return False
-    return not _ACTIVE_AUX_RE.search(before) or (
-        verbs[-1].group().lower().startswith("ouvert")
-        and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
+    verb = fold(verbs[-1].group())
+    return not _ACTIVE_AUX_RE.search(before) or verb.startswith(_INTRANSITIVE) or (
+        verb.startswith("ouvert") and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
 
 
 def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int) -> str | None:
     """What the sentence says of the date at `start:end` in `text`: "start", "since",
-    "origin", "end", "future", "later", "context", "founding" or None, from the words between
-    the previous date (ending at `previous_end`) or clause and this one, or, when those are
-    few, from the rest of the clause after it, up to the next date (at `next_start`).
+    "origin", "end", "future", "plan", "later", "context", "founding" or None, from the words
+    between the previous date (ending at `previous_end`) or clause and this one, or, when
+    those are few, from the rest of the clause after it, up to the next date (at
+    `next_start`).
 
     "origin" is a date the action has run since because it began with the structure or the
     group ("depuis sa création en 2009"); "later" a later edition of a yearly event."""
     floor = max(previous_end, start - _WINDOW, 0)
     window = text[floor:start]
+    if _PLAN_LABEL_RE.search(window):
+        return "plan"
+    if _AGE_RE.search(window) or _DECADE_RE.search(window):
+        return "context"
     clause = _CLAUSE_END_RE.split(window)[-1]
     nearest = _nearest_cue(clause)
-    if nearest == "origin" and _structure_exists(clause):
+    if nearest == "origin" and (_structure_exists(clause)
+                                or _STRUCTURE_AFTER_RE.match(text, end, end + 40)):
         return "founding"
     if nearest != "origin" and (_tells_founding(clause) or (
             _CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(text, end, end + 40))):
         return "founding"
     if nearest is not None:
         return nearest
+    if _PLACE_BUILT_RE.search(clause):
+        return "context"
     # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
     # words after it tell
     if len(clause.strip()) <= 12 or _HEADS_RE.match(text, end):
-        after = text[end:min(next_start, end + _WINDOW)]
-        after = _CLAUSE_END_RE.split(after)[0]
-        if _tells_founding(after):
-            return "founding"
-        # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
-        # so only START and FUTURE cues are read there.
-        for regex, name in ((START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
-                            (FUTURE_CUE_RE, "future"), (_LATER_EDITION_RE, "later")):
-            if found := regex.search(after):
-                return _unless_future(after, found, name)
+        return _cue_after(_CLAUSE_END_RE.split(text[end:min(next_start, end + _WINDOW)])[0])
     return None
+
+
+def _cue_after(after: str) -> str | None:
+    """The cue of a date told by the rest of its clause, `after` it ("En 2019, le groupe
+    s'est formé"; "En 2015, la ville a fermé la piscine" is the place's history)."""
+    if _tells_founding(after):
+        return "founding"
+    # A diagnosis named after its date is a phase of the action ("oct. 2018 : diagnostic"),
+    # so only START and FUTURE cues are read there.
+    for regex, name in ((START_CUE_RE, "start"), (SINCE_CUE_RE, "since"),
+                        (FUTURE_CUE_RE, "future"), (_LATER_EDITION_RE, "later")):
+        if found := regex.search(after):
+            return _unless_future(after, found, name)
+    return "context" if _ENDED_AFTER_RE.match(after) else None
 
 
 def _unless_future(clause: str, cue: re.Match[str], name: str) -> str:
@@ -236,6 +305,12 @@ def _nearest_cue(clause: str) -> str | None:
     if best is None:
         return None
     cue, name = best
+    if name == "start" and (since := _since_before(clause, cue.start())) is not None:
+        # "depuis sa création en 2009": the beginning is governed by "depuis"
+        cue, name = since, "since"
+    if name == "since" and _PARTNER_BEFORE_RE.search(clause, 0, cue.start()):
+        # "le CCAS, partenaire depuis 2010": how long a partner has been one
+        return "context"
     if name == "since":
         return _governed(clause[cue.end():], "since")
     if name == "start" and (after := _AFTER_RE.search(clause, cue.end())) is not None:
@@ -244,31 +319,30 @@ def _nearest_cue(clause: str) -> str | None:
     return _unless_future(clause, cue, name)
 
 
+_PARTNER_BEFORE_RE = re.compile(
+    r"\bpartena(?:ire|ires|riat)(?:[ \u00a0]{1,3}[^\W\d_]{1,15})?[ \u00a0]{1,3}$", re.IGNORECASE)
+
+
+def _since_before(clause: str, start: int) -> re.Match[str] | None:
+    """The "depuis" / "dès" whose words up to `start` only place a noun in time ("depuis sa",
+    "depuis l'"), or None."""
+    for match in SINCE_CUE_RE.finditer(clause, max(0, start - 30), start):
+        words = [fold(w) for w in WORD_RE.findall(clause[match.end():start])]
+        if all(w in TIME_WORDS for w in words):
+            return match
+    return None
+
+
 def tells_origin(text: str) -> bool:
     """Whether `text` says, with no date, that the action has run since the group or the
     structure began ("Le centre accompagne le collectif depuis sa naissance.")."""
     for match in _SINCE_WORD_RE.finditer(text):
         rest = _CLAUSE_END_RE.split(text[match.end():match.end() + _WINDOW])[0]
-        words = [fold(w) for w in _WORD_RE.findall(rest)[:2]]
+        words = [fold(w) for w in WORD_RE.findall(rest)[:2]]
         if any(w in _ORIGIN_NOUNS for w in words) and not _YEAR_RE.search(rest) \
                 and not _structure_exists(text[max(0, match.start() - 60):match.start()]):
             return True
     return False
-
-
-def names_another_service(clause: str, title: str) -> bool:
-    """Whether `clause`, ending before a date, says that something other than the action has
-    existed since it: "L'accueil de loisirs existe depuis" in a fiche titled "Projet
-    passerelle"; not "Le repair café existe depuis" under the title "Repair café", nor "Cette
-    action existe depuis"."""
-    found = _SERVICE_EXISTS_RE.search(clause)
-    if found is None:
-        return False
-    words = [fold(w) for w in _WORD_RE.findall(found.group("subject"))]
-    if not words or words[0] in _ACTION_WORDS:
-        return False
-    in_title = {fold(w)[:_STEM] for w in _WORD_RE.findall(title)}
-    return not any(w[:_STEM] in in_title for w in words if w not in _TIME_WORDS)
 
 
 def _structure_exists(clause: str) -> bool:
@@ -283,8 +357,8 @@ def _governed(words_after: str, name: str) -> str:
     they only place it in time ("depuis la rentrée de", "après les vacances de"), "origin" for
     a beginning of the group or structure ("depuis sa création en"), else "context": the date
     is that of another event ("depuis la fermeture du dernier café en")."""
-    words = [fold(w) for w in _WORD_RE.findall(words_after)]
-    content = [w for w in words if w not in _TIME_WORDS]
+    words = [fold(w) for w in WORD_RE.findall(words_after)]
+    content = [w for w in words if w not in TIME_WORDS]
     if not content:
         return name
     return "context" if content[0] in _ENDING_NOUNS else "origin"

@@ -9,7 +9,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
-from pipeline.extraction.date_cues import names_another_service, tells_origin
+from pipeline.extraction.date_cues import tells_origin
+from pipeline.extraction.date_subjects import names_another_service, names_the_title
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -22,13 +23,33 @@ _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
 TITLE_FIELD = "title"
 # "chaque année en juin", "tous les mois de juillet", "en octobre de chaque année": a month that
 # comes back is no step of the start.
-_RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par[ \u00a0]an)\b",
-                           re.IGNORECASE)
+_RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par[ \u00a0]an"
+                           # a habit told in the present: "les ateliers ont lieu d'octobre à mai"
+                           r"|(?:a|ont)[ \u00a0]lieu|se[ \u00a0]d[ée]roulen?t"
+                           r"|se[ \u00a0]tien(?:nen)?t"
+                           # or a slot of a programme: "Programme : sorties en mars et juin"
+                           r"|programme|programmation|planning)\b", re.IGNORECASE)
 _RECURRING_WINDOW = 30
 # "en 2019 puis en juillet", "ensuite en octobre": a later step, not the month of the start.
 _LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
 # A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
 MAX_TITLE_CHARS = 1_000
+# The structure's documents and agreements that a pair of years in a title may date: the
+# pair is theirs, not the action's.
+_DOCUMENT_RE = re.compile(
+    r"\b(?:projet[ \u00a0]{1,3}(?:social|de[ \u00a0]{1,3}(?:centre|structure))|contrat"
+    r"|convention|agr[ée]ment|cpo|projet[ \u00a0]{1,3}d['’]animation)\b[^,;:()]{0,40}$",
+    re.IGNORECASE)
+# Why the action has its status: "Opération réalisée le samedi 30 septembre 2023" dates a
+# one-off action that the story does not date.
+STATUS_FIELD = "status_reason"
+_DONE_RE = re.compile(
+    r"\b(?:r[ée]alis[ée]e?s?|effectu[ée]e?s?|organis[ée]e?s?|men[ée]e?s?|d[ée]roul[ée]e?s?"
+    r"|tenue?s?|eu[ \u00a0]lieu|ponctuel(?:le)?s?|uniques?)\b"
+    # or the one-off event itself, first: "Séjour du 4 au 8 août 2023"
+    r"|^[\W]{0,3}(?:s[ée]jour|sortie|f[êe]te|forum|spectacle|journ[ée]e|soir[ée]e|week-end"
+    r"|concert|stage|festival|exposition|[ée]v[ée]nement|voyage|carnaval|kermesse|bal)\b",
+    re.IGNORECASE)
 
 
 def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any]:
@@ -77,10 +98,17 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
                 pools.add(span)
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
-    if pools.later:
-        title_start = None
-    return {"start": start or title_start, "end": end, "years": sorted(years),
-            "mentions": mentions}
+    if start is None and not pools.later:
+        start = _status_start(docs, pools) or _title_month(title_start, pools, years)
+    return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+
+
+def _title_month(title_start: str | None, pools: _Pools, years: set[int]) -> str | None:
+    """The title's start, with the month the story gives a beginning in its year ("Atelier
+    cuisine 2023" and "les ateliers ont démarré en janvier")."""
+    if title_start is None or "-" in title_start:
+        return title_start
+    return _month_in_year(title_start, pools.months, years)
 
 
 @dataclass
@@ -119,6 +147,8 @@ class _Pools:
             self.strong.append(span)
         elif cue == "origin":
             self.origins.append(span)
+        elif cue == "founding" and self.title and _names_the_title(span, self.title):
+            self.strong.append(span)
         elif cue == "later":
             self.later = True
         elif cue == "end":
@@ -127,10 +157,32 @@ class _Pools:
             self.weak.append(span)
 
 
+def _status_start(docs: dict[str, Doc], pools: _Pools) -> str | None:
+    """The start a status reason gives when it says the action took place on a date
+    ("Forum réalisé le 6 avril 2024"): that month, or only its year when the story tells of
+    an earlier month with no year ("ateliers CV en mars" before a forum in April)."""
+    doc = docs.get(STATUS_FIELD)
+    if doc is None or SPANS_KEY not in doc.spans:
+        return None
+    for span in doc.spans[SPANS_KEY]:
+        if span._.date_inferred or not span._.date_years or span._.date_cue is not None \
+                or span._.date_kind == "year_range" \
+                or not _DONE_RE.search(doc.text, max(0, span.start_char - _CLAUSE_CHARS),
+                                       span.start_char):
+            continue
+        value = _precise(span._.date_first)
+        earlier = [m for m in pools.months if not m._.date_inferred
+                   and int(m._.date_first[-2:]) <= _sort_key(value)[1]]
+        return value[:4] if earlier else value
+    return None
+
+
 def _read_title(title: str | None, mentions: list[dict[str, Any]],
                 years: set[int]) -> str | None:
     """Add the title's dates to `mentions` and `years`; return the start the title gives: its
-    earliest dated mention that is no season pair, plan or history."""
+    earliest dated mention that is no plan or history. A pair of years names the period of
+    the action ("Ateliers ASL 2022-2024") unless it dates one of the structure's documents
+    ("Projet social 2020-2023", "Contrat de ville 2015-2020")."""
     if not title:
         return None
     dated: list[DateMention] = []
@@ -140,7 +192,8 @@ def _read_title(title: str | None, mentions: list[dict[str, Any]],
         if mention.inferred or not mention.years:
             continue
         years.update(mention.years)
-        if mention.kind != "year_range" and mention.cue in (None, "start", "since"):
+        if mention.cue in (None, "start", "since") and not (
+                mention.kind == "year_range" and _DOCUMENT_RE.search(title, 0, mention.start)):
             dated.append(mention)
     if not dated:
         return None
@@ -175,6 +228,12 @@ def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
     if following and following[0]._.date_inferred and _tells_month(
             following[0], value, ("start", "since", None), chosen.end_char):
         return str(following[0]._.date_first)
+    return _month_in_year(value, months, years)
+
+
+def _month_in_year(value: str, months: list[Span], years: set[int]) -> str:
+    """The year `value` with the month of a start-cued month of that year in the story, or of
+    no year when the fiche names no other year ("premier atelier en mars")."""
     for month in months:
         if (month._.date_inferred or years == {int(value)}) and _tells_month(
                 month, value, ("start",), None):
@@ -194,7 +253,11 @@ def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
     text = month.doc.text
     floor = month.start_char - _RECURRING_WINDOW if after is None \
         else max(after, month.start_char - _RECURRING_WINDOW)
-    if _RECURRING_RE.search(text, max(0, floor), month.end_char + _RECURRING_WINDOW):
+    # within the month's sentence: "Démarré en janvier. Ils ont lieu chaque semaine." began
+    before = _CLAUSE_END_RE.split(text[max(0, floor):month.start_char])[-1]
+    after_month = _CLAUSE_END_RE.split(
+        text[month.end_char:month.end_char + _RECURRING_WINDOW])[0]
+    if _RECURRING_RE.search(before) or _RECURRING_RE.search(after_month):
         return False
     return after is None or not _LATER_RE.search(text, after, month.start_char)
 
@@ -205,6 +268,13 @@ def _another_service_since(span: Span, title: str) -> bool:
     text = span.doc.text
     before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
     return names_another_service(_CLAUSE_END_RE.split(before)[-1], title)
+
+
+def _names_the_title(span: Span, title: str) -> bool:
+    """Whether the clause before `span` names what the title names (see names_the_title)."""
+    text = span.doc.text
+    before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
+    return names_the_title(_CLAUSE_END_RE.split(before)[-1], title)
 
 
 def _read_as_money(span: Span, money: list[tuple[int, int]]) -> bool:

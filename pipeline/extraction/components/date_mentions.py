@@ -12,7 +12,11 @@ from pipeline.extraction.date_cues import read_cue
 from pipeline.normalize import fold
 
 SPANS_KEY = "dates"
-MIN_YEAR, MAX_YEAR = 1950, 2100
+MIN_YEAR, MAX_YEAR = 1600, 2100
+# Before this year a number is read as a year only after a word that dates ("le four date de
+# 1850", "construit en 1905", "depuis 1936") or with a month: a count ("1850 habitants") or an
+# amount ("financeurs 1800 / ...") is far more often written that way than a year.
+MODERN_YEAR = 1950
 
 MONTHS: dict[str, int] = {
     "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
@@ -24,7 +28,7 @@ MONTHS: dict[str, int] = {
 _MONTH = (r"(?:janvier|janv\.?|f[ée]vrier|f[ée]vr?\.?|mars|avril|avr\.?|mai|juin|juillet"
           r"|juil\.?|ao[uû]t|septembre|sept\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre"
           r"|d[ée]c\.?)")
-_YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
+_YEAR = r"(?:1[6-9]\d\d|20\d\d|2100)"
 _SP = r"[ \u00a0]{1,3}"
 _ORDINAL = (r"(?:1er|1ere|1ère|premier|première|2e|2eme|2ème|2nd|2nde|second|seconde|deuxième"
             r"|deuxieme|3e|3eme|3ème|troisième|troisieme|4e|4eme|4ème|quatrième|quatrieme)")
@@ -101,7 +105,9 @@ _YEAR_INTRODUCERS = frozenset(
     "vacances paques pâques noel noël toussaint "
     # what is observed, counted or agreed in a year ("diagnostic 2017", "INSEE 2019")
     "diagnostic diagnostics constat enquete enquête etude étude recensement insee donnees données "
-    "chiffres statistiques agrement agrément convention ag promo activite activité".split()
+    "chiffres statistiques agrement agrément convention ag promo activite activité "
+    # a budget forecast or account of a year, written short ("BP 2024", "CA 2023")
+    "bp previsionnel prévisionnel".split()
     + list(MONTHS)
 )
 _FOLDED_INTRODUCERS = frozenset(fold(w) for w in _YEAR_INTRODUCERS)
@@ -137,6 +143,10 @@ _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.
                                  r"[ \u00a0]{0,3}$", re.IGNORECASE)
 
 _CONTEXT_YEAR_WINDOW = 200
+_OLD_YEAR_BEFORE_RE = re.compile(
+    r"(?:\b(?:en|depuis|d[èe]s|vers|avant|dat(?:e|ent|ait|aient|ant)[ \u00a0]{1,3}de"
+    r"|remont(?:e|ent|ait|ant)[ \u00a0]{1,3}[àa])"
+    r"[ \u00a0]{1,3}|\()$", re.IGNORECASE)
 
 
 @dataclass
@@ -291,6 +301,16 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     return bool(_PUNCT_BEFORE_RE.search(before) or _LABEL_AFTER_RE.match(text, end))
 
 
+def _old_year_is_date(text: str, mention: DateMention) -> bool:
+    """Whether a date before `MODERN_YEAR` is one: with its month ("juin 1936", "12/05/1921"),
+    or after a word that dates it and counting no noun ("date de 1850", "en 1905")."""
+    if mention.kind in ("day", "month"):
+        return True
+    return bool(_OLD_YEAR_BEFORE_RE.search(text, max(0, mention.start - 20), mention.start)) \
+        and not _NOT_YEAR_AFTER_RE.match(text, mention.end) \
+        and not _counts_a_noun(text, mention.end)
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date in `text`, in order, with its cue and, for a month alone, the context's year."""
     found: list[DateMention] = []
@@ -299,6 +319,9 @@ def find_dates(text: str) -> list[DateMention]:
         if mention is None:
             continue
         if mention.kind == "year" and not _bare_year_is_date(text, *match.span("y")):
+            continue
+        if mention.years and min(mention.years) < MODERN_YEAR \
+                and not _old_year_is_date(text, mention):
             continue
         found.append(mention)
     for i, mention in enumerate(found):

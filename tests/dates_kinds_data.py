@@ -1,0 +1,245 @@
+"""Dates: invented phrases of the kinds of failure met on the third round of guide sets.
+
+Tables of `Dated` cases that tests/test_dates_kinds.py runs, one per kind: the history of the
+structure, its units and the place; plans, wishes and forecasts; months of a habit; the status
+reason; a title's pair of years. None of the wording comes from a held-out set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dated:
+    fields: dict[str, str]
+    start: str | None
+    years: tuple[int, ...] = ()
+
+
+# A unit of the structure (its youth sector, its family pole, an antenna) created or opened at a
+# date is the structure's history: the action's own step, even told with no cue, gives the start.
+STRUCTURE_UNIT_HISTORY = [
+    Dated({"experience": "Le secteur enfance, créé en 2005, anime un stage chaque hiver. Le "
+                         "stage s'est tenu en février 2022 à la montagne."},
+          "2022-02", (2005, 2022)),
+    Dated({"description": "Le pôle familles, ouvert en 2012, propose des sorties. Sortie à la "
+                          "mer en août 2021 avec 40 parents."}, "2021-08", (2012, 2021)),
+    Dated({"summary": "L'antenne du centre, implantée en 2008 dans la cité, tient une "
+                      "permanence. Au printemps 2019, les habitants ont repeint le local."},
+          "2019", (2008, 2019)),
+    Dated({"title": "Chantier jeunes",
+           "experience": "Le service jeunesse de la ville, créé en 2009, organise un chantier "
+                         "chaque été. Le chantier s'est déroulé en juillet 2021."}, "2021-07",
+          (2009, 2021)),
+    # "ce service" points back to the action
+    Dated({"experience": "Ce service, ouvert en 2018, répond à une demande des familles."},
+          "2018", (2018,)),
+    # ... unless the title names the unit: then it is the action
+    Dated({"title": "Portage de repas",
+           "experience": "Le service de portage de repas a été créé en 2016 à la demande des "
+                         "aînés."}, "2016", (2016,)),
+    # a body founded long ago in the action's sentence is not the action
+    Dated({"title": "Formation des délégués",
+           "experience": "La formation est conçue avec l'union régionale, fondée en 1968. "
+                         "Première session en mars 2020."}, "2020-03", (1968, 2020)),
+]
+
+# The structure's birth and its labels, however told: "née en", "depuis sa création en ..., le
+# centre ...", "labellisé(e) en / depuis".
+STRUCTURE_BIRTH_AND_LABELS = [
+    Dated({"experience": "Notre association, née en 1992, anime le quartier. L'atelier couture "
+                         "a lieu le jeudi depuis 2018."}, "2018", (1992, 2018)),
+    Dated({"experience": "Depuis sa création en 1987, le centre social accompagne les "
+                         "familles. En septembre 2019, un groupe de mères s'est réuni."},
+          "2019-09", (1987, 2019)),
+    Dated({"experience": "La structure est labellisée par la CAF depuis 2012. Le café des "
+                         "parents s'est lancé à l'automne 2019."}, "2019", (2012, 2019)),
+    Dated({"experience": "Le point information jeunesse, labellisé en 2003, organise le forum. "
+                         "Le forum s'est tenu le 12 mars 2022."}, "2022-03", (2003, 2022)),
+    # the action's own birth still starts it
+    Dated({"summary": "Le troc de livres est né en 2016 d'une idée de bénévoles."}, "2016",
+          (2016,)),
+    # what happened to its premises, a partner's years, a heading "Début de l'action :"
+    Dated({"experience": "Le centre a emménagé en 2012 dans l'ancienne école. Début de "
+                         "l'action : janvier 2021."}, "2021-01", (2012, 2021)),
+    Dated({"experience": "La maison de quartier a été rénovée en 2018. Les ateliers ont eu "
+                         "lieu de janvier à mars 2022."}, "2022-01", (2018, 2022)),
+    Dated({"experience": "Le CCAS, partenaire depuis 2010, oriente les familles. Premier "
+                         "atelier en février 2018."}, "2018-02", (2010, 2018)),
+    Dated({"experience": "Partenaire historique depuis 2005, la CAF soutient le centre. Les "
+                         "ateliers ont commencé en 2019."}, "2019", (2005, 2019)),
+    # ... while the centre's active verb with an object tells the action
+    Dated({"experience": "Le centre a rénové la salle des fêtes avec les jeunes en juin "
+                         "2019."}, "2019-06", (2019,)),
+    # a beginning told by a noun: the group's starts the action, the structure's does not, and
+    # "depuis" governs it
+    Dated({"experience": "Création du groupe en 2015 ; le projet a été relancé en 2021."},
+          "2015", (2015, 2021)),
+    Dated({"experience": "Naissance du collectif en mars 2019 autour d'un café."}, "2019-03",
+          (2019,)),
+    Dated({"experience": "La création du centre social en 1987 a répondu à une demande. Le "
+                         "jardin a démarré en 2016."}, "2016", (1987, 2016)),
+    Dated({"experience": "Ouverture de la maison de quartier en 1998. En 2016, les habitants "
+                         "ont lancé une fête."}, "2016", (1998, 2016)),
+    Dated({"experience": "Depuis la création de l'association en 2001, le vide-grenier a lieu "
+                         "chaque année. Le vide-grenier 2022 a battu un record."}, "2001",
+          (2001, 2022)),
+]
+
+# A wish, an aim or a forecast is no start.
+WISHES_AND_FORECASTS = [
+    Dated({"experience": "Nous souhaitons ouvrir un second atelier en 2025."}, None, (2025,)),
+    Dated({"description": "L'objectif est d'ouvrir la recyclerie en 2026."}, None, (2026,)),
+    Dated({"experience": "Prévisionnel 2024 : 10 sorties familiales."}, None, (2024,)),
+    Dated({"experience": "Les sorties ont commencé en 2021 ; nous espérons partir à la mer en "
+                         "2024."}, "2021", (2021, 2024)),
+]
+
+# A month told as a habit in the present ("les ateliers ont lieu d'octobre à mai") is the
+# season of a yearly activity, not the month it began.
+MONTHS_OF_A_HABIT = [
+    Dated({"experience": "Depuis 2018, le centre propose des ateliers. Ils ont lieu le mardi de "
+                         "septembre à juin."}, "2018", (2018,)),
+    Dated({"description": "Action lancée en 2017. Les séances se déroulent d'octobre à juin."},
+          "2017", (2017,)),
+    Dated({"description": "Action lancée en 2017. La première séance a eu lieu en octobre."},
+          "2017-10", (2017,)),
+    # a slot of a programme is no beginning either
+    Dated({"experience": "L'action a démarré en 2019. Programme : sorties en mars et en juin."},
+          "2019", (2019,)),
+    # a habit told in the next sentence leaves the month of the beginning
+    Dated({"title": "Atelier cuisine 2023",
+           "experience": "Les ateliers ont démarré en janvier. Ils ont lieu chaque semaine."},
+          "2023-01", (2023,)),
+]
+
+# What closed, was pulled down or dates from long ago is the place's history, not the start;
+# years before 1950 are years when a word dates them, never when they count.
+PLACE_HISTORY = [
+    Dated({"summary": "Le café associatif occupe l'ancienne épicerie, fermée en 2011.",
+           "experience": "En octobre 2020, six voisins ont remis le lieu en état."},
+          "2020-10", (2011, 2020)),
+    Dated({"experience": "Sur le terrain de l'usine démolie en 1998, le verger a été planté "
+                         "à l'automne 2017."}, "2017", (1998, 2017)),
+    Dated({"experience": "Le lavoir date de 1890. Les lectures au lavoir ont lieu depuis "
+                         "juin 2018."}, "2018-06", (1890, 2018)),
+    Dated({"description": "Le bourg compte 1850 habitants ; la navette roule depuis 2016."},
+          "2016", (2016,)),
+    Dated({"experience": "La tradition remonte à 1920 ; l'association l'a reprise en 2015."},
+          "2015", (1920, 2015)),
+    # when the place was built, or a decade
+    Dated({"experience": "Le quartier a été construit en 1968. Les balades urbaines se sont "
+                         "tenues en avril 2019."}, "2019-04", (1968, 2019)),
+    Dated({"experience": "La résidence a été réhabilitée en 2014. En mars 2019, les locataires "
+                         "ont fait un jardin."}, "2019-03", (2014, 2019)),
+    Dated({"experience": "Dans les années 1990, le bourg comptait trois cafés. Le café "
+                         "associatif a ouvert en 2018."}, "2018", (1990, 2018)),
+    # what closed, told after its date by a subject and its verb
+    Dated({"experience": "En 2015, la ville a fermé la piscine. En 2017, les habitants ont "
+                         "monté un club de natation."}, "2017", (2015, 2017)),
+    Dated({"experience": "Ouvert en janvier 2020, fermé pendant le confinement puis rouvert "
+                         "en septembre 2020."}, "2020-01", (2020,)),
+    Dated({"experience": "Ouvert en septembre 2019 après la fermeture de la maison des "
+                         "jeunes."}, "2019-09", (2019,)),
+    # a law or a reform that framed the action
+    Dated({"experience": "La loi de 2014 a créé les conseils citoyens. Notre conseil citoyen "
+                         "s'est réuni pour la première fois en mai 2016."}, "2016-05",
+          (2014, 2016)),
+    # ... not a place the action works in or with
+    Dated({"experience": "Dans le quartier prioritaire, en 2016, une fête a réuni 300 "
+                         "personnes."}, "2016", (2016,)),
+    Dated({"title": "Chantier halls",
+           "experience": "Les halls de la résidence ont été rénovés par les jeunes en juillet "
+                         "2021."}, "2021-07", (2021,)),
+]
+
+# "données" is data after a determiner ("les données de la CAF"), a participle after a verb:
+# "les premières leçons ont été données en septembre" tells the first step.
+GIVEN_NOT_DATA = [
+    Dated({"experience": "Après l'accord de la préfecture en 2017, les premières séances ont "
+                         "été données en mars 2018."}, "2018-03", (2017, 2018)),
+    Dated({"experience": "Selon les données de la CAF (2016), un enfant sur trois vit seul "
+                         "avec un parent. Le groupe de parole a démarré en 2018."}, "2018",
+          (2016, 2018)),
+]
+
+# A year that labels a plan ("Programme 2025 : ...") is not the start, and its months without a
+# year are not either; a story's beginning still wins.
+PLAN_LABELS = [
+    Dated({"experience": "Programme 2025 : bal en avril, pique-nique en juin, loto en "
+                         "décembre."}, None, (2025,)),
+    Dated({"description": "La programmation 2023 a été choisie par les adhérents : trois "
+                          "concerts."}, None, (2023,)),
+    Dated({"experience": "Les balades ont commencé en mai 2016. Programme 2024 : six sorties "
+                         "de mars à octobre."}, "2016-05", (2016, 2024)),
+    Dated({"title": "Programme 2022 des veillées", "summary": "Veillées contes au foyer."},
+          None, (2022,)),
+]
+
+# A later edition is dated, and the first one is named by its article alone ("la première a eu
+# lieu en ..."): that is the start.
+FIRST_BY_ITS_ARTICLE = [
+    Dated({"experience": "C'est la 4e édition : la première s'est tenue en juin 2020. "
+                         "Édition 2023 : 20 stands."}, "2020-06", (2020, 2023)),
+    Dated({"description": "Cinquième fois cette année : la première a eu lieu en mars 2019."},
+          "2019-03", (2019,)),
+]
+
+# A one-off action dated only in its status reason ("Action réalisée le 14 mai 2022") starts
+# then; an earlier month of the story with no year leaves the year only; an end, a closure or a
+# later edition in the status gives no start.
+STATUS_REASON = [
+    Dated({"summary": "Une journée de jeux en plein air.",
+           "status_reason": "Action réalisée le samedi 14 mai 2022"}, "2022-05", (2022,)),
+    Dated({"experience": "Répétitions avec les enfants en février.",
+           "status_reason": "Spectacle organisé le 3 avril 2023"}, "2023", (2023,)),
+    Dated({"summary": "Permanence juridique.",
+           "status_reason": "Fermeture de la permanence en 2019."}, None, (2019,)),
+    Dated({"summary": "Accompagnement au permis.",
+           "status_reason": "Fin du financement en décembre 2021."}, None, (2021,)),
+    Dated({"summary": "Le carnaval du quartier.",
+           "status_reason": "Action ponctuelle, 7e édition réalisée en mars 2023"}, None,
+          (2023,)),
+    Dated({"title": "Fête de la soupe 2018", "summary": "Soupes partagées.",
+           "status_reason": "Action ponctuelle (novembre 2018)"}, "2018-11", (2018,)),
+    Dated({"summary": "Une sortie à la mer.",
+           "status_reason": "Sortie effectuée le 12 juillet 2022"}, "2022-07", (2022,)),
+    Dated({"summary": "Cinq jours en gîte.", "status_reason": "Séjour du 4 au 8 août 2023"},
+          "2023-08", (2023,)),
+    Dated({"summary": "Une soirée contes.", "status_reason": "Événement unique (mai 2021)"},
+          "2021-05", (2021,)),
+    Dated({"summary": "Une soirée contes.", "status_reason": "Départ de l'animatrice en 2020"},
+          None, (2020,)),
+    Dated({"summary": "Fête de quartier.",
+           "status_reason": "Arrêt de la fête en 2020 faute de bénévoles"}, None, (2020,)),
+]
+
+# A stop or a pause told by a noun is neither the start nor the end.
+PAUSES = [
+    Dated({"experience": "Démarré en mars 2019. Arrêt pendant le confinement 2020 puis "
+                         "reprise."}, "2019-03", (2019, 2020)),
+]
+
+# A pair of years in the title names the period of the action, so its first year is the start
+# when the fields date nothing; not when it dates one of the structure's documents.
+TITLE_PAIRS = [
+    Dated({"title": "Chantiers éducatifs 2019-2021",
+           "experience": "Cycle conventionné 2019-2021, deux chantiers par an."}, "2019",
+          (2019, 2021)),
+    Dated({"title": "Accueil des collégiens (2023/2024)", "summary": "Aide aux devoirs."},
+          "2023", (2023, 2024)),
+    Dated({"title": "Contrat de ville 2015-2020 : jardins au pied des tours",
+           "summary": "Des bacs potagers."}, None, (2015, 2020)),
+    Dated({"title": "Convention CAF 2019-2022", "summary": "Animation collective familles."},
+          None, (2019, 2022)),
+    Dated({"title": "Ateliers lecture 2021-2022",
+           "description": "Ateliers lancés en novembre 2021."}, "2021-11", (2021, 2022)),
+]
+
+# A year in a budget's heading written short ("BP 2025": the forecast budget of that year) is a
+# year of the fiche.
+BUDGET_HEADINGS = [
+    Dated({"financial_resources": "CHARGES          BP 2025\nAchats           1 200\n"
+                                  "Transport          800"}, None, (2025,)),
+]
