@@ -4,12 +4,12 @@ Each case is invented (none is a string of a held-out set) and names the kind of
 stands for; the conventions are those of `test_budget_unseen.py`, plus these:
 
 - Lines: what something costs, told by a verb after its cost word ("les postes ...
-  représentent"), is a cost; a funder's money "for" an expense is still the funder's, and so is how its amount is
-  worked out after a colon; a post, or a wage told with its charges, is a cost, and a cost its
-  funder paid, in brackets after it, stays a cost; own money told after an amount ("sur nos
-  fonds propres") is own funding; a small rate in brackets beside the line's amount is a price,
-  a yearly amount in brackets is not; spreadsheet lines may open with their account number; a
-  small price glued to its "e" before a unit is money ("2e par personne").
+  représentent"), is a cost; a funder's money "for" an expense is still the funder's, and so is
+  how its amount is worked out after a colon; a post, or a wage told with its charges, is a
+  cost, and a cost its funder paid, in brackets after it, stays a cost; own money told after an
+  amount ("sur nos fonds propres") is own funding; a small rate in brackets beside the line's
+  amount is a price, a yearly amount in brackets is not; spreadsheet lines may open with their
+  account number; a small price glued to its "e" before a unit is money ("2e par personne").
 - Totals: the action's part of a wider budget is its total, and the funders of that part are in
   it, as is what something costs told after a wider scope's total; an amount then its share in
   percent ("financée à 80 %, soit") is the whole; lines of no kind before a funding head, or
@@ -21,19 +21,17 @@ stands for; the conventions are those of `test_budget_unseen.py`, plus these:
   reste est pris sur", "a couvert le solde", "pour le reste"); what is left to the structure's
   charge is its own money.
 - Users: they pay by any verb of taking part or reimbursing, by a rate then its yearly product,
-  by a "prix libre", by their share in a split list, as what is "à la charge des" them, or by
-  a ticket office ("Billetterie"); what
-  a group raises itself ("autofinancement des jeunes") is own money, as two of three blind golds
-  read it.
+  by a "prix libre", by their share in a split list, as what is "à la charge des" them, or by a
+  ticket office ("Billetterie"); what a group raises itself ("autofinancement des jeunes") is
+  own money, as two of three blind golds read it.
 - Givers: an unsaid amount ("sans montant fléché") does not negate the aid, a request "non
   retenu" does; a gift of things is no money; givers no list knows are told by a business or
   federation noun, or by a proper name after "par" or "par la"; an acronym is the organisation
   the fiche spells out with those initials; "Résidences" names a landlord; the State's services
   spelled out ("Direction régionale de...") are the State, but the State named before its
   politique de la ville scheme gives that scheme's money, CGET; national programmes map to their
-  funder
-  (Quartiers d'été and Cités éducatives are politique de la ville money, CGET; a PETR is an
-  Intercommunalité).
+  funder (Quartiers d'été and Cités éducatives are politique de la ville money, CGET; a PETR is
+  an Intercommunalité).
 """
 
 from __future__ import annotations
