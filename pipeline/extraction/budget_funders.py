@@ -147,6 +147,7 @@ def share_out(text: str, start: int, end: int, named: list[dict[str, Any]],
             funder[SHARE_KEY] = round(100 / len(named), 4)
         return
     if len(named) == 1 and len(clause_lines) == 1 and clause_lines[0].kind == "total" \
+            and named[0].get(SHARE_KEY) is None \
             and (bracketed or FINANCING_TRIGGER_RE.search(clause)):
         named[0]["amount_eur"] = clause_lines[0].amount  # "Budget : 350 €, financés par X"
         return
