@@ -229,9 +229,13 @@ CASES = [
     Case("a_cost_paid_by_a_shop_in_brackets",
          "Goûters : 200 € (don du Super U)\nTransport : 150 € (budget du centre)", 350,
          "sum_of_expenses", {"Autre": 200}),
-    # A ticket office is the users' money, whatever its line works out.
-    Case("a_ticket_office_line", "Ville : 1 000 €\nBilletterie : 80 entrées à 5 €, soit 400 €",
+    # Tickets sold are the users' money; tickets bought for an outing are a cost.
+    Case("tickets_sold", "Ville : 1 000 €\nBilletterie : 80 entrées à 5 €, soit 400 €",
          1400, "sum_of_funding", {"Commune": 1000, "Familles": 400}),
+    Case("tickets_bought_among_costs",
+         "Billetterie    900,00 €\nTransport (car)    1 100,00 €\nPrise en charge CAF    "
+         "1 500,00 €\nParticipation des familles    500,00 €", 2000, "sum_of_expenses",
+         {"CAF": 1500, "Familles": 500}),
     # Money told in prose elsewhere: a bracketed amount then who paid it, "grâce à".
     Case("a_bracketed_amount_then_who_paid_it", None, 700, "single_amount",
          {"Fondation": 700}, description="Les semences (environ 700 €) ont été payées par la "

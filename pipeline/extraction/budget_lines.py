@@ -73,8 +73,10 @@ _GLOSS_RE = re.compile(r"[ \t\u00a0]*\([ \t\u00a0]*")
 # ville)", "État : ANCT".
 _SCHEME_OF_RE = re.compile(
     r"[ \t\u00a0]*[-–—:(/][ \t\u00a0]*(?:(?:au\s+titre\s+)?d[eu]s?\s+(?:la\s+)?)?")
-# A ticket office is always the users' money, whatever follows it.
-_TICKETS_RE = re.compile(r"billetterie\b", re.IGNORECASE)
+# Tickets sold: "Billetterie : 212 entrées à 3 €, soit". A bare "Billetterie 1 300 €" may be
+# tickets bought for an outing.
+_TICKETS_RE = re.compile(r"billetterie\b[^\n]{0,20}?\d+\s+(?:entr[ée]es|places|billets|tickets)"
+                         r"\s+(?:[àa]|x|×)\s*\d", re.IGNORECASE)
 # How far from an organisation a negation is about it.
 _NEGATION_REACH = 80
 
@@ -310,7 +312,7 @@ def _by_label(kind: str, funder: str | None, label: str, before: str) -> tuple[s
             or USERS_RATE_RE.search(before)):
         return kind, USERS_TYPE  # "- familles : 800 €" under "Recettes :"
     if kind == "other" and (USERS_LABEL_RE.match(label) or _TICKETS_RE.match(label)):
-        return "funding", USERS_TYPE  # "familles 1 200 €", "Billetterie : 636 €"
+        return "funding", USERS_TYPE  # "familles 1 200 €", "Billetterie : 9 entrées à 3 €"
     if kind in ("other", "funding") and funder is None \
             and (named := _funder_named(label)) is not None:
         return "funding", named  # "commune 600 €", "subvention commune 500 €"
