@@ -21,12 +21,13 @@ LABEL_OVER_NOUN: list[Row] = [
     ("Encadrement : 2 éducatrices, 1 institutrice retraitée bénévole\n20 enfants", 2, 1, 20),
 ]
 
-# Hours are the time of the person before them, not more people.
+# Hours are the time of the person before them, not more people; a dot may group thousands.
 HOURS_ARE_TIME: list[Row] = [
     ("l'éducatrice (environ 6h/semaine)\n15 jeunes", 1, None, 15),
     ("2 animateurs (10 heures par mois)", 2, None, None),
     ("la psychologue : 3h par mois\n8 familles", 1, None, 8),
     ("1 animatrice, 35 heures de bénévolat, 4 bénévoles", 1, 4, None),
+    ("2 salariés, 15 bénévoles\n1.200 visiteurs", 2, 15, 1200),
 ]
 
 # A count then a colon listing its members: the members are the people counted, once.
