@@ -48,4 +48,13 @@ WHO_ACTS_WHO_COMES: list[Row] = [
     ("1 animateur\n9 pitchouns accueillis", 1, None, 9),
 ]
 
-ROUND_FOUR = LABEL_OVER_NOUN + HOURS_ARE_TIME + MEMBERS_AFTER_COLON + WHO_ACTS_WHO_COMES
+# A larger count of the public over the whole span, leaving the noun out, restates the regular
+# core counted before it: the public is the larger one, once.
+CORE_THEN_SPAN: list[Row] = [
+    ("1 animatrice\nParticipants : 11 mères régulières, 26 sur l'année", 1, None, 26),
+    ("12 enfants chaque mercredi, 25 sur l'année\n2 animatrices", 2, None, 25),
+    ("Public : 9 adolescents réguliers et 22 au total", None, None, 22),
+]
+
+ROUND_FOUR = LABEL_OVER_NOUN + HOURS_ARE_TIME + MEMBERS_AFTER_COLON + WHO_ACTS_WHO_COMES \
+    + CORE_THEN_SPAN

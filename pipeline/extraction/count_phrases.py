@@ -34,12 +34,12 @@ from pipeline.extraction.count_relations import (
     settle_admissions,
     settle_households,
     settle_inhabitants,
-    settle_member_lists,
     settle_occasions,
     settle_persons,
     trainee_role,
     whole_clause,
 )
+from pipeline.extraction.count_wholes import settle_member_lists, settle_span_wholes
 from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -137,7 +137,7 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not repeats(text, mention, found):
                 insort(found, mention, key=mention_start)
-        found = settle_member_lists(text, found)
+        found = settle_span_wholes(text, settle_member_lists(text, found))
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
         found = settle_occasions(text, settle_fte_breakdowns(text, found), self.cues.per_occasion)

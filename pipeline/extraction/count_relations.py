@@ -71,30 +71,6 @@ _PRONOUN_BEFORE_RE = re.compile(
     re.IGNORECASE)
 
 
-# A colon right after a count's noun and its qualifiers opens the list of its members: "2
-# professionnelles : la référente familles et une psychologue".
-_MEMBERS_COLON_RE = re.compile(r"[^\W\d_ \u00a0]*(?:[ \u00a0'’-]+[^\W\d_]+){0,3}[ \u00a0]*:")
-_ROLES = ("professionals", "volunteers", "beneficiaries")
-
-
-def settle_member_lists(text: str, found: list[Mention]) -> list[Mention]:
-    """Drops the members a colon lists after a count of people on its line, when they are no
-    more than that count: they are the people counted, not more."""
-    kept: list[Mention] = []
-    skip_until, budget = -1, 0
-    for mention in found:
-        if mention.start < skip_until and mention.count.high <= budget:
-            budget -= mention.count.high
-            continue
-        kept.append(mention)
-        colon = _MEMBERS_COLON_RE.match(text, mention.end)
-        if mention.role in _ROLES and mention.head and colon is not None:
-            line_end = text.find("\n", colon.end())
-            skip_until = line_end if line_end != -1 else len(text)
-            budget = mention.count.high
-    return kept
-
-
 def mention_start(mention: Mention) -> int:
     """The sort key of mentions in text order."""
     return mention.start
