@@ -270,8 +270,9 @@ class LabelRoles:
                 return None
         elif text[line_start:pos].strip(BULLETS) or not first_only or line_start == 0:
             return None
-        else:
-            above = text.rfind("\n", 0, line_start - 1) + 1
+        else:  # a heading is a short line: never search further back than LOOKBACK
+            floor = max(0, line_start - 1 - LOOKBACK)
+            above = text.rfind("\n", floor, line_start - 1) + 1 or floor
             heading = _HEADING_RE.fullmatch(text, above, line_start - 1)
         if heading is None:
             return None
