@@ -11,6 +11,10 @@ from pipeline.normalize import fold
 @pytest.mark.parametrize(("text", "expected"), [
     ("12", 12),
     ("1 200", 1200),
+    ("1.200", 1200),
+    ("12.500", 12500),
+    ("1.5", None),
+    ("12.03", None),
     ("deux", 2),
     ("une", 1),
     ("vingt-cinq", 25),
@@ -44,6 +48,7 @@ def test_parse_whole(text, expected):
     ("deux à trois", Count(2, 3)),
     ("environ 20", Count(20, 20, True)),
     ("près de 40", Count(40, 40, True)),
+    ("environ 1.200", Count(1200, 1200, True)),
     ("10 à 5", None),
     ("des dizaines", None),
     ("beaucoup", None),

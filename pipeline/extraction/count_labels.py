@@ -256,6 +256,34 @@ class LabelRoles:
         role = self._named_role(WORD_RE.findall(heading.group("label")), count)
         return role if role in ("professionals", "volunteers", "beneficiaries") else None
 
+    def governing_role(self, text: str, pos: int, first_only: bool = True) -> str | None:
+        """The role a label names by a role word over the count at `pos`, else None: the label
+        opening its line when the count is the first after it ("Bénéficiaires : 10 salariés en
+        insertion"), or a heading alone on the line right above it ("Bénévoles :\n3 jardiniers
+        référents"). With `first_only` False, any count of the label's line ("Encadrement : 1
+        encadrant, 1 vendeuse")."""
+        line_start = text.rfind("\n", max(0, pos - LOOKBACK), pos) + 1
+        colon = text.find(":", line_start, pos)
+        if colon != -1:
+            heading = _HEADING_RE.fullmatch(text, line_start, colon + 1)
+            if heading is None or (first_only and text[colon + 1:pos].strip(BULLETS)):
+                return None
+        elif text[line_start:pos].strip(BULLETS) or not first_only or line_start == 0:
+            return None
+        else:  # a heading is a short line: never search further back than LOOKBACK
+            floor = max(0, line_start - 1 - LOOKBACK)
+            above = text.rfind("\n", floor, line_start - 1) + 1 or floor
+            heading = _HEADING_RE.fullmatch(text, above, line_start - 1)
+        if heading is None:
+            return None
+        words = WORD_RE.findall(heading.group("label"))
+        for word in words:
+            category = self.lexicon.classify(word)
+            if category in ("professional", "volunteer", "beneficiary"):
+                return role_of(category)
+        cue = self.lexicon.cue(" ".join(words))  # "Public :", "Encadrement :"
+        return role_of(cue) if cue in ("professional", "volunteer", "beneficiary") else None
+
     def _line_label_role(self, text: str, pos: int) -> str | None:
         """The role named by a label that opens the line of a count at `pos` with words but no
         other count between ("Bénévoles : le noyau dur, c'est 6 personnes"), else None."""

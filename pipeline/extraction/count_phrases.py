@@ -39,6 +39,7 @@ from pipeline.extraction.count_relations import (
     trainee_role,
     whole_clause,
 )
+from pipeline.extraction.count_wholes import settle_member_lists, settle_span_wholes
 from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -136,6 +137,7 @@ class CountReader(LabelRoles):
         for mention in articles:
             if not repeats(text, mention, found):
                 insort(found, mention, key=mention_start)
+        found = settle_span_wholes(text, settle_member_lists(text, found))
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
         found = settle_occasions(text, settle_fte_breakdowns(text, found), self.cues.per_occasion)
@@ -302,8 +304,17 @@ class CountReader(LabelRoles):
         if category in ("professional", "volunteer") and self.cues.served(text, bounds[1]) \
                 and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
             return "beneficiaries"  # "Stagiaires : 12 animateurs formés": a training's public
-        role = self.cues.qualified_role(text, bounds[1], category, clause_after) \
+        qualified = self.cues.qualified_role(text, bounds[1], category, clause_after)
+        role = qualified \
             or self._noun_role(text, category, bounds, before, clause_before, clause_after)
+        # A label naming a role by its word governs the count under it, and any noun read by
+        # its vector on its line: "Bénévoles :\n3 jardiniers", "Encadrement : ..., 1 vendeuse".
+        if category in ("professional", "volunteer", "beneficiary") and qualified is None \
+                and not self.cues.volunteer_qualified(text, bounds[1]) \
+                and (governing := self.governing_role(text, bounds[0]) or (
+                    self.lexicon.classify(word) is None
+                    and self.governing_role(text, bounds[0], False))):
+            role = governing
         if role == "professionals" and role_stem(word) in self.lexicon.trainees:
             role = trainee_role(text, count, bounds[0], self.lexicon.cue(clause_after), found)
         return role

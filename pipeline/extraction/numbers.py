@@ -14,10 +14,12 @@ NUMBER_WORDS_RE = re.compile(
     rf"(?:(?:[- \u00a0]{{1,3}}|[- \u00a0]et[- \u00a0])(?:{NUMBER_WORDS})){{0,6}}\b",
     re.IGNORECASE,
 )
-# Digits, with optional thousands groups ("1 200"); never part of a longer digit run.
+# Digits, with optional thousands groups ("1 200", "1.200"); never part of a longer digit run.
 DIGITS_RE = re.compile(
-    r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,3}(?![\d,.]\d)|(?<![\d.,])\d{1,6}(?!\d)"
+    r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,3}(?![\d,.]\d)"
+    r"|(?<![\d.,])\d{1,3}(?:\.\d{3}){1,2}(?![\d,.]\d)|(?<![\d.,])\d{1,6}(?!\d)"
 )
+_DOT_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3}){1,2}")
 
 # "une dizaine", "une bonne vingtaine", "une petite centaine": singular only, plurals are vague.
 APPROX_NOUNS: dict[str, int] = {
@@ -66,6 +68,8 @@ def parse_whole(text: str) -> int | None:
     if not text:
         return None
     digits = text.replace(" ", "")
+    if _DOT_THOUSANDS_RE.fullmatch(digits):
+        digits = digits.replace(".", "")  # "1.200": a dot between thousands
     if digits.isascii() and digits.isdigit():  # "²" and other Unicode digits are not numbers
         return int(digits) if len(digits) <= 9 else None
     if not NUMBER_WORDS_RE.fullmatch(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from pipeline.extraction.roles import RoleReader
+from pipeline.extraction.roles import PERSON_SUFFIX_RE, RoleReader
 from pipeline.normalize import fold
 
 # The words right after a noun, on its line, before any bracket or clause mark: its qualifiers
@@ -203,9 +203,20 @@ class PeopleCues:
             return _ROLE_OF[known]
         if category != "professional" and RUNNING_RE.search(clause_after):
             return "volunteers"
-        if category == "inhabitant" and self.runs(" ".join(_qualifiers(text, head_end))):
+        if category == "inhabitant" and self._acting(_qualifiers(text, head_end),
+                                                     self.aged(text, head_end)):
             return "volunteers"
         return None
+
+    def _acting(self, qualifiers: list[str], aged: bool) -> bool:
+        """Whether the qualifiers of inhabitants say they run the action: a running word ("élus")
+        or a role they hold ("14 habitants comédiens amateurs", "6 parents animateurs"), unless
+        an age (`aged`) makes them the public of that role ("9 jeunes chroniqueurs de 14 ans")."""
+        if self.runs(" ".join(qualifiers)):
+            return True
+        return not aged and self.lexicon.cue(" ".join(qualifiers)) != "beneficiary" and any(
+            self.lexicon.classify(w) in ("professional", "volunteer")
+            or (PERSON_SUFFIX_RE.search(w) is not None and self.trade(w)) for w in qualifiers)
 
     def runs(self, words: str) -> bool:
         """Whether `words` say people run the action: "élus", "membres du comité", "animent"."""

@@ -99,8 +99,8 @@ class RoleReader:
             return None
         scores = self.scores(word)
         suffix = bool(PERSON_SUFFIX_RE.search(word))
-        if scores is None:
-            return "professional" if suffix and count <= 5 else None
+        if scores is None:  # a word the model does not know: its form, or a public cue
+            return "professional" if suffix and count <= 5 else "beneficiary" if cued else None
         person = max(scores["professional"], scores["beneficiary"], scores["volunteer"])
         margin = _THING_MARGIN_WITH_SUFFIX if suffix else 0.0
         agent = person >= _AGENT_PERSON and _AGENT_SUFFIX_RE.search(word) is not None

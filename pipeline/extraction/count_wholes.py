@@ -1,0 +1,60 @@
+"""Counts that are the same people as others on their line: the members a colon lists after a
+count, a count of the public over the whole span after its regular core."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extraction.count_labels import Mention
+
+# A colon right after a count's noun and its qualifiers opens the list of its members: "2
+# professionnelles : la référente familles et une psychologue".
+_MEMBERS_COLON_RE = re.compile(r"[^\W\d_ \u00a0]*(?:[ \u00a0'’-]+[^\W\d_]+){0,3}[ \u00a0]*:")
+_ROLES = ("professionals", "volunteers", "beneficiaries")
+
+
+def settle_member_lists(text: str, found: list[Mention]) -> list[Mention]:
+    """Drops the members a colon lists after a count of people on its line, when they are no
+    more than that count: they are the people counted, not more."""
+    kept: list[Mention] = []
+    skip_until, budget = -1, 0
+    for mention in found:
+        if mention.start < skip_until and mention.count.high <= budget:
+            budget -= mention.count.high
+            continue
+        kept.append(mention)
+        colon = _MEMBERS_COLON_RE.match(text, mention.end)
+        if mention.role in _ROLES and mention.head and colon is not None:
+            line_end = text.find("\n", colon.end())
+            skip_until = line_end if line_end != -1 else len(text)
+            budget = mention.count.high
+    return kept
+
+
+# What leads from a count of the public to a count over the span that leaves its noun out: "18
+# femmes régulières, 30 sur l'année", "12 enfants chaque mercredi, 25 dans l'année".
+# (The mention of a count read from a label may start at the label's words: no gap then.)
+_SPAN_GAP_RE = re.compile(r"[^\n.;:()\d]{0,60}?(?:,|\bet|\bmais)[ \u00a0]{0,3}|[ \u00a0]{0,3}",
+                          re.IGNORECASE)
+_SPAN_AFTER_RE = re.compile(
+    r"[ \u00a0]{1,3}(?:(?:sur|dans|pour|durant|pendant)[ \u00a0]+(?:toute[ \u00a0]+)?"
+    r"(?:l['’][ \u00a0]?|la[ \u00a0]+)(?:ann[ée]e|saison|action|projet)"
+    r"|au[ \u00a0]+total|en[ \u00a0]+tout)"
+    r"(?![^\W\d_])", re.IGNORECASE)
+
+
+def settle_span_wholes(text: str, found: list[Mention]) -> list[Mention]:
+    """Drops a count of the public that a larger count after it on its line, with no noun of
+    its own, restates over the whole span: "18 femmes régulières, 30 sur l'année" are 30."""
+    kept: list[Mention] = []
+    for mention in found:
+        previous = kept[-1] if kept else None
+        if previous is not None and not mention.head and mention.role == "beneficiaries" \
+                and previous.role == "beneficiaries" \
+                and mention.count.low > previous.count.high \
+                and _SPAN_GAP_RE.fullmatch(text, previous.end, mention.start) is not None \
+                and _SPAN_AFTER_RE.match(text, mention.end) is not None:
+            kept[-1] = mention
+            continue
+        kept.append(mention)
+    return kept
