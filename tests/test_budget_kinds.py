@@ -3,6 +3,10 @@
 Each case is invented (none is a string of a held-out set) and names the kind of failure it
 stands for; the conventions are those of `test_budget_unseen.py`, plus these:
 
+- Tables: a tab-separated row's last cell after its amount names who pays it, a row's label
+  may hold digits ("Habitat 44"), and an amount heading a colon-led list of its parts is their
+  whole; a glued "e" before a name is euros ("400e mairie"), and a funder may follow an amount
+  that follows "dont".
 - Lines: what something costs, told by a verb after its cost word ("les postes ...
   représentent"), is a cost; a funder's money "for" an expense is still the funder's, and so is
   how its amount is worked out after a colon; a post, or a wage told with its charges, is a
@@ -15,7 +19,10 @@ stands for; the conventions are those of `test_budget_unseen.py`, plus these:
   percent ("financée à 80 %, soit") is the whole; lines of no kind before a funding head, or
   before funders told by a verb of giving, are the costs; a total's one funder, in brackets
   right after it or in its financing sentence, gives all of it; volunteer time is in kind.
-- Prose: an amount in brackets then who paid it ("(environ 700 €) ont été payées par"), and
+- Prose: money received ("a reçu", "a permis de décrocher", "a rapporté") or a cost told by
+  its verb ("a coûté") make a financing sentence; a fee "demandée aux familles" is no request;
+  bare numbers after a verb of giving are euros in a field that writes a currency elsewhere;
+  an amount in brackets then who paid it ("(environ 700 €) ont été payées par"), and
   "grâce à une subvention de", link an amount to its funder.
 - The rest: it is paid by whoever the sentence says covers it, before or after its name ("le
   reste est pris sur", "a couvert le solde", "pour le reste"); what is left to the structure's
@@ -263,6 +270,34 @@ CASES = [
          "Budget : 600 euros (outillage), financés par la Communauté de communes du Val.\n"
          "Le temps bénévole est estimé à 2 000 € sur l'année.", 600, "explicit_total",
          {"Intercommunalité": 600}),
+    # Money received, or a cost told by its verb, in another field's prose.
+    Case("money_received_in_prose", None, 5500, "sum_of_funding",
+         {"Département": 3000, "Intercommunalité": 2000, "Familles": 500},
+         description="Le projet a reçu 3 000 € du Département et 2 000 € de la Métropole ; la "
+                     "participation demandée aux familles a rapporté 500 €."),
+    Case("a_cost_told_by_its_verb_elsewhere", None, 3000, "explicit_total", {"CAF": 1000},
+         description="L'action a coûté environ 3 000 euros, dont 1 000 euros de la CAF."),
+    # Small hurried habits: bare numbers after a verb of giving, a glued "e" before a name,
+    # a funder after an amount that follows "dont".
+    Case("bare_numbers_after_a_verb_of_giving",
+         "env 3k€ par an, la CAF donne 2000 et la mairie 1000", 3000, "explicit_total",
+         {"CAF": 2000, "Commune": 1000}),
+    Case("glued_e_before_a_name", "900e en tout : 400e mairie, 500e cotisations des membres",
+         900, "explicit_total", {"Commune": 400, "Familles": 500}),
+    Case("a_funder_right_after_an_amount_of_a_breakdown",
+         "Coût du poste : 30 000 € / an, dont 20 000 € État (dispositif national)", 30000,
+         "explicit_total", {"État": 20000}),
+    # Pasted tables: a funder column, a label with digits; a total heading its parts.
+    Case("a_table_with_a_funder_column",
+         "Poste\tMontant\tFinanceur\nCar\t1 500\tCAF\nRepas\t300\tParticipation usagers\n"
+         "TOTAL\t1 800", 1800, "explicit_total", {"CAF": 1500, "Familles": 300}),
+    Case("a_table_label_with_digits",
+         "Poste\tMontant (€)\nMatériel\t800,00\nTotal charges\t800,00\n"
+         "Subvention Ville\t500,00\nHabitat 44 (bailleur)\t300,00", 800, "explicit_total",
+         {"Commune": 500, "Bailleur social": 300}),
+    Case("an_amount_heading_its_parts",
+         "5 000 € : Fondation Lumière 3 000 €, Loire Habitat 2 000 €", 5000, "explicit_total",
+         {"Fondation": 3000, "Bailleur social": 2000}),
     # A spreadsheet's account numbers open its lines.
     Case("account_numbers_open_spreadsheet_lines",
          "CHARGES\n60 Achats          1 200\n62 Déplacements     800\nPRODUITS\n"

@@ -31,7 +31,11 @@ MULTIPLIER = r"(?:k|K|M|Md|millions?|milliers?|mille)"
 CURRENCY = (
     rf"(?:[{_SPACES}]?(?:€|(?i:euros?|eur)\b)|[{_SPACES}]e(?![\w'’])"
     rf"|(?P<glued>e)(?=[{_SPACES}]{{0,3}}(?:$|[\n(),;:/.+=–-]"
-    rf"|(?:et|de|du|des|par|pour|sur|soit|en|au|HT|TTC)(?![\w'’])|[dl]['’])))"
+    rf"|(?:et|de|du|des|par|pour|sur|soit|en|au|HT|TTC)(?![\w'’])|[dl]['’]"
+    # or any word but the nouns an ordinal goes with: "300e mairie", not "100e anniversaire"
+    rf"|(?!(?i:anniversaire|[ée]dition|fois|rang|place|jour|si[èe]cle|arrondissement|[ée]tage"
+    rf"|session|promotion|rencontre|saison|ann[ée]e|num[ée]ro|position|r[ée]giment)s?\b)"
+    rf"[^\W\d_]{{2,}})))"
 )
 _MIN_GLUED_E = 100
 # A small glued "e" is money after "soit" or "=" ("soit 90e"), or when a unit follows it

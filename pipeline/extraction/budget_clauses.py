@@ -4,7 +4,6 @@ them, breakdowns, shares and funders named without an amount."""
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +18,9 @@ from pipeline.extraction.budget_cues import (
     EQUAL_SHARES_RE,
     FINANCING_TRIGGER_RE,
     FUNDING_HEAD_RE,
+    GLOSS_AFTER_RE,
+    HEADS_LIST_RE,
+    LIST_LINK_RE,
     OWN_BUDGET_AFTER_RE,
     OWN_FUNDS_AFTER_RE,
     OWN_FUNDS_RE,
@@ -28,6 +30,7 @@ from pipeline.extraction.budget_cues import (
     REST_AFTER_RE,
     REST_BEFORE_RE,
     SOURCE_RE,
+    TIMES_BEFORE_RE,
     TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
     WAGE_COST_AFTER_RE,
@@ -56,6 +59,7 @@ from pipeline.extraction.budget_lines import (
     negated,
     not_giving,
     postposed,
+    same_amount,
     without_glosses,
 )
 from pipeline.extraction.budget_pairs import restated, shared_out, sums_up
@@ -64,14 +68,6 @@ from pipeline.extraction.budget_pairs import restated, shared_out, sums_up
 _STATUS_AFTER = 80
 # How far after "1 500 € chacune" the funders it is for are looked for.
 _EACH_WINDOW = 120
-# What may stand between two items of a list of amounts, or open the first one.
-# A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
-_TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
-_LIST_LINK_RE = re.compile(r"(?:[,;+&/]|et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
-
-
-# Brackets opening right after a funder named after its amount gloss it.
-_GLOSS_AFTER_RE = re.compile(r"[ \t\u00a0]*\(")
 
 
 class ClauseReader:
@@ -124,7 +120,7 @@ class ClauseReader:
             seg_start = m.end_char
             self._times(line, m)
             self._name_giver(line, lines, m)
-            seg_start, seg_cues = self._link_after(line, m, following, first, seg_cues,
+            seg_start, seg_cues = self._link_after(line, m, money[i + 1:], first, seg_cues,
                                                    seg_start)
             if line.kind in ("funding", "other") and self._unconfirmed(
                     line, m, following):
@@ -145,14 +141,19 @@ class ClauseReader:
         self.brackets.totals(clause_lines)
         funders.extend(self._named_after(seg_start, clause_lines, each))
 
-    def _link_after(self, line: Line, money: Span, following: Span | None, first: bool,
+    def _link_after(self, line: Line, money: Span, rest: list[Span], first: bool,
                     seg_cues: list[Cue], seg_start: int) -> tuple[int, list[Cue]]:
-        """Read what links the amount to what follows it: a share of it, told in percent
-        (the line is then the whole), or its funder; return where the next label starts and
-        the label cues still to read for funders without an amount."""
+        """Read what links the amount to the `rest` of the clause's amounts (a share of it in
+        percent, a list of its parts after a colon: it is the whole; or its funder); return
+        where the next label starts and the label cues left for funders without an amount."""
         named_before = line.funder
-        if following is not None and shared_out(self.text, money, following):
-            make_total(line)  # the share's funder, named between them, is the next line's
+        following = rest[0] if rest else None
+        if following is not None and shared_out(self.text, money, following) or (
+                len(rest) > 1 and HEADS_LIST_RE.match(self.text, money.end_char)
+                and same_amount(sum(float(x._.amount_eur) for x in rest), line.amount)):
+            # the share's funder, named between them, is the next line's; "9 000 € : Fonds X
+            # 6 000 €, Y Habitat 3 000 €" lists the parts of the whole
+            make_total(line)
             line.funder = line.funder_cue = None
         elif (linked := self._funder_after(line, money, following, first)) is not None:
             # The label's own funder, if another, is one without an amount ("Financé à 50 %
@@ -185,12 +186,12 @@ class ClauseReader:
         funder may then be written right after it."""
         opening = PAREN_RE.sub(" ", self.text[seg_start:money.start_char]).strip(
             LINE_OPENING + ")")
-        return _LIST_LINK_RE.fullmatch(opening) is not None or (
+        return LIST_LINK_RE.fullmatch(opening) is not None or (
             opening.endswith(":") and header_mode(opening) is not None)
 
     def _times(self, line: Line, money: Span) -> None:
         """A count of equal amounts written before one: "2 x 10 000 €" is 20 000 €."""
-        times = _TIMES_BEFORE_RE.search(self.text, max(self.start, money.start_char - 12),
+        times = TIMES_BEFORE_RE.search(self.text, max(self.start, money.start_char - 12),
                                         money.start_char)
         if times is not None:
             line.amount = round(line.amount * int(times.group(1)), 2)
@@ -219,7 +220,7 @@ class ClauseReader:
         if not (line.kind == "expense" and paren is not None and after.funder is not None):
             line.kind, line.label = "funding", text[after.start:after.end]
         line.funder, line.funder_cue = after.funder, after
-        if paren is None and (gloss := _GLOSS_AFTER_RE.match(text, after.end, self.end)):
+        if paren is None and (gloss := GLOSS_AFTER_RE.match(text, after.end, self.end)):
             paren = self.brackets.of(gloss.end())  # "de l'intercommunalité (Cœur d'Agglo)"
         return paren[1] if paren is not None else after.end  # "3 000 € (Fondation FDJ)"
 

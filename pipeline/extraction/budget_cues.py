@@ -58,6 +58,9 @@ FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     r"|soutien\s+(?:financier\s+)?(?:de|du|des|d['’])|soutenue?s?\s+(?:financi[èe]rement\s+)?par"
     r"|allou[ée]e?s?|octroy[ée]e?s?|accord[ée]e?s?\s+par|pris\s+en\s+charge\s+par"
     r"|rembours[ée]e?s?(?:\s+[^\W\d_]+){0,3}\s+par|pay[ée]e?s?\s+(?:par|gr[âa]ce)"
+    # money received, and a cost told by its verb: "a reçu 4 000 € du Département", "a permis de
+    # décrocher 6 000 €", "l'action a coûté 4 000 euros"
+    r"|re[çc]u|per[çc]u|obtenu|d[ée]croch[ée]r?|(?:a|ont)\s+(?:co[ûu]t[ée]|rapport[ée])"
     # verbs of giving and phrases of an amount given: "la commune apporte 3 000 €", "grâce au
     # Département (12 000 €)", "à hauteur de 9 800 €", and a budget stated outside its field
     r"|apport(?:e|ent|ait|aient|[ée]e?s?)|vers(?:e|ent|ait|aient|era|eront)|grâce\s+(?:à|au|aux)"
@@ -160,7 +163,7 @@ RESTATED_RE = re.compile(
 TAX_RESTATED_RE = re.compile(rf"{_SP}*HT{_SP}*[(/]{_SP}*$")
 # Money asked for but not (yet) given: not mobilised, so neither a funder nor in the total.
 UNCONFIRMED_RE = re.compile(_WORD.format(
-    r"(?<!la\s)demand[ée]e?s?|sollicit[ée]e?s?|en\s+attente|demandes?\s+en\s+cours|en\s+cours\s+d['’]instruction"
+    r"(?<!la\s)(?<!participation\s)(?<!cotisation\s)(?<!contribution\s)demand[ée]e?s?|sollicit[ée]e?s?|en\s+attente|demandes?\s+en\s+cours|en\s+cours\s+d['’]instruction"
     r"|non\s+obtenue?s?|non\s+accord[ée]e?s?|non\s+retenue?s?|non\s+confirm[ée]e?s?"
     r"|refus[ée]e?s?|[àa]\s+confirmer|sous\s+r[ée]serve"), re.IGNORECASE)
 # A funder's share of the total, written after it ("Ville 50 %", "la CAF finance 50 %",
@@ -291,7 +294,8 @@ USERS_PAYING_RE = re.compile(_WORD.format(
     rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+(?:la{_SP}+)?charge|billetterie"
     rf"|entr[ée]es"
     rf"|prix(?:{_SP}+libres?)?)"
-    rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
+    rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:demand[ée]e?|vers[ée]e?|pay[ée]e?|collect[ée]e?)"
+    rf"{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
     rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{_PAYERS})"  # see paid_by
     rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
     rf"(?:paient|payent|pay[ée]s?|payer|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
@@ -381,3 +385,14 @@ def in_kind_after(text: str, end: int, stop: int) -> bool:
     match = IN_KIND_AFTER_RE.match(text, end, stop)
     return match is not None and (bool(match.group("link").strip())
                                   or not match.group("word")[0].isupper())
+
+# What may stand between two items of a list of amounts, or open the first one; also after a
+# period ("32 000 € / an, dont 25 000 € État").
+LIST_LINK_RE = re.compile(
+    r"(?:(?:/|par)\s*an\s*)?(?:[,;:+&/]\s*)?(?:et|dont|plus|puis|ainsi\s+que)?", re.IGNORECASE)
+# A count of equal amounts written before one of them: "3 x 1 000 €", "2 × 10 000 €".
+TIMES_BEFORE_RE = re.compile(r"(?<![\d.,])(\d{1,2})[ \t\u00a0]*[x×][ \t\u00a0]*$")
+# An amount heading the list of its parts: "9 000 € : Fonds X 6 000 €, ...".
+HEADS_LIST_RE = re.compile(r"[ \t\u00a0]*:")
+# Brackets opening right after a funder named after its amount gloss it.
+GLOSS_AFTER_RE = re.compile(r"[ \t\u00a0]*\(")

@@ -59,6 +59,8 @@ _FUNDER_NAMES = {role_stem(name): name for name in get_args(FunderType)
 # "4 000 € (Département)", "1 800 € : Ville".
 _LABEL_AFTER_RE = re.compile(r"[ \t\u00a0]*[(:–\-]?[ \t\u00a0]*")
 _WORD_AT_RE = re.compile(r"[^\W\d_]{4,20}(?![\w])")
+# The last cell of a tab-separated row, after its amount: who pays it.
+_NEXT_CELL_RE = re.compile(r"[ \u00a0]*(?:€|euros?)?[ \u00a0]*\t+(?=[^\t\n\d]{1,80}(?:\n|$))")
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([^\W\d_]{4,20})(?![\w])")
 # Where a list item ends, and how far its funder is looked for.
 _ITEM_END_RE = re.compile(r"[,;+\n]|\d")
@@ -146,6 +148,8 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     link = POSTPOSED_RE.match(text, end, end + 60)
     if link is None and line_first:
         link = _LABEL_AFTER_RE.match(text, end, end + 20)
+    if link is None:
+        link = _NEXT_CELL_RE.match(text, end, end + 20)  # "Location bus<TAB>2 400<TAB>CAF"
     if link is None:
         return None
     if not link.group().strip(" \t\u00a0(:–-"):

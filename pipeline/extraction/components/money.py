@@ -67,6 +67,20 @@ _TABLE_PAIR_RE = re.compile(
 _MAX_TABLE_LINE = 600
 _MIN_TABLE_PAIRS = 2
 _YEARS = range(1950, 2101)
+# A pasted table row, tab-separated: a label (digits allowed: "Habitat 76"), a number, and
+# maybe another cell (who pays, a note).
+_TAB_ROW_RE = re.compile(
+    r"^[ \u00a0]*[^\t\n\d][^\t\n]{0,80}\t+(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})*"
+    r"(?:,\d{1,2})?[ \u00a0]*)(?:\t+[^\t\n]{1,80})?$", re.MULTILINE)
+# A verb of giving, present or past: what follows it in the sentence may be bare amounts.
+_GIVES_RE = re.compile(
+    r"(?<![\w])(?:donne(?:nt)?|verse(?:nt)?|apporte(?:nt)?|finance(?:nt)?|(?:a|ont)\s+"
+    r"(?:donn|vers|apport|financ)\w*)(?![\w])", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[.;!?\n]")
+# A bare number closing its item ("1200 et", "800."), not a count of something ("12 enfants").
+_GIVEN_NUMBER_RE = re.compile(
+    r"(?<![\d.,\w])(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{2,6})"
+    r"(?=[ \t\u00a0]*(?:$|[,;.)\n]|et\b))")
 
 
 class MoneyFinder:
@@ -82,6 +96,8 @@ class MoneyFinder:
         amounts = find_amounts(text)
         amounts.extend(_bare_amounts(text, amounts))
         amounts.extend(_table_amounts(text, amounts))
+        amounts.extend(_given_amounts(text, amounts))
+        amounts.extend(_tab_amounts(text, amounts))
         amounts.sort(key=lambda a: a.start)
         spans: list[Span] = []
         seen: set[tuple[int, int]] = set()
@@ -153,6 +169,42 @@ def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
         if len(pairs) >= _MIN_TABLE_PAIRS:
             table.extend(pairs)
     return table
+
+
+def _tab_amounts(text: str, found: list[Amount]) -> list[Amount]:
+    """The number after the label of a pasted table row, "Location bus<TAB>2 400<TAB>CAF",
+    "Habitat 76 (bailleur)<TAB>600,00": euros by assumption."""
+    taken = [(a.start, a.end) for a in found]
+    rows = []
+    for row in _TAB_ROW_RE.finditer(text):
+        start, end = row.span("number")
+        value = parse_number(row.group("number").strip())
+        if value is None or int(value) in _YEARS and " " not in row.group("number").strip() \
+                or any(a < end and start < b for a, b in taken):
+            continue
+        rows.append(Amount(start, start + len(row.group("number").rstrip()), value,
+                           unit_assumed=True))
+    return rows
+
+
+def _given_amounts(text: str, found: list[Amount]) -> list[Amount]:
+    """Bare numbers after a verb of giving, in a field that writes a currency elsewhere: "env
+    2k€ par an, la MSA donne 1200 et la commune 800". Euros by assumption."""
+    if not found:
+        return []
+    taken = [(a.start, a.end) for a in found]
+    given = []
+    for verb in _GIVES_RE.finditer(text):
+        stop = _SENTENCE_END_RE.search(text, verb.end())
+        end_of = stop.start() if stop else len(text)
+        for match in _GIVEN_NUMBER_RE.finditer(text, verb.end(), end_of):
+            value = parse_number(match.group("number"))  # "donne 2000": no year after "donne"
+            start, end = match.span("number")
+            if value is None or any(a < end and start < b for a, b in taken):
+                continue
+            given.append(Amount(start, end, value, unit_assumed=True))
+            taken.append((start, end))
+    return given
 
 
 @Language.factory(
