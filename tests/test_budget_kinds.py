@@ -280,8 +280,11 @@ CASES = [
     # Small hurried habits: bare numbers after a verb of giving, a glued "e" before a name,
     # a funder after an amount that follows "dont".
     Case("bare_numbers_after_a_verb_of_giving",
-         "env 3k€ par an, la CAF donne 2000 et la mairie 1000", 3000, "explicit_total",
-         {"CAF": 2000, "Commune": 1000}),
+         "env 3k€ par an, la CAF donne 1800 et la mairie 1200", 3000, "explicit_total",
+         {"CAF": 1800, "Commune": 1200}),
+    Case("a_year_after_a_verb_of_giving_is_no_amount",
+         "Matériel 900 €, que la CAF finance depuis le début des travaux en mars 2023 et "
+         "jusqu'en juin", 900, "single_amount", {"CAF": 900}),
     Case("glued_e_before_a_name", "900e en tout : 400e mairie, 500e cotisations des membres",
          900, "explicit_total", {"Commune": 400, "Familles": 500}),
     Case("a_funder_right_after_an_amount_of_a_breakdown",

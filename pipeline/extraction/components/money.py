@@ -77,6 +77,8 @@ _GIVES_RE = re.compile(
     r"(?<![\w])(?:donne(?:nt)?|verse(?:nt)?|apporte(?:nt)?|finance(?:nt)?|(?:a|ont)\s+"
     r"(?:donn|vers|apport|financ)\w*)(?![\w])", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;!?\n]")
+# How far after a verb of giving, or after the last number it gave, a bare number is looked for.
+_GIVEN_REACH = 40
 # A bare number closing its item ("1200 et", "800."), not a count of something ("12 enfants").
 _GIVEN_NUMBER_RE = re.compile(
     r"(?<![\d.,\w])(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{2,6})"
@@ -197,13 +199,18 @@ def _given_amounts(text: str, found: list[Amount]) -> list[Amount]:
     for verb in _GIVES_RE.finditer(text):
         stop = _SENTENCE_END_RE.search(text, verb.end())
         end_of = stop.start() if stop else len(text)
+        reach = verb.end() + _GIVEN_REACH  # a list goes on from each number it gives
         for match in _GIVEN_NUMBER_RE.finditer(text, verb.end(), end_of):
-            value = parse_number(match.group("number"))  # "donne 2000": no year after "donne"
+            value = parse_number(match.group("number"))
             start, end = match.span("number")
-            if value is None or any(a < end and start < b for a, b in taken):
-                continue
+            if start > reach:
+                break
+            if value is None or int(value) in _YEARS and " " not in match.group("number") \
+                    or any(a < end and start < b for a, b in taken):
+                continue  # "ont commencé en mars 2023 et": a year
             given.append(Amount(start, end, value, unit_assumed=True))
             taken.append((start, end))
+            reach = end + _GIVEN_REACH
     return given
 
 
