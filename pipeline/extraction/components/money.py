@@ -151,10 +151,21 @@ def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
     return bare
 
 
+def _is_year(number: str, value: float) -> bool:
+    """Whether a bare number reads as a year: 1950 to 2100, with no thousands space."""
+    return int(value) in _YEARS and " " not in number
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the `taken` spans (sorted, none overlapping another:
+    only the last one starting before `end` can)."""
+    i = bisect.bisect_left(taken, (end,)) - 1
+    return i >= 0 and taken[i][1] > start
+
+
 def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
     """Numbers after labels on a flattened budget table line: euros by assumption."""
-    ordered = sorted(found, key=lambda a: a.start)
-    starts = [a.start for a in ordered]
+    taken = sorted((a.start, a.end) for a in found)
     table = []
     for cell in _CELL_RE.finditer(text):
         if cell.end() - cell.start() > _MAX_TABLE_LINE or not _TABLE_WORD_RE.search(cell.group()):
@@ -163,10 +174,9 @@ def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
         for match in _TABLE_PAIR_RE.finditer(text, cell.start(), cell.end()):
             start, end = match.span("number")
             value = parse_number(match.group("number"))
-            if value is None or (int(value) in _YEARS and " " not in match.group("number")):
+            if value is None or _is_year(match.group("number"), value):
                 continue
-            i = bisect.bisect_left(starts, end) - 1
-            if i < 0 or ordered[i].end <= start:
+            if not _overlaps(taken, start, end):
                 pairs.append(Amount(start, end, value, unit_assumed=True))
         if len(pairs) >= _MIN_TABLE_PAIRS:
             table.extend(pairs)
@@ -176,13 +186,13 @@ def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
 def _tab_amounts(text: str, found: list[Amount]) -> list[Amount]:
     """The number after the label of a pasted table row, "Location bus<TAB>2 400<TAB>CAF",
     "Habitat 76 (bailleur)<TAB>600,00": euros by assumption."""
-    taken = [(a.start, a.end) for a in found]
+    taken = sorted((a.start, a.end) for a in found)
     rows = []
     for row in _TAB_ROW_RE.finditer(text):
         start, end = row.span("number")
         value = parse_number(row.group("number").strip())
-        if value is None or int(value) in _YEARS and " " not in row.group("number").strip() \
-                or any(a < end and start < b for a, b in taken):
+        if value is None or _is_year(row.group("number").strip(), value) \
+                or _overlaps(taken, start, end):
             continue
         rows.append(Amount(start, start + len(row.group("number").rstrip()), value,
                            unit_assumed=True))
@@ -194,7 +204,7 @@ def _given_amounts(text: str, found: list[Amount]) -> list[Amount]:
     2k€ par an, la MSA donne 1200 et la commune 800". Euros by assumption."""
     if not found:
         return []
-    taken = [(a.start, a.end) for a in found]
+    taken = sorted((a.start, a.end) for a in found)
     given = []
     for verb in _GIVES_RE.finditer(text):
         stop = _SENTENCE_END_RE.search(text, verb.end())
@@ -205,11 +215,11 @@ def _given_amounts(text: str, found: list[Amount]) -> list[Amount]:
             start, end = match.span("number")
             if start > reach:
                 break
-            if value is None or int(value) in _YEARS and " " not in match.group("number") \
-                    or any(a < end and start < b for a, b in taken):
+            if value is None or _is_year(match.group("number"), value) \
+                    or _overlaps(taken, start, end):
                 continue  # "ont commencé en mars 2023 et": a year
             given.append(Amount(start, end, value, unit_assumed=True))
-            taken.append((start, end))
+            bisect.insort(taken, (start, end))
             reach = end + _GIVEN_REACH
     return given
 
