@@ -30,7 +30,6 @@ from pipeline.extraction.budget_cues import (
     REST_AFTER_RE,
     REST_BEFORE_RE,
     SOURCE_RE,
-    TIMES_BEFORE_RE,
     TOTAL_AFTER_RE,
     UNCONFIRMED_RE,
     WAGE_COST_AFTER_RE,
@@ -46,7 +45,14 @@ from pipeline.extraction.budget_funders import (
     share_out,
 )
 from pipeline.extraction.budget_givers import GAVE_RE, OTHER_FAMILY, funder_family, unknown_giver
-from pipeline.extraction.budget_layout import TWO_SIDES_RE, after_funding, header_mode, take_side
+from pipeline.extraction.budget_layout import (
+    TWO_SIDES_RE,
+    after_funding,
+    header_mode,
+    item_start,
+    take_side,
+    times,
+)
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
     LINE_OPENING,
@@ -105,8 +111,13 @@ class ClauseReader:
         clause_lines: list[Line] = []
         if self.alternating:
             seg_start = self.cells_start
+        amount_first = False
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
+            if i == 0:
+                amount_first = self._opens_item(seg_start, m)
+            elif amount_first and (item := item_start(text, seg_start, m.start_char)):
+                seg_start = item  # "1 500 € de la CAF, 700 € de la commune": items open on amounts
             if following is not None and (self.brackets.aside(m, following) or (
                     restated(text, m, following, i + 2 < len(money))
                     and not sums_up(clause_lines, m, following))):
@@ -118,7 +129,7 @@ class ClauseReader:
                 take_side(line, "funding" if len(clause_lines) % 2 else "expense")
             first = self._opens_item(seg_start, m)
             seg_start = m.end_char
-            self._times(line, m)
+            times(text, self.start, line, m)
             self._name_giver(line, lines, m)
             seg_start, seg_cues = self._link_after(line, m, money[i + 1:], first, seg_cues,
                                                    seg_start)
@@ -188,13 +199,6 @@ class ClauseReader:
             LINE_OPENING + ")")
         return LIST_LINK_RE.fullmatch(opening) is not None or (
             opening.endswith(":") and header_mode(opening) is not None)
-
-    def _times(self, line: Line, money: Span) -> None:
-        """A count of equal amounts written before one: "2 x 10 000 €" is 20 000 €."""
-        times = TIMES_BEFORE_RE.search(self.text, max(self.start, money.start_char - 12),
-                                        money.start_char)
-        if times is not None:
-            line.amount = round(line.amount * int(times.group(1)), 2)
 
     def _funder_after(self, line: Line, money: Span, following: Span | None,
                       first: bool) -> int | None:

@@ -283,6 +283,8 @@ _PAYERS = (
     r"|exposants?|convives|utilisateurs?|utilisatrices?|abonn[ée](?:e|s|es)?|lecteurs?"
     r"|lectrices?|choristes?|danseurs?|danseuses?|coureurs?|foyers|m[ée]nages|publics?"
     r"|ados|adolescent(?:e|s|es)?|enfants|personnes|accueilli(?:e|s|es)?)")
+# The users alone, as the whole word after an amount's link: "300 € des familles".
+PAYERS_RE = re.compile(_PAYERS, re.IGNORECASE)
 # The users paying, named with what they pay or by a verb of paying: "participation adhérents",
 # "Cotisations bénéficiaires", "part familles", "adhésions des usagers", "reste à charge des
 # familles", "les clients paient", "les stagiaires versent une participation", "les familles
@@ -351,8 +353,9 @@ _PERIOD_RE = re.compile(
 
 # "48 séances x 40 €": a count of units times the price of one ("2 x 10 000 €", with no unit,
 # is read as two such amounts).
+_UNIT_WORD = r"[^\W\d_]{2,20}(?:[-'’][^\W\d_]{2,20})?"  # "demi-journées", "d'heures"
 _UNITS_TIMES_RE = re.compile(
-    rf"(?<![\w])\d{{1,5}}{_SP}+[^\W\d_]{{2,20}}(?:{_SP}+[^\W\d_]{{2,20}})?{_SP}*[x×*]{_SP}*$")
+    rf"(?<![\w])\d{{1,5}}{_SP}+{_UNIT_WORD}(?:{_SP}+{_UNIT_WORD})?{_SP}*[x×*]{_SP}*$")
 # "chaque famille paie une adhésion de 10 €": what each user pays.
 _EACH_PAYER_RE = re.compile(rf"(?<![\w])chaque{_SP}+{_PAYERS}(?![\w])[^\d\n.;]{{0,50}}$",
                             re.IGNORECASE)

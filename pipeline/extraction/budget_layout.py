@@ -14,6 +14,7 @@ from pipeline.extraction.budget_cues import (
     EXPENSE_RE,
     FUNDING_RE,
     PAREN_RE,
+    TIMES_BEFORE_RE,
     TOTAL_RE,
 )
 from pipeline.extraction.budget_lines import Line
@@ -108,3 +109,22 @@ def after_funding(lines: list[Line]) -> bool:
     (the resources come after it)."""
     return bool(lines) and (lines[-1].kind == "funding" or lines[-1].kind == "total"
                             and any(x.kind in ("expense", "other") for x in lines[:-1]))
+
+
+# What closes a list item before the next one: "1 500 € de la CAF, 700 € de la commune".
+_ITEM_BREAK_RE = re.compile(r"(?:[,;+]|(?<![\w])et)[ \t\u00a0]*$")
+
+
+def item_start(text: str, floor: int, start: int) -> int | None:
+    """In a list whose items open on their amount, where the item that the amount at `start`
+    opens begins: right after the ",", ";", "+" or "et" closing the item before it (after
+    `floor`); None when a label stands between."""
+    match = _ITEM_BREAK_RE.search(text, floor, start)
+    return match.end() if match is not None else None
+
+
+def times(text: str, floor: int, line: Line, money: Span) -> None:
+    """A count of equal amounts written before one: "2 x 10 000 €" is 20 000 €."""
+    found = TIMES_BEFORE_RE.search(text, max(floor, money.start_char - 12), money.start_char)
+    if found is not None:
+        line.amount = round(line.amount * int(found.group(1)), 2)

@@ -21,6 +21,7 @@ from pipeline.extraction.budget_cues import (
     NOT_GIVING_RE,
     OWN_FUNDS_RE,
     PAREN_RE,
+    PAYERS_RE,
     POSTPOSED_RE,
     RESTATED_RE,
     TAKES_ON_RE,
@@ -62,6 +63,9 @@ _WORD_AT_RE = re.compile(r"[^\W\d_]{4,20}(?![\w])")
 # The last cell of a tab-separated row, after its amount: who pays it.
 _NEXT_CELL_RE = re.compile(r"[ \u00a0]*(?:€|euros?)?[ \u00a0]*\t+(?=[^\t\n\d]{1,80}(?:\n|$))")
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([^\W\d_]{4,20})(?![\w])")
+# Between a money word and who gives it: "subvention mairie", "aide de la CAF".
+_GIVER_LINK_RE = re.compile(r"[ \t\u00a0]+(?:(?:de[ \u00a0]+la|de|du|des)[ \u00a0]+"
+                            r"|(?:de[ \u00a0]+)?l['’]|d['’])?")
 # Where a list item ends, and how far its funder is looked for.
 _ITEM_END_RE = re.compile(r"[,;+\n]|\d")
 _ITEM_WINDOW = 60
@@ -159,7 +163,7 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     i = bisect.bisect_left(starts, link.end())
     while i < len(cues) and cues[i].start == link.end():
         if cues[i].kind == "funding":
-            return _with_adjective(text, cues[i])
+            return _with_giver(text, _with_adjective(text, cues[i]), cues, starts)
         i += 1
     i = bisect.bisect_left(starts, link.start())
     while i < len(cues) and cues[i].start < link.end():
@@ -172,6 +176,9 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     if (word := _WORD_AT_RE.match(text, link.end())) is not None \
             and (named := _funder_named(word.group())) is not None:
         return Cue(*word.span(), "funding", named)  # "1 000 € des communes"
+    if word is not None and link.group().strip(" \t\u00a0(") \
+            and PAYERS_RE.fullmatch(word.group()):
+        return Cue(*word.span(), "funding", USERS_TYPE)  # "300 € des familles"
     if GIVING_LINK_RE.search(link.group()) and (
             unknown := UNKNOWN_GIVER_RE.match(text, link.end(), link.end() + 80)) is not None:
         # "300 € offerts par la boulangerie Martin": a giver no list knows
@@ -184,6 +191,18 @@ def _with_adjective(text: str, cue: Cue) -> Cue:
     if cue.funder is None and (word := _NEXT_WORD_RE.match(text, cue.end)) is not None \
             and (named := _funder_named(word.group(1))) is not None:
         return Cue(cue.start, word.end(), cue.kind, named)
+    return cue
+
+
+def _with_giver(text: str, cue: Cue, cues: list[Cue], starts: list[int]) -> Cue:
+    """A money word's funder named right after it: "subvention mairie", "aide CAF"."""
+    if cue.funder is not None:
+        return cue
+    i = bisect.bisect_right(starts, cue.start)
+    while i < len(cues) and cues[i].start <= cue.end:
+        i += 1
+    if i < len(cues) and cues[i].funder and _GIVER_LINK_RE.fullmatch(text, cue.end, cues[i].start):
+        return Cue(cue.start, cues[i].end, cue.kind, cues[i].funder)
     return cue
 
 

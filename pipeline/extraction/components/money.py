@@ -39,13 +39,16 @@ _LOOSE_CELL_RE = re.compile(r"(?:[^\n;/]|(?<=\S)/(?=\S))+")  # " / " parts cells
 # "Label 1 200" alone on its line; the label may hold digits in brackets ("Etat (BOP 104) 5 000").
 _LOOSE_LINE_RE = re.compile(
     r"^[ \t\u00a0]*(?P<label>(?:[^\n\d()]|\([^\n()]{0,40}\)){0,80}?"
-    r"(?:[^\W\d_]|\([^\n()]{0,40}\)))[ \t\u00a0]+"
+    r"(?:[^\W\d_]\+?|\([^\n()]{0,40}\)))[ \t\u00a0]+"
     r"(?P<number>\d{3,6}|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,2})[ \t\u00a0]*\.?[ \t\u00a0]*$")
-# "45 000 Fonds social européen": the number first, then a name (capitalised), alone on its
-# line; from `_MIN_FIRST` up, so that a count ("24 Participantes") is not read as money.
+# "45 000 Fonds social européen": the number first, then a name (capitalised) or who gave it
+# ("3500 versés par la CAF", "1800 de la Région", "700 participation des familles"), alone on
+# its line; from `_MIN_FIRST` up, so that a count ("24 Participantes") is not read as money.
 _LOOSE_FIRST_RE = re.compile(
     r"^[ \t\u00a0]*(?P<number>\d{3,6}|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,2})[ \t\u00a0]+"
-    r"(?P<label>[A-ZÉÈÀÂÎÔ][^\n\d]{1,80})$")
+    r"(?P<label>(?:[A-ZÉÈÀÂÎÔ]|(?i:d['’]|de[ \u00a0]|du[ \u00a0]|des[ \u00a0]|par[ \u00a0]"
+    r"|(?:vers|apport|accord|attribu|donn|financ)[ée]e?s?[ \u00a0]|participation|subvention"
+    r"|aide|contribution|cotisation|dotation|reste[ \u00a0]))[^\n\d]{1,80})$")
 _MIN_FIRST = 100
 # Labels whose number is a date, not money ("Année : 2019").
 _DATE_LABEL_RE = re.compile(r"\b(?:ann[ée]es?|ann[ée]e\s+scolaire|exercice|depuis|date|p[ée]riode"
@@ -62,7 +65,7 @@ _TABLE_PAIR_RE = re.compile(
     r"(?<=[^\W\d_])[ \t\u00a0]{1,3}:?[ \t\u00a0]{0,3}"
     r"(?P<number>(?:\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,3}|\d{1,6})(?:,\d{1,2})?)"
     # not a part of a longer number ("1 400, animations": 1 400, not 1), nor a count or a rate
-    r"(?![\d]|[.,]\d|[ \u00a0\u202f]\d"
+    r"(?![\d]|[.,/]\d|[ \u00a0\u202f]\d"
     r"|[ \u00a0]{0,3}(?:€|[kK]\b|[eE]\b|euros?\b|EUR\b|%|ans?\b|h\b|heures?\b|x\b))")
 _MAX_TABLE_LINE = 600
 _MIN_TABLE_PAIRS = 2
@@ -164,17 +167,20 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
-    """Numbers after labels on a flattened budget table line: euros by assumption."""
+    """Numbers after labels on a flattened budget table line: euros by assumption. Beside
+    amounts written with a currency, a small bare number is part of a name ("700e bailleur 13
+    Habitat"), not money."""
     taken = sorted((a.start, a.end) for a in found)
     table = []
     for cell in _CELL_RE.finditer(text):
         if cell.end() - cell.start() > _MAX_TABLE_LINE or not _TABLE_WORD_RE.search(cell.group()):
             continue
+        floor = _MIN_FIRST if _overlaps(taken, cell.start(), cell.end()) else 0
         pairs = []
         for match in _TABLE_PAIR_RE.finditer(text, cell.start(), cell.end()):
             start, end = match.span("number")
             value = parse_number(match.group("number"))
-            if value is None or _is_year(match.group("number"), value):
+            if value is None or value < floor or _is_year(match.group("number"), value):
                 continue
             if not _overlaps(taken, start, end):
                 pairs.append(Amount(start, end, value, unit_assumed=True))

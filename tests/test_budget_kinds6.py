@@ -1,0 +1,64 @@
+"""Budget and funder cases by kind of failure, from the sixth round of blind held-out sets.
+
+Each case is invented (none is a string of a held-out set); the conventions are those of
+`test_budget_unseen.py`, plus these:
+
+- A line that opens on a bare number says who gave it after it ("1200 versés par la MSA",
+  "500 de la Communauté de communes", "300 participation des adhérents").
+- In a list whose items open on their amount, each item's words after its amount are its own
+  ("2 500 € de la CAF, 1 000 € du conseil départemental"), never the next amount's label; a
+  money word's giver may follow it with no link ("subvention mairie").
+- A count times a unit price ("60 demi-heures x 30 €") breaks its amount down, whatever the
+  unit's spelling; a label may end with "+" ("FSE+ 12 000").
+- Beside amounts written with a currency, a small bare number is part of a name ("bailleur 31
+  Habitat", "mairie des 7/8"), not money.
+- The single territorial collectivities of overseas regions and Corsica are the Région.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from pipeline.extraction.nlp import CONFIG_DIR, add_components
+from tests.test_budget_unseen import Case, run
+
+CASES = [
+    Case("bare_lines_opening_on_their_amount_name_their_giver_after_it",
+         "Achats 600\nSortie 1400\n1200 versés par la MSA\n"
+         "500 de la Communauté de communes du Pays de Gex\n300 participation des adhérents",
+         2000, "sum_of_expenses", {"MSA": 1200, "Intercommunalité": 500, "Familles": 300}),
+    Case("a_list_of_items_opening_on_their_amounts",
+         "2 500 € de la CAF, 1 000 € du conseil départemental, 400 € des adhérents",
+         3900, "sum_of_funding", {"CAF": 2500, "Département": 1000, "Familles": 400}),
+    Case("a_money_word_then_its_giver_in_items_opening_on_amounts",
+         "3 000 € subvention de la ville, 1 000 € aide CAF", 4000, "sum_of_funding",
+         {"Commune": 3000, "CAF": 1000}),
+    Case("small_numbers_in_names_beside_currency_amounts",
+         "600e aide de la mairie des 7/8, 300e bailleur 31 Habitat, location sono 900e",
+         900, "explicit_total", {"Commune": 600, "Bailleur social": 300}),
+    Case("a_unit_price_times_a_hyphenated_unit",
+         "Rémunération des intervenants : 1 800 € (60 demi-heures x 30 €)", 1800,
+         "single_amount", {}),
+    Case("a_label_ending_with_a_plus",
+         "Salaires 30 000\nFSE+ 12 000\nDépartement 18 000", 30000, "explicit_total",
+         {"Europe": 12000, "Département": 18000}),
+    Case("an_overseas_single_collectivity_is_the_region",
+         "Collectivité Territoriale de Guyane : 5 000 €\nCAF : 2 000 €", 7000,
+         "sum_of_funding", {"Région": 5000, "CAF": 2000}),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("fr")
+    add_components(nlp, CONFIG_DIR, ("fiches_organisations", "fiches_money"))
+    return nlp
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_kind(nlp: Language, case: Case) -> None:
+    budget, funders = run(nlp, case)
+    assert (budget["total_eur"], budget["basis"], funders) == (case.total, case.basis,
+                                                              case.funders)
