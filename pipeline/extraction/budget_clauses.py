@@ -9,6 +9,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from pipeline.extraction.budget_after import postposed
 from pipeline.extraction.budget_brackets import Brackets
 from pipeline.extraction.budget_cues import (
     ACTION_SHARE_BEFORE_RE,
@@ -20,11 +21,9 @@ from pipeline.extraction.budget_cues import (
     FUNDING_HEAD_RE,
     GLOSS_AFTER_RE,
     HEADS_LIST_RE,
-    LIST_LINK_RE,
     OWN_BUDGET_AFTER_RE,
     OWN_FUNDS_AFTER_RE,
     OWN_FUNDS_RE,
-    PAREN_RE,
     PARTNER_RE,
     PASSED_ON_RE,
     REST_AFTER_RE,
@@ -48,14 +47,13 @@ from pipeline.extraction.budget_givers import GAVE_RE, OTHER_FAMILY, funder_fami
 from pipeline.extraction.budget_layout import (
     TWO_SIDES_RE,
     after_funding,
-    header_mode,
     item_start,
+    opens_item,
     take_side,
     times,
 )
 from pipeline.extraction.budget_lines import (
     BUDGET_FIELD,
-    LINE_OPENING,
     Cue,
     Line,
     classify,
@@ -64,7 +62,6 @@ from pipeline.extraction.budget_lines import (
     make_total,
     negated,
     not_giving,
-    postposed,
     same_amount,
     without_glosses,
 )
@@ -115,7 +112,7 @@ class ClauseReader:
         for i, m in enumerate(money):
             following = money[i + 1] if i + 1 < len(money) else None
             if i == 0:
-                amount_first = self._opens_item(seg_start, m)
+                amount_first = opens_item(text, seg_start, m)
             elif amount_first and (item := item_start(text, seg_start, m.start_char)):
                 seg_start = item  # "1 500 € de la CAF, 700 € de la commune": items open on amounts
             if following is not None and (self.brackets.aside(m, following) or (
@@ -127,7 +124,7 @@ class ClauseReader:
                              mode=self.mode)
             if self.alternating:
                 take_side(line, "funding" if len(clause_lines) % 2 else "expense")
-            first = self._opens_item(seg_start, m)
+            first = opens_item(text, seg_start, m)
             seg_start = m.end_char
             times(text, self.start, line, m)
             self._name_giver(line, lines, m)
@@ -190,15 +187,6 @@ class ClauseReader:
             clause_lines[-1].end:paren[0]].strip(" \t\u00a0"))
         share_out(self.text, self.start, self.end, named, clause_lines, each, after_amount)
         return named
-
-    def _opens_item(self, seg_start: int, money: Span) -> bool:
-        """True when the amount opens its line, an item of a list or a header ("dont 2,5 k€
-        CAF et 1,5 k€ CD 93", "3 000 € (FDJ) + 1 500 € CD 93", "Financement : 800 € CAF"): its
-        funder may then be written right after it."""
-        opening = PAREN_RE.sub(" ", self.text[seg_start:money.start_char]).strip(
-            LINE_OPENING + ")")
-        return LIST_LINK_RE.fullmatch(opening) is not None or (
-            opening.endswith(":") and header_mode(opening) is not None)
 
     def _funder_after(self, line: Line, money: Span, following: Span | None,
                       first: bool) -> int | None:

@@ -283,8 +283,7 @@ _PAYERS = (
     r"|exposants?|convives|utilisateurs?|utilisatrices?|abonn[ée](?:e|s|es)?|lecteurs?"
     r"|lectrices?|choristes?|danseurs?|danseuses?|coureurs?|foyers|m[ée]nages|publics?"
     r"|ados|adolescent(?:e|s|es)?|enfants|personnes|accueilli(?:e|s|es)?)")
-# The users alone, as the whole word after an amount's link: "300 € des familles".
-PAYERS_RE = re.compile(_PAYERS, re.IGNORECASE)
+PAYERS_RE = re.compile(_PAYERS, re.IGNORECASE)  # the users alone: "300 € des familles"
 # The users paying, named with what they pay or by a verb of paying: "participation adhérents",
 # "Cotisations bénéficiaires", "part familles", "adhésions des usagers", "reste à charge des
 # familles", "les clients paient", "les stagiaires versent une participation", "les familles

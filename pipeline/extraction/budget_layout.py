@@ -13,11 +13,12 @@ from pipeline.extraction.budget_cues import (
     CLAUSE_END_RE,
     EXPENSE_RE,
     FUNDING_RE,
+    LIST_LINK_RE,
     PAREN_RE,
     TIMES_BEFORE_RE,
     TOTAL_RE,
 )
-from pipeline.extraction.budget_lines import Line
+from pipeline.extraction.budget_lines import LINE_OPENING, Line
 
 
 def between(spans: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
@@ -128,3 +129,12 @@ def times(text: str, floor: int, line: Line, money: Span) -> None:
     found = TIMES_BEFORE_RE.search(text, max(floor, money.start_char - 12), money.start_char)
     if found is not None:
         line.amount = round(line.amount * int(found.group(1)), 2)
+
+
+def opens_item(text: str, seg_start: int, money: Span) -> bool:
+    """True when the amount opens its line, an item of a list or a header ("dont 2,5 k€
+    CAF et 1,5 k€ CD 93", "3 000 € (FDJ) + 1 500 € CD 93", "Financement : 800 € CAF"): its
+    funder may then be written right after it."""
+    opening = PAREN_RE.sub(" ", text[seg_start:money.start_char]).strip(LINE_OPENING + ")")
+    return LIST_LINK_RE.fullmatch(opening) is not None or (
+        opening.endswith(":") and header_mode(opening) is not None)

@@ -1,0 +1,112 @@
+"""The funder written after an amount: "5 000 € de la CAF", "2 500 € CARSAT", "4 000 €
+(Département)", "1 200 versés par la MSA", "300 € des familles"."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Span
+
+from pipeline.extraction.budget_cues import GIVING_LINK_RE, PAYERS_RE, POSTPOSED_RE, USERS_TYPE
+from pipeline.extraction.budget_givers import (
+    OTHER_FAMILY,
+    UNKNOWN_GIVER_RE,
+    funder_family,
+)
+from pipeline.extraction.budget_lines import Cue, funder_named
+
+# What may stand between an amount that opens its line and its label: "3 000 € CD",
+# "4 000 € (Département)", "1 800 € : Ville".
+_LABEL_AFTER_RE = re.compile(r"[ \t\u00a0]*[(:–\-]?[ \t\u00a0]*")
+_WORD_AT_RE = re.compile(r"[^\W\d_]{4,20}(?![\w])")
+# The last cell of a tab-separated row, after its amount: who pays it.
+_NEXT_CELL_RE = re.compile(r"[ \u00a0]*(?:€|euros?)?[ \u00a0]*\t+(?=[^\t\n\d]{1,80}(?:\n|$))")
+_NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([^\W\d_]{4,20})(?![\w])")
+# Between a money word and who gives it: "subvention mairie", "aide de la CAF".
+_GIVER_LINK_RE = re.compile(r"[ \t\u00a0]+(?:(?:de[ \u00a0]+la|de|du|des)[ \u00a0]+"
+                            r"|(?:de[ \u00a0]+)?l['’]|d['’])?")
+# Where a list item ends, and how far its funder is looked for.
+_ITEM_END_RE = re.compile(r"[,;+\n]|\d")
+_ITEM_WINDOW = 60
+
+def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
+              givers: Sequence[Span] = (), line_first: bool = False) -> Cue | None:
+    """The funding cue written right after an amount and linked to it by "de la", "par"...
+
+    `cues` are sorted by start and `starts` are their start offsets. An organisation of no
+    funder type (an association, a company: `givers`) gives the amount as `Autre` only when so
+    linked to it ("500 € du Crédit Agricole"). When the amount opens its line (`line_first`),
+    the funder may follow it with no link word: "2 500 € CARSAT", "4 000 € (Département)".
+    """
+    link = POSTPOSED_RE.match(text, end, end + 60)
+    if link is None and line_first:
+        link = _LABEL_AFTER_RE.match(text, end, end + 20)
+    if link is None:
+        link = _NEXT_CELL_RE.match(text, end, end + 20)  # "Location bus<TAB>2 400<TAB>CAF"
+    if link is None:
+        return None
+    if not link.group().strip(" \t\u00a0(:–-"):
+        # With no link word, an association or a company after an amount is who is paid
+        # ("1 500 € (traiteur)"), not who pays.
+        givers = ()
+    i = bisect.bisect_left(starts, link.end())
+    while i < len(cues) and cues[i].start == link.end():
+        if cues[i].kind == "funding":
+            return _with_giver(text, _with_adjective(text, cues[i]), cues, starts)
+        i += 1
+    i = bisect.bisect_left(starts, link.start())
+    while i < len(cues) and cues[i].start < link.end():
+        if cues[i].funder == USERS_TYPE and cues[i].end > link.end():
+            return cues[i]  # "dont 320 € payés par les familles": the cue holds its "par les"
+        i += 1
+    for giver in givers:
+        if giver.start_char == link.end():
+            return Cue(giver.start_char, giver.end_char, "funding", OTHER_FAMILY)
+    if (word := _WORD_AT_RE.match(text, link.end())) is not None \
+            and (named := funder_named(word.group())) is not None:
+        return Cue(*word.span(), "funding", named)  # "1 000 € des communes"
+    if word is not None and link.group().strip(" \t\u00a0(") \
+            and PAYERS_RE.fullmatch(word.group()):
+        return Cue(*word.span(), "funding", USERS_TYPE)  # "300 € des familles"
+    if GIVING_LINK_RE.search(link.group()) and (
+            unknown := UNKNOWN_GIVER_RE.match(text, link.end(), link.end() + 80)) is not None:
+        # "300 € offerts par la boulangerie Martin": a giver no list knows
+        return Cue(*unknown.span("name"), "funding", funder_family(unknown.group("name")))
+    return _funder_in_item(text, link.end(), cues, starts) if line_first else None
+
+
+def _with_adjective(text: str, cue: Cue) -> Cue:
+    """A money word's funder told by the adjective after it: "de subvention municipale"."""
+    if cue.funder is None and (word := _NEXT_WORD_RE.match(text, cue.end)) is not None \
+            and (named := funder_named(word.group(1))) is not None:
+        return Cue(cue.start, word.end(), cue.kind, named)
+    return cue
+
+
+def _with_giver(text: str, cue: Cue, cues: list[Cue], starts: list[int]) -> Cue:
+    """A money word's funder named right after it: "subvention mairie", "aide CAF"."""
+    if cue.funder is not None:
+        return cue
+    i = bisect.bisect_right(starts, cue.start)
+    while i < len(cues) and cues[i].start <= cue.end:
+        i += 1
+    if i < len(cues) and cues[i].funder and _GIVER_LINK_RE.fullmatch(text, cue.end, cues[i].start):
+        return Cue(cue.start, cues[i].end, cue.kind, cues[i].funder)
+    return cue
+
+
+def _funder_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:
+    """The funder named further on in the list item an amount opens, after a programme's name
+    and before any word of expense: "1 000 € Quartiers d'été (ANCT)"."""
+    item = _ITEM_END_RE.search(text, start, start + _ITEM_WINDOW)
+    if item is not None and item.group().isdigit():
+        return None  # "8 K€ : Fonds X (Département) 4 K€": the funder has its own amount
+    stop = item.start() if item is not None else min(len(text), start + _ITEM_WINDOW)
+    for cue in cues[bisect.bisect_left(starts, start):bisect.bisect_left(starts, stop)]:
+        if cue.kind != "funding":
+            return None
+        if cue.funder:
+            return cue
+    return None
