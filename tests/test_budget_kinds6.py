@@ -12,7 +12,13 @@ Each case is invented (none is a string of a held-out set); the conventions are 
   unit's spelling; a label may end with "+" ("FSE+ 12 000").
 - Beside amounts written with a currency, a small bare number is part of a name ("bailleur 31
   Habitat", "mairie des 7/8"), not money.
-- The single territorial collectivities of overseas regions and Corsica are the Région.
+- The single territorial collectivities of overseas regions and Corsica are the Région; a
+  conurbation named "Grand X" is an intercommunality.
+- A funder's bare line ("Conseil régional 12 000") is money even where another line writes a
+  currency, from 100 up; what an amount is for may stand between it and the verb of giving
+  ("4 000 € de frais de transport financés par"), but a gift of things stays no money.
+- A "prix libre" is the users' money, and so is a fee with an adjective ("participation
+  modeste 2 € par séance").
 """
 
 from __future__ import annotations
@@ -44,6 +50,23 @@ CASES = [
     Case("a_label_ending_with_a_plus",
          "Salaires 30 000\nFSE+ 12 000\nDépartement 18 000", 30000, "explicit_total",
          {"Europe": 12000, "Département": 18000}),
+    Case("bare_funder_lines_in_a_field_that_writes_a_currency_elsewhere",
+         "Coût du projet : 18 200 €\nConseil régional 12 000\nMSA 6 200", 18200,
+         "explicit_total", {"Région": 12000, "MSA": 6200}),
+    Case("what_the_money_is_for_between_the_amount_and_the_verb_of_giving",
+         "Budget : 9 000 € dont 4 000 € de frais de transport financés par la Région", 9000,
+         "explicit_total", {"Région": 4000}),
+    Case("a_gift_of_things_valued_is_no_money_even_after_a_purpose",
+         "300 € de fournitures offertes par une librairie", 300, "single_amount", {}),
+    Case("a_conurbation_named_grand_something_is_an_intercommunality",
+         "2 400 € versés par Grand Besançon", 2400, "single_amount",
+         {"Intercommunalité": 2400}),
+    Case("a_price_each_user_sets_is_the_users_money",
+         "Courses : 900 € sur l'année, en partie couvertes par le prix libre", 900,
+         "single_amount", {"Familles": None}),
+    Case("a_fee_with_an_adjective_is_still_the_users_money",
+         "Intervenante : 600 €, participation modeste 2 € par séance", 600, "single_amount",
+         {"Familles": None}),
     Case("an_overseas_single_collectivity_is_the_region",
          "Collectivité Territoriale de Guyane : 5 000 €\nCAF : 2 000 €", 7000,
          "sum_of_funding", {"Région": 5000, "CAF": 2000}),

@@ -16,6 +16,7 @@ from pipeline.extraction.budget_givers import (
     funder_family,
 )
 from pipeline.extraction.budget_lines import Cue, funder_named
+from pipeline.extraction.budget_words import SP
 
 # What may stand between an amount that opens its line and its label: "3 000 € CD",
 # "4 000 € (Département)", "1 800 € : Ville".
@@ -27,6 +28,12 @@ _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([^\W\d_]{4,20})(?![\w])")
 # Between a money word and who gives it: "subvention mairie", "aide de la CAF".
 _GIVER_LINK_RE = re.compile(r"[ \t\u00a0]+(?:(?:de[ \u00a0]+la|de|du|des)[ \u00a0]+"
                             r"|(?:de[ \u00a0]+)?l['’]|d['’])?")
+# What an amount is for, told between it and a verb of giving.
+_PURPOSE_RE = re.compile(
+    rf"{SP}+(?:de|d['’]){SP}*[^\W\d_]{{3,20}}(?:{SP}+[^\W\d_]{{2,20}}){{0,3}}?"
+    rf"(?={SP}+(?:pris{SP}+en{SP}+charge|financ|vers[ée]|pay[ée]|accord[ée]|attribu[ée]"
+    rf"|couvert))",  # not "offert": a gift of things is no money
+    re.IGNORECASE)
 # Where a list item ends, and how far its funder is looked for.
 _ITEM_END_RE = re.compile(r"[,;+\n]|\d")
 _ITEM_WINDOW = 60
@@ -39,7 +46,11 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     funder type (an association, a company: `givers`) gives the amount as `Autre` only when so
     linked to it ("500 € du Crédit Agricole"). When the amount opens its line (`line_first`),
     the funder may follow it with no link word: "2 500 € CARSAT", "4 000 € (Département)".
+    What the money is for may stand before the verb of giving: "10 000 € de fonctionnement
+    pris en charge par la Métropole".
     """
+    if (purpose := _PURPOSE_RE.match(text, end)) is not None:
+        end = purpose.end()
     link = POSTPOSED_RE.match(text, end, end + 60)
     if link is None and line_first:
         link = _LABEL_AFTER_RE.match(text, end, end + 20)

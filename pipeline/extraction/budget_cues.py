@@ -287,8 +287,7 @@ PAYERS_RE = re.compile(_PAYERS, re.IGNORECASE)  # the users alone: "300 € des 
 # The users paying, named with what they pay or by a verb of paying: "participation adhérents",
 # "Cotisations bénéficiaires", "part familles", "adhésions des usagers", "reste à charge des
 # familles", "les clients paient", "les stagiaires versent une participation", "les familles
-# participent à hauteur de". A funder cue of
-# the users' type (the gold's `Familles`).
+# participent à hauteur de". A funder cue of the users' type (the gold's `Familles`).
 USERS_PAYING_RE = re.compile(_WORD.format(
     rf"(?<!fonds{_SP}de{_SP})(?<!fonds{_SP}d['’])"  # "Fonds de participation des habitants"
     rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?|achats?"
@@ -303,11 +302,12 @@ USERS_PAYING_RE = re.compile(_WORD.format(
     rf"|cotisent|cotis[ée]s?|participent|particip[ée]s?|participeront|contribuent"
     rf"|contribu[ée]s?|contribueront|financent|financ[ée]s?)"
     # "CAF 50 %, familles 10 %": the users named with their share
-    rf"|{_PAYERS}(?={_SP}*:?{_SP}*\d{{1,3}}(?:[.,]\d{{1,2}})?{_SP}?%)"), re.IGNORECASE)
+    rf"|{_PAYERS}(?={_SP}*:?{_SP}*\d{{1,3}}(?:[.,]\d{{1,2}})?{_SP}?%)"
+    rf"|prix{_SP}+libres?"), re.IGNORECASE)  # a price each user sets is the users' money
 # A users' participation with no payer named: "participation : 5 € par personne".
 USERS_FEE_RE = re.compile(
     rf"(?<![\w])(?:participation|tarifs?|cotisations?|adh[ée]sions?|reste{_SP}+[àa]{_SP}+charge"
-    rf"|prix{_SP}+d['’]entr[ée]e|entr[ée]es?){_SP}*(?:[^\W\d_]{{4,15}}{_SP}+(?=des))?"
+    rf"|prix{_SP}+d['’]entr[ée]e|entr[ée]es?){_SP}*(?:[^\W\d_]{{4,15}}{_SP}+(?=des|$))?"
     rf"(?:des{_SP}+[^\W\d_]{{3,20}}{_SP}*|de{_SP}+|d['’])?:?{_SP}*$",
     re.IGNORECASE)
 # "pris en charge par la CAF (6 200 €), par les familles 1 720 €": the users pay only after a

@@ -61,6 +61,8 @@ _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"europ|\bFSE\b|FEDER|LEADER", "Europe"),
         (r"caisse\s+d['’]allocations", "CAF"),
         (r"habitat|logement|office\s+public|\bOPH\b|r[ée]sidences\b", "Bailleur social"),
+        # "Grand Poitiers", "Grand Reims": a conurbation's name (not the Grand Est region)
+        (r"(?-i:\bGrand[ -](?!Est\b|Ouest\b)[A-ZÉÈ])", "Intercommunalité"),
     ))
 OTHER_FAMILY = "Autre"
 

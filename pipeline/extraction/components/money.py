@@ -136,15 +136,18 @@ def _bare_amounts(text: str, found: list[Amount]) -> list[Amount]:
         if cell.end() - cell.start() > _MAX_BARE_LINE:
             continue
         match = _BARE_LINE_RE.match(cell.group())
-        after_label = match is None and loose
+        after_label = match is None
         if after_label:
-            match = _LOOSE_LINE_RE.match(cell.group()) or _LOOSE_FIRST_RE.match(cell.group())
+            # A field that writes a currency elsewhere may still leave a funder's line bare
+            # ("25 500 euros" then "Caf 10 500"): from `_MIN_FIRST` up, after its label.
+            match = _LOOSE_LINE_RE.match(cell.group()) or (
+                _LOOSE_FIRST_RE.match(cell.group()) if loose else None)
         if match is None or _DATE_LABEL_RE.search(match.group("label") or ""):
             continue
         number = match.group("number").strip(" \u00a0\u202f.,")
         value = parse_number(number)
-        if after_label and value is not None and (
-                int(value) in _YEARS or match.re is _LOOSE_FIRST_RE and value < _MIN_FIRST):
+        if after_label and value is not None and (int(value) in _YEARS or (
+                match.re is _LOOSE_FIRST_RE or not loose) and value < _MIN_FIRST):
             continue  # "Kermesse 2019": a year; "24 Participantes": a count
         start = cell.start() + match.start("number")
         before = bisect.bisect_right(starts, start) - 1
