@@ -17,6 +17,7 @@ Each case is invented (none is a string of a held-out set); the conventions are 
 - A funder's bare line ("Conseil régional 12 000") is money even where another line writes a
   currency, from 100 up; what an amount is for may stand between it and the verb of giving
   ("4 000 € de frais de transport financés par"), but a gift of things stays no money.
+- An approval or a label received ("a obtenu son agrément") is no money.
 - A "prix libre" is the users' money, and so is a fee with an adjective ("participation
   modeste 2 € par séance").
 """
@@ -67,6 +68,13 @@ CASES = [
     Case("a_fee_with_an_adjective_is_still_the_users_money",
          "Intervenante : 600 €, participation modeste 2 € par séance", 600, "single_amount",
          {"Familles": None}),
+    Case("an_approval_received_is_no_money",
+         "Matériel : 400 €", 400, "single_amount", {},
+         description="Le foyer a obtenu son agrément de la CAF en 2019, puis le label "
+                     "d'espace de vie sociale."),
+    Case("money_received_still_makes_a_financing_sentence",
+         "Voir description", None, None, {"CAF": None},
+         description="Le foyer a obtenu une subvention de la CAF pour lancer l'atelier."),
     Case("an_overseas_single_collectivity_is_the_region",
          "Collectivité Territoriale de Guyane : 5 000 €\nCAF : 2 000 €", 7000,
          "sum_of_funding", {"Région": 5000, "CAF": 2000}),

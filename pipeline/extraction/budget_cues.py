@@ -60,7 +60,10 @@ FINANCING_TRIGGER_RE = re.compile(_WORD.format(
     r"|rembours[ée]e?s?(?:\s+[^\W\d_]+){0,3}\s+par|pay[ée]e?s?\s+(?:par|gr[âa]ce)"
     # money received, and a cost told by its verb: "a reçu 4 000 € du Département", "a permis de
     # décrocher 6 000 €", "l'action a coûté 4 000 euros"
-    r"|re[çc]u|per[çc]u|obtenu|d[ée]croch[ée]r?|(?:a|ont)\s+(?:co[ûu]t[ée]|rapport[ée])"
+    r"|(?:re[çc]u|per[çc]u|obtenu|d[ée]croch[ée]r?)(?!\s+(?:(?:son|sa|ses|le|la|les|l['’]|une?"
+    r"|leur)\s*)?(?:agr[ée]ment|label|habilitation|certification|accr[ée]ditation|autorisation"
+    r"|reconnaissance|statut|dipl[ôo]me))"  # "a obtenu son agrément Caf": no money
+    r"|(?:a|ont)\s+(?:co[ûu]t[ée]|rapport[ée])"
     # verbs of giving and phrases of an amount given: "la commune apporte 3 000 €", "grâce au
     # Département (12 000 €)", "à hauteur de 9 800 €", and a budget stated outside its field
     r"|apport(?:e|ent|ait|aient|[ée]e?s?)|vers(?:e|ent|ait|aient|era|eront)|grâce\s+(?:à|au|aux)"
@@ -274,7 +277,7 @@ TOTAL_VERB_RE = re.compile(rf"s['’][ée]l[èe]ve(?:nt)?{_SP}+[àa]", re.IGNORE
 EACH_BEFORE_RE = re.compile(rf"(?<![\w])chacune?s?{_SP}*(?:[:,]|de|d['’])?{_SP}*$", re.IGNORECASE)
 # People who use an action and may pay for it: users, members, learners, customers... Nouns of
 # people as a public, singular or plural, accents optional.
-_PAYERS = (
+PAYERS = (
     r"(?:familles?|usager(?:e|s|es)?|adh[ée]rent(?:e|s|es)?|b[ée]n[ée]ficiaires?"
     r"|participant(?:e|s|es)?|parents?|stagiaires?|apprenant(?:e|s|es)?|habitant(?:e|s|es)?"
     r"|jeunes|membres|clients?|clientes?|seniors|s[ée]niors|retrait[ée](?:e|s|es)?"
@@ -283,7 +286,7 @@ _PAYERS = (
     r"|exposants?|convives|utilisateurs?|utilisatrices?|abonn[ée](?:e|s|es)?|lecteurs?"
     r"|lectrices?|choristes?|danseurs?|danseuses?|coureurs?|foyers|m[ée]nages|publics?"
     r"|ados|adolescent(?:e|s|es)?|enfants|personnes|accueilli(?:e|s|es)?)")
-PAYERS_RE = re.compile(_PAYERS, re.IGNORECASE)  # the users alone: "300 € des familles"
+PAYERS_RE = re.compile(PAYERS, re.IGNORECASE)  # the users alone: "300 € des familles"
 # The users paying, named with what they pay or by a verb of paying: "participation adhérents",
 # "Cotisations bénéficiaires", "part familles", "adhésions des usagers", "reste à charge des
 # familles", "les clients paient", "les stagiaires versent une participation", "les familles
@@ -295,14 +298,14 @@ USERS_PAYING_RE = re.compile(_WORD.format(
     rf"|entr[ée]es"
     rf"|prix(?:{_SP}+libres?)?)"
     rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:demand[ée]e?|vers[ée]e?|pay[ée]e?|collect[ée]e?)"
-    rf"{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{_PAYERS}"
-    rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{_PAYERS})"  # see paid_by
-    rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{_PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
+    rf"{_SP}+)?(?:(?:des|aux|du|de{_SP}+la|de|d['’]){_SP}*)?{PAYERS}"
+    rf"|(?P<by>(?<![\w])par{_SP}+(?:les|des){_SP}+{PAYERS})"  # see paid_by
+    rf"|(?:les{_SP}+|des{_SP}+|nos{_SP}+)?{PAYERS}{_SP}+(?:(?:ont|avaient|auront){_SP}+)?"
     rf"(?:paient|payent|pay[ée]s?|payer|paieront|versent|vers[ée]s?|r[èe]glent|r[ée]gl[ée]s?"
     rf"|cotisent|cotis[ée]s?|participent|particip[ée]s?|participeront|contribuent"
     rf"|contribu[ée]s?|contribueront|financent|financ[ée]s?)"
     # "CAF 50 %, familles 10 %": the users named with their share
-    rf"|{_PAYERS}(?={_SP}*:?{_SP}*\d{{1,3}}(?:[.,]\d{{1,2}})?{_SP}?%)"
+    rf"|{PAYERS}(?={_SP}*:?{_SP}*\d{{1,3}}(?:[.,]\d{{1,2}})?{_SP}?%)"
     rf"|prix{_SP}+libres?"), re.IGNORECASE)  # a price each user sets is the users' money
 # A users' participation with no payer named: "participation : 5 € par personne".
 USERS_FEE_RE = re.compile(
@@ -335,51 +338,10 @@ def how_many_before(text: str, start: int) -> int | None:
     return value if value and 1 < value <= 12 else None
 
 
-# A price times a count: "(5 € x 30)", "12 € × 20 enfants". The price is not a line.
-TIMES_AFTER_RE = re.compile(rf"{_SP}*[x×*]{_SP}*\d")
-# A period after the users' fee: "participation des familles : 10 € par trimestre" is the rate
-# each family pays, not the money the action got.
-_MAX_RATE = 150.0
-# A small amount per any unit (not a period: "≈ 150 €/an" is a budget), alone in its brackets:
-# a rate beside the line's own amount.
-_BRACKET_RATE_RE = re.compile(
-    rf"{_SP}*(?:/{_SP}*|par{_SP}+|(?:la|le|les){_SP}+|l['’])"
-    rf"(?!(?:an|ann[ée]e|mois|trimestre|semestre|saison|exercice)s?\b)[^\W\d_]{{2,20}}{_SP}*\)")
-_PERIOD_RE = re.compile(
-    rf"{_SP}*(?:/{_SP}*|par{_SP}+)(?:an|ann[ée]e|mois|trimestre|semestre|semaine)(?![\w])",
-    re.IGNORECASE)
-
-
-# "48 séances x 40 €": a count of units times the price of one ("2 x 10 000 €", with no unit,
-# is read as two such amounts).
-_UNIT_WORD = r"[^\W\d_]{2,20}(?:[-'’][^\W\d_]{2,20})?"  # "demi-journées", "d'heures"
-_UNITS_TIMES_RE = re.compile(
-    rf"(?<![\w])\d{{1,5}}{_SP}+{_UNIT_WORD}(?:{_SP}+{_UNIT_WORD})?{_SP}*[x×*]{_SP}*$")
-# "chaque famille paie une adhésion de 10 €": what each user pays.
-_EACH_PAYER_RE = re.compile(rf"(?<![\w])chaque{_SP}+{_PAYERS}(?![\w])[^\d\n.;]{{0,50}}$",
-                            re.IGNORECASE)
 # A total told after its amount: "3 k€ en tout", "8 K€ au total".
 TOTAL_AFTER_RE = re.compile(
     rf"{_SP}*(?:,{_SP}*)?(?:au{_SP}+total|en{_SP}+tout|au{_SP}+global|de{_SP}+budget)(?![\w])",
     re.IGNORECASE)
-
-
-def is_price(text: str, start: int, end: int, amount: float) -> bool:
-    """True when the amount at [start, end) is a price per person, unit or period paid by each
-    user, not a line of the budget. A users' amount per period is a rate when it is small
-    ("10 € par trimestre"); a larger one is what they all pay ("3 000 € par an")."""
-    if PER_UNIT_RE.match(text, end, end + 40) or TIMES_AFTER_RE.match(text, end, end + 10) \
-            or _EACH_PAYER_RE.search(text, max(0, start - 60), start) \
-            or _UNITS_TIMES_RE.search(text, max(0, start - 50), start):
-        return True
-    if amount <= _MAX_RATE and _BRACKET_RATE_RE.match(text, end, end + 30):
-        return True  # "Participation des usagers (2 € le voyage) : 1 100 €"
-    if amount > _MAX_RATE or not _PERIOD_RE.match(text, end, end + 20):
-        return False
-    floor = max(0, start - 60)
-    floor = text.rfind("\n", floor, start) + 1 or floor
-    return bool(USERS_FEE_RE.search(text, floor, start)
-                or USERS_PAYING_RE.search(text, floor, start))
 
 
 def in_kind_after(text: str, end: int, stop: int) -> bool:

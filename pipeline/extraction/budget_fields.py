@@ -12,11 +12,11 @@ from pipeline.extraction.budget_cues import (
     FINANCING_TRIGGER_RE,
     OWN_BUDGET_RE,
     PER_UNIT_RE,
-    is_price,
 )
 from pipeline.extraction.budget_funders import users_fees
 from pipeline.extraction.budget_layout import between, clauses, header_mode, label_above_amount
 from pipeline.extraction.budget_lines import AMOUNT_TOLERANCE, Line, make_total
+from pipeline.extraction.budget_prices import is_price
 
 # "Fonds de participation des habitants" names a fund, not the users paying.
 _FUND_OF_RE = re.compile(r"fonds\s+d(?:e\s+|['’])$", re.IGNORECASE)
