@@ -17,6 +17,9 @@ Each case is invented (none is a string of a held-out set); the conventions are 
 - A funder's bare line ("Conseil régional 12 000") is money even where another line writes a
   currency, from 100 up; what an amount is for may stand between it and the verb of giving
   ("4 000 € de frais de transport financés par"), but a gift of things stays no money.
+- A funder named before its verb of giving pays the amount whatever expense the verb names
+  ("a financé la location du car (1 500 €)", "finance les ateliers"); money "pris sur" a fund
+  is that fund's funder's.
 - An approval or a label received ("a obtenu son agrément") is no money.
 - A "prix libre" is the users' money, and so is a fee with an adjective ("participation
   modeste 2 € par séance").
@@ -75,6 +78,14 @@ CASES = [
     Case("money_received_still_makes_a_financing_sentence",
          "Voir description", None, None, {"CAF": None},
          description="Le foyer a obtenu une subvention de la CAF pour lancer l'atelier."),
+    Case("a_funder_before_its_verb_and_the_expense_it_paid",
+         "Le Département a financé la location du car (1 500 €).", 1500, "single_amount",
+         {"Département": 1500}),
+    Case("a_funder_in_the_present_before_what_it_pays",
+         "La MSA finance les ateliers : 2 000 €", 2000, "single_amount", {"MSA": 2000}),
+    Case("money_taken_from_a_fund_its_funder_names",
+         "Sortie : 900 €. Les familles ont payé 300 €, le solde (600 €) pris sur la "
+         "prestation CAF.", 900, "explicit_total", {"Familles": 300, "CAF": 600}),
     Case("an_overseas_single_collectivity_is_the_region",
          "Collectivité Territoriale de Guyane : 5 000 €\nCAF : 2 000 €", 7000,
          "sum_of_funding", {"Région": 5000, "CAF": 2000}),

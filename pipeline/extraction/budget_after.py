@@ -34,6 +34,7 @@ _PURPOSE_RE = re.compile(
     rf"(?={SP}+(?:pris{SP}+en{SP}+charge|financ|vers[ée]|pay[ée]|accord[ée]|attribu[ée]"
     rf"|couvert))",  # not "offert": a gift of things is no money
     re.IGNORECASE)
+_TAKEN_FROM_RE = re.compile(r"(?<![\w])sur(?![\w])", re.IGNORECASE)
 # Where a list item ends, and how far its funder is looked for.
 _ITEM_END_RE = re.compile(r"[,;+\n]|\d")
 _ITEM_WINDOW = 60
@@ -81,6 +82,9 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     if word is not None and link.group().strip(" \t\u00a0(") \
             and PAYERS_RE.fullmatch(word.group()):
         return Cue(*word.span(), "funding", USERS_TYPE)  # "300 € des familles"
+    if _TAKEN_FROM_RE.search(link.group()) and (
+            found := _named_in_item(text, link.end(), cues, starts)) is not None:
+        return found  # "(770 €) pris sur la prestation CAF": a fund its funder names
     if GIVING_LINK_RE.search(link.group()) and (
             unknown := UNKNOWN_GIVER_RE.match(text, link.end(), link.end() + 80)) is not None:
         # "300 € offerts par la boulangerie Martin": a giver no list knows
@@ -106,6 +110,14 @@ def _with_giver(text: str, cue: Cue, cues: list[Cue], starts: list[int]) -> Cue:
     if i < len(cues) and cues[i].funder and _GIVER_LINK_RE.fullmatch(text, cue.end, cues[i].start):
         return Cue(cue.start, cues[i].end, cue.kind, cues[i].funder)
     return cue
+
+
+def _named_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:
+    """The first funder named in the list item that starts at `start`."""
+    item = _ITEM_END_RE.search(text, start, start + _ITEM_WINDOW)
+    stop = item.start() if item is not None else min(len(text), start + _ITEM_WINDOW)
+    return next((cue for cue in cues[bisect.bisect_left(starts, start):
+                                     bisect.bisect_left(starts, stop)] if cue.funder), None)
 
 
 def _funder_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:

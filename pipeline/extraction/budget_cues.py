@@ -126,7 +126,7 @@ PARTNER_RE = re.compile(_WORD.format(
 # "4 000 €, financés par le Département", "3 000 € par an, pris en charge par la Ville".
 POSTPOSED_RE = re.compile(
     rf"(?:{_SP}*(?:par{_SP}+an|/{_SP}*an|annuels?|HT|TTC)(?![\w]))?"
-    rf"(?:{_SP}*\)(?={_SP}*(?:a|ont|est|sont){_SP}))?"  # "(environ 900 €) a été payé par"
+    rf"(?:{_SP}*\)(?={_SP}*(?:a|ont|est|sont|pris|pr[ée]lev){_SP}))?"  # "(900 €) a été payé"
     rf"{_SP}*(?:,{_SP}*(?=(?:a|ont|est|sont){_SP}|financ|vers|accord|allou|attribu|apport|pris"
     rf"|offert|donn"
     rf"|couv|pay))?(?:(?:a|ont|est|sont){_SP}+(?:[ée]t[ée]{_SP}+)?)?"
@@ -135,6 +135,7 @@ POSTPOSED_RE = re.compile(
     rf"{_SP}+)?(?:de{_SP}+la{_SP}+part{_SP}+)?"
     rf"(?:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])"
     rf"|par(?={_SP}+[A-ZÉÈ])|\("
+    rf"|(?:pris|pr[ée]lev[ée]e?s?){_SP}+sur{_SP}+(?:la|le|les|l['’])"  # "pris sur la prestation"
     # "payé grâce à une subvention de la Fondation X", "grâce au Département"
     rf"|gr[âa]ce{_SP}+(?:aux|au|[àa])(?![\w])(?:{_SP}+(?:la|l['’]|une?))?"
     rf"(?:{_SP}*(?:subvention|aide|soutien|participation)s?{_SP}+"
@@ -269,7 +270,11 @@ USERS_PAY_RE = re.compile(_WORD.format(
 # charge". Matched before the expense words, whose "charge" it would otherwise be.
 TAKES_ON_RE = re.compile(_WORD.format(
     rf"(?:pris(?:es?)?|prend(?:ra|ront|rait|raient)?|prennent|prenait|prenaient){_SP}+en"
-    rf"{_SP}+charge"), re.IGNORECASE)
+    rf"{_SP}+charge"
+    # "la CAF a financé l'achat des jeux (1 200 €)", "la Ville finance les repas"
+    rf"|(?:a|ont|avait|avaient|aura|auront){_SP}+(?:financ|subventionn|pay|r[ée]gl)[ée]"
+    rf"|financ(?:e|ent|era|eront)(?={_SP}+(?:l['’]|les?|la|une?|des|du|leur|son|sa|ses)(?![\w]))"),
+    re.IGNORECASE)
 # A total stated by a verb alone ("s'élève à"): about a funder's share when a funder is named
 # before it ("la participation des familles s'élève à 1 200 €").
 TOTAL_VERB_RE = re.compile(rf"s['’][ée]l[èe]ve(?:nt)?{_SP}+[àa]", re.IGNORECASE)
