@@ -50,8 +50,7 @@ def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
     What the money is for may stand before the verb of giving: "10 000 € de fonctionnement
     pris en charge par la Métropole".
     """
-    if (purpose := _PURPOSE_RE.match(text, end)) is not None:
-        end = purpose.end()
+    end = purpose.end() if (purpose := _PURPOSE_RE.match(text, end)) is not None else end
     link = POSTPOSED_RE.match(text, end, end + 60)
     if link is None and line_first:
         link = _LABEL_AFTER_RE.match(text, end, end + 20)
