@@ -243,3 +243,83 @@ BUDGET_HEADINGS = [
     Dated({"financial_resources": "CHARGES          BP 2025\nAchats           1 200\n"
                                   "Transport          800"}, None, (2025,)),
 ]
+
+# Fourth round: whose date it is and what the verb says.
+
+# A document dated by how it was made (signed, adopted, conducted, validated) is the document's
+# date, not a step of the story: a "depuis" told after it still opens the story. A "depuis"
+# that governs the document still dates what the action has run since.
+DOCUMENT_DATES = [
+    Dated({"experience": "La convention avec la ville, signée en 2018, a fixé les objectifs. "
+                         "Les ateliers se tiennent depuis octobre 2020."}, "2020-10",
+          (2018, 2020)),
+    Dated({"experience": "L'étude menée en 2017 par l'université a montré un fort isolement "
+                         "des aînés. Depuis mars 2021, des bénévoles leur rendent visite."},
+          "2021-03", (2017, 2021)),
+    Dated({"description": "Le projet social validé en 2022 fait de la parentalité une priorité. "
+                          "Le groupe de parents se réunit depuis janvier 2023."}, "2023-01",
+          (2022, 2023)),
+    Dated({"experience": "Depuis la charte signée en mai 2019 avec le bailleur, les habitants "
+                         "entretiennent les massifs."}, "2019-05", (2019,)),
+]
+
+# A label or an agreement is the structure's, unless the label is what the title names: then
+# it dates the action's beginning.
+LABEL_OF_THE_ACTION = [
+    Dated({"title": "Espace France Services",
+           "experience": "Labellisée France Services depuis janvier 2021, la permanence aide "
+                         "aux démarches. Bilan de l'exercice 2023."}, "2021-01", (2021, 2023)),
+    Dated({"title": "Point Information Jeunesse",
+           "experience": "Le centre a obtenu le label Point Information Jeunesse en septembre "
+                         "2017."}, "2017-09", (2017,)),
+    Dated({"title": "Atelier couture",
+           "experience": "Le centre, agréé par la CAF depuis 2010, propose un atelier couture. "
+                         "Premier atelier en mars 2016."}, "2016-03", (2010, 2016)),
+]
+
+# A service named by its article alone ("le service", as "ce service") is the one the fiche
+# tells of: its creation is the action's beginning, however it is worded.
+SERVICE_BY_ITS_ARTICLE = [
+    Dated({"title": "Portage de courses",
+           "experience": "Un état des lieux conduit en 2016 a montré l'isolement des aînés. Le "
+                         "service a été créé en 2017 avec quatre bénévoles."}, "2017",
+          (2016, 2017)),
+    Dated({"summary": "Des bénévoles livrent les courses.",
+           "experience": "Le service, créé en mai 2012, compte vingt bénéficiaires."},
+          "2012-05", (2012,)),
+]
+
+# An action that has run for a while the fiche does not date ("depuis une dizaine d'années",
+# "depuis longtemps") began before anything the story dates: only a told beginning starts it.
+# Not when what has run so long is the structure, another activity, or a person's situation.
+RUN_FOR_A_WHILE = [
+    Dated({"title": "Repas de quartier",
+           "experience": "Ce repas a lieu chaque automne depuis une dizaine d'années. En "
+                         "octobre 2022, 150 convives sont venus."}, None, (2022,)),
+    Dated({"experience": "L'atelier tricot tourne depuis longtemps. Nouvelle salle en "
+                         "septembre 2021."}, None, (2021,)),
+    Dated({"title": "Fête de l'école",
+           "experience": "Organisée depuis vingt ans avec les parents, la fête a réuni 300 "
+                         "personnes en juin 2023."}, None, (2023,)),
+    Dated({"title": "Séjour à la montagne",
+           "experience": "Les sorties à la journée existent depuis longtemps au centre. Séjour "
+                         "de cinq jours en février 2022."}, "2022-02", (2022,)),
+    Dated({"experience": "Le centre existe depuis trente ans. Les ateliers ont eu lieu de mars "
+                         "à juin 2021."}, "2021-03", (2021,)),
+    Dated({"summary": "Parcours pour des femmes sans emploi depuis plus de deux ans. Entrées "
+                      "en janvier 2023."}, "2023-01", (2023,)),
+]
+
+# A new run after a stop of years ("relancé après dix ans d'interruption") is the start: what
+# the fiche dates before it is the old run's. A pause (the lockdown) changes nothing.
+RESTART_AFTER_A_STOP = [
+    Dated({"experience": "La chorale a repris en 2018 après six ans de sommeil ; elle avait "
+                         "été fondée en 1990 par des habitants."}, "2018", (1990, 2018)),
+    Dated({"experience": "Après cinq années d'arrêt, la brocante a été relancée en mai 2019. "
+                         "La première brocante avait eu lieu en juin 2001."}, "2019-05",
+          (2001, 2019)),
+    Dated({"experience": "Le club a démarré en mars 2017, s'est arrêté pendant le confinement "
+                         "et a repris en 2021."}, "2017-03", (2017, 2021)),
+    Dated({"experience": "Le café des parents, créé en 2014, a été relancé en 2021 après le "
+                         "confinement avec un nouveau format."}, "2014", (2014, 2021)),
+]

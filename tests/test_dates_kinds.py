@@ -17,12 +17,17 @@ from pipeline.extraction.dates import build_dates
 from pipeline.extraction.nlp import CONFIG_DIR, add_components
 from tests.dates_kinds_data import (
     BUDGET_HEADINGS,
+    DOCUMENT_DATES,
     FIRST_BY_ITS_ARTICLE,
     GIVEN_NOT_DATA,
+    LABEL_OF_THE_ACTION,
     MONTHS_OF_A_HABIT,
     PAUSES,
     PLACE_HISTORY,
     PLAN_LABELS,
+    RESTART_AFTER_A_STOP,
+    RUN_FOR_A_WHILE,
+    SERVICE_BY_ITS_ARTICLE,
     STATUS_REASON,
     STRUCTURE_BIRTH_AND_LABELS,
     STRUCTURE_UNIT_HISTORY,
@@ -296,6 +301,11 @@ KINDS = {
     "pause": PAUSES,
     "budget-heading": BUDGET_HEADINGS,
     "title-pair": TITLE_PAIRS,
+    "document-date": DOCUMENT_DATES,
+    "label-of-the-action": LABEL_OF_THE_ACTION,
+    "service-by-its-article": SERVICE_BY_ITS_ARTICLE,
+    "run-for-a-while": RUN_FOR_A_WHILE,
+    "restart-after-a-stop": RESTART_AFTER_A_STOP,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

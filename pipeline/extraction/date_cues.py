@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.normalize import fold
+from pipeline.normalize import NUMBER_WORDS, fold
 
 _SP = r"[ \u00a0]{1,3}"
 
@@ -41,6 +41,14 @@ START_CUE_RE = re.compile(
 # than a beginning told: "Depuis 2022, des séances de gym complètent le parcours" often dates a
 # later addition, so it weighs as an uncued date (see build_dates).
 SINCE_CUE_RE = re.compile(r"\b(?:depuis|dès|à[ \u00a0]partir[ \u00a0]d)", re.IGNORECASE)
+# A duration after "depuis" ("depuis vingt ans", "depuis une dizaine d'années", "depuis
+# longtemps"): the phrase is whole, so it governs no date told after it.
+DURATION = (
+    r"[ \u00a0]{1,3}(?:(?:plus[ \u00a0]de|pr[èe]s[ \u00a0]de|maintenant|d[ée]j[àa]|bient[ôo]t)"
+    r"[ \u00a0]{1,3})?(?:longtemps|toujours|(?:plusieurs|quelques|des|de[ \u00a0]nombreuses"
+    rf"|\d{{1,3}}|(?:{NUMBER_WORDS})|une[ \u00a0][^\W\d_]{{2,9}}aine[ \u00a0]d['’])[ \u00a0]{{0,3}}"
+    r"(?:ans|ann[ée]es|d[ée]cennies|saisons|[ée]ditions)\b(?![ \u00a0]{0,3}\d))")
+_DURATION_RE = re.compile(DURATION, re.IGNORECASE)
 _SINCE_WORD_RE = re.compile(r"\b(?:depuis|dès)\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 END_CUE_RE = re.compile(
@@ -81,8 +89,11 @@ _STRUCTURE_RE = re.compile(
     r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
     r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b"
     # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history,
-    # unless the title names it (see names_the_title); "ce service" points back to the action
-    r"|\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne|service)\b",
+    # unless the title names it (see names_the_title); "ce service" points back to the action,
+    # and so does a service named by its article alone ("Le service a été créé en 2014")
+    r"|\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne|service(?![ \u00a0,]{0,3}"
+    r"(?:$|(?:a|ont|est|sont|fut|était|avait|existe)\b|s['’]|cr[ée]{2}|ouvert|fond[ée]|n[ée]e?\b)))"
+    r"\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -138,6 +149,15 @@ _PLACE_BUILT_RE = re.compile(
     r"(?:,|\b(?:a|ont)[ \u00a0]{1,3}[ée]t[ée]|\b(?:est|sont|fut|furent))[ \u00a0]{1,3}"
     r"(?:construite?s?|b[âa]tie?s?|[ée]difi[ée]e?s?|class[ée]e?s?|[ée]rig[ée]e?s?"
     r"|r[ée]habilit[ée]e?s?)\b[^.;:]{0,40}$", re.IGNORECASE)
+# A document dated by how it was made ("le contrat local de santé signé en 2019", "l'étude
+# menée en 2018", "le projet social validé en 2020"): the document's date, not a step of the
+# action, whatever the sentence then says it found.
+_DOCUMENT_MADE_RE = re.compile(
+    r"\b(?:contrats?|conventions?|chartes?|accords?|protocoles?|pactes?|sch[ée]mas?|plans?"
+    r"|[ée]tudes?|projets?[ \u00a0]{1,3}soci(?:al|aux)|cls|cpo|ctg)\b[^.;:()]{0,50}?"
+    r"\b(?:sign|adopt|vot|conclu|approuv|valid|ratifi|publi|r[ée]alis|men|conduit|[ée]labor"
+    r"|r[ée]dig)[ée]?e?s?[ \u00a0]{1,3}(?:(?:en|le|au|à|dans|courant|d[ée]but|fin|lors[ \u00a0]de)"
+    r"[ \u00a0]{1,3})?$", re.IGNORECASE)
 _DECADE_RE = re.compile(r"\bann[ée]es[ \u00a0]{1,3}$", re.IGNORECASE)
 # The age of a thing ("le four date de 1850", "la tradition remonte à 1920"): its history.
 _AGE_RE = re.compile(
@@ -259,7 +279,7 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
         return "founding"
     if nearest is not None:
         return nearest
-    if _PLACE_BUILT_RE.search(clause):
+    if _PLACE_BUILT_RE.search(clause) or _DOCUMENT_MADE_RE.search(clause):
         return "context"
     # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
     # words after it tell
@@ -311,6 +331,8 @@ def _nearest_cue(clause: str) -> str | None:
     if name == "since" and _PARTNER_BEFORE_RE.search(clause, 0, cue.start()):
         # "le CCAS, partenaire depuis 2010": how long a partner has been one
         return "context"
+    if name == "since" and _DURATION_RE.match(clause, cue.end()):
+        return None
     if name == "since":
         return _governed(clause[cue.end():], "since")
     if name == "start" and (after := _AFTER_RE.search(clause, cue.end())) is not None:

@@ -10,7 +10,12 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
 from pipeline.extraction.date_cues import tells_origin
-from pipeline.extraction.date_subjects import names_another_service, names_the_title
+from pipeline.extraction.date_subjects import (
+    names_another_service,
+    names_the_title,
+    restarts_after_a_stop,
+    runs_a_while,
+)
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -80,6 +85,8 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
         doc = docs[name]
         if name in NARRATIVE_FIELDS and tells_origin(doc.text):
             pools.from_origin = True
+        if name in NARRATIVE_FIELDS and runs_a_while(doc.text, pools.title):
+            pools.ran_before = True
         if SPANS_KEY not in doc.spans:
             continue
         money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
@@ -98,7 +105,7 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
                 pools.add(span)
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
-    if start is None and not pools.later:
+    if start is None and not (pools.later or pools.ran_before):
         start = _status_start(docs, pools) or _title_month(title_start, pools, years)
     return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
 
@@ -122,22 +129,34 @@ class _Pools:
     months: list[Span] = field(default_factory=list)
     # dates the action has run since because it began with the group or the structure
     origins: list[Span] = field(default_factory=list)
+    # new runs after a stop of years ("relancé en 2019 après dix ans d'interruption")
+    restarts: list[Span] = field(default_factory=list)
     # a later edition is dated: the action began before any date the fiche gives
     later: bool = False
     # "depuis sa naissance" with no date: the story's earliest date is the start
     from_origin: bool = False
+    # "organisées depuis plusieurs années": the action ran before what the story dates, so
+    # only a told beginning gives the start
+    ran_before: bool = False
     title: str = ""
 
     def candidates(self) -> list[Span]:
         """The dates the start is chosen among: those tied to the beginning, else those the
         action has run since its group or structure began, else the uncued ones; all of them
         when a sentence says the action began with its group without dating it."""
+        if self.restarts:
+            return [max(self.restarts, key=lambda s: _sort_key(s._.date_first))]
         if self.from_origin:
             return self.strong + self.origins + self.weak
+        if self.ran_before:
+            return self.strong or self.origins
         return self.strong or self.origins or self.weak
 
     def add(self, span: Span) -> None:
         cue = span._.date_cue
+        if cue in ("start", None) and restarts_after_a_stop(span.doc.text, span.start_char,
+                                                            span.end_char):
+            self.restarts.append(span)
         if cue == "since" and self.title and _another_service_since(span, self.title):
             return
         if cue == "since":
