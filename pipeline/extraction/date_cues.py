@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-from pipeline.normalize import NUMBER_WORDS, fold
+from pipeline.extraction.date_subjects import (
+    DURATION_RE,
+    TIME_WORDS,
+    WORD_RE,
+    dates_a_place_or_document,
+)
+from pipeline.normalize import fold
 
 _SP = r"[ \u00a0]{1,3}"
 
@@ -41,14 +47,6 @@ START_CUE_RE = re.compile(
 # than a beginning told: "Depuis 2022, des séances de gym complètent le parcours" often dates a
 # later addition, so it weighs as an uncued date (see build_dates).
 SINCE_CUE_RE = re.compile(r"\b(?:depuis|dès|à[ \u00a0]partir[ \u00a0]d)", re.IGNORECASE)
-# A duration after "depuis" ("depuis vingt ans", "depuis une dizaine d'années", "depuis
-# longtemps"): the phrase is whole, so it governs no date told after it.
-DURATION = (
-    r"[ \u00a0]{1,3}(?:(?:plus[ \u00a0]de|pr[èe]s[ \u00a0]de|maintenant|d[ée]j[àa]|bient[ôo]t)"
-    r"[ \u00a0]{1,3})?(?:longtemps|toujours|(?:plusieurs|quelques|des|de[ \u00a0]nombreuses"
-    rf"|\d{{1,3}}|(?:{NUMBER_WORDS})|une[ \u00a0][^\W\d_]{{2,9}}aine[ \u00a0]d['’])[ \u00a0]{{0,3}}"
-    r"(?:ans|ann[ée]es|d[ée]cennies|saisons|[ée]ditions)\b(?![ \u00a0]{0,3}\d))")
-_DURATION_RE = re.compile(DURATION, re.IGNORECASE)
 _SINCE_WORD_RE = re.compile(r"\b(?:depuis|dès)\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 END_CUE_RE = re.compile(
@@ -141,23 +139,6 @@ _PLAN_LABEL_RE = re.compile(
     r"\b(?:programme|programmation|planning|pr[ée]visionnel|pr[ée]visions?)"
     r"(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e|d['’]activit[ée]s|d['’]actions"
     r"|des[ \u00a0]sorties))?[ \u00a0]{1,3}$", re.IGNORECASE)
-# When a place was built ("le quartier a été construit en 1965", "la cité, bâtie dans les années
-# 1970") and a decade ("dans les années 1980"): the territory's history.
-_PLACE_BUILT_RE = re.compile(
-    r"\b(?:quartier|cit[ée]|immeubles?|r[ée]sidence|b[âa]timents?|tours?|barres?|village"
-    r"|bourg|[ée]glise|ch[âa]teau|lotissement|halle|gare|[ée]cole|usine|pont)\b[^.;:]{0,60}"
-    r"(?:,|\b(?:a|ont)[ \u00a0]{1,3}[ée]t[ée]|\b(?:est|sont|fut|furent))[ \u00a0]{1,3}"
-    r"(?:construite?s?|b[âa]tie?s?|[ée]difi[ée]e?s?|class[ée]e?s?|[ée]rig[ée]e?s?"
-    r"|r[ée]habilit[ée]e?s?)\b[^.;:]{0,40}$", re.IGNORECASE)
-# A document dated by how it was made ("le contrat local de santé signé en 2019", "l'étude
-# menée en 2018", "le projet social validé en 2020"): the document's date, not a step of the
-# action, whatever the sentence then says it found.
-_DOCUMENT_MADE_RE = re.compile(
-    r"\b(?:contrats?|conventions?|chartes?|accords?|protocoles?|pactes?|sch[ée]mas?|plans?"
-    r"|[ée]tudes?|projets?[ \u00a0]{1,3}soci(?:al|aux)|cls|cpo|ctg)\b[^.;:()]{0,50}?"
-    r"\b(?:sign|adopt|vot|conclu|approuv|valid|ratifi|publi|r[ée]alis|men|conduit|[ée]labor"
-    r"|r[ée]dig)[ée]?e?s?[ \u00a0]{1,3}(?:(?:en|le|au|à|dans|courant|d[ée]but|fin|lors[ \u00a0]de)"
-    r"[ \u00a0]{1,3})?$", re.IGNORECASE)
 _DECADE_RE = re.compile(r"\bann[ée]es[ \u00a0]{1,3}$", re.IGNORECASE)
 # The age of a thing ("le four date de 1850", "la tradition remonte à 1920"): its history.
 _AGE_RE = re.compile(
@@ -192,13 +173,6 @@ _LATER_EDITION_RE = re.compile(
     r"[ \u00a0]{1,3}(?:[ée]ditions?|saisons?|fois|ann[ée]es?[ \u00a0]{1,3}cons[ée]cutives?)"
     r"|(?:seconde?|nouvelle|derni[èe]re)[ \u00a0]{1,3}[ée]ditions?)\b",
     re.IGNORECASE)
-# Words that only place a date in time ("depuis la rentrée de septembre", "dès le début de
-# l'année"): after "depuis" or "après" they leave the date to the verb.
-TIME_WORDS = frozenset(
-    "le la les l de du des d en au aux sa son ses leur cette ce cet fin debut mi courant milieu "
-    "mois annee annees rentree scolaire semaine periode saison printemps ete automne hiver "
-    "vacances toussaint noel paques trimestre semestre exercice dernier derniere "
-    "premier premiere plusieurs quelques longtemps nombreuses nombreux ans jours".split())
 # What a group or a structure began with ("depuis sa naissance en 2019", "depuis l'ouverture
 # du centre en 2009", "depuis sa création"): the action has run since that beginning.
 _ORIGIN_NOUNS = frozenset(
@@ -210,7 +184,6 @@ _ORIGIN_NOUNS = frozenset(
 _ENDING_NOUNS = frozenset(
     "fermeture disparition depart arret perte suppression baisse deces demenagement "
     "liquidation faillite".split())
-WORD_RE = re.compile(r"[^\W\d_]{2,}")
 # A beginning told before a date that follows "après": "le collectif s'est formé après les
 # ateliers cuisine de 2019" dates what came before the beginning.
 _AFTER_RE = re.compile(
@@ -279,7 +252,7 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
         return "founding"
     if nearest is not None:
         return nearest
-    if _PLACE_BUILT_RE.search(clause) or _DOCUMENT_MADE_RE.search(clause):
+    if dates_a_place_or_document(clause):
         return "context"
     # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
     # words after it tell
@@ -331,7 +304,7 @@ def _nearest_cue(clause: str) -> str | None:
     if name == "since" and _PARTNER_BEFORE_RE.search(clause, 0, cue.start()):
         # "le CCAS, partenaire depuis 2010": how long a partner has been one
         return "context"
-    if name == "since" and _DURATION_RE.match(clause, cue.end()):
+    if name == "since" and DURATION_RE.match(clause, cue.end()):
         return None
     if name == "since":
         return _governed(clause[cue.end():], "since")

@@ -1,15 +1,56 @@
-"""What the clause before a date names: the action the title names, or another service.
+"""Whose a date is: the action the title names, another service, a place, a document.
 
-Pure functions over a bounded clause and the fiche's title, used by build_dates to tell the
-action's beginning from the structure's history.
+Pure functions over a bounded clause and the fiche's title, used by build_dates and the cue
+reader (date_cues) to tell the action's beginning from the structure's, the place's or a
+paper's history; also the words that only place a date in time, shared by both.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline.extraction.date_cues import DURATION, TIME_WORDS, WORD_RE
 from pipeline.normalize import NUMBER_WORDS, fold
+
+# Words that only place a date in time ("depuis la rentrée de septembre", "dès le début de
+# l'année"): after "depuis" or "après" they leave the date to the verb.
+TIME_WORDS = frozenset(
+    "le la les l de du des d en au aux sa son ses leur cette ce cet fin debut mi courant milieu "
+    "mois annee annees rentree scolaire semaine periode saison printemps ete automne hiver "
+    "vacances toussaint noel paques trimestre semestre exercice dernier derniere "
+    "premier premiere plusieurs quelques longtemps nombreuses nombreux ans jours".split())
+WORD_RE = re.compile(r"[^\W\d_]{2,}")
+# A duration after "depuis" ("depuis vingt ans", "depuis une dizaine d'années", "depuis
+# longtemps"): the phrase is whole, so it governs no date told after it.
+DURATION = (
+    r"[ \u00a0]{1,3}(?:(?:plus[ \u00a0]de|pr[èe]s[ \u00a0]de|maintenant|d[ée]j[àa]|bient[ôo]t)"
+    r"[ \u00a0]{1,3})?(?:longtemps|toujours|(?:plusieurs|quelques|des|de[ \u00a0]nombreuses"
+    rf"|\d{{1,3}}|(?:{NUMBER_WORDS})|une[ \u00a0][^\W\d_]{{2,9}}aine[ \u00a0]d['’])[ \u00a0]{{0,3}}"
+    r"(?:ans|ann[ée]es|d[ée]cennies|saisons|[ée]ditions)\b(?![ \u00a0]{0,3}\d))")
+DURATION_RE = re.compile(DURATION, re.IGNORECASE)
+# When a place was built ("le quartier a été construit en 1965", "la cité, bâtie dans les années
+# 1970") and a decade ("dans les années 1980"): the territory's history.
+_PLACE_BUILT_RE = re.compile(
+    r"\b(?:quartier|cit[ée]|immeubles?|r[ée]sidence|b[âa]timents?|tours?|barres?|village"
+    r"|bourg|[ée]glise|ch[âa]teau|lotissement|halle|gare|[ée]cole|usine|pont)\b[^.;:]{0,60}"
+    r"(?:,|\b(?:a|ont)[ \u00a0]{1,3}[ée]t[ée]|\b(?:est|sont|fut|furent))[ \u00a0]{1,3}"
+    r"(?:construite?s?|b[âa]tie?s?|[ée]difi[ée]e?s?|class[ée]e?s?|[ée]rig[ée]e?s?"
+    r"|r[ée]habilit[ée]e?s?)\b[^.;:]{0,40}$", re.IGNORECASE)
+# A document dated by how it was made ("le contrat local de santé signé en 2019", "l'étude
+# menée en 2018", "le projet social validé en 2020"): the document's date, not a step of the
+# action, whatever the sentence then says it found.
+_DOCUMENT_MADE_RE = re.compile(
+    r"\b(?:contrats?|conventions?|chartes?|accords?|protocoles?|pactes?|sch[ée]mas?|plans?"
+    r"|[ée]tudes?|projets?[ \u00a0]{1,3}soci(?:al|aux)|cls|cpo|ctg)\b[^.;:()]{0,50}?"
+    r"\b(?:sign|adopt|vot|conclu|approuv|valid|ratifi|publi|r[ée]alis|men|conduit|[ée]labor"
+    r"|r[ée]dig)[ée]?e?s?[ \u00a0]{1,3}(?:(?:en|le|au|à|dans|courant|d[ée]but|fin|lors[ \u00a0]de)"
+    r"[ \u00a0]{1,3})?$", re.IGNORECASE)
+
+
+def dates_a_place_or_document(clause: str) -> bool:
+    """Whether `clause`, ending before a date, dates a place's building or a document's
+    making: the territory's history or a paper, not a step of the action."""
+    return bool(_PLACE_BUILT_RE.search(clause) or _DOCUMENT_MADE_RE.search(clause))
+
 
 # "L'accueil de loisirs existe depuis 1995": a thing named with its definite article exists
 # since the date; the action when the title names it or it is an action word.
