@@ -323,3 +323,50 @@ RESTART_AFTER_A_STOP = [
     Dated({"experience": "Le café des parents, créé en 2014, a été relancé en 2021 après le "
                          "confinement avec un nouveau format."}, "2014", (2014, 2021)),
 ]
+
+# A month range written with both years ("de novembre 2021 à février 2022") opens at its first
+# month: the second date closes the range, whatever the rest of the sentence says.
+RANGE_WITH_TWO_YEARS = [
+    Dated({"experience": "Ateliers de novembre 2021 à février 2022, clôturés par la première "
+                         "exposition au musée."}, "2021-11", (2021, 2022)),
+    Dated({"summary": "Accompagnement mené de septembre 2019 jusqu'en juin 2020."}, "2019-09",
+          (2019, 2020)),
+]
+
+# The age of the action's first time ("notre premier loto date de ...") is its start; the age of
+# a thing ("le lavoir date de 1890") stays history. A capitalised noun after "premier" is a
+# name, not a slot ("la première Nuit des étoiles", not "la première semaine").
+FIRST_TIME_DATED = [
+    Dated({"experience": "Notre premier Loto des familles date de novembre 2018 ; la fiche "
+                         "décrit celui de novembre 2022."}, "2018-11", (2018, 2022)),
+    Dated({"experience": "Le lavoir date de 1890. Nettoyage des abords en mai 2022."},
+          "2022-05", (1890, 2022)),
+]
+
+# What a beginning verb launches may be a call or a study of another body ("la Région a lancé
+# un appel à projets en mai 2021"): its date is not the action's beginning.
+CALLS_LAUNCHED = [
+    Dated({"experience": "La CAF a lancé un appel à projets en mai 2021. Le groupe de parole a "
+                         "démarré en janvier 2022."}, "2022-01", (2021, 2022)),
+    Dated({"experience": "La ville a initié une étude en 2018 sur la mobilité. Premières "
+                         "navettes en avril 2019."}, "2019-04", (2018, 2019)),
+]
+
+# A season is refined by a beginning told in one of its months, not by its outings.
+SEASON_AND_ITS_MONTH = [
+    Dated({"experience": "Hiver 2022 : lancement le 5 janvier, puis une soirée par semaine."},
+          "2022-01", (2022,)),
+    Dated({"description": "automne 2020, deux randonnées en octobre et novembre."}, "2020",
+          (2020,)),
+    Dated({"experience": "Printemps 2019 : ouverture en octobre."}, "2019", (2019,)),
+]
+
+# The structure named through "du" ("les 30 ans du centre, créé en 1994") is the structure,
+# so its founding is history; an acronym names the programme its year dates ("Dotation CLAS
+# 2022 :"), unlike a capitalised name ("Génération 2000").
+STRUCTURE_AND_ACRONYMS = [
+    Dated({"summary": "Une fête pour les 30 ans du centre, créé en 1994.",
+           "experience": "Dimanche 6 octobre 2024, bal et repas."}, "2024-10", (1994, 2024)),
+    Dated({"financial_resources": "Dotation CLAS 2022 : 3 000 €"}, None, (2022,)),
+    Dated({"description": "Avec l'association Génération 2000 : sorties."}, None, ()),
+]

@@ -17,18 +17,23 @@ from pipeline.extraction.dates import build_dates
 from pipeline.extraction.nlp import CONFIG_DIR, add_components
 from tests.dates_kinds_data import (
     BUDGET_HEADINGS,
+    CALLS_LAUNCHED,
     DOCUMENT_DATES,
     FIRST_BY_ITS_ARTICLE,
+    FIRST_TIME_DATED,
     GIVEN_NOT_DATA,
     LABEL_OF_THE_ACTION,
     MONTHS_OF_A_HABIT,
     PAUSES,
     PLACE_HISTORY,
     PLAN_LABELS,
+    RANGE_WITH_TWO_YEARS,
     RESTART_AFTER_A_STOP,
     RUN_FOR_A_WHILE,
+    SEASON_AND_ITS_MONTH,
     SERVICE_BY_ITS_ARTICLE,
     STATUS_REASON,
+    STRUCTURE_AND_ACRONYMS,
     STRUCTURE_BIRTH_AND_LABELS,
     STRUCTURE_UNIT_HISTORY,
     TITLE_PAIRS,
@@ -306,6 +311,11 @@ KINDS = {
     "service-by-its-article": SERVICE_BY_ITS_ARTICLE,
     "run-for-a-while": RUN_FOR_A_WHILE,
     "restart-after-a-stop": RESTART_AFTER_A_STOP,
+    "range-with-two-years": RANGE_WITH_TWO_YEARS,
+    "first-time-dated": FIRST_TIME_DATED,
+    "call-launched": CALLS_LAUNCHED,
+    "season-and-its-month": SEASON_AND_ITS_MONTH,
+    "structure-and-acronyms": STRUCTURE_AND_ACRONYMS,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

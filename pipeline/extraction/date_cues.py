@@ -21,6 +21,10 @@ _SP = r"[ \u00a0]{1,3}"
 _NOT_FIRST_STEP = (r"(?:lieu|temps|plan|abord|secours|ministre|rang|jour|semaine|mois|week"
                    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|semestre|trimestre"
                    r"|[ée]tage|niveau|degr[ée])")
+# (a capitalised noun is a name: "la première Semaine bleue" is a first time)
+_FIRST_STEP = (rf"(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!(?-i:{_NOT_FIRST_STEP})\b)"
+               r"[^\W\d_]{2}")
+_FIRST_STEP_RE = re.compile(rf"\b{_FIRST_STEP}", re.IGNORECASE)
 START_CUE_RE = re.compile(
     r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|(?:re)?lanc[ée]e?s?\b"
     # an opening told of the action itself ("le fablab a ouvert ses portes le 15 janvier");
@@ -38,7 +42,7 @@ START_CUE_RE = re.compile(
     r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
     # the first occurrence of a step: "1ère réunion", "les premiers bacs", "premier atelier";
     # not a recurring slot ("le premier samedi") nor an ordering word ("en premier lieu")
-    rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}}"
+    rf"|{_FIRST_STEP}"
     # the first one named by its article alone: "c'est la 3e édition : la première a eu lieu"
     rf"|(?:la|le|les){_SP}premi[eè]re?s?{_SP}(?:a|ont|fut|furent|se|s['’](?:est|était))\b)",
     re.IGNORECASE,
@@ -83,7 +87,7 @@ _CREATION_RE = re.compile(
 )
 # With its determiner: "le centre", "l'association"; "le conseil de maison" names no structure.
 _STRUCTURE_RE = re.compile(
-    r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
+    r"\b(?:le|la|l['’]|du|notre|cette|ce|cet)[ \u00a0]{0,3}"
     r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
     r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b"
     # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history,
@@ -152,6 +156,14 @@ _STRUCTURE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
+_RANGE_GAP_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:à|au|-|–|jusqu['’][ \u00a0]?(?:à|au|en))[ \u00a0]{0,3}", re.IGNORECASE)
+# What a beginning verb may launch that is no action: "le Département a lancé un appel à
+# projets en novembre 2022", "la ville a initié une étude en 2018".
+_CALL_OBJECT_RE = re.compile(
+    r"[ \u00a0]{1,3}(?:(?:un|une|des|l['’]|le|la|les|son|sa|ses|leur)[ \u00a0]{0,3})?"
+    r"(?:appels?|enqu[êe]tes?|diagnostics?|[ée]tudes?|consultations?|concertations?)\b",
+    re.IGNORECASE)
 _HEADS_RE = re.compile(r"[ \u00a0]{0,3}:")
 # After an opening verb, nothing but "ses portes" and the date's preposition: the subject
 # itself opened ("le centre social a ouvert en 1998"), it did not open something.
@@ -240,9 +252,15 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
     window = text[floor:start]
     if _PLAN_LABEL_RE.search(window):
         return "plan"
-    if _AGE_RE.search(window) or _DECADE_RE.search(window):
-        return "context"
     clause = _CLAUSE_END_RE.split(window)[-1]
+    if _AGE_RE.search(window):
+        # the age of the action's first time is its start: "notre première fête date de 2019"
+        return "start" if _FIRST_STEP_RE.search(clause) else "context"
+    if _DECADE_RE.search(window):
+        return "context"
+    if previous_end and floor == previous_end and _RANGE_GAP_RE.fullmatch(window):
+        # "d'octobre 2022 à mars 2023": the second date closes the range the first opens
+        return "end"
     nearest = _nearest_cue(clause)
     if nearest == "origin" and (_structure_exists(clause)
                                 or _STRUCTURE_AFTER_RE.match(text, end, end + 40)):
@@ -308,6 +326,8 @@ def _nearest_cue(clause: str) -> str | None:
         return None
     if name == "since":
         return _governed(clause[cue.end():], "since")
+    if name == "start" and _CALL_OBJECT_RE.match(clause, cue.end()):
+        return "context"
     if name == "start" and (after := _AFTER_RE.search(clause, cue.end())) is not None:
         # "s'est formé après les ateliers de 2019": the date is of what came before
         return "start" if _governed(clause[after.end():], "start") == "start" else "context"

@@ -16,6 +16,7 @@ from pipeline.extraction.date_subjects import (
     restarts_after_a_stop,
     runs_a_while,
 )
+from pipeline.normalize import fold
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -35,6 +36,13 @@ _RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par
                            # or a slot of a programme: "Programme : sorties en mars et juin"
                            r"|programme|programmation|planning)\b", re.IGNORECASE)
 _RECURRING_WINDOW = 30
+# The months a season spans: "Été 2023 : ouverture le 10 juillet" began in July, while
+# "printemps 2016 ... ouverture en octobre" tells a later step.
+_SEASON_MONTHS: dict[str, frozenset[int]] = {
+    "printemps": frozenset({3, 4, 5, 6}), "ete": frozenset({6, 7, 8, 9}),
+    "automne": frozenset({9, 10, 11, 12}), "hiver": frozenset({12, 1, 2, 3}),
+    "rentree": frozenset({8, 9, 10}),
+}
 # "en 2019 puis en juillet", "ensuite en octobre": a later step, not the month of the start.
 _LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
 # A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
@@ -241,13 +249,20 @@ def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
     later step ("puis en juillet") or a month after a plan or the structure's history adds
     nothing."""
     value: str = chosen._.date_first
-    if chosen._.date_kind != "year":
+    season = _SEASON_MONTHS.get(fold(chosen.text.split()[0])) \
+        if chosen._.date_kind == "season" else None
+    if chosen._.date_kind != "year" and season is None:
         return value
     following = [s for s in chosen.doc.spans[SPANS_KEY] if s.start_char >= chosen.end_char][:1]
+    # a season is refined only by a beginning told in one of its months ("Été 2023 :
+    # ouverture le 10 juillet"), not by its outings ("été 2024, sorties en juillet et août")
+    cues: tuple[str | None, ...] = ("start", "since", None) if season is None else ("start",)
     if following and following[0]._.date_inferred and _tells_month(
-            following[0], value, ("start", "since", None), chosen.end_char):
+            following[0], value, cues, chosen.end_char) \
+            and (season is None or _sort_key(following[0]._.date_first)[1] in season):
         return str(following[0]._.date_first)
-    return _month_in_year(value, months, years)
+    # a month of the story refines a year, a season only with the month it opens on
+    return value if season is not None else _month_in_year(value, months, years)
 
 
 def _month_in_year(value: str, months: list[Span], years: set[int]) -> str:

@@ -276,7 +276,8 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     or after a common noun that it dates ("le diagnostic 2017", "la kermesse 2018").
 
     "Horizons 2000", "l'Agenda 2030", "l'association Génération 2000 :" (a capitalised word
-    inside a sentence makes a name), "2000 €" (an amount), "n° 2019", "salle 2019" are not. A
+    inside a sentence makes a name; an acronym dates its programme: "Enveloppe FPH 2024"),
+    "2000 €" (an amount), "n° 2019", "salle 2019" are not. A
     round hundred ("2000") after an unlisted noun is more often a quantity than a year, so is
     not one either.
     """
@@ -289,8 +290,9 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
         folded = fold(word.group("word"))
         if folded in _FOLDED_INTRODUCERS:
             return True
-        if word.group("word")[0].isupper() and not _SENTENCE_START_RE.search(
-                text, max(0, window + word.start() - 4), window + word.start()):
+        if word.group("word")[0].isupper() and not word.group("word").isupper() \
+                and not _SENTENCE_START_RE.search(
+                    text, max(0, window + word.start() - 4), window + word.start()):
             return False
         # A sentence or a title may begin with the noun it dates ("Kermesse 2022"). A number
         # followed by a noun counts it ("distribué 2016 colis"), so only punctuation or a
