@@ -370,3 +370,14 @@ STRUCTURE_AND_ACRONYMS = [
     Dated({"financial_resources": "Dotation CLAS 2022 : 3 000 €"}, None, (2022,)),
     Dated({"description": "Avec l'association Génération 2000 : sorties."}, None, ()),
 ]
+
+# A month with no year told before a dated step of its own sentence, earlier in that year, is
+# read in that year: a story is told in order. Not across sentences, nor when the month comes
+# later in the year than the dated step.
+MONTH_BEFORE_ITS_YEAR = [
+    Dated({"experience": "Repérage des familles en septembre, puis sortie au zoo le 20 octobre "
+                         "2021."}, "2021-09", (2021,)),
+    Dated({"experience": "Une réunion en novembre, puis la fête le 3 juin 2023."}, "2023-06",
+          (2023,)),
+    Dated({"experience": "Ateliers CV en mars. Forum le 6 avril 2024."}, "2024-04", (2024,)),
+]

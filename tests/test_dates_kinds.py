@@ -23,6 +23,7 @@ from tests.dates_kinds_data import (
     FIRST_TIME_DATED,
     GIVEN_NOT_DATA,
     LABEL_OF_THE_ACTION,
+    MONTH_BEFORE_ITS_YEAR,
     MONTHS_OF_A_HABIT,
     PAUSES,
     PLACE_HISTORY,
@@ -316,6 +317,7 @@ KINDS = {
     "call-launched": CALLS_LAUNCHED,
     "season-and-its-month": SEASON_AND_ITS_MONTH,
     "structure-and-acronyms": STRUCTURE_AND_ACRONYMS,
+    "month-before-its-year": MONTH_BEFORE_ITS_YEAR,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 
