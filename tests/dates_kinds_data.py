@@ -308,6 +308,8 @@ RUN_FOR_A_WHILE = [
                          "à juin 2021."}, "2021-03", (2021,)),
     Dated({"summary": "Parcours pour des femmes sans emploi depuis plus de deux ans. Entrées "
                       "en janvier 2023."}, "2023-01", (2023,)),
+    Dated({"experience": "Animatrice depuis douze ans au centre, Nadia guide le groupe. Sortie "
+                         "en juillet 2022."}, "2022-07", (2022,)),
 ]
 
 # A new run after a stop of years ("relancé après dix ans d'interruption") is the start: what

@@ -115,9 +115,10 @@ def _singular(word: str) -> str:
 # how long something has run, with no date.
 _A_WHILE_RE = re.compile(rf"\bdepuis{DURATION}", re.IGNORECASE)
 # The verbs that say an action runs: "existe", "tourne", "sont organisées", "a lieu".
+# (verb endings only: "animé", not "animateur")
 _RUNS_RE = re.compile(
-    r"\b(?:exist|fonctionn|tourn|perdur|continu|organis|propos|anim|reconduit|renouvel"
-    r"|d[ée]roul)[^\W\d_]{0,5}\b|\b(?:dur(?:e|ent)|men(?:[ée]e?s?|e|ent)|(?:a|ont)[ \u00a0]lieu"
+    r"\b(?:(?:exist|fonctionn|tourn|perdur|continu|organis|propos|anim|reconduit|renouvel"
+    r"|d[ée]roul|dur|men)(?:e|es|ent|ons|ait|aient|[ée]e?s?)?|(?:a|ont)[ \u00a0]lieu"
     r"|se[ \u00a0]tienn?(?:en)?t)\b", re.IGNORECASE)
 _NEGATION_RE = re.compile(r"\b(?:n['’]|ne[ \u00a0]|pas\b|jamais\b|plus[ \u00a0]depuis)",
                           re.IGNORECASE)
