@@ -259,6 +259,8 @@ DOCUMENT_DATES = [
     Dated({"description": "Le projet social validé en 2022 fait de la parentalité une priorité. "
                           "Le groupe de parents se réunit depuis janvier 2023."}, "2023-01",
           (2022, 2023)),
+    Dated({"experience": "La convention signée avec la CAF en 2019 nous a permis d'ouvrir la "
+                         "ludothèque en septembre 2020."}, "2020-09", (2019, 2020)),
     Dated({"experience": "Depuis la charte signée en mai 2019 avec le bailleur, les habitants "
                          "entretiennent les massifs."}, "2019-05", (2019,)),
 ]
@@ -310,6 +312,8 @@ RUN_FOR_A_WHILE = [
                       "en janvier 2023."}, "2023-01", (2023,)),
     Dated({"experience": "Animatrice depuis douze ans au centre, Nadia guide le groupe. Sortie "
                          "en juillet 2022."}, "2022-07", (2022,)),
+    Dated({"experience": "Ce groupe de parole se réunit depuis 8 ans. En 2023, douze "
+                         "séances."}, None, (2023,)),
 ]
 
 # A new run after a stop of years ("relancé après dix ans d'interruption") is the start: what
@@ -324,6 +328,13 @@ RESTART_AFTER_A_STOP = [
                          "et a repris en 2021."}, "2017-03", (2017, 2021)),
     Dated({"experience": "Le café des parents, créé en 2014, a été relancé en 2021 après le "
                          "confinement avec un nouveau format."}, "2014", (2014, 2021)),
+    # told after the stop, whatever word names the stop
+    Dated({"title": "Bourse aux jouets",
+           "experience": "Après trois ans d'arrêt faute de bénévoles, la bourse a repris en "
+                         "novembre 2022. Première bourse en 2008."}, "2022-11", (2008, 2022)),
+    # the structure reopened after a stop is its history
+    Dated({"experience": "La maison de quartier a rouvert en 2012 après deux ans d'interruption. "
+                         "L'atelier a démarré en mars 2015."}, "2015-03", (2012, 2015)),
 ]
 
 # A month range written with both years ("de novembre 2021 à février 2022") opens at its first

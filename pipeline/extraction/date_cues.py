@@ -75,7 +75,8 @@ FUTURE_CUE_RE = re.compile(
 # en 1998", "Créé en 1990, le centre..."): a year of the fiche, not the start of the action. An
 # active verb ("le centre a créé un atelier en 2015") tells of the action itself.
 _CREATION_RE = re.compile(
-    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
+    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|(?:r[ée]?)?ouverte?s?|existe|existait|existons"
+    r"|implant[ée]e?s?"
     r"|née?s?"
     r"|install[ée]e?s?"
     # what happened to its premises: "le centre social a été rénové en 2018", "la MJC a
@@ -236,7 +237,8 @@ def _tells_founding(words: str) -> bool:
         return False
     verb = fold(verbs[-1].group())
     return not _ACTIVE_AUX_RE.search(before) or verb.startswith(_INTRANSITIVE) or (
-        verb.startswith("ouvert") and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
+        verb.startswith(("ouvert", "rouvert", "reouvert"))
+        and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
 
 
 def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int) -> str | None:

@@ -42,8 +42,10 @@ _DOCUMENT_MADE_RE = re.compile(
     r"\b(?:contrats?|conventions?|chartes?|accords?|protocoles?|pactes?|sch[ée]mas?|plans?"
     r"|[ée]tudes?|projets?[ \u00a0]{1,3}soci(?:al|aux)|cls|cpo|ctg)\b[^.;:()]{0,50}?"
     r"\b(?:sign|adopt|vot|conclu|approuv|valid|ratifi|publi|r[ée]alis|men|conduit|[ée]labor"
-    r"|r[ée]dig)[ée]?e?s?[ \u00a0]{1,3}(?:(?:en|le|au|à|dans|courant|d[ée]but|fin|lors[ \u00a0]de)"
-    r"[ \u00a0]{1,3})?$", re.IGNORECASE)
+    # with its complement: "la convention signée avec la CAF en 2019"
+    r"|r[ée]dig)[ée]?e?s?\b(?:[ \u00a0]{1,3}(?:avec|par|entre|pour)\b[^.;:,()]{1,40}?)?"
+    r"[ \u00a0]{1,3}(?:(?:en|le|au|à|dans|courant|d[ée]but|fin|lors[ \u00a0]de)[ \u00a0]{1,3})?$",
+    re.IGNORECASE)
 
 
 def dates_a_place_or_document(clause: str) -> bool:
@@ -118,7 +120,8 @@ _A_WHILE_RE = re.compile(rf"\bdepuis{DURATION}", re.IGNORECASE)
 # (verb endings only: "animé", not "animateur")
 _RUNS_RE = re.compile(
     r"\b(?:(?:exist|fonctionn|tourn|perdur|continu|organis|propos|anim|reconduit|renouvel"
-    r"|d[ée]roul|dur|men)(?:e|es|ent|ons|ait|aient|[ée]e?s?)?|(?:a|ont)[ \u00a0]lieu"
+    r"|d[ée]roul|dur|men|retrouv)(?:e|es|ent|ons|ait|aient|[ée]e?s?)?|(?:a|ont)[ \u00a0]lieu"
+    r"|r[ée]uni(?:t|ssent|ssons|ssait)"
     r"|se[ \u00a0]tienn?(?:en)?t)\b", re.IGNORECASE)
 _NEGATION_RE = re.compile(r"\b(?:n['’]|ne[ \u00a0]|pas\b|jamais\b|plus[ \u00a0]depuis)",
                           re.IGNORECASE)

@@ -162,8 +162,9 @@ class _Pools:
 
     def add(self, span: Span) -> None:
         cue = span._.date_cue
-        if cue in ("start", None) and restarts_after_a_stop(span.doc.text, span.start_char,
-                                                            span.end_char):
+        # (whatever else the sentence says: "Après trois ans d'arrêt, la fête a repris en")
+        if cue not in ("future", "plan", "founding") and restarts_after_a_stop(
+                span.doc.text, span.start_char, span.end_char):
             self.restarts.append(span)
         if cue == "since" and self.title and _another_service_since(span, self.title):
             return
