@@ -363,6 +363,8 @@ CALLS_LAUNCHED = [
                          "démarré en janvier 2022."}, "2022-01", (2021, 2022)),
     Dated({"experience": "La ville a initié une étude en 2018 sur la mobilité. Premières "
                          "navettes en avril 2019."}, "2019-04", (2018, 2019)),
+    Dated({"experience": "Le Département a lancé en 2020 un appel à candidatures. Le groupe a "
+                         "commencé en mars 2021."}, "2021-03", (2020, 2021)),
 ]
 
 # A season is refined by a beginning told in one of its months, not by its outings.

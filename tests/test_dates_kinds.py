@@ -283,6 +283,16 @@ FORM_AND_REVIEW_YEARS = [
 ]
 
 
+# A plan told in the past ("devait démarrer en mars") is no beginning, whatever came of it; a
+# place pulled down dates the territory's history.
+PAST_PLANS_AND_PLACES = [
+    Dated({"experience": "Le groupe devait démarrer en avril 2020 ; le confinement a repoussé "
+                         "la première rencontre à novembre 2020."}, "2020-11", (2020,)),
+    Dated({"experience": "La barre Lamartine a été démolie en 2012. Les balades urbaines ont "
+                         "lieu depuis mai 2016."}, "2016-05", (2012, 2016)),
+]
+
+
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
     "year-pair": YEAR_PAIRS,
@@ -318,6 +328,7 @@ KINDS = {
     "season-and-its-month": SEASON_AND_ITS_MONTH,
     "structure-and-acronyms": STRUCTURE_AND_ACRONYMS,
     "month-before-its-year": MONTH_BEFORE_ITS_YEAR,
+    "past-plans-and-places": PAST_PLANS_AND_PLACES,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

@@ -60,6 +60,8 @@ END_CUE_RE = re.compile(
 )
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
+    # a plan told in the past, that the story need not have kept: "devait démarrer en mars"
+    r"|devai(?:t|ent)|aurai(?:t|ent)[ \u00a0]d[ûu]"
     r"|pr[ée]vue?s?|envisag\w{0,10}|[àa][ \u00a0]venir|annonc[ée]e?s?"
     # a wish or an aim is no beginning: "nous souhaitons ouvrir en 2025", "l'objectif est
     # d'ouvrir en 2026"
@@ -270,6 +272,9 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
     if nearest != "origin" and (_tells_founding(clause) or (
             _CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(text, end, end + 40))):
         return "founding"
+    if nearest == "start" and _CALL_OBJECT_RE.match(text, end):
+        # the call named after its date: "a lancé en 2020 un appel à projets"
+        return "context"
     if nearest is not None:
         return nearest
     if dates_a_place_or_document(clause):

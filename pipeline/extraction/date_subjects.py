@@ -27,14 +27,16 @@ DURATION = (
     rf"|\d{{1,3}}|(?:{NUMBER_WORDS})|une[ \u00a0][^\W\d_]{{2,9}}aine[ \u00a0]d['’])[ \u00a0]{{0,3}}"
     r"(?:ans|ann[ée]es|d[ée]cennies|saisons|[ée]ditions)\b(?![ \u00a0]{0,3}\d))")
 DURATION_RE = re.compile(DURATION, re.IGNORECASE)
-# When a place was built ("le quartier a été construit en 1965", "la cité, bâtie dans les années
-# 1970") and a decade ("dans les années 1980"): the territory's history.
+# When a place was built or pulled down ("le quartier a été construit en 1965", "la cité, bâtie
+# dans les années 1970", "la tour a été démolie en 2012"): the territory's history. Not
+# "rénové": the action's young people may have renovated the halls.
 _PLACE_BUILT_RE = re.compile(
     r"\b(?:quartier|cit[ée]|immeubles?|r[ée]sidence|b[âa]timents?|tours?|barres?|village"
     r"|bourg|[ée]glise|ch[âa]teau|lotissement|halle|gare|[ée]cole|usine|pont)\b[^.;:]{0,60}"
     r"(?:,|\b(?:a|ont)[ \u00a0]{1,3}[ée]t[ée]|\b(?:est|sont|fut|furent))[ \u00a0]{1,3}"
     r"(?:construite?s?|b[âa]tie?s?|[ée]difi[ée]e?s?|class[ée]e?s?|[ée]rig[ée]e?s?"
-    r"|r[ée]habilit[ée]e?s?)\b[^.;:]{0,40}$", re.IGNORECASE)
+    r"|r[ée]habilit[ée]e?s?|d[ée]molie?s?|reconstruite?s?)\b[^.;:]{0,40}$",
+    re.IGNORECASE)
 # A document dated by how it was made ("le contrat local de santé signé en 2019", "l'étude
 # menée en 2018", "le projet social validé en 2020"): the document's date, not a step of the
 # action, whatever the sentence then says it found.
