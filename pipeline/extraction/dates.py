@@ -91,9 +91,10 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     pools = _Pools(title=title or "")
     for name in _field_order(docs):
         doc = docs[name]
-        if name in NARRATIVE_FIELDS and tells_origin(doc.text):
+        text = pools.texts[id(doc)] = doc.text
+        if name in NARRATIVE_FIELDS and tells_origin(text):
             pools.from_origin = True
-        if name in NARRATIVE_FIELDS and runs_a_while(doc.text, pools.title):
+        if name in NARRATIVE_FIELDS and runs_a_while(text, pools.title):
             pools.ran_before = True
         if SPANS_KEY not in doc.spans:
             continue
@@ -123,7 +124,7 @@ def _title_month(title_start: str | None, pools: _Pools, years: set[int]) -> str
     cuisine 2023" and "les ateliers ont démarré en janvier")."""
     if title_start is None or "-" in title_start:
         return title_start
-    return _month_in_year(title_start, pools.months, years)
+    return _month_in_year(title_start, pools, years)
 
 
 @dataclass
@@ -147,6 +148,8 @@ class _Pools:
     # only a told beginning gives the start
     ran_before: bool = False
     title: str = ""
+    # each doc's text by id(doc)
+    texts: dict[int, str] = field(default_factory=dict)
 
     def candidates(self) -> list[Span]:
         """The dates the start is chosen among: those tied to the beginning, else those the
@@ -160,13 +163,18 @@ class _Pools:
             return self.strong or self.origins
         return self.strong or self.origins or self.weak
 
+    def text_of(self, span: Span) -> str:
+        """The text of `span`'s doc, joined once per doc (Doc.text joins every token)."""
+        return self.texts[id(span.doc)]
+
     def add(self, span: Span) -> None:
         cue = span._.date_cue
+        text = self.text_of(span)
         # (whatever else the sentence says: "Après trois ans d'arrêt, la fête a repris en")
         if cue not in ("future", "plan", "founding") and restarts_after_a_stop(
-                span.doc.text, span.start_char, span.end_char):
+                text, span.start_char, span.end_char):
             self.restarts.append(span)
-        if cue == "since" and self.title and _another_service_since(span, self.title):
+        if cue == "since" and self.title and _another_service_since(span, self.title, text):
             return
         if cue == "since":
             opens_story = not (self.strong or self.weak)
@@ -175,7 +183,7 @@ class _Pools:
             self.strong.append(span)
         elif cue == "origin":
             self.origins.append(span)
-        elif cue == "founding" and self.title and _names_the_title(span, self.title):
+        elif cue == "founding" and self.title and _names_the_title(span, self.title, text):
             self.strong.append(span)
         elif cue == "later":
             self.later = True
@@ -232,7 +240,7 @@ def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     """The start (earliest start-cued date, else earliest uncued one) and the end (latest
     end-cued date, else the end of the chosen start's range)."""
     chosen = _earliest(pools.candidates())
-    start = _precise(_month_of(chosen, pools.months, years)) if chosen is not None else None
+    start = _precise(_month_of(chosen, pools, years)) if chosen is not None else None
     end: str | None = None
     if pools.ends:
         end = _precise(max((s._.date_last for s in pools.ends), key=_sort_key))
@@ -241,7 +249,7 @@ def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     return start, end
 
 
-def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
+def _month_of(chosen: Span, pools: _Pools, years: set[int]) -> str:
     """The chosen start, with its month when only the year is written and a month without a
     year tells the beginning: the next date of its field ("En 2016, un groupe de retraités
     s'est réuni. Le transport a démarré en octobre." starts in 2016-10), or else a start-cued
@@ -259,33 +267,32 @@ def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
     # ouverture le 10 juillet"), not by its outings ("été 2024, sorties en juillet et août")
     cues: tuple[str | None, ...] = ("start", "since", None) if season is None else ("start",)
     if following and following[0]._.date_inferred and _tells_month(
-            following[0], value, cues, chosen.end_char) \
+            following[0], value, cues, chosen.end_char, pools.text_of(following[0])) \
             and (season is None or _sort_key(following[0]._.date_first)[1] in season):
         return str(following[0]._.date_first)
     # a month of the story refines a year, a season only with the month it opens on
-    return value if season is not None else _month_in_year(value, months, years)
+    return value if season is not None else _month_in_year(value, pools, years)
 
 
-def _month_in_year(value: str, months: list[Span], years: set[int]) -> str:
+def _month_in_year(value: str, pools: _Pools, years: set[int]) -> str:
     """The year `value` with the month of a start-cued month of that year in the story, or of
     no year when the fiche names no other year ("premier atelier en mars")."""
-    for month in months:
+    for month in pools.months:
         if (month._.date_inferred or years == {int(value)}) and _tells_month(
-                month, value, ("start",), None):
+                month, value, ("start",), None, pools.text_of(month)):
             return f"{value}-{month._.date_first[-2:]}"
     return value
 
 
 def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
-                 after: int | None) -> bool:
-    """Whether `month` (a month span with no written year) gives the month of a start in
-    `year`: of that year (or of none), cued as one of `cues`, neither recurring nor, when
-    `after` (the start's end) is given, told as a later step."""
+                 after: int | None, text: str) -> bool:
+    """Whether `month` (a month span with no written year, in its doc's `text`) gives the
+    month of a start in `year`: of that year (or of none), cued as one of `cues`, neither
+    recurring nor, when `after` (the start's end) is given, told as a later step."""
     first = str(month._.date_first)
     if month._.date_kind != "month" or month._.date_cue not in cues \
             or not first.startswith((f"{year}-", "--")):
         return False
-    text = month.doc.text
     floor = month.start_char - _RECURRING_WINDOW if after is None \
         else max(after, month.start_char - _RECURRING_WINDOW)
     # within the month's sentence: "Démarré en janvier. Ils ont lieu chaque semaine." began
@@ -297,17 +304,15 @@ def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
     return after is None or not _LATER_RE.search(text, after, month.start_char)
 
 
-def _another_service_since(span: Span, title: str) -> bool:
+def _another_service_since(span: Span, title: str, text: str) -> bool:
     """Whether the clause before `span` says another service has existed since it ("L'accueil
     de loisirs existe depuis 1995" when the title names something else)."""
-    text = span.doc.text
     before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
     return names_another_service(_CLAUSE_END_RE.split(before)[-1], title)
 
 
-def _names_the_title(span: Span, title: str) -> bool:
+def _names_the_title(span: Span, title: str, text: str) -> bool:
     """Whether the clause before `span` names what the title names (see names_the_title)."""
-    text = span.doc.text
     before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
     return names_the_title(_CLAUSE_END_RE.split(before)[-1], title)
 
