@@ -90,33 +90,39 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     years: set[int] = set()
     pools = _Pools(title=title or "")
     for name in _field_order(docs):
-        doc = docs[name]
-        text = pools.texts[id(doc)] = doc.text
-        if name in NARRATIVE_FIELDS and tells_origin(text):
-            pools.from_origin = True
-        if name in NARRATIVE_FIELDS and runs_a_while(text, pools.title):
-            pools.ran_before = True
-        if SPANS_KEY not in doc.spans:
-            continue
-        money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
-            if MONEY_KEY in doc.spans else []
-        for span in doc.spans[SPANS_KEY]:
-            if _read_as_money(span, money):
-                continue
-            mentions.append({"text": span.text, "value": span._.date_value, "field": name,
-                             "start": span.start_char, "end": span.end_char})
-            if span._.date_inferred or not span._.date_years:
-                if name in NARRATIVE_FIELDS and span._.date_kind == "month":
-                    pools.months.append(span)
-                continue
-            years.update(span._.date_years)
-            if name in NARRATIVE_FIELDS:
-                pools.add(span)
+        _read_field(name, docs[name], pools, mentions, years)
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
     if start is None and not (pools.later or pools.ran_before):
         start = _status_start(docs, pools) or _title_month(title_start, pools, years)
     return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+
+
+def _read_field(name: str, doc: Doc, pools: _Pools, mentions: list[dict[str, Any]],
+                years: set[int]) -> None:
+    """Add the date spans of field `name` to `mentions` and `years`, and those of a narrative
+    field to `pools`."""
+    text = pools.texts[id(doc)] = doc.text
+    if name in NARRATIVE_FIELDS and tells_origin(text):
+        pools.from_origin = True
+    if name in NARRATIVE_FIELDS and runs_a_while(text, pools.title):
+        pools.ran_before = True
+    if SPANS_KEY not in doc.spans:
+        return
+    money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
+        if MONEY_KEY in doc.spans else []
+    for span in doc.spans[SPANS_KEY]:
+        if _read_as_money(span, money):
+            continue
+        mentions.append({"text": span.text, "value": span._.date_value, "field": name,
+                         "start": span.start_char, "end": span.end_char})
+        if span._.date_inferred or not span._.date_years:
+            if name in NARRATIVE_FIELDS and span._.date_kind == "month":
+                pools.months.append(span)
+            continue
+        years.update(span._.date_years)
+        if name in NARRATIVE_FIELDS:
+            pools.add(span)
 
 
 def _title_month(title_start: str | None, pools: _Pools, years: set[int]) -> str | None:
