@@ -243,3 +243,156 @@ BUDGET_HEADINGS = [
     Dated({"financial_resources": "CHARGES          BP 2025\nAchats           1 200\n"
                                   "Transport          800"}, None, (2025,)),
 ]
+
+# Fourth round: whose date it is and what the verb says.
+
+# A document dated by how it was made (signed, adopted, conducted, validated) is the document's
+# date, not a step of the story: a "depuis" told after it still opens the story. A "depuis"
+# that governs the document still dates what the action has run since.
+DOCUMENT_DATES = [
+    Dated({"experience": "La convention avec la ville, signée en 2018, a fixé les objectifs. "
+                         "Les ateliers se tiennent depuis octobre 2020."}, "2020-10",
+          (2018, 2020)),
+    Dated({"experience": "L'étude menée en 2017 par l'université a montré un fort isolement "
+                         "des aînés. Depuis mars 2021, des bénévoles leur rendent visite."},
+          "2021-03", (2017, 2021)),
+    Dated({"description": "Le projet social validé en 2022 fait de la parentalité une priorité. "
+                          "Le groupe de parents se réunit depuis janvier 2023."}, "2023-01",
+          (2022, 2023)),
+    Dated({"experience": "La convention signée avec la CAF en 2019 nous a permis d'ouvrir la "
+                         "ludothèque en septembre 2020."}, "2020-09", (2019, 2020)),
+    Dated({"experience": "Depuis la charte signée en mai 2019 avec le bailleur, les habitants "
+                         "entretiennent les massifs."}, "2019-05", (2019,)),
+]
+
+# A label or an agreement is the structure's, unless the label is what the title names: then
+# it dates the action's beginning.
+LABEL_OF_THE_ACTION = [
+    Dated({"title": "Espace France Services",
+           "experience": "Labellisée France Services depuis janvier 2021, la permanence aide "
+                         "aux démarches. Bilan de l'exercice 2023."}, "2021-01", (2021, 2023)),
+    Dated({"title": "Point Information Jeunesse",
+           "experience": "Le centre a obtenu le label Point Information Jeunesse en septembre "
+                         "2017."}, "2017-09", (2017,)),
+    Dated({"title": "Atelier couture",
+           "experience": "Le centre, agréé par la CAF depuis 2010, propose un atelier couture. "
+                         "Premier atelier en mars 2016."}, "2016-03", (2010, 2016)),
+]
+
+# A service named by its article alone ("le service", as "ce service") is the one the fiche
+# tells of: its creation is the action's beginning, however it is worded.
+SERVICE_BY_ITS_ARTICLE = [
+    Dated({"title": "Portage de courses",
+           "experience": "Un état des lieux conduit en 2016 a montré l'isolement des aînés. Le "
+                         "service a été créé en 2017 avec quatre bénévoles."}, "2017",
+          (2016, 2017)),
+    Dated({"summary": "Des bénévoles livrent les courses.",
+           "experience": "Le service, créé en mai 2012, compte vingt bénéficiaires."},
+          "2012-05", (2012,)),
+]
+
+# An action that has run for a while the fiche does not date ("depuis une dizaine d'années",
+# "depuis longtemps") began before anything the story dates: only a told beginning starts it.
+# Not when what has run so long is the structure, another activity, or a person's situation.
+RUN_FOR_A_WHILE = [
+    Dated({"title": "Repas de quartier",
+           "experience": "Ce repas a lieu chaque automne depuis une dizaine d'années. En "
+                         "octobre 2022, 150 convives sont venus."}, None, (2022,)),
+    Dated({"experience": "L'atelier tricot tourne depuis longtemps. Nouvelle salle en "
+                         "septembre 2021."}, None, (2021,)),
+    Dated({"title": "Fête de l'école",
+           "experience": "Organisée depuis vingt ans avec les parents, la fête a réuni 300 "
+                         "personnes en juin 2023."}, None, (2023,)),
+    Dated({"title": "Séjour à la montagne",
+           "experience": "Les sorties à la journée existent depuis longtemps au centre. Séjour "
+                         "de cinq jours en février 2022."}, "2022-02", (2022,)),
+    Dated({"experience": "Le centre existe depuis trente ans. Les ateliers ont eu lieu de mars "
+                         "à juin 2021."}, "2021-03", (2021,)),
+    Dated({"summary": "Parcours pour des femmes sans emploi depuis plus de deux ans. Entrées "
+                      "en janvier 2023."}, "2023-01", (2023,)),
+    Dated({"experience": "Animatrice depuis douze ans au centre, Nadia guide le groupe. Sortie "
+                         "en juillet 2022."}, "2022-07", (2022,)),
+    Dated({"experience": "Ce groupe de parole se réunit depuis 8 ans. En 2023, douze "
+                         "séances."}, None, (2023,)),
+]
+
+# A new run after a stop of years ("relancé après dix ans d'interruption") is the start: what
+# the fiche dates before it is the old run's. A pause (the lockdown) changes nothing.
+RESTART_AFTER_A_STOP = [
+    Dated({"experience": "La chorale a repris en 2018 après six ans de sommeil ; elle avait "
+                         "été fondée en 1990 par des habitants."}, "2018", (1990, 2018)),
+    Dated({"experience": "Après cinq années d'arrêt, la brocante a été relancée en mai 2019. "
+                         "La première brocante avait eu lieu en juin 2001."}, "2019-05",
+          (2001, 2019)),
+    Dated({"experience": "Le club a démarré en mars 2017, s'est arrêté pendant le confinement "
+                         "et a repris en 2021."}, "2017-03", (2017, 2021)),
+    Dated({"experience": "Le café des parents, créé en 2014, a été relancé en 2021 après le "
+                         "confinement avec un nouveau format."}, "2014", (2014, 2021)),
+    # told after the stop, whatever word names the stop
+    Dated({"title": "Bourse aux jouets",
+           "experience": "Après trois ans d'arrêt faute de bénévoles, la bourse a repris en "
+                         "novembre 2022. Première bourse en 2008."}, "2022-11", (2008, 2022)),
+    # the structure reopened after a stop is its history
+    Dated({"experience": "La maison de quartier a rouvert en 2012 après deux ans d'interruption. "
+                         "L'atelier a démarré en mars 2015."}, "2015-03", (2012, 2015)),
+]
+
+# A month range written with both years ("de novembre 2021 à février 2022") opens at its first
+# month: the second date closes the range, whatever the rest of the sentence says.
+RANGE_WITH_TWO_YEARS = [
+    Dated({"experience": "Ateliers de novembre 2021 à février 2022, clôturés par la première "
+                         "exposition au musée."}, "2021-11", (2021, 2022)),
+    Dated({"summary": "Accompagnement mené de septembre 2019 jusqu'en juin 2020."}, "2019-09",
+          (2019, 2020)),
+]
+
+# The age of the action's first time ("notre premier loto date de ...") is its start; the age of
+# a thing ("le lavoir date de 1890") stays history. A capitalised noun after "premier" is a
+# name, not a slot ("la première Nuit des étoiles", not "la première semaine").
+FIRST_TIME_DATED = [
+    Dated({"experience": "Notre premier Loto des familles date de novembre 2018 ; la fiche "
+                         "décrit celui de novembre 2022."}, "2018-11", (2018, 2022)),
+    Dated({"experience": "Le lavoir date de 1890. Nettoyage des abords en mai 2022."},
+          "2022-05", (1890, 2022)),
+]
+
+# What a beginning verb launches may be a call or a study of another body ("la Région a lancé
+# un appel à projets en mai 2021"): its date is not the action's beginning.
+CALLS_LAUNCHED = [
+    Dated({"experience": "La CAF a lancé un appel à projets en mai 2021. Le groupe de parole a "
+                         "démarré en janvier 2022."}, "2022-01", (2021, 2022)),
+    Dated({"experience": "La ville a initié une étude en 2018 sur la mobilité. Premières "
+                         "navettes en avril 2019."}, "2019-04", (2018, 2019)),
+    Dated({"experience": "Le Département a lancé en 2020 un appel à candidatures. Le groupe a "
+                         "commencé en mars 2021."}, "2021-03", (2020, 2021)),
+]
+
+# A season is refined by a beginning told in one of its months, not by its outings.
+SEASON_AND_ITS_MONTH = [
+    Dated({"experience": "Hiver 2022 : lancement le 5 janvier, puis une soirée par semaine."},
+          "2022-01", (2022,)),
+    Dated({"description": "automne 2020, deux randonnées en octobre et novembre."}, "2020",
+          (2020,)),
+    Dated({"experience": "Printemps 2019 : ouverture en octobre."}, "2019", (2019,)),
+]
+
+# The structure named through "du" ("les 30 ans du centre, créé en 1994") is the structure,
+# so its founding is history; an acronym names the programme its year dates ("Dotation CLAS
+# 2022 :"), unlike a capitalised name ("Génération 2000").
+STRUCTURE_AND_ACRONYMS = [
+    Dated({"summary": "Une fête pour les 30 ans du centre, créé en 1994.",
+           "experience": "Dimanche 6 octobre 2024, bal et repas."}, "2024-10", (1994, 2024)),
+    Dated({"financial_resources": "Dotation CLAS 2022 : 3 000 €"}, None, (2022,)),
+    Dated({"description": "Avec l'association Génération 2000 : sorties."}, None, ()),
+]
+
+# A month with no year told before a dated step of its own sentence, earlier in that year, is
+# read in that year: a story is told in order. Not across sentences, nor when the month comes
+# later in the year than the dated step.
+MONTH_BEFORE_ITS_YEAR = [
+    Dated({"experience": "Repérage des familles en septembre, puis sortie au zoo le 20 octobre "
+                         "2021."}, "2021-09", (2021,)),
+    Dated({"experience": "Une réunion en novembre, puis la fête le 3 juin 2023."}, "2023-06",
+          (2023,)),
+    Dated({"experience": "Ateliers CV en mars. Forum le 6 avril 2024."}, "2024-04", (2024,)),
+]

@@ -17,13 +17,24 @@ from pipeline.extraction.dates import build_dates
 from pipeline.extraction.nlp import CONFIG_DIR, add_components
 from tests.dates_kinds_data import (
     BUDGET_HEADINGS,
+    CALLS_LAUNCHED,
+    DOCUMENT_DATES,
     FIRST_BY_ITS_ARTICLE,
+    FIRST_TIME_DATED,
     GIVEN_NOT_DATA,
+    LABEL_OF_THE_ACTION,
+    MONTH_BEFORE_ITS_YEAR,
     MONTHS_OF_A_HABIT,
     PAUSES,
     PLACE_HISTORY,
     PLAN_LABELS,
+    RANGE_WITH_TWO_YEARS,
+    RESTART_AFTER_A_STOP,
+    RUN_FOR_A_WHILE,
+    SEASON_AND_ITS_MONTH,
+    SERVICE_BY_ITS_ARTICLE,
     STATUS_REASON,
+    STRUCTURE_AND_ACRONYMS,
     STRUCTURE_BIRTH_AND_LABELS,
     STRUCTURE_UNIT_HISTORY,
     TITLE_PAIRS,
@@ -272,6 +283,16 @@ FORM_AND_REVIEW_YEARS = [
 ]
 
 
+# A plan told in the past ("devait démarrer en mars") is no beginning, whatever came of it; a
+# place pulled down dates the territory's history.
+PAST_PLANS_AND_PLACES = [
+    Dated({"experience": "Le groupe devait démarrer en avril 2020 ; le confinement a repoussé "
+                         "la première rencontre à novembre 2020."}, "2020-11", (2020,)),
+    Dated({"experience": "La barre Lamartine a été démolie en 2012. Les balades urbaines ont "
+                         "lieu depuis mai 2016."}, "2016-05", (2012, 2016)),
+]
+
+
 KINDS = {
     "month-abbreviation": MONTH_ABBREVIATIONS,
     "year-pair": YEAR_PAIRS,
@@ -296,6 +317,18 @@ KINDS = {
     "pause": PAUSES,
     "budget-heading": BUDGET_HEADINGS,
     "title-pair": TITLE_PAIRS,
+    "document-date": DOCUMENT_DATES,
+    "label-of-the-action": LABEL_OF_THE_ACTION,
+    "service-by-its-article": SERVICE_BY_ITS_ARTICLE,
+    "run-for-a-while": RUN_FOR_A_WHILE,
+    "restart-after-a-stop": RESTART_AFTER_A_STOP,
+    "range-with-two-years": RANGE_WITH_TWO_YEARS,
+    "first-time-dated": FIRST_TIME_DATED,
+    "call-launched": CALLS_LAUNCHED,
+    "season-and-its-month": SEASON_AND_ITS_MONTH,
+    "structure-and-acronyms": STRUCTURE_AND_ACRONYMS,
+    "month-before-its-year": MONTH_BEFORE_ITS_YEAR,
+    "past-plans-and-places": PAST_PLANS_AND_PLACES,
 }
 CASES = [(kind, i, case) for kind, table in KINDS.items() for i, case in enumerate(table)]
 

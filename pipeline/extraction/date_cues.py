@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extraction.date_subjects import (
+    DURATION_RE,
+    TIME_WORDS,
+    WORD_RE,
+    dates_a_place_or_document,
+)
 from pipeline.normalize import fold
 
 _SP = r"[ \u00a0]{1,3}"
@@ -15,6 +21,10 @@ _SP = r"[ \u00a0]{1,3}"
 _NOT_FIRST_STEP = (r"(?:lieu|temps|plan|abord|secours|ministre|rang|jour|semaine|mois|week"
                    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|semestre|trimestre"
                    r"|[ée]tage|niveau|degr[ée])")
+# (a capitalised noun is a name: "la première Semaine bleue" is a first time)
+_FIRST_STEP = (rf"(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!(?-i:{_NOT_FIRST_STEP})\b)"
+               r"[^\W\d_]{2}")
+_FIRST_STEP_RE = re.compile(rf"\b{_FIRST_STEP}", re.IGNORECASE)
 START_CUE_RE = re.compile(
     r"\b(?:d[ée]but[ée]e?s?\b|d[ée]marr[ée]e?s?\b|commenc[ée]e?s?\b|(?:re)?lanc[ée]e?s?\b"
     # an opening told of the action itself ("le fablab a ouvert ses portes le 15 janvier");
@@ -32,7 +42,7 @@ START_CUE_RE = re.compile(
     r"|se[ \u00a0]sont[ \u00a0]form[ée]e?s?\b"
     # the first occurrence of a step: "1ère réunion", "les premiers bacs", "premier atelier";
     # not a recurring slot ("le premier samedi") nor an ordering word ("en premier lieu")
-    rf"|(?:premi[eè]re?s?|1(?:er|[eè]re|re)s?){_SP}(?!{_NOT_FIRST_STEP}\b)[^\W\d_]{{2}}"
+    rf"|{_FIRST_STEP}"
     # the first one named by its article alone: "c'est la 3e édition : la première a eu lieu"
     rf"|(?:la|le|les){_SP}premi[eè]re?s?{_SP}(?:a|ont|fut|furent|se|s['’](?:est|était))\b)",
     re.IGNORECASE,
@@ -50,6 +60,8 @@ END_CUE_RE = re.compile(
 )
 FUTURE_CUE_RE = re.compile(
     r"\b(?:sera|seront|serons|aura|auront|fera|feront|vont|allons|d['’]ici|prochaine?s?"
+    # a plan told in the past, that the story need not have kept: "devait démarrer en mars"
+    r"|devai(?:t|ent)|aurai(?:t|ent)[ \u00a0]d[ûu]"
     r"|pr[ée]vue?s?|envisag\w{0,10}|[àa][ \u00a0]venir|annonc[ée]e?s?"
     # a wish or an aim is no beginning: "nous souhaitons ouvrir en 2025", "l'objectif est
     # d'ouvrir en 2026"
@@ -65,7 +77,8 @@ FUTURE_CUE_RE = re.compile(
 # en 1998", "Créé en 1990, le centre..."): a year of the fiche, not the start of the action. An
 # active verb ("le centre a créé un atelier en 2015") tells of the action itself.
 _CREATION_RE = re.compile(
-    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|ouverte?s?|existe|existait|existons|implant[ée]e?s?"
+    r"\b(?:cr[ée][ée]e?s?|fond[ée]e?s?|(?:r[ée]?)?ouverte?s?|existe|existait|existons"
+    r"|implant[ée]e?s?"
     r"|née?s?"
     r"|install[ée]e?s?"
     # what happened to its premises: "le centre social a été rénové en 2018", "la MJC a
@@ -77,12 +90,15 @@ _CREATION_RE = re.compile(
 )
 # With its determiner: "le centre", "l'association"; "le conseil de maison" names no structure.
 _STRUCTURE_RE = re.compile(
-    r"\b(?:le|la|l['’]|notre|cette|ce|cet)[ \u00a0]{0,3}"
+    r"\b(?:le|la|l['’]|du|notre|cette|ce|cet)[ \u00a0]{0,3}"
     r"(?:association|asso|centre|structure|maison|mjc|foyer|f[ée]d[ée]ration|[ée]vs|csc|mpt"
     r"|espace[ \u00a0]de[ \u00a0]vie[ \u00a0]sociale)\b"
     # a unit of the structure ("le secteur jeunesse du centre, créé en 2009") has its history,
-    # unless the title names it (see names_the_title); "ce service" points back to the action
-    r"|\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne|service)\b",
+    # unless the title names it (see names_the_title); "ce service" points back to the action,
+    # and so does a service named by its article alone ("Le service a été créé en 2014")
+    r"|\b(?:le|la|l['’]|notre)[ \u00a0]{0,3}(?:secteur|p[ôo]le|antenne|service(?![ \u00a0,]{0,3}"
+    r"(?:$|(?:a|ont|est|sont|fut|était|avait|existe)\b|s['’]|cr[ée]{2}|ouvert|fond[ée]|n[ée]e?\b)))"
+    r"\b",
     re.IGNORECASE,
 )
 # An auxiliary that puts the beginning after it in the future: "sera lancé", "va démarrer",
@@ -130,14 +146,6 @@ _PLAN_LABEL_RE = re.compile(
     r"\b(?:programme|programmation|planning|pr[ée]visionnel|pr[ée]visions?)"
     r"(?:[ \u00a0]{1,3}(?:de[ \u00a0]l['’]ann[ée]e|d['’]activit[ée]s|d['’]actions"
     r"|des[ \u00a0]sorties))?[ \u00a0]{1,3}$", re.IGNORECASE)
-# When a place was built ("le quartier a été construit en 1965", "la cité, bâtie dans les années
-# 1970") and a decade ("dans les années 1980"): the territory's history.
-_PLACE_BUILT_RE = re.compile(
-    r"\b(?:quartier|cit[ée]|immeubles?|r[ée]sidence|b[âa]timents?|tours?|barres?|village"
-    r"|bourg|[ée]glise|ch[âa]teau|lotissement|halle|gare|[ée]cole|usine|pont)\b[^.;:]{0,60}"
-    r"(?:,|\b(?:a|ont)[ \u00a0]{1,3}[ée]t[ée]|\b(?:est|sont|fut|furent))[ \u00a0]{1,3}"
-    r"(?:construite?s?|b[âa]tie?s?|[ée]difi[ée]e?s?|class[ée]e?s?|[ée]rig[ée]e?s?"
-    r"|r[ée]habilit[ée]e?s?)\b[^.;:]{0,40}$", re.IGNORECASE)
 _DECADE_RE = re.compile(r"\bann[ée]es[ \u00a0]{1,3}$", re.IGNORECASE)
 # The age of a thing ("le four date de 1850", "la tradition remonte à 1920"): its history.
 _AGE_RE = re.compile(
@@ -151,6 +159,14 @@ _STRUCTURE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
+_RANGE_GAP_RE = re.compile(
+    r"[ \u00a0]{0,3}(?:à|au|-|–|jusqu['’][ \u00a0]?(?:à|au|en))[ \u00a0]{0,3}", re.IGNORECASE)
+# What a beginning verb may launch that is no action: "le Département a lancé un appel à
+# projets en novembre 2022", "la ville a initié une étude en 2018".
+_CALL_OBJECT_RE = re.compile(
+    r"[ \u00a0]{1,3}(?:(?:un|une|des|l['’]|le|la|les|son|sa|ses|leur)[ \u00a0]{0,3})?"
+    r"(?:appels?|enqu[êe]tes?|diagnostics?|[ée]tudes?|consultations?|concertations?)\b",
+    re.IGNORECASE)
 _HEADS_RE = re.compile(r"[ \u00a0]{0,3}:")
 # After an opening verb, nothing but "ses portes" and the date's preposition: the subject
 # itself opened ("le centre social a ouvert en 1998"), it did not open something.
@@ -172,13 +188,6 @@ _LATER_EDITION_RE = re.compile(
     r"[ \u00a0]{1,3}(?:[ée]ditions?|saisons?|fois|ann[ée]es?[ \u00a0]{1,3}cons[ée]cutives?)"
     r"|(?:seconde?|nouvelle|derni[èe]re)[ \u00a0]{1,3}[ée]ditions?)\b",
     re.IGNORECASE)
-# Words that only place a date in time ("depuis la rentrée de septembre", "dès le début de
-# l'année"): after "depuis" or "après" they leave the date to the verb.
-TIME_WORDS = frozenset(
-    "le la les l de du des d en au aux sa son ses leur cette ce cet fin debut mi courant milieu "
-    "mois annee annees rentree scolaire semaine periode saison printemps ete automne hiver "
-    "vacances toussaint noel paques trimestre semestre exercice dernier derniere "
-    "premier premiere plusieurs quelques longtemps nombreuses nombreux ans jours".split())
 # What a group or a structure began with ("depuis sa naissance en 2019", "depuis l'ouverture
 # du centre en 2009", "depuis sa création"): the action has run since that beginning.
 _ORIGIN_NOUNS = frozenset(
@@ -190,7 +199,6 @@ _ORIGIN_NOUNS = frozenset(
 _ENDING_NOUNS = frozenset(
     "fermeture disparition depart arret perte suppression baisse deces demenagement "
     "liquidation faillite".split())
-WORD_RE = re.compile(r"[^\W\d_]{2,}")
 # A beginning told before a date that follows "après": "le collectif s'est formé après les
 # ateliers cuisine de 2019" dates what came before the beginning.
 _AFTER_RE = re.compile(
@@ -231,7 +239,8 @@ def _tells_founding(words: str) -> bool:
         return False
     verb = fold(verbs[-1].group())
     return not _ACTIVE_AUX_RE.search(before) or verb.startswith(_INTRANSITIVE) or (
-        verb.startswith("ouvert") and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
+        verb.startswith(("ouvert", "rouvert", "reouvert"))
+        and bool(_NO_OBJECT_RE.match(words, verbs[-1].end())))
 
 
 def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int) -> str | None:
@@ -247,9 +256,15 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
     window = text[floor:start]
     if _PLAN_LABEL_RE.search(window):
         return "plan"
-    if _AGE_RE.search(window) or _DECADE_RE.search(window):
-        return "context"
     clause = _CLAUSE_END_RE.split(window)[-1]
+    if _AGE_RE.search(window):
+        # the age of the action's first time is its start: "notre première fête date de 2019"
+        return "start" if _FIRST_STEP_RE.search(clause) else "context"
+    if _DECADE_RE.search(window):
+        return "context"
+    if previous_end and floor == previous_end and _RANGE_GAP_RE.fullmatch(window):
+        # "d'octobre 2022 à mars 2023": the second date closes the range the first opens
+        return "end"
     nearest = _nearest_cue(clause)
     if nearest == "origin" and (_structure_exists(clause)
                                 or _STRUCTURE_AFTER_RE.match(text, end, end + 40)):
@@ -257,9 +272,12 @@ def read_cue(text: str, start: int, end: int, previous_end: int, next_start: int
     if nearest != "origin" and (_tells_founding(clause) or (
             _CREATION_RE.search(clause) and _STRUCTURE_AFTER_RE.match(text, end, end + 40))):
         return "founding"
+    if nearest == "start" and _CALL_OBJECT_RE.match(text, end):
+        # the call named after its date: "a lancé en 2020 un appel à projets"
+        return "context"
     if nearest is not None:
         return nearest
-    if _PLACE_BUILT_RE.search(clause):
+    if dates_a_place_or_document(clause):
         return "context"
     # few words before it, or a date heading what follows ("Troc de graines 2022 : ..."): the
     # words after it tell
@@ -311,8 +329,12 @@ def _nearest_cue(clause: str) -> str | None:
     if name == "since" and _PARTNER_BEFORE_RE.search(clause, 0, cue.start()):
         # "le CCAS, partenaire depuis 2010": how long a partner has been one
         return "context"
+    if name == "since" and DURATION_RE.match(clause, cue.end()):
+        return None
     if name == "since":
         return _governed(clause[cue.end():], "since")
+    if name == "start" and _CALL_OBJECT_RE.match(clause, cue.end()):
+        return "context"
     if name == "start" and (after := _AFTER_RE.search(clause, cue.end())) is not None:
         # "s'est formé après les ateliers de 2019": the date is of what came before
         return "start" if _governed(clause[after.end():], "start") == "start" else "context"

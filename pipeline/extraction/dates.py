@@ -10,7 +10,13 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extraction.components.date_mentions import SPANS_KEY, DateMention, find_dates
 from pipeline.extraction.date_cues import tells_origin
-from pipeline.extraction.date_subjects import names_another_service, names_the_title
+from pipeline.extraction.date_subjects import (
+    names_another_service,
+    names_the_title,
+    restarts_after_a_stop,
+    runs_a_while,
+)
+from pipeline.normalize import fold
 from pipeline.records import TEXT_FIELDS
 
 # Fields that tell the story of the action; dates elsewhere (results, limits, perspectives,
@@ -30,6 +36,13 @@ _RECURRING_RE = re.compile(r"\b(?:chaque|tous[ \u00a0]les|toutes[ \u00a0]les|par
                            # or a slot of a programme: "Programme : sorties en mars et juin"
                            r"|programme|programmation|planning)\b", re.IGNORECASE)
 _RECURRING_WINDOW = 30
+# The months a season spans: "Été 2023 : ouverture le 10 juillet" began in July, while
+# "printemps 2016 ... ouverture en octobre" tells a later step.
+_SEASON_MONTHS: dict[str, frozenset[int]] = {
+    "printemps": frozenset({3, 4, 5, 6}), "ete": frozenset({6, 7, 8, 9}),
+    "automne": frozenset({9, 10, 11, 12}), "hiver": frozenset({12, 1, 2, 3}),
+    "rentree": frozenset({8, 9, 10}),
+}
 # "en 2019 puis en juillet", "ensuite en octobre": a later step, not the month of the start.
 _LATER_RE = re.compile(r"\b(?:puis|ensuite|apr[èe]s|jusqu|enfin)\b", re.IGNORECASE)
 # A title is one line; a longer one is read up to this bound (find_dates is linear anyway).
@@ -77,30 +90,39 @@ def build_dates(docs: dict[str, Doc], title: str | None = None) -> dict[str, Any
     years: set[int] = set()
     pools = _Pools(title=title or "")
     for name in _field_order(docs):
-        doc = docs[name]
-        if name in NARRATIVE_FIELDS and tells_origin(doc.text):
-            pools.from_origin = True
-        if SPANS_KEY not in doc.spans:
-            continue
-        money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
-            if MONEY_KEY in doc.spans else []
-        for span in doc.spans[SPANS_KEY]:
-            if _read_as_money(span, money):
-                continue
-            mentions.append({"text": span.text, "value": span._.date_value, "field": name,
-                             "start": span.start_char, "end": span.end_char})
-            if span._.date_inferred or not span._.date_years:
-                if name in NARRATIVE_FIELDS and span._.date_kind == "month":
-                    pools.months.append(span)
-                continue
-            years.update(span._.date_years)
-            if name in NARRATIVE_FIELDS:
-                pools.add(span)
+        _read_field(name, docs[name], pools, mentions, years)
     start, end = _start_end(pools, years)
     title_start = _read_title(title, mentions, years)
-    if start is None and not pools.later:
+    if start is None and not (pools.later or pools.ran_before):
         start = _status_start(docs, pools) or _title_month(title_start, pools, years)
     return {"start": start, "end": end, "years": sorted(years), "mentions": mentions}
+
+
+def _read_field(name: str, doc: Doc, pools: _Pools, mentions: list[dict[str, Any]],
+                years: set[int]) -> None:
+    """Add the date spans of field `name` to `mentions` and `years`, and those of a narrative
+    field to `pools`."""
+    text = pools.texts[id(doc)] = doc.text
+    if name in NARRATIVE_FIELDS and tells_origin(text):
+        pools.from_origin = True
+    if name in NARRATIVE_FIELDS and runs_a_while(text, pools.title):
+        pools.ran_before = True
+    if SPANS_KEY not in doc.spans:
+        return
+    money = [(s.start_char, s.end_char) for s in doc.spans[MONEY_KEY]] \
+        if MONEY_KEY in doc.spans else []
+    for span in doc.spans[SPANS_KEY]:
+        if _read_as_money(span, money):
+            continue
+        mentions.append({"text": span.text, "value": span._.date_value, "field": name,
+                         "start": span.start_char, "end": span.end_char})
+        if span._.date_inferred or not span._.date_years:
+            if name in NARRATIVE_FIELDS and span._.date_kind == "month":
+                pools.months.append(span)
+            continue
+        years.update(span._.date_years)
+        if name in NARRATIVE_FIELDS:
+            pools.add(span)
 
 
 def _title_month(title_start: str | None, pools: _Pools, years: set[int]) -> str | None:
@@ -108,7 +130,7 @@ def _title_month(title_start: str | None, pools: _Pools, years: set[int]) -> str
     cuisine 2023" and "les ateliers ont démarré en janvier")."""
     if title_start is None or "-" in title_start:
         return title_start
-    return _month_in_year(title_start, pools.months, years)
+    return _month_in_year(title_start, pools, years)
 
 
 @dataclass
@@ -122,23 +144,43 @@ class _Pools:
     months: list[Span] = field(default_factory=list)
     # dates the action has run since because it began with the group or the structure
     origins: list[Span] = field(default_factory=list)
+    # new runs after a stop of years ("relancé en 2019 après dix ans d'interruption")
+    restarts: list[Span] = field(default_factory=list)
     # a later edition is dated: the action began before any date the fiche gives
     later: bool = False
     # "depuis sa naissance" with no date: the story's earliest date is the start
     from_origin: bool = False
+    # "organisées depuis plusieurs années": the action ran before what the story dates, so
+    # only a told beginning gives the start
+    ran_before: bool = False
     title: str = ""
+    # each doc's text by id(doc)
+    texts: dict[int, str] = field(default_factory=dict)
 
     def candidates(self) -> list[Span]:
         """The dates the start is chosen among: those tied to the beginning, else those the
         action has run since its group or structure began, else the uncued ones; all of them
         when a sentence says the action began with its group without dating it."""
+        if self.restarts:
+            return [max(self.restarts, key=lambda s: _sort_key(s._.date_first))]
         if self.from_origin:
             return self.strong + self.origins + self.weak
+        if self.ran_before:
+            return self.strong or self.origins
         return self.strong or self.origins or self.weak
+
+    def text_of(self, span: Span) -> str:
+        """The text of `span`'s doc, joined once per doc (Doc.text joins every token)."""
+        return self.texts[id(span.doc)]
 
     def add(self, span: Span) -> None:
         cue = span._.date_cue
-        if cue == "since" and self.title and _another_service_since(span, self.title):
+        text = self.text_of(span)
+        # (whatever else the sentence says: "Après trois ans d'arrêt, la fête a repris en")
+        if cue not in ("future", "plan", "founding") and restarts_after_a_stop(
+                text, span.start_char, span.end_char):
+            self.restarts.append(span)
+        if cue == "since" and self.title and _another_service_since(span, self.title, text):
             return
         if cue == "since":
             opens_story = not (self.strong or self.weak)
@@ -147,7 +189,7 @@ class _Pools:
             self.strong.append(span)
         elif cue == "origin":
             self.origins.append(span)
-        elif cue == "founding" and self.title and _names_the_title(span, self.title):
+        elif cue == "founding" and self.title and _names_the_title(span, self.title, text):
             self.strong.append(span)
         elif cue == "later":
             self.later = True
@@ -204,7 +246,7 @@ def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     """The start (earliest start-cued date, else earliest uncued one) and the end (latest
     end-cued date, else the end of the chosen start's range)."""
     chosen = _earliest(pools.candidates())
-    start = _precise(_month_of(chosen, pools.months, years)) if chosen is not None else None
+    start = _precise(_month_of(chosen, pools, years)) if chosen is not None else None
     end: str | None = None
     if pools.ends:
         end = _precise(max((s._.date_last for s in pools.ends), key=_sort_key))
@@ -213,7 +255,7 @@ def _start_end(pools: _Pools, years: set[int]) -> tuple[str | None, str | None]:
     return start, end
 
 
-def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
+def _month_of(chosen: Span, pools: _Pools, years: set[int]) -> str:
     """The chosen start, with its month when only the year is written and a month without a
     year tells the beginning: the next date of its field ("En 2016, un groupe de retraités
     s'est réuni. Le transport a démarré en octobre." starts in 2016-10), or else a start-cued
@@ -222,35 +264,41 @@ def _month_of(chosen: Span, months: list[Span], years: set[int]) -> str:
     later step ("puis en juillet") or a month after a plan or the structure's history adds
     nothing."""
     value: str = chosen._.date_first
-    if chosen._.date_kind != "year":
+    season = _SEASON_MONTHS.get(fold(chosen.text.split()[0])) \
+        if chosen._.date_kind == "season" else None
+    if chosen._.date_kind != "year" and season is None:
         return value
     following = [s for s in chosen.doc.spans[SPANS_KEY] if s.start_char >= chosen.end_char][:1]
+    # a season is refined only by a beginning told in one of its months ("Été 2023 :
+    # ouverture le 10 juillet"), not by its outings ("été 2024, sorties en juillet et août")
+    cues: tuple[str | None, ...] = ("start", "since", None) if season is None else ("start",)
     if following and following[0]._.date_inferred and _tells_month(
-            following[0], value, ("start", "since", None), chosen.end_char):
+            following[0], value, cues, chosen.end_char, pools.text_of(following[0])) \
+            and (season is None or _sort_key(following[0]._.date_first)[1] in season):
         return str(following[0]._.date_first)
-    return _month_in_year(value, months, years)
+    # a month of the story refines a year, a season only with the month it opens on
+    return value if season is not None else _month_in_year(value, pools, years)
 
 
-def _month_in_year(value: str, months: list[Span], years: set[int]) -> str:
+def _month_in_year(value: str, pools: _Pools, years: set[int]) -> str:
     """The year `value` with the month of a start-cued month of that year in the story, or of
     no year when the fiche names no other year ("premier atelier en mars")."""
-    for month in months:
+    for month in pools.months:
         if (month._.date_inferred or years == {int(value)}) and _tells_month(
-                month, value, ("start",), None):
+                month, value, ("start",), None, pools.text_of(month)):
             return f"{value}-{month._.date_first[-2:]}"
     return value
 
 
 def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
-                 after: int | None) -> bool:
-    """Whether `month` (a month span with no written year) gives the month of a start in
-    `year`: of that year (or of none), cued as one of `cues`, neither recurring nor, when
-    `after` (the start's end) is given, told as a later step."""
+                 after: int | None, text: str) -> bool:
+    """Whether `month` (a month span with no written year, in its doc's `text`) gives the
+    month of a start in `year`: of that year (or of none), cued as one of `cues`, neither
+    recurring nor, when `after` (the start's end) is given, told as a later step."""
     first = str(month._.date_first)
     if month._.date_kind != "month" or month._.date_cue not in cues \
             or not first.startswith((f"{year}-", "--")):
         return False
-    text = month.doc.text
     floor = month.start_char - _RECURRING_WINDOW if after is None \
         else max(after, month.start_char - _RECURRING_WINDOW)
     # within the month's sentence: "Démarré en janvier. Ils ont lieu chaque semaine." began
@@ -262,17 +310,15 @@ def _tells_month(month: Span, year: str, cues: tuple[str | None, ...],
     return after is None or not _LATER_RE.search(text, after, month.start_char)
 
 
-def _another_service_since(span: Span, title: str) -> bool:
+def _another_service_since(span: Span, title: str, text: str) -> bool:
     """Whether the clause before `span` says another service has existed since it ("L'accueil
     de loisirs existe depuis 1995" when the title names something else)."""
-    text = span.doc.text
     before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
     return names_another_service(_CLAUSE_END_RE.split(before)[-1], title)
 
 
-def _names_the_title(span: Span, title: str) -> bool:
+def _names_the_title(span: Span, title: str, text: str) -> bool:
     """Whether the clause before `span` names what the title names (see names_the_title)."""
-    text = span.doc.text
     before = text[max(0, span.start_char - _CLAUSE_CHARS):span.start_char]
     return names_the_title(_CLAUSE_END_RE.split(before)[-1], title)
 

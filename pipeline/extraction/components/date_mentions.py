@@ -143,6 +143,7 @@ _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.
                                  r"[ \u00a0]{0,3}$", re.IGNORECASE)
 
 _CONTEXT_YEAR_WINDOW = 200
+_CLAUSE_END_RE = re.compile(r"[.;!?\n]")
 _OLD_YEAR_BEFORE_RE = re.compile(
     r"(?:\b(?:en|depuis|d[èe]s|vers|avant|dat(?:e|ent|ait|aient|ant)[ \u00a0]{1,3}de"
     r"|remont(?:e|ent|ait|ant)[ \u00a0]{1,3}[àa])"
@@ -276,9 +277,9 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
     or after a common noun that it dates ("le diagnostic 2017", "la kermesse 2018").
 
     "Horizons 2000", "l'Agenda 2030", "l'association Génération 2000 :" (a capitalised word
-    inside a sentence makes a name), "2000 €" (an amount), "n° 2019", "salle 2019" are not. A
-    round hundred ("2000") after an unlisted noun is more often a quantity than a year, so is
-    not one either.
+    inside a sentence makes a name; an acronym dates only a heading: "FPH 2024 :"), "2000 €"
+    (an amount), "n° 2019", "salle 2019" are not. A round hundred ("2000") after an unlisted
+    noun is more often a quantity than a year, so is not one either.
     """
     window = max(0, start - 40)
     before = text[window:start]
@@ -289,6 +290,8 @@ def _bare_year_is_date(text: str, start: int, end: int) -> bool:
         folded = fold(word.group("word"))
         if folded in _FOLDED_INTRODUCERS:
             return True
+        if word.group("word").isupper() and len(folded) > 1:
+            return bool(_LABEL_AFTER_RE.match(text, end))
         if word.group("word")[0].isupper() and not _SENTENCE_START_RE.search(
                 text, max(0, window + word.start() - 4), window + word.start()):
             return False
@@ -329,27 +332,35 @@ def find_dates(text: str) -> list[DateMention]:
         next_start = found[i + 1].start if i + 1 < len(found) else len(text)
         mention.cue = read_cue(text, mention.start, mention.end, previous_end, next_start)
         if mention.kind == "month" and not mention.years:
-            _infer_year(mention, found, i)
+            _infer_year(mention, found, i, text)
     return found
 
 
-def _infer_year(mention: DateMention, found: list[DateMention], index: int) -> None:
-    """Give a month with no year the single year of the date just before it, when close."""
+
+def _infer_year(mention: DateMention, found: list[DateMention], index: int, text: str) -> None:
+    """Give a month with no year the single year of the date just before it, when close (a
+    guess: `inferred`); else, read, that of the next date of its sentence later in its year,
+    as a story is told in order ("réunions en avril, puis la fête le 17 juin 2023")."""
     for other in reversed(found[max(0, index - 20):index]):
-        if mention.start - other.end > _CONTEXT_YEAR_WINDOW:
-            return
-        if len(other.years) == 1 and not other.inferred:
-            year = other.years[0]
-            mention.first = f"{year}{mention.first[1:]}"
+        if mention.start - other.end > _CONTEXT_YEAR_WINDOW or len(other.years) > 1:
+            break
+        if other.years and not other.inferred:
             # "de nov à juin" after "oct 2018": the range runs into the next year
-            rolls = mention.last[1:] < mention.first[4:]
-            mention.last = f"{year + rolls}{mention.last[1:]}"
-            mention.value = mention.first if mention.first == mention.last \
-                else f"{mention.first}/{mention.last}"
+            _give_year(mention, other.years[0], mention.last[1:] < mention.first[1:])
             mention.inferred = True
             return
-        if other.years:
-            return
+    following = found[index + 1] if index + 1 < len(found) else None
+    if following is not None and len(following.years) == 1 and not following.inferred \
+            and following.kind in ("day", "month") and mention.last[-2:] <= following.first[5:7] \
+            and not _CLAUSE_END_RE.search(text, mention.end, following.start):
+        _give_year(mention, following.years[0], False)
+        mention.years = [following.years[0]]
+
+
+def _give_year(mention: DateMention, year: int, rolls: bool) -> None:
+    mention.first, mention.last = f"{year}{mention.first[1:]}", f"{year + rolls}{mention.last[1:]}"
+    mention.value = mention.first if mention.first == mention.last \
+        else f"{mention.first}/{mention.last}"
 
 
 class DateFinder:
