@@ -395,4 +395,7 @@ MONTH_BEFORE_ITS_YEAR = [
     Dated({"experience": "Une réunion en novembre, puis la fête le 3 juin 2023."}, "2023-06",
           (2023,)),
     Dated({"experience": "Ateliers CV en mars. Forum le 6 avril 2024."}, "2024-04", (2024,)),
+    # a month that returns each year is no step of the story, whatever date follows it
+    Dated({"summary": "Bal du quartier tous les ans en juillet, 4e édition le 6 juillet 2024."},
+          None, (2024,)),
 ]

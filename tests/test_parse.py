@@ -152,6 +152,25 @@ def test_heading_words_inside_text_do_not_start_a_field():
     assert fiche.warnings == []
 
 
+def test_an_unbulleted_heading_word_opening_a_text_is_the_texts_own():
+    # The export bullets its headings ("- Public"); a description that opens on its own
+    # label line "Public :" keeps it, and the real "- Public" heading still opens the list.
+    text = export(fiche_text()).replace("Créer du lien.", "Public :\n8 résidences\n\nCréer du lien.")
+    [fiche] = read_string(text)
+    assert fiche.experience == "Public :\n8 résidences\n\nCréer du lien."
+    assert fiche.public == ["Tous publics", "familles"]
+    assert fiche.action_partners == ["Bailleur social"]
+    assert fiche.warnings == []
+
+
+def test_a_fiche_written_without_bullets_still_reads_its_headings():
+    lines = [line[2:] if line.startswith("- ") and line[2:3].isupper() and len(line) > 12
+             else line for line in fiche_text().splitlines()]
+    [fiche] = read_string(export("\n".join(lines) + "\n"))
+    assert fiche.experience == "Créer du lien."
+    assert fiche.financial_resources == "3 000 €"
+
+
 def test_crlf_bom_and_non_breaking_spaces():
     text = export(fiche_text(budget="1\u00a0500,00\u00a0€")).replace(
         "- Dimension", "-\u00a0Dimension")

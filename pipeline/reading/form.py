@@ -38,6 +38,8 @@ HEADINGS: tuple[tuple[str, str], ...] = (
 # Headings the form shows only in some cases; their absence is not worth a warning.
 OPTIONAL_HEADINGS = frozenset({"status_reason", "initiative_detail", "attached_files",
                                "with_whom", "action_partners", "territory_again"})
+# The one heading the export writes without a bullet, even where the others have one.
+UNBULLETED_HEADINGS = frozenset({"action_partners"})
 LIST_KEYS = frozenset({"attached_files", "keywords", "initiative", "public", "action_partners",
                        "with_whom"})
 SINGLE_KEYS = frozenset({"status", "dimension", "territory", "territory_again"})
@@ -57,6 +59,9 @@ class Draft:
     seen: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     invalid: str | None = None  # why the fiche cannot be trusted (a line that did not decode)
+    # Whether the fiche writes its headings as bullets ("- Public"), from its first heading:
+    # then a line without the bullet ("Public :" opening a description) is text.
+    bulleted: bool | None = None
 
 
 def draft_to_fiche(draft: Draft, name: str, ordinal: int) -> Fiche:

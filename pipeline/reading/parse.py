@@ -17,6 +17,7 @@ from pipeline.reading.form import (
     LIST_KEYS,
     OPTIONAL_HEADINGS,
     SPACES_RE,
+    UNBULLETED_HEADINGS,
     Draft,
     draft_to_fiche,
 )
@@ -65,6 +66,7 @@ _MARKER_NORM = normalise_heading(FICHE_MARKER)
 _PREFIX = 5
 _PREFIXES = frozenset(h[:_PREFIX] for h in [*_HEADING_INDEX, _PAGE_HEADER_NORM, _MARKER_NORM])
 _LEAD_CHARS = " \t\u00a0\u202f-\u2013\u2022"
+_BULLETS = ("-", "\u2013", "\u2022")
 
 
 _FIRST_LETTERS = frozenset(prefix[0] for prefix in _PREFIXES)
@@ -229,7 +231,12 @@ def _add_line(draft: Draft, current: int | None, positions: list[int], text: str
     field being read; the position in HEADINGS of the field being read after it."""
     stripped = text.lstrip()
     position = _next_heading(positions, current) if positions else None
+    bulleted = stripped.startswith(_BULLETS) or position is not None \
+        and HEADINGS[position][0] in UNBULLETED_HEADINGS
+    if position is not None and draft.bulleted and not bulleted:
+        position = None  # the fiche bullets its headings: "Public :" here is the text's own
     if position is not None:
+        draft.bulleted = bulleted if draft.bulleted is None else draft.bulleted
         draft.seen.append(position)
         draft.values.setdefault(HEADINGS[position][0], [])
         return position

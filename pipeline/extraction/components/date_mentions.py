@@ -144,10 +144,10 @@ _NOT_YEAR_BEFORE_RE = re.compile(r"(?:n°|\bno\.?|\bnum[ée]ro|\btél\.?|\btel\.
 
 _CONTEXT_YEAR_WINDOW = 200
 _CLAUSE_END_RE = re.compile(r"[.;!?\n]")
+_EACH_RE = re.compile(r"\b(?:chaque|tous|toutes)\b[^.;\n]*$", re.IGNORECASE)  # a month that returns
 _OLD_YEAR_BEFORE_RE = re.compile(
     r"(?:\b(?:en|depuis|d[èe]s|vers|avant|dat(?:e|ent|ait|aient|ant)[ \u00a0]{1,3}de"
-    r"|remont(?:e|ent|ait|ant)[ \u00a0]{1,3}[àa])"
-    r"[ \u00a0]{1,3}|\()$", re.IGNORECASE)
+    r"|remont(?:e|ent|ait|ant)[ \u00a0]{1,3}[àa])[ \u00a0]{1,3}|\()$", re.IGNORECASE)
 
 
 @dataclass
@@ -336,7 +336,6 @@ def find_dates(text: str) -> list[DateMention]:
     return found
 
 
-
 def _infer_year(mention: DateMention, found: list[DateMention], index: int, text: str) -> None:
     """Give a month with no year the single year of the date just before it, when close (a
     guess: `inferred`); else, read, that of the next date of its sentence later in its year,
@@ -352,7 +351,8 @@ def _infer_year(mention: DateMention, found: list[DateMention], index: int, text
     following = found[index + 1] if index + 1 < len(found) else None
     if following is not None and len(following.years) == 1 and not following.inferred \
             and following.kind in ("day", "month") and mention.last[-2:] <= following.first[5:7] \
-            and not _CLAUSE_END_RE.search(text, mention.end, following.start):
+            and not _CLAUSE_END_RE.search(text, mention.end, following.start) \
+            and not _EACH_RE.search(text, max(0, mention.start - 30), mention.start):
         _give_year(mention, following.years[0], False)
         mention.years = [following.years[0]]
 
