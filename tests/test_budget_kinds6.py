@@ -20,6 +20,9 @@ Each case is invented (none is a string of a held-out set); the conventions are 
 - A funder named before its verb of giving pays the amount whatever expense the verb names
   ("a financé la location du car (1 500 €)", "finance les ateliers"); money "pris sur" a fund
   is that fund's funder's.
+- A programme and its funder named together ("aide CLAS de la CAF") are one funder; a body no
+  list knows that "pris en charge" an amount pays it (all of a total broken down in brackets),
+  but one that takes on a service with no amount in its clause is no funder.
 - An approval or a label received ("a obtenu son agrément") is no money.
 - A "prix libre" is the users' money, and so is a fee with an adjective ("participation
   modeste 2 € par séance").
@@ -86,6 +89,14 @@ CASES = [
     Case("money_taken_from_a_fund_its_funder_names",
          "Sortie : 900 €. Les familles ont payé 300 €, le solde (600 €) pris sur la "
          "prestation CAF.", 900, "explicit_total", {"Familles": 300, "CAF": 600}),
+    Case("a_programme_and_its_funder_named_together_are_one_funder",
+         "900e, subvention CLAS de la CAF", 900, "single_amount", {"CAF": 900}),
+    Case("a_total_with_its_parts_paid_by_a_body_no_list_knows",
+         "Coût : 2 000 € (formateur 1 500 €, salle 500 €), entièrement pris en charge par le "
+         "GIP Emploi.", 2000, "explicit_total", {"Autre": 2000}),
+    Case("a_service_taken_on_by_a_partner_without_an_amount_is_no_funder",
+         "Matériel : 300 €\nAteliers santé : pris en charge par le CLIC", 300,
+         "single_amount", {}),
     Case("an_overseas_single_collectivity_is_the_region",
          "Collectivité Territoriale de Guyane : 5 000 €\nCAF : 2 000 €", 7000,
          "sum_of_funding", {"Région": 5000, "CAF": 2000}),

@@ -26,7 +26,8 @@ _WORD_AT_RE = re.compile(r"[^\W\d_]{4,20}(?![\w])")
 _NEXT_CELL_RE = re.compile(r"[ \u00a0]*(?:€|euros?)?[ \u00a0]*\t+(?=[^\t\n\d]{1,80}(?:\n|$))")
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([^\W\d_]{4,20})(?![\w])")
 # Between a money word and who gives it: "subvention mairie", "aide de la CAF".
-_GIVER_LINK_RE = re.compile(r"[ \t\u00a0]+(?:(?:de[ \u00a0]+la|de|du|des)[ \u00a0]+"
+_GIVER_LINK_RE = re.compile(r"[ \t\u00a0]+(?:[A-Z0-9]{2,10}[ \t\u00a0]+)?"  # "subvention REAAP de"
+                            r"(?:(?:de[ \u00a0]+la|de|du|des)[ \u00a0]+"
                             r"|(?:de[ \u00a0]+)?l['’]|d['’])?")
 # What an amount is for, told between it and a verb of giving.
 _PURPOSE_RE = re.compile(

@@ -24,6 +24,7 @@ from pipeline.extraction.budget_lines import (
     Cue,
     Line,
     label_start_of,
+    same_amount,
 )
 
 # Where a funder's share (in %) waits, inside its dict, for the total to be known.
@@ -129,6 +130,15 @@ def each_amount(text: str, end: int, line: Line, money: Span, named: int) -> flo
     return each
 
 
+def _whole(lines: list[Line]) -> bool:
+    """Whether the clause's lines are one total, alone or with its parts, no funder's ("Coût :
+    3 600 € (vacations 2 880 €, frais 720 €), pris en charge par X")."""
+    parts = lines[1:]
+    return bool(lines) and lines[0].kind == "total" and (not parts or all(
+        x.funder is None for x in parts) and same_amount(sum(x.amount for x in parts),
+                                                         lines[0].amount))
+
+
 def share_out(text: str, start: int, end: int, named: list[dict[str, Any]],
               clause_lines: list[Line], each: float | None, bracketed: bool = False) -> None:
     """Give amounts to funders named without one: "1 500 € chacune" each; "à parts
@@ -142,12 +152,12 @@ def share_out(text: str, start: int, end: int, named: list[dict[str, Any]],
             funder["amount_eur"] = each
         return
     clause = text[start:end]
+    one = len({f["type"] for f in named}) == 1  # "subvention REAAP de la Caf": one funder
     if len(named) > 1 and EQUAL_SHARES_RE.search(clause):
         for funder in named:
             funder[SHARE_KEY] = round(100 / len(named), 4)
         return
-    if len(named) == 1 and len(clause_lines) == 1 and clause_lines[0].kind == "total" \
-            and named[0].get(SHARE_KEY) is None \
+    if one and _whole(clause_lines) and named[0].get(SHARE_KEY) is None \
             and (bracketed or FINANCING_TRIGGER_RE.search(clause)):
         named[0]["amount_eur"] = clause_lines[0].amount  # "Budget : 350 €, financés par X"
         return
@@ -155,7 +165,11 @@ def share_out(text: str, start: int, end: int, named: list[dict[str, Any]],
     loose = [x for x in clause_lines if x.funder is None and (
         x.kind in ("other", "funding") or x.kind == "expense"
         and GIVING_LINK_RE.search(text, x.end, end))]
-    if len(named) == 1 and len(clause_lines) == 1 and loose \
+    # two names of one funder give the amount of no named cost ("1500e, subvention REAAP de
+    # la Caf"); one of a cost and the funder of its post may be another's ("charges de
+    # personnel 17 900 € (un adulte relais financé par l'Etat)")
+    if (len(named) == 1 or one and loose and loose[0].kind != "expense") \
+            and len(clause_lines) == 1 and loose \
             and FINANCING_TRIGGER_RE.search(clause):
         line = loose[0]
         line.kind, line.funder = "funding", named[0]["type"]

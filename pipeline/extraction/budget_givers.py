@@ -40,7 +40,8 @@ UNKNOWN_GIVER_RE = re.compile(
 UNKNOWN_FUNDER_RE = re.compile(
     rf"(?<![\w])(?i:subventions?|aides?(?:{_SP}+financi[èe]res?)?|dons?"
     rf"|soutiens?{_SP}+financiers?|financ[ée]e?s?|subventionn[ée]e?s?|cofinanc[ée]e?s?"
-    rf"|m[ée]c[ée]nat|dotations?|apports?{_SP}+financiers?){_SP}+"
+    rf"|m[ée]c[ée]nat|dotations?|apports?{_SP}+financiers?"
+    rf"|(?P<takes>pris(?:es?)?{_SP}+en{_SP}+charge)){_SP}+"
     rf"(?i:de{_SP}+la|de{_SP}+l['’]|du|des|de|d['’]|par{_SP}+(?:la|le|les|l['’])|par)"
     rf"{_SP}*(?P<name>{_NAME}(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|et){_SP}*)?"
     rf"(?:{_NAME}|{_BODY_ADJECTIVE})){{0,4}}"

@@ -66,6 +66,7 @@ _SCHEME_OF_RE = re.compile(
 # tickets bought for an outing.
 _TICKETS_RE = re.compile(r"billetterie\b[^\n]{0,20}?\d+\s+(?:entr[ée]es|places|billets|tickets)"
                          r"\s+(?:[àa]|x|×)\s*\d", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
 # How far from an organisation a negation is about it.
 _NEGATION_REACH = 80
 
@@ -174,6 +175,8 @@ def _unknown_funders(text: str, start: int, end: int, known: list[Cue]) -> list[
 
     found = []
     for match in UNKNOWN_FUNDER_RE.finditer(text, start, end):
+        if match.group("takes") and not _DIGIT_RE.search(text, start, end):
+            continue  # "Interventions : prises en charge par le CIDFF": a service, no money
         if free(*match.span("name")):
             found.append(Cue(*match.span("name"), "funding", funder_family(match.group("name"))))
     for match in USERS_PAYING_RE.finditer(text, start, end):
