@@ -155,7 +155,8 @@ def test_heading_words_inside_text_do_not_start_a_field():
 def test_an_unbulleted_heading_word_opening_a_text_is_the_texts_own():
     # The export bullets its headings ("- Public"); a description that opens on its own
     # label line "Public :" keeps it, and the real "- Public" heading still opens the list.
-    text = export(fiche_text()).replace("Créer du lien.", "Public :\n8 résidences\n\nCréer du lien.")
+    text = export(fiche_text()).replace("Créer du lien.",
+                                        "Public :\n8 résidences\n\nCréer du lien.")
     [fiche] = read_string(text)
     assert fiche.experience == "Public :\n8 résidences\n\nCréer du lien."
     assert fiche.public == ["Tous publics", "familles"]
