@@ -44,6 +44,28 @@ LOOKBACK = 300
 _YEAR_LIKE = range(1900, 2101)
 
 
+# A row of a pipe table: "| Formatrice | 1 |", "| Participantes | 24 par promotion |".
+_TABLE_ROW_RE = re.compile(r"^[ \u00a0\t]*\|[^\n]*", re.MULTILINE)
+
+
+def table_rows_as_labels(text: str) -> str:
+    """`text` with each row of a pipe table written as a label and its value, at the same
+    offsets: "| Formatrice | 1 |" reads " Formatrice : 1  ", as a label line; later cells of a
+    row become list items after commas."""
+    if "|" not in text:
+        return text
+
+    def row(match: re.Match[str]) -> str:
+        cells = match.group().rstrip()
+        tail = match.group()[len(cells):]
+        inner = cells.strip(" \u00a0\t")[1:]
+        inner = inner[:-1] + " " if inner.endswith("|") else inner
+        inner = inner.replace("|", ":", 1).replace("|", ",")
+        return cells[:len(cells) - len(inner) - 1] + " " + inner + tail
+
+    return _TABLE_ROW_RE.sub(row, text)
+
+
 @dataclass(frozen=True)
 class Mention:
     """One count found in a text, before it becomes a span."""

@@ -14,11 +14,18 @@ from pipeline.extraction.count_fte import (
     FTE_OF_RE,
     FTE_RE,
     FTE_SHARED_RE,
-    POST,
     fte_mention,
     settle_fte_breakdowns,
 )
-from pipeline.extraction.count_labels import CLAUSE_END, LabelRoles, Mention, repeats, role_of
+from pipeline.extraction.count_heads import NounHeads
+from pipeline.extraction.count_labels import (
+    CLAUSE_END,
+    Mention,
+    repeats,
+    role_of,
+    table_rows_as_labels,
+)
+from pipeline.extraction.count_none import none_mentions
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
     closes_actors,
@@ -48,22 +55,13 @@ from pipeline.extraction.numbers import (
     count_from_match,
 )
 from pipeline.extraction.people_cues import PeopleCues
-from pipeline.extraction.role_lexicon import WORD_RE, role_stem
+from pipeline.extraction.role_lexicon import role_stem
 from pipeline.extraction.roles import RoleReader
-from pipeline.normalize import APPROX_AFTER_RE, fold
+from pipeline.normalize import APPROX_AFTER_RE
 
-# The word right after a count, maybe after "de"/"d'" ("une vingtaine de personnes"); "de" is
-# a word of its own, never the start of the noun ("24 demandeurs d'emploi").
-_HEAD_RE = re.compile(
-    r"[ \u00a0]{0,3}(?:(?:de[ \u00a0]{1,3}|d['’][ \u00a0]{0,3}))?(?P<word>[^\W\d_]{1,40})")
-# "poste de", "demi-poste de", "mi-temps de", before the noun of the person it is a post of.
-_POST_RE = re.compile(rf"(?:(?:demi-)?{POST}|mi-temps|temps[ \u00a0]+(?:plein|partiel))"
-                      r"[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}", re.IGNORECASE)
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
-_PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
-                          r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 # "soit 25 personnes au total", "Total : 25 personnes", "en tout 25 personnes".
 _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0,3}$",
                               re.IGNORECASE)
@@ -84,7 +82,7 @@ _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", 
                       "admission"})
 
 
-class CountReader(LabelRoles):
+class CountReader(NounHeads):
     """Finds counts of people in a text and the role each count is about.
 
     Args:
@@ -108,6 +106,7 @@ class CountReader(LabelRoles):
 
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
+        text = table_rows_as_labels(text)
         matches = merge_matches(list(FTE_RE.finditer(text)), COUNT_RE.finditer(text))
         if "autant" in text:
             matches = merge_matches(list(_AS_MANY_RE.finditer(text)), matches)
@@ -134,7 +133,7 @@ class CountReader(LabelRoles):
                 found[-1] = mention
             elif mention is not None and not repeats(text, mention, found):
                 found.append(mention)
-        for mention in articles:
+        for mention in articles + none_mentions(text, self.lexicon):
             if not repeats(text, mention, found):
                 insort(found, mention, key=mention_start)
         found = settle_span_wholes(text, settle_member_lists(text, found))
@@ -168,47 +167,6 @@ class CountReader(LabelRoles):
         if reader is None:
             return None
         return reader.category(word, count, listed and reader.near_person(word))
-
-    def _organisations(self, text: str, match: re.Match[str]) -> bool:
-        """Whether a count names organisations ("15 associations")."""
-        word = self._head(text, match.end())[0]
-        return bool(word) and self.lexicon.classify(word) == "organisation"
-
-    def _head(self, text: str, end: int) -> tuple[str, int, int]:
-        """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
-
-        "et"/"ou" are no nouns, and "autre", "nouveaux"... are stepped over ("2 autres
-        bénévoles"), also when a hyphen joins them to the noun ("1 grand-mère"), and so is a
-        post of someone ("un demi-poste de coordinatrice").
-        """
-        head = _HEAD_RE.match(text, end, min(len(text), end + _AFTER_WINDOW))
-        if head is None or fold(head.group("word")) in ("et", "ou"):
-            return "", end, end
-        word, word_start, head_end = head.group("word"), head.start("word"), head.end()
-        for _ in range(2):
-            if post := _POST_RE.match(text, word_start):
-                start = post.end()  # the noun after "poste de"
-            elif self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
-                start = head_end + (text[head_end:head_end + 1] == "-")
-            else:
-                break
-            nxt = _HEAD_RE.match(text, start, min(len(text), start + _AFTER_WINDOW))
-            if nxt is None:
-                break
-            word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
-        return word, word_start, head_end
-
-    def _compound(self, text: str, word: str, word_start: int) -> tuple[str, int] | None:
-        """`(category, end)` of a compound role whose head `word` is at `word_start`."""
-        if role_stem(word) not in self.lexicon.compound_heads:
-            return None
-        window = text[word_start:word_start + _AFTER_WINDOW]
-        words = list(WORD_RE.finditer(window))[:self.lexicon.compound_size]
-        found = self.lexicon.compound([w.group() for w in words])
-        if found is None:
-            return None
-        category, size = found
-        return category, word_start + words[size - 1].end()
 
     def _read(self, text: str, match: re.Match[str], next_start: int,
               found: list[Mention]) -> Mention | None:
@@ -304,7 +262,8 @@ class CountReader(LabelRoles):
         if category in ("professional", "volunteer") and self.cues.served(text, bounds[1]) \
                 and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
             return "beneficiaries"  # "Stagiaires : 12 animateurs formés": a training's public
-        qualified = self.cues.qualified_role(text, bounds[1], category, clause_after)
+        qualified = self.cues.qualified_role(text, bounds[1], category, clause_after,
+                                             count.high)
         role = qualified \
             or self._noun_role(text, category, bounds, before, clause_before, clause_after)
         # A label naming a role by its word governs the count under it, and any noun read by
@@ -339,12 +298,6 @@ class CountReader(LabelRoles):
         if word and category not in _COUNTED:
             return None
         return word, head_end, category
-
-    def _per_unit(self, text: str, head_end: int) -> str | None:
-        """The unit of "2 animateurs par centre" after a count's noun, if the lexicon knows it."""
-        per = _PER_UNIT_RE.match(text, head_end, min(len(text), head_end + 60))
-        per_unit = role_stem(per.group("unit")) if per else None
-        return per_unit if per_unit in self.lexicon.per_units else None
 
     def _noun_role(self, text: str, category: str | None, bounds: tuple[int, int], before: str,
                    clause_before: str | None, clause_after: str) -> str:

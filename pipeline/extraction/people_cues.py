@@ -84,6 +84,18 @@ _JOINED_COUNT_RE = re.compile(
 # Paid work makes anyone staff: "4 étudiants vacataires", "2 parents rémunérés".
 _STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle",
                                "vacataire", "remunere", "remuneree", "paye", "payee"})
+# A contract of insertion makes employees the public of the action ("12 salariés en
+# insertion", "8 agents en parcours d'insertion", "personnes en CDDI"), a domain after a trade
+# does not ("conseillère en insertion professionnelle"): only nouns of a status take it.
+_INSERTION_RE = re.compile(
+    r"(?:[ \u00a0]{1,3}[^\W\d_]{2,20}){0,2}?[ \u00a0]{1,3}en[ \u00a0]{1,3}"
+    r"(?:(?:(?:parcours|contrats?|situation|chantier)[ \u00a0]{1,3}d['’][ \u00a0]?)?insertion"
+    r"(?![ \u00a0]+(?:sociale|professionnelle|socio))|CDDI)(?![^\W\d_])", re.IGNORECASE)
+# One or two in insertion work beside the staff ("1 coordinatrice, 1 salariée en insertion"); a
+# cohort is the public of a chantier.
+_INSERTION_COHORT = 3
+_STATUS_NOUNS = frozenset({"salarie", "salariee", "employe", "employee", "agent", "agente",
+                           "ouvrier", "ouvriere", "personne", "travailleur", "travailleuse"})
 _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
             "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
 
@@ -114,6 +126,8 @@ class _Lexicon(Protocol):
     def classify(self, word: str) -> str | None: ...
 
     def cue(self, text: str) -> str | None: ...
+
+    def is_cue(self, word: str, name: str) -> bool: ...
 
 
 class PeopleCues:
@@ -185,17 +199,20 @@ class PeopleCues:
         return self.lexicon.classify(bracket.group("word"))
 
     def qualified_role(self, text: str, head_end: int, category: str | None,
-                       clause_after: str) -> str | None:
+                       clause_after: str, count: int = 0) -> str | None:
         """The role the words after a people noun force, or None.
 
         A volunteer word among its first qualifiers makes anyone a volunteer ("1 juriste
         bénévole", "3 parents volontaires"); a verb of running the action makes inhabitants and
-        the public volunteers ("7 habitants qui assurent l'ouverture").
+        the public volunteers ("7 habitants qui assurent l'ouverture"); an insertion contract
+        makes a cohort of employees (`count` of them) the public ("12 salariés en insertion").
         """
         if category not in ("professional", "inhabitant", "beneficiary", "person"):
             return None
         if self.volunteer_qualified(text, head_end):
             return "volunteers"
+        if count >= _INSERTION_COHORT and self.in_insertion(text, head_end):
+            return "beneficiaries"
         if any(_stem(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
             return "professionals"
         if category == "person" and (known := self.bracket_category(
@@ -207,6 +224,13 @@ class PeopleCues:
                                                      self.aged(text, head_end)):
             return "volunteers"
         return None
+
+    def in_insertion(self, text: str, head_end: int) -> bool:
+        """Whether the noun of a status ending at `head_end` is in an insertion contract ("12
+        salariés en insertion"): the public of a chantier d'insertion, not its staff."""
+        words = _WORD_RE.findall(text, max(0, head_end - 40), head_end)
+        return bool(words) and _stem(words[-1]) in _STATUS_NOUNS \
+            and _INSERTION_RE.match(text, head_end, head_end + _LINE_WINDOW) is not None
 
     def _acting(self, qualifiers: list[str], aged: bool) -> bool:
         """Whether the qualifiers of inhabitants say they run the action: a running word ("élus")
@@ -233,16 +257,14 @@ class PeopleCues:
         bénévoles", "9 femmes, toutes bénévoles", "1 chauffeur (bénévole)")."""
         if _APPOSED_VOLUNTEER_RE.match(text, head_end, head_end + _LINE_WINDOW):
             return True  # "9 femmes, toutes bénévoles"
-        volunteer_cues = self.lexicon.cues["volunteer"]
         words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
-        return any(_stem(w) in volunteer_cues for w in words)
+        return any(self.lexicon.is_cue(w, "volunteer") for w in words)
 
     def volunteer_bracket(self, text: str, pos: int) -> bool:
         """Whether a bracket right after `pos` says volunteers: "Intervenante : 1 (bénévole)"."""
         bracket = _BRACKET_AFTER_RE.match(text, pos)
-        volunteer_cues = self.lexicon.cues["volunteer"]
         return bracket is not None and any(
-            _stem(w) in volunteer_cues for w in _WORD_RE.findall(bracket.group(1)))
+            self.lexicon.is_cue(w, "volunteer") for w in _WORD_RE.findall(bracket.group(1)))
 
     def per_occasion(self, before: str, after: str) -> bool:
         """Whether the words of a count's clause, `before` and `after` it, make it an attendance

@@ -96,6 +96,14 @@ class Lexicon:
                 best = (distance, self.words[known])
         return best[1] if best and best[1] != "other" else None
 
+    def is_cue(self, word: str, name: str) -> bool:
+        """Whether `word` is a cue word of role `name`, typos tolerated as for role nouns
+        ("nénévoles", "benevolles", "bénévols" are "bénévoles")."""
+        stem = role_stem(word)
+        return stem in self.cues[name] or len(stem) <= _MAX_WORD and any(
+            _osa_distance(stem, known, _allowed(known)) <= _allowed(known)
+            for known in self.cues[name])
+
     def cue(self, text: str) -> str | None:
         """The strongest role cue in `text`: beneficiary, then volunteer, then professional."""
         stems = {role_stem(w) for w in WORD_RE.findall(text)}
