@@ -171,6 +171,8 @@ class LabelRoles:
             if category == "inhabitant":
                 runs = self._runs(clause + " " + after) or self.lexicon.cue(clause) == "volunteer"
                 return "volunteers" if runs else "beneficiaries"
+            if category == "beneficiary" and RUNNING_RE.search(clause + " " + after):
+                return "volunteers"  # "les lycéens (9) ont préparé le repas"
             if category in ("professional", "volunteer", "beneficiary"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
@@ -305,6 +307,28 @@ class LabelRoles:
                 return role_of(category)
         cue = self.lexicon.cue(" ".join(words))  # "Public :", "Encadrement :"
         return role_of(cue) if cue in ("professional", "volunteer", "beneficiary") else None
+
+    def section_role(self, text: str, pos: int, inhabitants: bool = False) -> str | None:
+        """The role named by the section a count at `pos` is in, whatever counts come before it
+        on its line: the label opening its line ("Équipe : 1 coordinatrice, 4 mamans"), else a
+        heading above it over lines of counts ("Équipe :\n2 animateurs, 16 habitants");
+        None when there is none or it names no role. For `inhabitants`, a team that no staff
+        noun names ("Équipe", "Encadrement") makes them volunteers: they help, not work."""
+        floor = max(0, pos - LOOKBACK)
+        line_start = text.rfind("\n", floor, pos) + 1 or floor
+        colon = text.find(":", line_start, pos)
+        if colon != -1:
+            heading = _HEADING_RE.fullmatch(text, line_start, colon + 1)
+        else:
+            heading = _heading_above(text, line_start, floor) if line_start > floor else None
+        if heading is None:
+            return None
+        words = WORD_RE.findall(heading.group("label"))
+        role = self._named_role(words)
+        if inhabitants and role == "professionals" \
+                and "professional" not in map(self.lexicon.classify, words):
+            return "volunteers"
+        return role if role in ("professionals", "volunteers", "beneficiaries") else None
 
     def _line_label_role(self, text: str, pos: int) -> str | None:
         """The role named by a label that opens the line of a count at `pos` with words but no

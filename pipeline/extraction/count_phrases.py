@@ -320,7 +320,7 @@ class CountReader(NounHeads):
             if self.cues.runs(lead_text) or self._line_label_runs(text, pos) \
                     or (clause_before and self.lexicon.cue(clause_before) == "volunteer"):
                 return "volunteers"  # "le conseil citoyen, composé de 11 habitants"
-            return self._heading_role(text, pos) or _ASSUMED
+            return self.section_role(text, pos, inhabitants=True) or _ASSUMED
         if category == "admission":
             return ADMISSIONS
         if category != "person":

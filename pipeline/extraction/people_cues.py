@@ -159,6 +159,8 @@ class PeopleCues:
             return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
         if self.reader is None:
             return None
+        if self.holds_role(text, word, head_end):
+            return "volunteer"  # "9 rédacteurs habitants": inhabitants holding a trade's role
         if self.reader.scores(word) is None and (joined := self.joined_category(text, head_end)):
             return "volunteer" if _APPOSED_TO_LIST_RE.match(text, head_end) else joined
         cued = self.lexicon.cue(clause_after) == "beneficiary"
@@ -169,6 +171,14 @@ class PeopleCues:
         if listed and self.reader.near_person(word):
             cued = True  # the public closing a list of the actors
         return self.reader.category(word, count, cued)
+
+    def holds_role(self, text: str, word: str, head_end: int) -> bool:
+        """Whether an inhabitant noun right after the noun of a trade `word` (ending at
+        `head_end`) says inhabitants hold that role unpaid ("9 rédacteurs habitants", "4
+        jardiniers résidents"), as "habitants rédacteurs" does the other way round."""
+        qualifiers = _qualifiers(text, head_end)
+        return bool(qualifiers) and self.lexicon.classify(qualifiers[0]) == "inhabitant" \
+            and PERSON_SUFFIX_RE.search(word) is not None and self.trade(word)
 
     def trade(self, word: str) -> bool:
         """Whether the model's vector says `word` names a trade (False without a model)."""
