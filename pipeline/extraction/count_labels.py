@@ -225,12 +225,14 @@ class LabelRoles:
             return None
         return named or fallback
 
-    def _named_role(self, words: list[str], count: int = 0, listed: bool = False) -> str | None:
+    def _named_role(self, words: list[str], count: int = 0, listed: bool = False,
+                    by_vector: bool = True) -> str | None:
         """The role a label's words name; "" when they name an organisation; None for neither.
 
         A body that runs the action ("Comité de rédaction :") names volunteers; a label noun no
         list knows is read by its vector with the `count` under it ("Apprenants :\n42"), as the
-        public when it closes a list of the actors (`listed`: "Convives : 180").
+        public when it closes a list of the actors (`listed`: "Convives : 180"); never with
+        `by_vector` False.
         """
         if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
             return ""  # "Intervenants extérieurs : 2": people the action does not count
@@ -255,6 +257,8 @@ class LabelRoles:
                 return role
         if cue is None and self._runs(" ".join(words)):
             return "volunteers"
+        if not by_vector:
+            return role_of(cue)
         return role_of(cue) or role_of(self._unknown_label(words[0], count, listed))
 
     def _unknown_label(self, word: str, count: int, listed: bool = False) -> str | None:
@@ -324,7 +328,7 @@ class LabelRoles:
         if heading is None:
             return None
         words = WORD_RE.findall(heading.group("label"))
-        role = self._named_role(words)
+        role = self._named_role(words, by_vector=False)  # no count to read a label's vector
         if inhabitants and role == "professionals" \
                 and "professional" not in map(self.lexicon.classify, words):
             return "volunteers"

@@ -46,7 +46,11 @@ from pipeline.extraction.count_relations import (
     trainee_role,
     whole_clause,
 )
-from pipeline.extraction.count_wholes import settle_member_lists, settle_span_wholes
+from pipeline.extraction.count_wholes import (
+    settle_breakdowns,
+    settle_member_lists,
+    settle_span_wholes,
+)
 from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -137,10 +141,18 @@ class CountReader(NounHeads):
             if not repeats(text, mention, found):
                 insort(found, mention, key=mention_start)
         found = settle_span_wholes(text, settle_member_lists(text, found))
+        found = settle_breakdowns(text, found, self._names_who)
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
         found = settle_occasions(text, settle_fte_breakdowns(text, found), self.cues.per_occasion)
         return settle_admissions(found)
+
+    def _names_who(self, mention: Mention) -> bool:
+        """Whether a count's noun says who people are (women, adults, children), not what they
+        do: a part of a count before it, not more people."""
+        category = self.lexicon.classify(mention.head) if mention.head else None
+        return category in ("inhabitant", "beneficiary", "person") or (
+            category is None and bool(mention.head) and mention.role == "beneficiaries")
 
     def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
                       found: list[Mention]) -> Mention | None:

@@ -1,9 +1,11 @@
 """Counts that are the same people as others on their line: the members a colon lists after a
-count, a count of the public over the whole span after its regular core."""
+count, a count of the public over the whole span after its regular core, the parts that add up
+to a count."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pipeline.extraction.count_labels import Mention
 
@@ -58,3 +60,30 @@ def settle_span_wholes(text: str, found: list[Mention]) -> list[Mention]:
             continue
         kept.append(mention)
     return kept
+
+
+# What leads from a count to the parts that break it down: "Apprenants : 96, 81 femmes et 15
+# hommes", "40 jeunes (22 filles, 18 garçons)", "25 inscrits : 15 adultes et 10 enfants".
+_PARTS_LEAD_RE = re.compile(r"[ \u00a0]{0,3}(?:[,:(–]|soit|dont)[ \u00a0]{0,3}(?:soit[ \u00a0]+)?",
+                            re.IGNORECASE)
+_PARTS_GAP_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|\+|\bet|/)[ \u00a0]{0,3}", re.IGNORECASE)
+
+
+def settle_breakdowns(text: str, found: list[Mention],
+                      is_who: Callable[[Mention], bool]) -> list[Mention]:
+    """Drops the parts listed right after a count on its line when they add up to it: they
+    say who those people are (`is_who`: women and men, adults and children), not more people.
+    "Apprenants : 96, 81 femmes et 15 hommes" are 96."""
+    dropped: set[int] = set()
+    for i, whole in enumerate(found):
+        if i in dropped or whole.role not in _ROLES \
+                or i + 1 >= len(found) or not is_who(found[i + 1]) \
+                or _PARTS_LEAD_RE.fullmatch(text, whole.end, found[i + 1].start) is None:
+            continue
+        low, high, j = found[i + 1].count.low, found[i + 1].count.high, i + 2
+        while j < len(found) and is_who(found[j]) and high < whole.count.high \
+                and _PARTS_GAP_RE.fullmatch(text, found[j - 1].end, found[j].start) is not None:
+            low, high, j = low + found[j].count.low, high + found[j].count.high, j + 1
+        if j - i > 2 and (low, high) == (whole.count.low, whole.count.high):
+            dropped.update(range(i + 1, j))
+    return [m for i, m in enumerate(found) if i not in dropped]
