@@ -1,4 +1,4 @@
-"""Invented people fields for the kinds of failure of the fourth round, run by
+"""Invented people fields for the kinds of failure of the fourth and fifth rounds, run by
 `test_people_kinds.py` with the others: (people field, professionals, volunteers, beneficiaries).
 """
 
@@ -58,3 +58,76 @@ CORE_THEN_SPAN: list[Row] = [
 
 ROUND_FOUR = LABEL_OVER_NOUN + HOURS_ARE_TIME + MEMBERS_AFTER_COLON + WHO_ACTS_WHO_COMES \
     + CORE_THEN_SPAN
+
+# Fifth round. Parts listed right after a count that add up to it say who those people are
+# (women and men, adults and children); parts that name functions are more people.
+PARTS_ADD_UP: list[Row] = [
+    ("2 animatrices\nInscrits : 40, 25 adultes et 15 enfants", 2, None, 40),
+    ("Stagiaires FLE : 58, 44 femmes et 14 hommes\n3 formatrices bénévoles", None, 3, 58),
+    ("1 éducatrice\n27 habitants : 20 femmes et 7 hommes", 1, None, 27),
+    ("2 animateurs, 1 coordinatrice et 1 directrice", 4, None, None),
+]
+
+# Pupils are the public, as élèves, unless a volunteer word qualifies them.
+PUPILS: list[Row] = [
+    ("1 éducateur + 15 collégiennes", 1, None, 15),
+    ("2 animatrices et 24 lycéennes", 2, None, 24),
+    ("1 animatrice, 6 lycéens bénévoles\n40 écoliers", 1, 6, 40),
+]
+
+# A team's label or heading governs the inhabitants in its section, counts before them on the
+# line or not; the public's label above it does not.
+TEAM_SECTION: list[Row] = [
+    ("Public :\n120 familles\nÉquipe mobilisée :\n1 animatrice, 6 habitantes", 1, 6, 120),
+    ("Équipe : 1 coordinatrice, 4 mamans\nPublic : 35 enfants", 1, 4, 35),
+    ("Public visé : 50 jeunes\nEncadrement : 2 éducateurs, 3 parents", 2, 3, 50),
+]
+
+# Inhabitants holding a role (a trade noun beside them, "relais", "ambassadeurs") run the
+# action; a noun of the public beside them ("joueurs") does not.
+HOLDING_ROLE: list[Row] = [
+    ("1 animatrice, 5 jardiniers habitants du quartier\n60 familles", 1, 5, 60),
+    ("2 animateurs, 12 habitants ambassadeurs\n200 locataires touchés", 2, 12, 200),
+    ("8 habitants rédacteurs, 1 animatrice", 1, 8, None),
+    ("1 coordinatrice, 30 joueurs habitants du quartier", 1, None, 30),
+    ("4 habitantes relais, 1 médiatrice", 1, 4, None),
+]
+
+# Volunteer words with a typo still qualify the noun before them.
+VOLUNTEER_TYPOS: list[Row] = [
+    ("6 couturières benevolles, 2 animatrices", 2, 6, None),
+    ("3 jardiniers bénévols\n25 familles", None, 3, 25),
+    ("12 cuisinières (nénévoles)", None, 12, None),
+]
+
+# A pipe table's rows are labels and their values.
+PIPE_TABLES: list[Row] = [
+    ("| Rôle | Nombre |\n|---|---|\n| Animatrices | 2 |\n| Bénévoles | 6 |\n"
+     "| Enfants inscrits | 35 |", 2, 6, 35),
+    ("| Coordinatrice | 0,8 ETP |\n| Habitantes bénévoles | 9 |\n| Familles | 42 sur l'année |",
+     1, 9, 42),
+]
+
+# A cohort in insertion contracts is the public of the chantier; one beside the staff is staff,
+# and insertion as a trade's domain is no contract.
+INSERTION: list[Row] = [
+    ("2 encadrantes, 10 agents en parcours d'insertion", 2, None, 10),
+    ("1 chef d'équipe\n8 salariés polyvalents en contrat d'insertion", 1, None, 8),
+    ("1 conseillère en insertion professionnelle, 2 formatrices", 3, None, None),
+    ("1 coordinatrice, 1 salarié en insertion, 6 bénévoles", 2, 6, None),
+]
+
+# "aucun salarié", "pas d'animateur", "zéro bénévole" are an explicit 0; municipal elected
+# officials are the town's, not the action's volunteers.
+NONE_AND_OFFICIALS: list[Row] = [
+    ("Aucune salariée sur l'action\n12 mamans bénévoles", 0, 12, None),
+    ("pas d'animateur dédié, 5 bénévoles\n30 enfants", 0, 5, 30),
+    ("aucun intervenant extérieur, 2 animateurs", 2, None, None),
+    ("Zéro bénévole, 2 salariés", 2, 0, None),
+    ("3 bénévoles, 2 élus municipaux présents à chaque réunion", None, 3, None),
+    ("1 conseillère municipale, 6 bénévoles, 1 animateur", 1, 6, None),
+]
+
+ROUND_FIVE = PARTS_ADD_UP + PUPILS + TEAM_SECTION + HOLDING_ROLE + VOLUNTEER_TYPOS \
+    + PIPE_TABLES + INSERTION + NONE_AND_OFFICIALS
+ROUNDS = ROUND_FOUR + ROUND_FIVE

@@ -59,7 +59,7 @@ from pipeline.extraction.numbers import (
     count_from_match,
 )
 from pipeline.extraction.people_cues import PeopleCues
-from pipeline.extraction.role_lexicon import role_stem
+from pipeline.extraction.role_lexicon import WORD_RE, role_stem
 from pipeline.extraction.roles import RoleReader
 from pipeline.normalize import APPROX_AFTER_RE
 
@@ -249,6 +249,9 @@ class CountReader(NounHeads):
         role = self._label_role(text, match, count, in_parens, clause_before, found)
         if role is not None and not in_parens:
             start = self._label_start(text, match.start(), found)
+            label = WORD_RE.findall(text, start, match.start())
+            if role == "professionals" and label and role_stem(label[0]) in self.lexicon.trainees:
+                role = trainee_role(text, count, start, None, found)  # "Stagiaires : 58"
             if role in ("professionals", "total") \
                     and self.cues.volunteer_bracket(text, match.end()):
                 role = "volunteers"
