@@ -31,11 +31,13 @@ _BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:environ|maximum|max|au[ \u00a
                              r"[ \u00a0]*[^\W\d_]{2,20})?"
                              r"[ \u00a0]{0,3}\)", re.IGNORECASE)
 _AFTER_BRACKET = 40
+_CLOSED_BRACKET_RE = re.compile(r"\([^()\n]{0,80}\)")
 _CLAUSE_CUT_RE = re.compile(r"[\n.;()]")
 _COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
 _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
 _MAX_BRACKET_LABEL = 5
+_MAX_CELL_WORDS = 12
 BULLETS = " \u00a0\t-–•*"
 CLAUSE_END = ".;\n"
 # The public comes by the dozen; a few of a noun closing a list may be anything.
@@ -81,6 +83,11 @@ class Mention:
     # The count restates the one found just before it in persons ("14 familles soit 52
     # personnes"), and replaces it.
     restates: bool = False
+
+
+def closed_brackets_blank(text: str) -> str:
+    """`text` with every closed bracket blanked out, at the same offsets."""
+    return _CLOSED_BRACKET_RE.sub(lambda m: " " * len(m.group()), text) if "(" in text else text
 
 
 def after_actors(count: Count, found: list[Mention]) -> bool:
@@ -211,12 +218,13 @@ class LabelRoles:
         label = text[self._label_start(text, match.start(), found):match.start()]
         words = WORD_RE.findall(label)
         if not words:
-            return self._heading_role(text, match.start(), count.high) or fallback
+            return self._heading_role(text, match.start(), count.high) \
+                or self._cell_above(text, match, count.high) or fallback
         # A label ending in a colon may be a long phrase and name its year ("Familles
         # accompagnées en 2023 :", "Habitants ayant bénéficié d'une aide :").
         colon = _COLON_END_RE.search(label) is not None
-        if len(words) > (_MAX_COLON_LABEL if colon else 4) \
-                or any(c.isdigit() for c in _LABEL_YEAR_RE.sub("", label)):
+        if len(words) > (_MAX_COLON_LABEL if colon else 4) or any(
+                c.isdigit() for c in _LABEL_YEAR_RE.sub("", closed_brackets_blank(label))):
             return fallback
         if count.low in _YEAR_LIKE and ":" not in label:
             return None
@@ -312,6 +320,22 @@ class LabelRoles:
         cue = self.lexicon.cue(" ".join(words))  # "Public :", "Encadrement :"
         return role_of(cue) if cue in ("professional", "volunteer", "beneficiary") else None
 
+    def _cell_above(self, text: str, match: re.Match[str], count: int) -> str | None:
+        """The role named by the line above a count alone on its line, when that line is a
+        short cell of words: a table pasted one cell per line ("Formateurs bénévoles\n7")."""
+        line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
+        line_end = text.find("\n", match.end())
+        if not line_start or text[line_start:match.start()].strip(BULLETS) \
+                or text[match.end():line_end if line_end != -1 else len(text)].strip():
+            return None
+        above = text[text.rfind("\n", max(0, line_start - LOOKBACK), line_start - 1) + 1:
+                     line_start - 1]
+        words = WORD_RE.findall(above)
+        if not words or len(words) > _MAX_CELL_WORDS or any(c.isdigit() for c in above):
+            return None
+        role = self._named_role(words, count)
+        return role if role in ("professionals", "volunteers", "beneficiaries") else None
+
     def section_role(self, text: str, pos: int, inhabitants: bool = False) -> str | None:
         """The role named by the section a count at `pos` is in, whatever counts come before it
         on its line: the label opening its line ("Équipe : 1 coordinatrice, 4 mamans"), else a
@@ -359,8 +383,10 @@ class LabelRoles:
         line_start = text.rfind("\n", floor, pos) + 1 or floor
         if found and found[-1].end > line_start:
             line_start = found[-1].end
-        cut = _LABEL_CUT_RE.match(text, line_start, pos)
-        start = cut.end() if cut else line_start
+        # A closed bracket qualifies the label ("Jeunes participants (11-17 ans) : 14"): its
+        # marks cut nothing.
+        cut = _LABEL_CUT_RE.match(closed_brackets_blank(text[line_start:pos]))
+        start = line_start + cut.end() if cut else line_start
         while start < pos and not text[start].isalnum():
             start += 1
         return start
