@@ -83,6 +83,9 @@ class Mention:
     # The count restates the one found just before it in persons ("14 familles soit 52
     # personnes"), and replaces it.
     restates: bool = False
+    # A part of the count before it in another role ("12 participantes, dont 2 bénévoles"):
+    # counted in that role unless the field counts it apart.
+    part: bool = False
 
 
 def closed_brackets_blank(text: str) -> str:

@@ -47,8 +47,11 @@ from pipeline.extraction.count_relations import (
     whole_clause,
 )
 from pipeline.extraction.count_wholes import (
+    ORIGIN_BEFORE_RE,
+    PARTITIVE_RE,
     settle_breakdowns,
     settle_member_lists,
+    settle_parts,
     settle_span_wholes,
 )
 from pipeline.extraction.named_roles import NamedRoles, with_writer
@@ -145,7 +148,7 @@ class CountReader(NounHeads):
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
         found = settle_occasions(text, settle_fte_breakdowns(text, found), self.cues.per_occasion)
-        return settle_admissions(found)
+        return settle_parts(settle_admissions(found))
 
     def _names_who(self, mention: Mention) -> bool:
         """Whether a count's noun says who people are (women, adults, children), not what they
@@ -187,6 +190,8 @@ class CountReader(NounHeads):
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
+        if (partitive := PARTITIVE_RE.match(text, end)) is not None:
+            return self._partitive(text, match, count, partitive.end(), next_start)
         noun = self._noun(text, end, count, next_start,
                           closes_actors(text, (start, end, next_start), count, found))
         if noun is None:
@@ -200,7 +205,8 @@ class CountReader(NounHeads):
         if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
                 category == "beneficiary" and self.lexicon.classify(word) is None)):
             return None
-        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
+        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before) \
+                or ORIGIN_BEFORE_RE.search(before):
             return None
         if prefix := APPROX_PREFIX_RE.search(before):
             count = Count(count.low, count.high, True)
@@ -225,11 +231,21 @@ class CountReader(NounHeads):
             if role is None:
                 return None
             head_end = end
-        if part_of_previous(text, before, match, (role, assumed), found):
-            return None
+        part = part_of_previous(text, before, match, (role, assumed), found)
+        if part and (assumed or role != "volunteers"
+                     or (found[-1].role == role and not found[-1].assumed)):
+            return None  # a part in the role of its whole, or one saying who the whole is
         count = with_writer(text, before, end, count) if word else count
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
-                       self._per_unit(text, head_end), assumed)
+                       self._per_unit(text, head_end), assumed, part=part)
+
+    def _partitive(self, text: str, match: re.Match[str], count: Count, end: int,
+                   next_start: int) -> Mention | None:
+        """"6 de ces jeunes sont devenus bénévoles": a part of people counted before, counted
+        as volunteers when a volunteer word in its clause says so (`settle_parts`)."""
+        if self.lexicon.cue(self._clause_after(text, end, next_start)) != "volunteer":
+            return None
+        return Mention(match.start(), end, "volunteers", count, "", part=True)
 
     def _bare_role(self, text: str, match: re.Match[str], count: Count,
                    bracket: tuple[bool, str | None],

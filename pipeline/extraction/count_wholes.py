@@ -87,3 +87,20 @@ def settle_breakdowns(text: str, found: list[Mention],
         if j - i > 2 and (low, high) == (whole.count.low, whole.count.high):
             dropped.update(range(i + 1, j))
     return [m for i, m in enumerate(found) if i not in dropped]
+
+
+# "6 de ces jeunes", "3 d'entre eux", "deux parmi elles": a part of people counted before.
+PARTITIVE_RE = re.compile(
+    r"[ \u00a0]{1,3}(?:de[ \u00a0]+ces|d['’][ \u00a0]?entre[ \u00a0]+(?:eux|elles|nous)"
+    r"|parmi[ \u00a0]+(?:eux|elles|ces))(?![^\W\d_])", re.IGNORECASE)
+# "issus de 27 familles": where the people counted before come from, not more people.
+ORIGIN_BEFORE_RE = re.compile(
+    r"(?<![^\W\d_])(?:issue?s?|venant|provenant|originaires?)[ \u00a0]+"
+    r"(?:de[ \u00a0]+|d['’][ \u00a0]?)$", re.IGNORECASE)
+
+
+def settle_parts(found: list[Mention]) -> list[Mention]:
+    """Parts of a count in another role ("12 participantes, dont 2 bénévoles") are people in
+    both roles: counted in theirs only when no other count of the field states that role."""
+    stated = {m.role for m in found if not m.part}
+    return [m for m in found if not m.part or m.role not in stated]

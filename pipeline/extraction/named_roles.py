@@ -63,7 +63,8 @@ _BRACKET_COUNT_RE = re.compile(r"\d{1,3}(?:[ \u00a0]*(?:à|a|-|ou)[ \u00a0]*\d{1
                                r"(?:[ \u00a0]+(?P<word>[^\W\d_]{2,30}))?", re.IGNORECASE)
 _PEOPLE = ("professional", "volunteer", "beneficiary", "inhabitant", "person")
 # A count alone on the next line: a table pasted one cell per line ("Formatrice\n1").
-_COUNT_BELOW_RE = re.compile(r"[ \u00a0\t]*\n[ \u00a0\t]*\d{1,4}(?:[.,]\d{1,2})?[ \u00a0\t]*(?:\n|$)")
+_COUNT_BELOW_RE = re.compile(
+    r"[ \u00a0\t]*\n[ \u00a0\t]*\d{1,4}(?:[.,]\d{1,2})?[ \u00a0\t]*(?:\n|$)")
 # Determiners of none, which `count_none` reads: "zéro bénévole" is no bénévole named alone.
 _NONE_WORDS = frozenset({"aucun", "aucune", "zero"})
 # What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
