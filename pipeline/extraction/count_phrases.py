@@ -53,6 +53,7 @@ from pipeline.extraction.count_wholes import (
     settle_member_lists,
     settle_parts,
     settle_span_wholes,
+    shared_noun,
 )
 from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
@@ -199,14 +200,8 @@ class CountReader(NounHeads):
         word, head_end, category = noun
         if category == "person" and (restatement := restated(text, match, count, found)):
             return replace(restatement, end=head_end, head=role_stem(word))
-        # "une" before a noun no list knows is an article ("22 foyers ont une parcelle"), one of
-        # a trade a person ("un sophrologue") unless an FTE counts them ("0,5 ETP d'une CESF").
         before = text[max(0, start - 40):start]
-        if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
-                category == "beneficiary" and self.lexicon.classify(word) is None)):
-            return None
-        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before) \
-                or ORIGIN_BEFORE_RE.search(before):
+        if self._no_people(match, (word, category), before, after):
             return None
         if prefix := APPROX_PREFIX_RE.search(before):
             count = Count(count.low, count.high, True)
@@ -239,6 +234,19 @@ class CountReader(NounHeads):
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
                        self._per_unit(text, head_end), assumed, part=part)
 
+    def _no_people(self, match: re.Match[str], noun: tuple[str, str | None], before: str,
+                   after: str) -> bool:
+        """Whether a count followed by `noun` counts no people: "une" before a noun no list
+        knows is an article ("22 foyers ont une parcelle"), one of a trade a person ("un
+        sophrologue") unless an FTE counts them ("0,5 ETP d'une CESF"); ages; where people
+        come from ("issus de 27 familles")."""
+        word, category = noun
+        if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
+                category == "beneficiary" and self.lexicon.classify(word) is None)):
+            return True
+        return bool(_AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before)
+                    or ORIGIN_BEFORE_RE.search(before))
+
     def _partitive(self, text: str, match: re.Match[str], count: Count, end: int,
                    next_start: int) -> Mention | None:
         """"6 de ces jeunes sont devenus bénévoles": a part of people counted before, counted
@@ -246,6 +254,14 @@ class CountReader(NounHeads):
         if self.lexicon.cue(self._clause_after(text, end, next_start)) != "volunteer":
             return None
         return Mention(match.start(), end, "volunteers", count, "", part=True)
+
+    def _shared_role(self, word: str, count: Count) -> str | None:
+        """The role of a bare count listed before counts whose last names `word` ("90, 120 et
+        75 spectateurs"): the word's, from the lexicon or its vector."""
+        category = self.lexicon.classify(word) or (
+            self.cues.reader.category(word, count.high) if self.cues.reader else None)
+        return role_of(category) if category in ("professional", "volunteer", "beneficiary") \
+            else None
 
     def _bare_role(self, text: str, match: re.Match[str], count: Count,
                    bracket: tuple[bool, str | None],
@@ -277,6 +293,10 @@ class CountReader(NounHeads):
             role = self._label_role(text, match, count, True, whole_clause(text, start), found)
         elif role is None:
             role = elided_role(text, match, count, found)
+        if role is None and not in_parens and (match.group("lo") or "").isdigit() \
+                and not match.group("hi") \
+                and (word := shared_noun(text, match.start(), match.end(), count.low)):
+            role = self._shared_role(word, count)
         return role, start
 
     def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,

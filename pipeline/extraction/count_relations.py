@@ -51,9 +51,10 @@ _YEAR_LIKE = range(1900, 2101)
 _TEAM_TRAINEES = 5
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
+# A line may break before the restating word only: "- 18 foyers\n- soit 52 personnes".
 _RESTATED_GAP_RE = re.compile(
-    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)"
-    r"[ \u00a0:]{0,3})?", re.IGNORECASE)
+    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:\n[ \u00a0\t\-–•*]{0,6})?"
+    r"(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)[ \u00a0:]{0,3})?", re.IGNORECASE)
 # What joins a count to the staff or volunteers counted just before it on its line: "7
 # professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
 _JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",

@@ -104,3 +104,20 @@ def settle_parts(found: list[Mention]) -> list[Mention]:
     both roles: counted in theirs only when no other count of the field states that role."""
     stated = {m.role for m in found if not m.part}
     return [m for m in found if not m.part or m.role not in stated]
+
+
+# Counts that share the noun of the last of their list: "devant 90, 120 et 75 spectateurs".
+_SHARED_NOUN_RE = re.compile(
+    r"(?:[ \u00a0]{0,3},[ \u00a0]{0,3}\d{1,6}(?![\d,.]\d)){0,8}[ \u00a0]{0,3}(?:,|\bet|\+)"
+    r"[ \u00a0]{0,3}\d{1,6}(?![\d,.]\d)[ \u00a0]{1,3}(?:de[ \u00a0]+|d['’][ \u00a0]?)?"
+    r"(?P<word>[^\W\d_]{3,40})", re.IGNORECASE)
+
+
+def shared_noun(text: str, start: int, end: int, value: int) -> str | None:
+    """The noun a bare count at `start:end` (of `value`) shares with the counts listed after
+    it, when the last of them has one ("90, 120 et 75 spectateurs"); else None. A year ("en
+    2023, 180 familles") or digits glued to a word ("CM2 et 22 collégiens") share nothing."""
+    if text[max(0, start - 1):start].isalpha() or 1900 <= value <= 2100:
+        return None
+    match = _SHARED_NOUN_RE.match(text, end)
+    return match.group("word") if match else None

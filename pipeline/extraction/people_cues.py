@@ -76,6 +76,11 @@ _APPOSED_VOLUNTEER_RE = re.compile(_APPOSED, re.IGNORECASE)
 _APPOSED_TO_LIST_RE = re.compile(
     r"(?:[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}[^\W\d_]{2,30}){1,3}"
     + _APPOSED, re.IGNORECASE)
+# People in apposition after the noun and its qualifiers: "11 comédiens amateurs, tous
+# habitants du quartier".
+_APPOSED_ALL_RE = re.compile(r"[^\n(),.;:\d]{0,40}?,[ \u00a0]*tou(?:te)?s[ \u00a0]+"
+                             r"(?:des[ \u00a0]+|les[ \u00a0]+)?(?P<word>[^\W\d_]{3,30})",
+                             re.IGNORECASE)
 # The count joined to a noun after it: "2 tanbouyé et 1 danseuse".
 _JOINED_COUNT_RE = re.compile(
     r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}(?:\d{1,3}[ \u00a0]{1,3}"
@@ -174,11 +179,14 @@ class PeopleCues:
 
     def holds_role(self, text: str, word: str, head_end: int) -> bool:
         """Whether an inhabitant noun right after the noun of a trade `word` (ending at
-        `head_end`) says inhabitants hold that role unpaid ("9 rédacteurs habitants", "4
-        jardiniers résidents"), as "habitants rédacteurs" does the other way round."""
+        `head_end`) or in apposition to it says inhabitants hold that role unpaid ("9
+        rédacteurs habitants", "11 comédiens, tous habitants du quartier"), as "habitants
+        rédacteurs" does the other way round."""
         qualifiers = _qualifiers(text, head_end)
-        return bool(qualifiers) and self.lexicon.classify(qualifiers[0]) == "inhabitant" \
-            and PERSON_SUFFIX_RE.search(word) is not None and self.trade(word)
+        apposed = _APPOSED_ALL_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        inhabitants = bool(qualifiers) and self.lexicon.classify(qualifiers[0]) == "inhabitant" \
+            or apposed is not None and self.lexicon.classify(apposed.group("word")) == "inhabitant"
+        return inhabitants and PERSON_SUFFIX_RE.search(word) is not None and self.trade(word)
 
     def trade(self, word: str) -> bool:
         """Whether the model's vector says `word` names a trade (False without a model)."""
