@@ -128,6 +128,45 @@ NONE_AND_OFFICIALS: list[Row] = [
     ("1 conseillère municipale, 6 bénévoles, 1 animateur", 1, 6, None),
 ]
 
+# Tables pasted with tabs or one cell per line: a cell of words names the count after it or
+# under it, a closed bracket in it only qualifies it; header cells are no people.
+PASTED_TABLES: list[Row] = [
+    ("Fonction\tNombre\nAnimatrice\t1\nEnfants inscrits (6-11 ans)\t22\nMamans bénévoles\t4",
+     1, 4, 22),
+    ("Intervenants\nNombre\nÉducatrice spécialisée\n1\nParents bénévoles (accueil, goûter)\n4\n"
+     "Enfants accueillis\n19", 1, 4, 19),
+    ("Rôle\nEffectif\nCoordinatrice salariée\n1\nMamans bénévoles qui tiennent la buvette\n5\n"
+     "Enfants inscrits à l'atelier\n26", 1, 5, 26),
+    ("Bénévoles conducteurs (transport solidaire) : 9\nUsagers transportés : 64", None, 9, 64),
+    ("Animateurs (BAFA) : 3\nJeunes (12-15 ans) : 28", 3, None, 28),
+]
+
+# People in two roles: a part of the public that volunteers is counted as volunteers when
+# nothing else counts them; a part saying who the volunteers are is not more people.
+TWO_ROLES: list[Row] = [
+    ("Participants au séjour : 16, dont 3 parents bénévoles accompagnateurs\n2 animatrices",
+     2, 3, 16),
+    ("Nous avons accompagné 25 jeunes ; 4 d'entre eux sont devenus animateurs bénévoles.",
+     None, 4, 25),
+    ("Public : 150 habitants\n- dont 12 bénévoles pour l'organisation", None, 12, 150),
+    ("25 adhérentes dont 6 bénévoles qui préparent le goûter\n1 animatrice", 1, 6, 25),
+    ("Bénévoles : 11 dont 2 anciens usagers\nUsagers : 60", None, 11, 60),
+    ("Huit bénévoles dont deux anciens éducateurs\n30 enfants", None, 8, 30),
+]
+
+# Counts that restate, share or only qualify others: "soit" on the next bullet, a list of counts
+# sharing the last one's noun, where the people come from.
+SHARED_AND_RESTATED: list[Row] = [
+    ("Bénéficiaires :\n- 30 ménages\n- soit 86 personnes\n2 conseillères", 2, None, 86),
+    ("Trois ateliers, avec 12, 15 et 9 participantes\n1 intervenante", 1, None, 36),
+    ("Deux sorties : 48 et 52 participants", None, None, 100),
+    ("2 animateurs\n45 enfants, venant de 30 familles", 2, None, 45),
+    ("1 médiatrice\n60 contacts en 2023, 25 familles suivies", 1, None, 25),
+    ("Sur le plateau, neuf chanteurs amateurs, tous habitants de la résidence, et un chef de "
+     "chœur.", 1, 9, None),
+]
+
 ROUND_FIVE = PARTS_ADD_UP + PUPILS + TEAM_SECTION + HOLDING_ROLE + VOLUNTEER_TYPOS \
-    + PIPE_TABLES + INSERTION + NONE_AND_OFFICIALS
+    + PIPE_TABLES + INSERTION + NONE_AND_OFFICIALS + PASTED_TABLES + TWO_ROLES \
+    + SHARED_AND_RESTATED
 ROUNDS = ROUND_FOUR + ROUND_FIVE
