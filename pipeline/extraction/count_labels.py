@@ -51,9 +51,8 @@ _TABLE_ROW_RE = re.compile(r"^[ \u00a0\t]*\|[^\n]*", re.MULTILINE)
 
 
 def table_rows_as_labels(text: str) -> str:
-    """`text` with each row of a pipe table written as a label and its value, at the same
-    offsets: "| Formatrice | 1 |" reads " Formatrice : 1  ", as a label line; later cells of a
-    row become list items after commas."""
+    """`text` with each two-cell row of a pipe table written as a label and its value, at the
+    same offsets: "| Formatrice | 1 |" reads " Formatrice : 1  ", as a label line."""
     if "|" not in text:
         return text
 
@@ -62,8 +61,9 @@ def table_rows_as_labels(text: str) -> str:
         tail = match.group()[len(cells):]
         inner = cells.strip(" \u00a0\t")[1:]
         inner = inner[:-1] + " " if inner.endswith("|") else inner
-        inner = inner.replace("|", ":", 1).replace("|", ",")
-        return cells[:len(cells) - len(inner) - 1] + " " + inner + tail
+        if inner.count("|") != 1:
+            return match.group()  # columns of years or places: which one counts is unsaid
+        return cells[:len(cells) - len(inner) - 1] + " " + inner.replace("|", ":") + tail
 
     return _TABLE_ROW_RE.sub(row, text)
 

@@ -71,12 +71,13 @@ _PARTS_GAP_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|\+|\bet|/)[ \u00a0]{0,3}", 
 
 def settle_breakdowns(text: str, found: list[Mention],
                       is_who: Callable[[Mention], bool]) -> list[Mention]:
-    """Drops the parts listed right after a count on its line when they add up to it: they
-    say who those people are (`is_who`: women and men, adults and children), not more people.
-    "Apprenants : 96, 81 femmes et 15 hommes" are 96."""
+    """Drops the parts listed right after a count of the public or volunteers on its line when
+    they add up to it: they say who those people are (`is_who`: women and men, adults and
+    children), not more people. "Apprenants : 96, 81 femmes et 15 hommes" are 96; "3
+    animateurs, 2 jeunes et 1 parent" are six people."""
     dropped: set[int] = set()
     for i, whole in enumerate(found):
-        if i in dropped or whole.role not in _ROLES \
+        if i in dropped or whole.role not in ("volunteers", "beneficiaries", "total") \
                 or i + 1 >= len(found) or not is_who(found[i + 1]) \
                 or _PARTS_LEAD_RE.fullmatch(text, whole.end, found[i + 1].start) is None:
             continue
