@@ -164,6 +164,8 @@ SHARED_AND_RESTATED: list[Row] = [
     ("1 médiatrice\n60 contacts en 2023, 25 familles suivies", 1, None, 25),
     ("Sur le plateau, neuf chanteurs amateurs, tous habitants de la résidence, et un chef de "
      "chœur.", 1, 9, None),
+    ("Personnes âgées : 25\n1 animatrice", 1, None, 25),
+    ("Personnes isolées : 18\nPersonnes mobilisées : 4", None, None, 18),
 ]
 
 ROUND_FIVE = PARTS_ADD_UP + PUPILS + TEAM_SECTION + HOLDING_ROLE + VOLUNTEER_TYPOS \

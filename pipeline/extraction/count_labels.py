@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pipeline.config import RoleWords
 from pipeline.extraction.numbers import Count
-from pipeline.extraction.people_cues import RUNNING_RE
+from pipeline.extraction.people_cues import RUNNING_RE, served_participle
 from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, role_stem
 
 # What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, a part
@@ -264,6 +264,8 @@ class LabelRoles:
                     runs and cue != "beneficiary") else "beneficiaries"
             if category == "person" and cue in ("beneficiary", "volunteer", "professional"):
                 return role_of(cue)  # "Personnes accompagnées :": the participle says who
+            if category == "person" and len(words) > 1 and served_participle(words[1]):
+                return "beneficiaries"  # "Personnes âgées :", "Personnes isolées :"
             if role := role_of(category):
                 return role
         if cue is None and self._runs(" ".join(words)):

@@ -48,6 +48,7 @@ _PARTICIPLE_RE = re.compile(
     re.IGNORECASE,
 )
 # Participles that say people are mobilised, not served; the first four say they run it.
+_SERVED_FORM_RE = re.compile(r"^[^\W\d_]{2,30}(?:é|ée|és|ées|ie|ies|ue|ues)$", re.IGNORECASE)
 _MOBILISED = ("mobilis", "impliqu", "engag", "investi", "salari", "benevol", "present")
 # An attendance: "30 personnes par soirée", "en moyenne par séance".
 _PER_OCCASION_RE = re.compile(
@@ -317,6 +318,12 @@ class PeopleCues:
             return "beneficiaries"
         known = self.bracket_category(text, head_end)
         return _ROLE_OF[known] if known in ("beneficiary", "inhabitant") else None
+
+
+def served_participle(word: str) -> bool:
+    """Whether `word` is a participle that says persons received something ("âgées",
+    "accueillies", "isolées"), not that they were mobilised."""
+    return _SERVED_FORM_RE.search(word) is not None and not fold(word).startswith(_MOBILISED)
 
 
 def _qualifiers(text: str, head_end: int) -> list[str]:
