@@ -81,6 +81,7 @@ TEAM_SECTION: list[Row] = [
     ("Public :\n120 familles\nÉquipe mobilisée :\n1 animatrice, 6 habitantes", 1, 6, 120),
     ("Équipe : 1 coordinatrice, 4 mamans\nPublic : 35 enfants", 1, 4, 35),
     ("Public visé : 50 jeunes\nEncadrement : 2 éducateurs, 3 parents", 2, 3, 50),
+    ("Intervenants :\n1 psychologue, 3 mamans", 1, 3, None),
 ]
 
 # Inhabitants holding a role (a trade noun beside them, "relais", "ambassadeurs") run the
@@ -165,6 +166,8 @@ SHARED_AND_RESTATED: list[Row] = [
     ("Sur le plateau, neuf chanteurs amateurs, tous habitants de la résidence, et un chef de "
      "chœur.", 1, 9, None),
     ("Personnes âgées : 25\n1 animatrice", 1, None, 25),
+    ("Inscrits : 40 dont 25 adultes et 15 enfants", None, None, 40),
+    ("7 bénévoles dont 2 retraitées, 35 apprenants", None, 7, 35),
     ("Personnes isolées : 18\nPersonnes mobilisées : 4", None, None, 18),
 ]
 

@@ -38,6 +38,9 @@ _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
 _MAX_BRACKET_LABEL = 5
 _MAX_CELL_WORDS = 12
+# Words of a label that say its people are paid: inhabitants under it are staff.
+_PAID_STEMS = frozenset({"salarie", "salariee", "professionnel", "professionnelle", "personnel",
+                         "employe", "employee", "permanent", "permanente", "etp"})
 BULLETS = " \u00a0\t-–•*"
 CLAUSE_END = ".;\n"
 # The public comes by the dozen; a few of a noun closing a list may be anything.
@@ -345,8 +348,8 @@ class LabelRoles:
         """The role named by the section a count at `pos` is in, whatever counts come before it
         on its line: the label opening its line ("Équipe : 1 coordinatrice, 4 mamans"), else a
         heading above it over lines of counts ("Équipe :\n2 animateurs, 16 habitants");
-        None when there is none or it names no role. For `inhabitants`, a team that no staff
-        noun names ("Équipe", "Encadrement") makes them volunteers: they help, not work."""
+        None when there is none or it names no role. For `inhabitants`, a team whose label says
+        no pay ("Équipe", "Encadrement", "Intervenants") makes them volunteers: they help."""
         floor = max(0, pos - LOOKBACK)
         line_start = text.rfind("\n", floor, pos) + 1 or floor
         colon = text.find(":", line_start, pos)
@@ -359,7 +362,7 @@ class LabelRoles:
         words = WORD_RE.findall(heading.group("label"))
         role = self._named_role(words, by_vector=False)  # no count to read a label's vector
         if inhabitants and role == "professionals" \
-                and "professional" not in map(self.lexicon.classify, words):
+                and not any(role_stem(w) in _PAID_STEMS for w in words):
             return "volunteers"
         return role if role in ("professionals", "volunteers", "beneficiaries") else None
 
