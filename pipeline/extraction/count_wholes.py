@@ -69,6 +69,10 @@ _PARTS_LEAD_RE = re.compile(r"[ \u00a0]{0,3}(?:[,:(–]|soit|dont)[ \u00a0]{0,3}
 _PARTS_GAP_RE = re.compile(r"[^\n\d.;:()]{0,30}?(?:,|\+|\bet|/)[ \u00a0]{0,3}", re.IGNORECASE)
 
 
+# A breakdown has a few parts: bounded, so a long list of counts costs linear time.
+_MAX_PARTS = 12
+
+
 def settle_breakdowns(text: str, found: list[Mention],
                       is_who: Callable[[Mention], bool]) -> list[Mention]:
     """Drops the parts listed right after a count of the public or volunteers on its line when
@@ -82,7 +86,8 @@ def settle_breakdowns(text: str, found: list[Mention],
                 or _PARTS_LEAD_RE.fullmatch(text, whole.end, found[i + 1].start) is None:
             continue
         low, high, j = found[i + 1].count.low, found[i + 1].count.high, i + 2
-        while j < len(found) and is_who(found[j]) and high < whole.count.high \
+        while j < min(len(found), i + 1 + _MAX_PARTS) and is_who(found[j]) \
+                and high < whole.count.high \
                 and _PARTS_GAP_RE.fullmatch(text, found[j - 1].end, found[j].start) is not None:
             low, high, j = low + found[j].count.low, high + found[j].count.high, j + 1
         if j - i > 2 and (low, high) == (whole.count.low, whole.count.high):
