@@ -155,6 +155,14 @@ HOSTILE = [
     "8 salariés y compris la directrice" + " et l'agent" * (MAX_FIELD_CHARS // 11),
     "14 familles, 16 parents et 19 ados\n12 bénévoles\n180 convives\n"
     * (MAX_FIELD_CHARS // 60),
+    # tables, parts that add up, shared nouns, zeros, sections (fifth round)
+    "|" * MAX_FIELD_CHARS,
+    "| Formatrice | 1 |\nRôle\nEffectif\nFormatrice\n1\n" * (MAX_FIELD_CHARS // 44),
+    "1000 femmes, " * (MAX_FIELD_CHARS // 13),
+    "devant " + "90, " * (MAX_FIELD_CHARS // 4) + "et 75 spectateurs",
+    "aucun salarié, pas d'animateur, zéro bénévole " * (MAX_FIELD_CHARS // 46),
+    "Jeunes " + "(11-17 ans) " * (MAX_FIELD_CHARS // 12) + ": 14",
+    "Équipe :\n" + "2 animateurs, 16 habitants relais, " * (MAX_FIELD_CHARS // 35),
 ]
 
 
@@ -181,6 +189,8 @@ def _seconds(finder, text):
     "3 salariés, 80 convives par séance, en moyenne 9 enfants et 7 mamans, la directrice ",
     "Bénévoles : 6 dont 2 étudiantes\n4 bén. / 2 anim (la référente + l'aide-soignante)\n",
     "des mamans, elles sont 6 à aider (3 ou 4) et autant de jeunes\n14 familles, 16 parents, ",
+    "| Bénévoles | 6 |\nApprenants : 96, 81 femmes et 15 hommes\ndevant 90, 120 et 75 "
+    "spectateurs, aucun salarié, 5 d'entre eux bénévoles\n",
 ])
 def test_time_is_linear_in_the_input(unit):
     from pipeline.extraction.components.headcount_mentions import HeadcountFinder

@@ -14,7 +14,7 @@ from spacy.language import Language
 
 from pipeline.extraction.headcount import PEOPLE_FIELD, build_headcount
 from pipeline.extraction.nlp import profile_for
-from tests.people_kinds_labels import ROUND_FOUR, Row
+from tests.people_kinds_labels import ROUNDS, Row
 
 ROLES = ("professionals", "volunteers", "beneficiaries")
 
@@ -391,7 +391,7 @@ KINDS = LABEL_THEN_NOUN + PUBLIC_AFTER_ACTORS + BRACKET_AFTER_PHRASE + FRACTIONS
     + TIME_AND_PARTS + LABEL_MEANING + MEANING_OF_WORDS + FTE_IS_TIME + PART_INSIDE + RESTATED \
     + ROLES_WITHOUT_DIGITS + JOB_TITLES + ABBREVIATED_OR_PAID + LABELS + LABELS_GOVERN \
     + WHO_BENEFITS + PER_OCCASION + PERSONS_AFTER_ACTORS + PEOPLE_IN_LISTS + JOINED_UNKNOWN \
-    + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES + ROUND_FOUR
+    + TRAINEES + NOT_PEOPLE + ELIDED + RESTATED_ROLES + ROUNDS
 
 
 @pytest.mark.parametrize(("text", "professionals", "volunteers", "beneficiaries"), KINDS)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pipeline.config import RoleWords
 from pipeline.extraction.numbers import Count
-from pipeline.extraction.people_cues import RUNNING_RE
+from pipeline.extraction.people_cues import RUNNING_RE, served_participle
 from pipeline.extraction.role_lexicon import WORD_RE, Lexicon, role_stem
 
 # What may follow a count read from a label ("Bénévoles : 20"): the end of a clause, a part
@@ -31,17 +31,44 @@ _BRACKET_END_RE = re.compile(r"(?:[ \u00a0]{1,3}(?:environ|maximum|max|au[ \u00a
                              r"[ \u00a0]*[^\W\d_]{2,20})?"
                              r"[ \u00a0]{0,3}\)", re.IGNORECASE)
 _AFTER_BRACKET = 40
+_CLOSED_BRACKET_RE = re.compile(r"\([^()\n]{0,80}\)")
 _CLAUSE_CUT_RE = re.compile(r"[\n.;()]")
 _COLON_END_RE = re.compile(r":[ \u00a0\t]*$")
 _LABEL_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _MAX_COLON_LABEL = 10
 _MAX_BRACKET_LABEL = 5
+_MAX_CELL_WORDS = 12
+# Words of a label that say its people are paid: inhabitants under it are staff.
+_PAID_STEMS = frozenset({"salarie", "salariee", "professionnel", "professionnelle", "personnel",
+                         "employe", "employee", "permanent", "permanente", "etp"})
 BULLETS = " \u00a0\t-–•*"
 CLAUSE_END = ".;\n"
 # The public comes by the dozen; a few of a noun closing a list may be anything.
 PUBLIC_COUNT = 10
 LOOKBACK = 300
 _YEAR_LIKE = range(1900, 2101)
+
+
+# A row of a pipe table: "| Formatrice | 1 |", "| Participantes | 24 par promotion |".
+_TABLE_ROW_RE = re.compile(r"^[ \u00a0\t]*\|[^\n]*", re.MULTILINE)
+
+
+def table_rows_as_labels(text: str) -> str:
+    """`text` with each two-cell row of a pipe table written as a label and its value, at the
+    same offsets: "| Formatrice | 1 |" reads " Formatrice : 1  ", as a label line."""
+    if "|" not in text:
+        return text
+
+    def row(match: re.Match[str]) -> str:
+        cells = match.group().rstrip()
+        tail = match.group()[len(cells):]
+        inner = cells.strip(" \u00a0\t")[1:]
+        inner = inner[:-1] + " " if inner.endswith("|") else inner
+        if inner.count("|") != 1:
+            return match.group()  # columns of years or places: which one counts is unsaid
+        return cells[:len(cells) - len(inner) - 1] + " " + inner.replace("|", ":") + tail
+
+    return _TABLE_ROW_RE.sub(row, text)
 
 
 @dataclass(frozen=True)
@@ -59,6 +86,14 @@ class Mention:
     # The count restates the one found just before it in persons ("14 familles soit 52
     # personnes"), and replaces it.
     restates: bool = False
+    # A part of the count before it in another role ("12 participantes, dont 2 bénévoles"):
+    # counted in that role unless the field counts it apart.
+    part: bool = False
+
+
+def closed_brackets_blank(text: str) -> str:
+    """`text` with every closed bracket blanked out, at the same offsets."""
+    return _CLOSED_BRACKET_RE.sub(lambda m: " " * len(m.group()), text) if "(" in text else text
 
 
 def after_actors(count: Count, found: list[Mention]) -> bool:
@@ -149,6 +184,8 @@ class LabelRoles:
             if category == "inhabitant":
                 runs = self._runs(clause + " " + after) or self.lexicon.cue(clause) == "volunteer"
                 return "volunteers" if runs else "beneficiaries"
+            if category == "beneficiary" and RUNNING_RE.search(clause + " " + after):
+                return "volunteers"  # "les lycéens (9) ont préparé le repas"
             if category in ("professional", "volunteer", "beneficiary"):
                 return role_of(category)
         cue = self.lexicon.cue(clause)
@@ -187,12 +224,13 @@ class LabelRoles:
         label = text[self._label_start(text, match.start(), found):match.start()]
         words = WORD_RE.findall(label)
         if not words:
-            return self._heading_role(text, match.start(), count.high) or fallback
+            return self._heading_role(text, match.start(), count.high) \
+                or self._cell_above(text, match, count.high) or fallback
         # A label ending in a colon may be a long phrase and name its year ("Familles
         # accompagnées en 2023 :", "Habitants ayant bénéficié d'une aide :").
         colon = _COLON_END_RE.search(label) is not None
-        if len(words) > (_MAX_COLON_LABEL if colon else 4) \
-                or any(c.isdigit() for c in _LABEL_YEAR_RE.sub("", label)):
+        if len(words) > (_MAX_COLON_LABEL if colon else 4) or any(
+                c.isdigit() for c in _LABEL_YEAR_RE.sub("", closed_brackets_blank(label))):
             return fallback
         if count.low in _YEAR_LIKE and ":" not in label:
             return None
@@ -201,12 +239,14 @@ class LabelRoles:
             return None
         return named or fallback
 
-    def _named_role(self, words: list[str], count: int = 0, listed: bool = False) -> str | None:
+    def _named_role(self, words: list[str], count: int = 0, listed: bool = False,
+                    by_vector: bool = True) -> str | None:
         """The role a label's words name; "" when they name an organisation; None for neither.
 
         A body that runs the action ("Comité de rédaction :") names volunteers; a label noun no
         list knows is read by its vector with the `count` under it ("Apprenants :\n42"), as the
-        public when it closes a list of the actors (`listed`: "Convives : 180").
+        public when it closes a list of the actors (`listed`: "Convives : 180"); never with
+        `by_vector` False.
         """
         if (compound := self.lexicon.compound(words)) is not None and compound[0] == "other":
             return ""  # "Intervenants extérieurs : 2": people the action does not count
@@ -227,10 +267,14 @@ class LabelRoles:
                     runs and cue != "beneficiary") else "beneficiaries"
             if category == "person" and cue in ("beneficiary", "volunteer", "professional"):
                 return role_of(cue)  # "Personnes accompagnées :": the participle says who
+            if category == "person" and len(words) > 1 and served_participle(words[1]):
+                return "beneficiaries"  # "Personnes âgées :", "Personnes isolées :"
             if role := role_of(category):
                 return role
         if cue is None and self._runs(" ".join(words)):
             return "volunteers"
+        if not by_vector:
+            return role_of(cue)
         return role_of(cue) or role_of(self._unknown_label(words[0], count, listed))
 
     def _unknown_label(self, word: str, count: int, listed: bool = False) -> str | None:
@@ -284,6 +328,44 @@ class LabelRoles:
         cue = self.lexicon.cue(" ".join(words))  # "Public :", "Encadrement :"
         return role_of(cue) if cue in ("professional", "volunteer", "beneficiary") else None
 
+    def _cell_above(self, text: str, match: re.Match[str], count: int) -> str | None:
+        """The role named by the line above a count alone on its line, when that line is a
+        short cell of words: a table pasted one cell per line ("Formateurs bénévoles\n7")."""
+        line_start = text.rfind("\n", max(0, match.start() - LOOKBACK), match.start()) + 1
+        line_end = text.find("\n", match.end())
+        if not line_start or text[line_start:match.start()].strip(BULLETS) \
+                or text[match.end():line_end if line_end != -1 else len(text)].strip():
+            return None
+        above = text[text.rfind("\n", max(0, line_start - LOOKBACK), line_start - 1) + 1:
+                     line_start - 1]
+        words = WORD_RE.findall(above)
+        if not words or len(words) > _MAX_CELL_WORDS or any(c.isdigit() for c in above):
+            return None
+        role = self._named_role(words, count)
+        return role if role in ("professionals", "volunteers", "beneficiaries") else None
+
+    def section_role(self, text: str, pos: int, inhabitants: bool = False) -> str | None:
+        """The role named by the section a count at `pos` is in, whatever counts come before it
+        on its line: the label opening its line ("Équipe : 1 coordinatrice, 4 mamans"), else a
+        heading above it over lines of counts ("Équipe :\n2 animateurs, 16 habitants");
+        None when there is none or it names no role. For `inhabitants`, a team whose label says
+        no pay ("Équipe", "Encadrement", "Intervenants") makes them volunteers: they help."""
+        floor = max(0, pos - LOOKBACK)
+        line_start = text.rfind("\n", floor, pos) + 1 or floor
+        colon = text.find(":", line_start, pos)
+        if colon != -1:
+            heading = _HEADING_RE.fullmatch(text, line_start, colon + 1)
+        else:
+            heading = _heading_above(text, line_start, floor) if line_start > floor else None
+        if heading is None:
+            return None
+        words = WORD_RE.findall(heading.group("label"))
+        role = self._named_role(words, by_vector=False)  # no count to read a label's vector
+        if inhabitants and role == "professionals" \
+                and not any(role_stem(w) in _PAID_STEMS for w in words):
+            return "volunteers"
+        return role if role in ("professionals", "volunteers", "beneficiaries") else None
+
     def _line_label_role(self, text: str, pos: int) -> str | None:
         """The role named by a label that opens the line of a count at `pos` with words but no
         other count between ("Bénévoles : le noyau dur, c'est 6 personnes"), else None."""
@@ -309,8 +391,10 @@ class LabelRoles:
         line_start = text.rfind("\n", floor, pos) + 1 or floor
         if found and found[-1].end > line_start:
             line_start = found[-1].end
-        cut = _LABEL_CUT_RE.match(text, line_start, pos)
-        start = cut.end() if cut else line_start
+        # A closed bracket qualifies the label ("Jeunes participants (11-17 ans) : 14"): its
+        # marks cut nothing.
+        cut = _LABEL_CUT_RE.match(closed_brackets_blank(text[line_start:pos]))
+        start = line_start + cut.end() if cut else line_start
         while start < pos and not text[start].isalnum():
             start += 1
         return start

@@ -14,11 +14,18 @@ from pipeline.extraction.count_fte import (
     FTE_OF_RE,
     FTE_RE,
     FTE_SHARED_RE,
-    POST,
     fte_mention,
     settle_fte_breakdowns,
 )
-from pipeline.extraction.count_labels import CLAUSE_END, LabelRoles, Mention, repeats, role_of
+from pipeline.extraction.count_heads import NounHeads
+from pipeline.extraction.count_labels import (
+    CLAUSE_END,
+    Mention,
+    repeats,
+    role_of,
+    table_rows_as_labels,
+)
+from pipeline.extraction.count_none import none_mentions
 from pipeline.extraction.count_relations import (
     ADMISSIONS,
     closes_actors,
@@ -39,7 +46,15 @@ from pipeline.extraction.count_relations import (
     trainee_role,
     whole_clause,
 )
-from pipeline.extraction.count_wholes import settle_member_lists, settle_span_wholes
+from pipeline.extraction.count_wholes import (
+    ORIGIN_BEFORE_RE,
+    PARTITIVE_RE,
+    settle_breakdowns,
+    settle_member_lists,
+    settle_parts,
+    settle_span_wholes,
+    shared_noun,
+)
 from pipeline.extraction.named_roles import NamedRoles, with_writer
 from pipeline.extraction.numbers import (
     APPROX_PREFIX_RE,
@@ -50,20 +65,11 @@ from pipeline.extraction.numbers import (
 from pipeline.extraction.people_cues import PeopleCues
 from pipeline.extraction.role_lexicon import WORD_RE, role_stem
 from pipeline.extraction.roles import RoleReader
-from pipeline.normalize import APPROX_AFTER_RE, fold
+from pipeline.normalize import APPROX_AFTER_RE
 
-# The word right after a count, maybe after "de"/"d'" ("une vingtaine de personnes"); "de" is
-# a word of its own, never the start of the noun ("24 demandeurs d'emploi").
-_HEAD_RE = re.compile(
-    r"[ \u00a0]{0,3}(?:(?:de[ \u00a0]{1,3}|d['’][ \u00a0]{0,3}))?(?P<word>[^\W\d_]{1,40})")
-# "poste de", "demi-poste de", "mi-temps de", before the noun of the person it is a post of.
-_POST_RE = re.compile(rf"(?:(?:demi-)?{POST}|mi-temps|temps[ \u00a0]+(?:plein|partiel))"
-                      r"[ \u00a0]{1,3}(?:de|d['’])[ \u00a0]{0,3}", re.IGNORECASE)
 # Ages and durations: "16 / 25 ans", "11-17 ans", "depuis 15 ans".
 _AGE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[/-][ \u00a0]*\d{1,3}[ \u00a0]*)?ans?\b", re.IGNORECASE)
 _AGE_BEFORE_RE = re.compile(r"\b(?:âgée?s?|age|âge)[ \u00a0]+(?:de[ \u00a0]+)?$", re.IGNORECASE)
-_PER_UNIT_RE = re.compile(r"[ \u00a0]*(?:[^\W\d_]{1,30}[ \u00a0]+){0,2}?par[ \u00a0]+"
-                          r"(?P<unit>[^\W\d_]{2,30})", re.IGNORECASE)
 # "soit 25 personnes au total", "Total : 25 personnes", "en tout 25 personnes".
 _TOTAL_BEFORE_RE = re.compile(r"(?:\bsoit|\btotal|\ben[ \u00a0]tout)[ \u00a0:]{0,3}$",
                               re.IGNORECASE)
@@ -84,7 +90,7 @@ _COUNTED = frozenset({"professional", "volunteer", "inhabitant", "beneficiary", 
                       "admission"})
 
 
-class CountReader(LabelRoles):
+class CountReader(NounHeads):
     """Finds counts of people in a text and the role each count is about.
 
     Args:
@@ -108,6 +114,7 @@ class CountReader(LabelRoles):
 
     def find(self, text: str) -> list[Mention]:
         """Every count of people in `text`, in text order."""
+        text = table_rows_as_labels(text)
         matches = merge_matches(list(FTE_RE.finditer(text)), COUNT_RE.finditer(text))
         if "autant" in text:
             matches = merge_matches(list(_AS_MANY_RE.finditer(text)), matches)
@@ -134,14 +141,22 @@ class CountReader(LabelRoles):
                 found[-1] = mention
             elif mention is not None and not repeats(text, mention, found):
                 found.append(mention)
-        for mention in articles:
+        for mention in articles + none_mentions(text, self.lexicon):
             if not repeats(text, mention, found):
                 insort(found, mention, key=mention_start)
         found = settle_span_wholes(text, settle_member_lists(text, found))
+        found = settle_breakdowns(text, found, self._names_who)
         found = settle_households(text, settle_persons(settle_inhabitants(text, found, actors)),
                                   self.lexicon.households)
         found = settle_occasions(text, settle_fte_breakdowns(text, found), self.cues.per_occasion)
-        return settle_admissions(found)
+        return settle_parts(settle_admissions(found))
+
+    def _names_who(self, mention: Mention) -> bool:
+        """Whether a count's noun says who people are (women, adults, children), not what they
+        do: a part of a count before it, not more people."""
+        category = self.lexicon.classify(mention.head) if mention.head else None
+        return category in ("inhabitant", "beneficiary", "person") or (
+            category is None and bool(mention.head) and mention.role == "beneficiaries")
 
     def _read_as_many(self, text: str, match: re.Match[str], next_start: int,
                       found: list[Mention]) -> Mention | None:
@@ -169,47 +184,6 @@ class CountReader(LabelRoles):
             return None
         return reader.category(word, count, listed and reader.near_person(word))
 
-    def _organisations(self, text: str, match: re.Match[str]) -> bool:
-        """Whether a count names organisations ("15 associations")."""
-        word = self._head(text, match.end())[0]
-        return bool(word) and self.lexicon.classify(word) == "organisation"
-
-    def _head(self, text: str, end: int) -> tuple[str, int, int]:
-        """The noun a count at `end` is about: `(word, word_start, head_end)`, or `("", end, end)`.
-
-        "et"/"ou" are no nouns, and "autre", "nouveaux"... are stepped over ("2 autres
-        bénévoles"), also when a hyphen joins them to the noun ("1 grand-mère"), and so is a
-        post of someone ("un demi-poste de coordinatrice").
-        """
-        head = _HEAD_RE.match(text, end, min(len(text), end + _AFTER_WINDOW))
-        if head is None or fold(head.group("word")) in ("et", "ou"):
-            return "", end, end
-        word, word_start, head_end = head.group("word"), head.start("word"), head.end()
-        for _ in range(2):
-            if post := _POST_RE.match(text, word_start):
-                start = post.end()  # the noun after "poste de"
-            elif self.lexicon.classify(word) is None and role_stem(word) in self.lexicon.skip:
-                start = head_end + (text[head_end:head_end + 1] == "-")
-            else:
-                break
-            nxt = _HEAD_RE.match(text, start, min(len(text), start + _AFTER_WINDOW))
-            if nxt is None:
-                break
-            word, word_start, head_end = nxt.group("word"), nxt.start("word"), nxt.end()
-        return word, word_start, head_end
-
-    def _compound(self, text: str, word: str, word_start: int) -> tuple[str, int] | None:
-        """`(category, end)` of a compound role whose head `word` is at `word_start`."""
-        if role_stem(word) not in self.lexicon.compound_heads:
-            return None
-        window = text[word_start:word_start + _AFTER_WINDOW]
-        words = list(WORD_RE.finditer(window))[:self.lexicon.compound_size]
-        found = self.lexicon.compound([w.group() for w in words])
-        if found is None:
-            return None
-        category, size = found
-        return category, word_start + words[size - 1].end()
-
     def _read(self, text: str, match: re.Match[str], next_start: int,
               found: list[Mention]) -> Mention | None:
         count = count_from_match(match)
@@ -217,6 +191,8 @@ class CountReader(LabelRoles):
             return None
         start, end = match.start(), match.end()
         after = text[end:end + _AFTER_WINDOW]
+        if (partitive := PARTITIVE_RE.match(text, end)) is not None:
+            return self._partitive(text, match, count, partitive.end(), next_start)
         noun = self._noun(text, end, count, next_start,
                           closes_actors(text, (start, end, next_start), count, found))
         if noun is None:
@@ -224,13 +200,8 @@ class CountReader(LabelRoles):
         word, head_end, category = noun
         if category == "person" and (restatement := restated(text, match, count, found)):
             return replace(restatement, end=head_end, head=role_stem(word))
-        # "une" before a noun no list knows is an article ("22 foyers ont une parcelle"), one of
-        # a trade a person ("un sophrologue") unless an FTE counts them ("0,5 ETP d'une CESF").
         before = text[max(0, start - 40):start]
-        if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
-                category == "beneficiary" and self.lexicon.classify(word) is None)):
-            return None
-        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
+        if self._no_people(match, (word, category), before, after):
             return None
         if prefix := APPROX_PREFIX_RE.search(before):
             count = Count(count.low, count.high, True)
@@ -255,11 +226,42 @@ class CountReader(LabelRoles):
             if role is None:
                 return None
             head_end = end
-        if part_of_previous(text, before, match, (role, assumed), found):
-            return None
+        part = part_of_previous(text, before, match, (role, assumed), found)
+        if part and (assumed or role != "volunteers"
+                     or (found[-1].role == role and not found[-1].assumed)):
+            return None  # a part in the role of its whole, or one saying who the whole is
         count = with_writer(text, before, end, count) if word else count
         return Mention(start, head_end, role, count, role_stem(word) if word else "",
-                       self._per_unit(text, head_end), assumed)
+                       self._per_unit(text, head_end), assumed, part=part)
+
+    def _no_people(self, match: re.Match[str], noun: tuple[str, str | None], before: str,
+                   after: str) -> bool:
+        """Whether a count followed by `noun` counts no people: "une" before a noun no list
+        knows is an article ("22 foyers ont une parcelle"), one of a trade a person ("un
+        sophrologue") unless an FTE counts them ("0,5 ETP d'une CESF"); ages; where people
+        come from ("issus de 27 familles")."""
+        word, category = noun
+        if match.group(0).lower() in ("un", "une") and (not word or FTE_OF_RE.search(before) or (
+                category == "beneficiary" and self.lexicon.classify(word) is None)):
+            return True
+        return bool(_AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before)
+                    or ORIGIN_BEFORE_RE.search(before))
+
+    def _partitive(self, text: str, match: re.Match[str], count: Count, end: int,
+                   next_start: int) -> Mention | None:
+        """"6 de ces jeunes sont devenus bénévoles": a part of people counted before, counted
+        as volunteers when a volunteer word in its clause says so (`settle_parts`)."""
+        if self.lexicon.cue(self._clause_after(text, end, next_start)) != "volunteer":
+            return None
+        return Mention(match.start(), end, "volunteers", count, "", part=True)
+
+    def _shared_role(self, word: str, count: Count) -> str | None:
+        """The role of a bare count listed before counts whose last names `word` ("90, 120 et
+        75 spectateurs"): the word's, from the lexicon or its vector."""
+        category = self.lexicon.classify(word) or (
+            self.cues.reader.category(word, count.high) if self.cues.reader else None)
+        return role_of(category) if category in ("professional", "volunteer", "beneficiary") \
+            else None
 
     def _bare_role(self, text: str, match: re.Match[str], count: Count,
                    bracket: tuple[bool, str | None],
@@ -279,6 +281,9 @@ class CountReader(LabelRoles):
         role = self._label_role(text, match, count, in_parens, clause_before, found)
         if role is not None and not in_parens:
             start = self._label_start(text, match.start(), found)
+            label = WORD_RE.findall(text, start, match.start())
+            if role == "professionals" and label and role_stem(label[0]) in self.lexicon.trainees:
+                role = trainee_role(text, count, start, None, found)  # "Stagiaires : 58"
             if role in ("professionals", "total") \
                     and self.cues.volunteer_bracket(text, match.end()):
                 role = "volunteers"
@@ -288,6 +293,10 @@ class CountReader(LabelRoles):
             role = self._label_role(text, match, count, True, whole_clause(text, start), found)
         elif role is None:
             role = elided_role(text, match, count, found)
+        if role is None and not in_parens and (match.group("lo") or "").isdigit() \
+                and not match.group("hi") \
+                and (word := shared_noun(text, match.start(), match.end(), count.low)):
+            role = self._shared_role(word, count)
         return role, start
 
     def _word_role(self, text: str, noun: tuple[str, str | None], count: Count,
@@ -304,7 +313,8 @@ class CountReader(LabelRoles):
         if category in ("professional", "volunteer") and self.cues.served(text, bounds[1]) \
                 and self._heading_role(text, bounds[0], count.high) == "beneficiaries":
             return "beneficiaries"  # "Stagiaires : 12 animateurs formés": a training's public
-        qualified = self.cues.qualified_role(text, bounds[1], category, clause_after)
+        qualified = self.cues.qualified_role(text, bounds[1], category, clause_after,
+                                             count.high)
         role = qualified \
             or self._noun_role(text, category, bounds, before, clause_before, clause_after)
         # A label naming a role by its word governs the count under it, and any noun read by
@@ -340,12 +350,6 @@ class CountReader(LabelRoles):
             return None
         return word, head_end, category
 
-    def _per_unit(self, text: str, head_end: int) -> str | None:
-        """The unit of "2 animateurs par centre" after a count's noun, if the lexicon knows it."""
-        per = _PER_UNIT_RE.match(text, head_end, min(len(text), head_end + 60))
-        per_unit = role_stem(per.group("unit")) if per else None
-        return per_unit if per_unit in self.lexicon.per_units else None
-
     def _noun_role(self, text: str, category: str | None, bounds: tuple[int, int], before: str,
                    clause_before: str | None, clause_after: str) -> str:
         """The role of a count followed by a people noun of `category`.
@@ -367,7 +371,7 @@ class CountReader(LabelRoles):
             if self.cues.runs(lead_text) or self._line_label_runs(text, pos) \
                     or (clause_before and self.lexicon.cue(clause_before) == "volunteer"):
                 return "volunteers"  # "le conseil citoyen, composé de 11 habitants"
-            return self._heading_role(text, pos) or _ASSUMED
+            return self.section_role(text, pos, inhabitants=True) or _ASSUMED
         if category == "admission":
             return ADMISSIONS
         if category != "person":

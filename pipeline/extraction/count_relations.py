@@ -26,6 +26,11 @@ _DONT_BEFORE_RE = re.compile(
     r"\b(?:dont|y[ \u00a0]compris|parmi[ \u00a0]lesquel(?:le)?s)[ \u00a0]+"
     r"(?:(?:les|leurs|nos|ses|ces)[ \u00a0]+)?(?:environ[ \u00a0]+)?$",
     re.IGNORECASE)
+# The next item of a part list: "Inscrits : 40 dont 25 adultes et 15 enfants".
+# Only "et" joins it: after a comma comes a new item ("6 bénévoles dont 2 retraités, 48 ...").
+_DONT_LIST_BEFORE_RE = re.compile(
+    r"\bdont[ \u00a0]+(?:environ[ \u00a0]+)?(?P<first>\d{1,4})[ \u00a0]+[^\W\d_]{2,30}"
+    r"(?:[ \u00a0]+[^\W\d_]{2,30}){0,3}[ \u00a0]+et[ \u00a0]{1,3}$", re.IGNORECASE)
 # Between two items of a list of counts on a line, after the first one's complement: "12
 # bénévoles, 45 ...", "15 femmes du quartier pour la cuisine, 150 ...", "2 animateurs et 30
 # ...", "3 salariés 12 bénévoles" (cells); a field written as a list of lines is a list too
@@ -51,9 +56,10 @@ _YEAR_LIKE = range(1900, 2101)
 _TEAM_TRAINEES = 5
 # What joins a count of households to the same people counted in persons: "14 familles soit
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
+# A line may break before the restating word only: "- 18 foyers\n- soit 52 personnes".
 _RESTATED_GAP_RE = re.compile(
-    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)"
-    r"[ \u00a0:]{0,3})?", re.IGNORECASE)
+    r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:\n[ \u00a0\t\-–•*]{0,6})?"
+    r"(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)[ \u00a0:]{0,3})?", re.IGNORECASE)
 # What joins a count to the staff or volunteers counted just before it on its line: "7
 # professionnels et 9 habitants", "9 bénévoles du Secours populaire et 6 habitantes".
 _JOINED_RE = re.compile(r"[^\n.;:/(),]{0,40}?(?:\+|\bet|\bainsi[ \u00a0]que)[ \u00a0]{0,3}",
@@ -117,9 +123,13 @@ def part_of_previous(text: str, before: str, match: re.Match[str],
     """True when the count `match` is a part ("dont 14 enfants") of the count just before it,
     so adds nobody; the part of a bare total says who that total is. `role` is the count's
     role and whether it was chosen for lack of a cue; `before` the text before the count."""
-    if not (_DONT_BEFORE_RE.search(before) and found
-            and _continues(text[found[-1].end:match.start()])):
+    if not (found and _continues(text[found[-1].end:match.start()])):
         return False
+    listed = _DONT_LIST_BEFORE_RE.search(before)
+    if not _DONT_BEFORE_RE.search(before) and (listed is None or int(listed.group("first"))
+                                               + (parse_whole(match.group()) or 0)
+                                               > found[-1].count.high):
+        return False  # a second part only while the parts fit in the whole
     if found[-1].role != "total":
         return True
     name, assumed = role

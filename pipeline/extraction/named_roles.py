@@ -62,6 +62,11 @@ _ACRONYM_AFTER_RE = re.compile(r"[ \u00a0]{0,3}\([A-Z]{2,8}\)")
 _BRACKET_COUNT_RE = re.compile(r"\d{1,3}(?:[ \u00a0]*(?:à|a|-|ou)[ \u00a0]*\d{1,3})?"
                                r"(?:[ \u00a0]+(?P<word>[^\W\d_]{2,30}))?", re.IGNORECASE)
 _PEOPLE = ("professional", "volunteer", "beneficiary", "inhabitant", "person")
+# A count alone on the next line: a table pasted one cell per line ("Formatrice\n1").
+_COUNT_BELOW_RE = re.compile(
+    r"[ \u00a0\t]*\n[ \u00a0\t]*\d{1,4}(?:[.,]\d{1,2})?[ \u00a0\t]*(?:\n|$)")
+# Determiners of none, which `count_none` reads: "zéro bénévole" is no bénévole named alone.
+_NONE_WORDS = frozenset({"aucun", "aucune", "zero"})
 # What makes a role named alone a label ("Animatrice : 2", "Salarié(e)s : 3"), not a person.
 _LABEL_AFTER_RE = re.compile(r"[^\n+,;/:]{0,12}:")
 
@@ -202,7 +207,8 @@ class NamedRoles:
         for match in _BARE_ROLE_RE.finditer(text):
             word, end = match.group("word"), match.end("rest")
             if fold(word)[-1:] in ("s", "x") or _LABEL_AFTER_RE.match(text, end) \
-                    or word.lower() in STOP_WORDS \
+                    or _COUNT_BELOW_RE.match(text, end) \
+                    or word.lower() in STOP_WORDS or fold(word) in _NONE_WORDS \
                     or role_stem(word) in self.lexicon.collective \
                     or _bracketed(text, match, self.lexicon):
                 continue  # plurals, labels, "une dizaine de ...", details of a count

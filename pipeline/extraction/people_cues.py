@@ -48,6 +48,7 @@ _PARTICIPLE_RE = re.compile(
     re.IGNORECASE,
 )
 # Participles that say people are mobilised, not served; the first four say they run it.
+_SERVED_FORM_RE = re.compile(r"^[^\W\d_]{2,30}(?:é|ée|és|ées|ie|ies|ue|ues)$", re.IGNORECASE)
 _MOBILISED = ("mobilis", "impliqu", "engag", "investi", "salari", "benevol", "present")
 # An attendance: "30 personnes par soirée", "en moyenne par séance".
 _PER_OCCASION_RE = re.compile(
@@ -76,6 +77,11 @@ _APPOSED_VOLUNTEER_RE = re.compile(_APPOSED, re.IGNORECASE)
 _APPOSED_TO_LIST_RE = re.compile(
     r"(?:[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}\d{1,3}[ \u00a0]{1,3}[^\W\d_]{2,30}){1,3}"
     + _APPOSED, re.IGNORECASE)
+# People in apposition after the noun and its qualifiers: "11 comédiens amateurs, tous
+# habitants du quartier".
+_APPOSED_ALL_RE = re.compile(r"[^\n(),.;:\d]{0,40}?,[ \u00a0]*tou(?:te)?s[ \u00a0]+"
+                             r"(?:des[ \u00a0]+|les[ \u00a0]+)?(?P<word>[^\W\d_]{3,30})",
+                             re.IGNORECASE)
 # The count joined to a noun after it: "2 tanbouyé et 1 danseuse".
 _JOINED_COUNT_RE = re.compile(
     r"[ \u00a0]{0,3}(?:et|\+|,)[ \u00a0]{0,3}(?:\d{1,3}[ \u00a0]{1,3}"
@@ -84,6 +90,18 @@ _JOINED_COUNT_RE = re.compile(
 # Paid work makes anyone staff: "4 étudiants vacataires", "2 parents rémunérés".
 _STAFF_QUALIFIERS = frozenset({"salarie", "salariee", "professionnel", "professionnelle",
                                "vacataire", "remunere", "remuneree", "paye", "payee"})
+# A contract of insertion makes employees the public of the action ("12 salariés en
+# insertion", "8 agents en parcours d'insertion", "personnes en CDDI"), a domain after a trade
+# does not ("conseillère en insertion professionnelle"): only nouns of a status take it.
+_INSERTION_RE = re.compile(
+    r"(?:[ \u00a0]{1,3}[^\W\d_]{2,20}){0,2}?[ \u00a0]{1,3}en[ \u00a0]{1,3}"
+    r"(?:(?:(?:parcours|contrats?|situation|chantier)[ \u00a0]{1,3}d['’][ \u00a0]?)?insertion"
+    r"(?![ \u00a0]+(?:sociale|professionnelle|socio))|CDDI)(?![^\W\d_])", re.IGNORECASE)
+# One or two in insertion work beside the staff ("1 coordinatrice, 1 salariée en insertion"); a
+# cohort is the public of a chantier.
+_INSERTION_COHORT = 3
+_STATUS_NOUNS = frozenset({"salarie", "salariee", "employe", "employee", "agent", "agente",
+                           "ouvrier", "ouvriere", "personne", "travailleur", "travailleuse"})
 _ROLE_OF = {"professional": "professionals", "volunteer": "volunteers",
             "beneficiary": "beneficiaries", "inhabitant": "beneficiaries"}
 
@@ -115,6 +133,8 @@ class _Lexicon(Protocol):
 
     def cue(self, text: str) -> str | None: ...
 
+    def is_cue(self, word: str, name: str) -> bool: ...
+
 
 class PeopleCues:
     """Reads a count's role from what is written around its noun.
@@ -145,6 +165,8 @@ class PeopleCues:
             return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
         if self.reader is None:
             return None
+        if self.holds_role(text, word, head_end):
+            return "volunteer"  # "9 rédacteurs habitants": inhabitants holding a trade's role
         if self.reader.scores(word) is None and (joined := self.joined_category(text, head_end)):
             return "volunteer" if _APPOSED_TO_LIST_RE.match(text, head_end) else joined
         cued = self.lexicon.cue(clause_after) == "beneficiary"
@@ -155,6 +177,17 @@ class PeopleCues:
         if listed and self.reader.near_person(word):
             cued = True  # the public closing a list of the actors
         return self.reader.category(word, count, cued)
+
+    def holds_role(self, text: str, word: str, head_end: int) -> bool:
+        """Whether an inhabitant noun right after the noun of a trade `word` (ending at
+        `head_end`) or in apposition to it says inhabitants hold that role unpaid ("9
+        rédacteurs habitants", "11 comédiens, tous habitants du quartier"), as "habitants
+        rédacteurs" does the other way round."""
+        qualifiers = _qualifiers(text, head_end)
+        apposed = _APPOSED_ALL_RE.match(text, head_end, head_end + _LINE_WINDOW)
+        inhabitants = bool(qualifiers) and self.lexicon.classify(qualifiers[0]) == "inhabitant" \
+            or apposed is not None and self.lexicon.classify(apposed.group("word")) == "inhabitant"
+        return inhabitants and PERSON_SUFFIX_RE.search(word) is not None and self.trade(word)
 
     def trade(self, word: str) -> bool:
         """Whether the model's vector says `word` names a trade (False without a model)."""
@@ -185,17 +218,20 @@ class PeopleCues:
         return self.lexicon.classify(bracket.group("word"))
 
     def qualified_role(self, text: str, head_end: int, category: str | None,
-                       clause_after: str) -> str | None:
+                       clause_after: str, count: int = 0) -> str | None:
         """The role the words after a people noun force, or None.
 
         A volunteer word among its first qualifiers makes anyone a volunteer ("1 juriste
         bénévole", "3 parents volontaires"); a verb of running the action makes inhabitants and
-        the public volunteers ("7 habitants qui assurent l'ouverture").
+        the public volunteers ("7 habitants qui assurent l'ouverture"); an insertion contract
+        makes a cohort of employees (`count` of them) the public ("12 salariés en insertion").
         """
         if category not in ("professional", "inhabitant", "beneficiary", "person"):
             return None
         if self.volunteer_qualified(text, head_end):
             return "volunteers"
+        if count >= _INSERTION_COHORT and self.in_insertion(text, head_end):
+            return "beneficiaries"
         if any(_stem(w) in _STAFF_QUALIFIERS for w in _qualifiers(text, head_end)):
             return "professionals"
         if category == "person" and (known := self.bracket_category(
@@ -207,6 +243,13 @@ class PeopleCues:
                                                      self.aged(text, head_end)):
             return "volunteers"
         return None
+
+    def in_insertion(self, text: str, head_end: int) -> bool:
+        """Whether the noun of a status ending at `head_end` is in an insertion contract ("12
+        salariés en insertion"): the public of a chantier d'insertion, not its staff."""
+        words = _WORD_RE.findall(text, max(0, head_end - 40), head_end)
+        return bool(words) and _stem(words[-1]) in _STATUS_NOUNS \
+            and _INSERTION_RE.match(text, head_end, head_end + _LINE_WINDOW) is not None
 
     def _acting(self, qualifiers: list[str], aged: bool) -> bool:
         """Whether the qualifiers of inhabitants say they run the action: a running word ("élus")
@@ -233,16 +276,14 @@ class PeopleCues:
         bénévoles", "9 femmes, toutes bénévoles", "1 chauffeur (bénévole)")."""
         if _APPOSED_VOLUNTEER_RE.match(text, head_end, head_end + _LINE_WINDOW):
             return True  # "9 femmes, toutes bénévoles"
-        volunteer_cues = self.lexicon.cues["volunteer"]
         words = _qualifiers(text, head_end) + _bracket_words(text, head_end)
-        return any(_stem(w) in volunteer_cues for w in words)
+        return any(self.lexicon.is_cue(w, "volunteer") for w in words)
 
     def volunteer_bracket(self, text: str, pos: int) -> bool:
         """Whether a bracket right after `pos` says volunteers: "Intervenante : 1 (bénévole)"."""
         bracket = _BRACKET_AFTER_RE.match(text, pos)
-        volunteer_cues = self.lexicon.cues["volunteer"]
         return bracket is not None and any(
-            _stem(w) in volunteer_cues for w in _WORD_RE.findall(bracket.group(1)))
+            self.lexicon.is_cue(w, "volunteer") for w in _WORD_RE.findall(bracket.group(1)))
 
     def per_occasion(self, before: str, after: str) -> bool:
         """Whether the words of a count's clause, `before` and `after` it, make it an attendance
@@ -277,6 +318,12 @@ class PeopleCues:
             return "beneficiaries"
         known = self.bracket_category(text, head_end)
         return _ROLE_OF[known] if known in ("beneficiary", "inhabitant") else None
+
+
+def served_participle(word: str) -> bool:
+    """Whether `word` is a participle that says persons received something ("âgées",
+    "accueillies", "isolées"), not that they were mobilised."""
+    return _SERVED_FORM_RE.search(word) is not None and not fold(word).startswith(_MOBILISED)
 
 
 def _qualifiers(text: str, head_end: int) -> list[str]:

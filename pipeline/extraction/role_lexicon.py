@@ -52,6 +52,7 @@ class Lexicon:
         self.compound_size = max((len(k) for k in self.compounds), default=0)
         self.compound_heads = {k[0] for k in self.compounds}
         self.classify = lru_cache(maxsize=4096)(self._classify)
+        self.is_cue = lru_cache(maxsize=4096)(self._is_cue)
         self._people = sorted((stem, category) for stem, category in self.words.items()
                               if category in _PEOPLE)
 
@@ -95,6 +96,15 @@ class Lexicon:
             if distance <= allowed and (best is None or distance < best[0]):
                 best = (distance, self.words[known])
         return best[1] if best and best[1] != "other" else None
+
+    def _is_cue(self, word: str, name: str) -> bool:
+        """Whether `word` is a cue word of role `name`, typos tolerated as for role nouns
+        ("nénévoles", "benevolles", "bénévols" are "bénévoles")."""
+        stem = role_stem(word)
+        return stem in self.cues[name] or len(stem) <= _MAX_WORD and any(
+            abs(len(stem) - len(known)) <= _allowed(known)
+            and _osa_distance(stem, known, _allowed(known)) <= _allowed(known)
+            for known in self.cues[name])
 
     def cue(self, text: str) -> str | None:
         """The strongest role cue in `text`: beneficiary, then volunteer, then professional."""
