@@ -23,6 +23,10 @@ Each case is invented (none is a string of a held-out set); the conventions are 
 - A programme and its funder named together ("aide CLAS de la CAF") are one funder; a body no
   list knows that "pris en charge" an amount pays it (all of a total broken down in brackets),
   but one that takes on a service with no amount in its clause is no funder.
+- Users pay by sales, gifts or savings ("ventes aux adhérents", "dons des participants",
+  "épargne des familles"), and a price each pays per lesson is theirs in any financing field;
+  initials no list knows among funding lines name a giver (Autre) unless the fiche spells them
+  out; a range of prices in brackets ("tarifs de 1 à 4 €") is no line.
 - An approval or a label received ("a obtenu son agrément") is no money.
 - A "prix libre" is the users' money, and so is a fee with an adjective ("participation
   modeste 2 € par séance").
@@ -97,6 +101,23 @@ CASES = [
     Case("a_service_taken_on_by_a_partner_without_an_amount_is_no_funder",
          "Matériel : 300 €\nAteliers santé : pris en charge par le CLIC", 300,
          "single_amount", {}),
+    Case("users_pay_by_sales_gifts_and_savings",
+         "Recettes : Ville 2 000 € ; ventes aux adhérents 800 € ; dons des participants 150 €",
+         2950, "sum_of_funding", {"Commune": 2000, "Familles": 950}),
+    Case("initials_no_list_knows_among_funding_lines_are_a_giver",
+         "Financement\tMontant\nCAF\t2 000 €\nFNDVA (appel à projets)\t900 €", 2900,
+         "sum_of_funding", {"CAF": 2000, "Autre": 900}),
+    Case("initials_spelled_out_elsewhere_keep_their_family",
+         "1 000 € (CAF 600 €, CCPV 400 €)", 1000, "explicit_total",
+         {"CAF": 600, "Intercommunalité": 400},
+         description="Avec la Communauté de communes du Pays Vert."),
+    Case("a_price_range_in_brackets_is_no_line",
+         "Recettes usagers : 640 € (tarifs selon revenus de 1 à 4 €)\nDépenses : car 900 €, "
+         "entrées 300 €", 1200, "sum_of_expenses", {"Familles": 640}),
+    Case("an_amount_each_user_pays_per_lesson_outside_the_budget_field",
+         "Voir description", 9000, "explicit_total", {"Région": 9000, "Familles": None},
+         description="L'action coûte 9 000 € par an, couverte par la Région (9 000 €) et par "
+                     "une participation des élèves de 2 € par leçon."),
     Case("an_overseas_single_collectivity_is_the_region",
          "Collectivité Territoriale de Guyane : 5 000 €\nCAF : 2 000 €", 7000,
          "sum_of_funding", {"Région": 5000, "CAF": 2000}),

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extraction.budget_fields import ORGS_KEY
 from pipeline.extraction.budget_funders import line_funder
+from pipeline.extraction.budget_givers import OTHER_FAMILY
 from pipeline.extraction.budget_lines import Line
 
 # A line label that is only an acronym: three to six capitals.
@@ -27,11 +28,13 @@ def spell_out_acronyms(lines: list[Line], docs: dict[str, Doc],
     the organisation whose name's initials it is, named anywhere in the fiche; and add that
     funder with the line's amount."""
     for line in lines:
-        if line.funder is not None or line.kind not in ("other", "funding") \
+        if line.funder not in (None, OTHER_FAMILY) or line.kind not in ("other", "funding") \
                 or not _ACRONYM_RE.fullmatch(line.label):
             continue
         family = _spelled_out(line.label, docs)
         if family is not None and line.field in docs:
+            if line.entry in funders:  # an unknown giver's initials: "Autre" until spelled out
+                funders.remove(line.entry)
             line.kind, line.funder = "funding", family
             line.entry = line_funder(line, docs[line.field].text)
             funders.append(line.entry)

@@ -155,7 +155,7 @@ PER_UNIT_RE = re.compile(
     r"|parents?|habitants?|adh[ée]rents?|inscrits?|b[ée]n[ée]ficiaires?|[ée]l[èe]ves?"
     r"|stagiaires?|usagers?|s[ée]ances?|cours|ateliers?|sorties?|activit[ée]s?|stages?"
     r"|km|kilom[èe]tres?|trajets?|billets?|parcours|visites?|passages?|consultations?"
-    r"|heures?|h\b|jours?|journ[ée]es?"
+    r"|heures?|h\b|jours?|journ[ée]es?|le[çc]ons?|modules?|permanences?|repr[ée]sentations?"
     r"|nuit[ée]?e?s?|repas|places?|entr[ée]es?|tickets?|t[êe]tes?|unit[ée]s?)(?![\w])",
     re.IGNORECASE)
 # What between two amounts makes the second restate the first: "1 500 € HT soit 1 800 € TTC",
@@ -300,6 +300,7 @@ USERS_PAYING_RE = re.compile(_WORD.format(
     rf"(?<!fonds{_SP}de{_SP})(?<!fonds{_SP}d['’])"  # "Fonds de participation des habitants"
     rf"(?:participations?|parts?|cotisations?|adh[ée]sions?|inscriptions?|contributions?|achats?"
     rf"|recettes?|paiements?|versements?|reste{_SP}+[àa]{_SP}+(?:la{_SP}+)?charge|billetterie"
+    rf"|ventes?|dons|[ée]pargnes?"
     rf"|entr[ée]es"
     rf"|prix(?:{_SP}+libres?)?)"
     rf"{_SP}+(?:financi[èe]res?{_SP}+)?(?:(?:demand[ée]e?|vers[ée]e?|pay[ée]e?|collect[ée]e?)"
@@ -316,7 +317,7 @@ USERS_PAYING_RE = re.compile(_WORD.format(
 USERS_FEE_RE = re.compile(
     rf"(?<![\w])(?:participation|tarifs?|cotisations?|adh[ée]sions?|reste{_SP}+[àa]{_SP}+charge"
     rf"|prix{_SP}+d['’]entr[ée]e|entr[ée]es?){_SP}*(?:[^\W\d_]{{4,15}}{_SP}+(?=des|$))?"
-    rf"(?:des{_SP}+[^\W\d_]{{3,20}}{_SP}*|de{_SP}+|d['’])?:?{_SP}*$",
+    rf"(?:des{_SP}+[^\W\d_]{{3,20}}{_SP}*)?(?:de{_SP}+|d['’])?:?{_SP}*$",
     re.IGNORECASE)
 # "pris en charge par la CAF (6 200 €), par les familles 1 720 €": the users pay only after a
 # verb of paying, not of bringing ("les gâteaux sont apportés par les parents").

@@ -33,13 +33,20 @@ _EACH_PAYER_RE = re.compile(rf"(?<![\w])chaque{_SP}+{PAYERS}(?![\w])[^\d\n.;]{{0
                             re.IGNORECASE)
 
 
+# What each user pays, told in brackets after the amount they all paid: "(tarifs selon QF de
+# 2 à 8 €)", "(prix : 3 € la place)".
+_PRICE_IN_BRACKETS_RE = re.compile(
+    rf"\({_SP}*(?:tarifs?|prix|co[ûu]ts?{_SP}+unitaires?)(?![\w])[^\d()\n]{{0,40}}$", re.IGNORECASE)
+
+
 def is_price(text: str, start: int, end: int, amount: float) -> bool:
     """True when the amount at [start, end) is a price per person, unit or period paid by each
     user, not a line of the budget. A users' amount per period is a rate when it is small
     ("10 € par trimestre"); a larger one is what they all pay ("3 000 € par an")."""
     if PER_UNIT_RE.match(text, end, end + 40) or TIMES_AFTER_RE.match(text, end, end + 10) \
             or _EACH_PAYER_RE.search(text, max(0, start - 60), start) \
-            or _UNITS_TIMES_RE.search(text, max(0, start - 50), start):
+            or _UNITS_TIMES_RE.search(text, max(0, start - 50), start) \
+            or _PRICE_IN_BRACKETS_RE.search(text, max(0, start - 50), start):
         return True
     if amount <= _MAX_RATE and _BRACKET_RATE_RE.match(text, end, end + 30):
         return True  # "Participation des usagers (2 € le voyage) : 1 100 €"
