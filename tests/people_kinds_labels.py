@@ -171,7 +171,16 @@ SHARED_AND_RESTATED: list[Row] = [
     ("Personnes isolées : 18\nPersonnes mobilisées : 4", None, None, 18),
 ]
 
+# Sixth round: a paid qualifier after a trade no list knows makes it staff; the public's own
+# qualifiers may stand before the "soit" that restates it in persons.
+PAID_AND_RESTATED: list[Row] = [
+    ("1 animatrice, 1 tapissière salariée\n30 participants", 2, None, 30),
+    ("2 cuisiniers rémunérés et 6 bénévoles", 2, 6, None),
+    ("125 ménages suivis soit 340 personnes", None, None, 340),
+    ("1 CESF\n22 familles accueillies, soit 71 personnes", 1, None, 71),
+]
+
 ROUND_FIVE = PARTS_ADD_UP + PUPILS + TEAM_SECTION + HOLDING_ROLE + VOLUNTEER_TYPOS \
     + PIPE_TABLES + INSERTION + NONE_AND_OFFICIALS + PASTED_TABLES + TWO_ROLES \
-    + SHARED_AND_RESTATED
+    + SHARED_AND_RESTATED + PAID_AND_RESTATED
 ROUNDS = ROUND_FOUR + ROUND_FIVE

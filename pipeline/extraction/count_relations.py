@@ -58,6 +58,9 @@ _TEAM_TRAINEES = 5
 # 52 personnes", "85 foyers, soit 210 personnes", "10 familles (34 personnes)".
 # A line may break before the restating word only: "- 18 foyers\n- soit 52 personnes".
 _RESTATED_GAP_RE = re.compile(
+    # the public's own qualifiers before "soit": "310 foyers bénéficiaires soit 870 personnes"
+    r"(?:(?:[ \u00a0]{1,3}[^\W\d_]{3,20}){1,2}(?=[ \u00a0]{0,3}[,(]?[ \u00a0]{0,3}"
+    r"(?:soit|c['’]est-[àa]-dire)(?![\w])))?"
     r"[ \u00a0]{0,3}[,(:]?[ \u00a0]{0,3}(?:(?:\n[ \u00a0\t\-–•*]{0,6})?"
     r"(?:soit|c['’]est-[àa]-dire|repr[ée]sentant)[ \u00a0:]{0,3})?", re.IGNORECASE)
 # What joins a count to the staff or volunteers counted just before it on its line: "7

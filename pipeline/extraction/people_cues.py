@@ -163,6 +163,8 @@ class PeopleCues:
             return known
         if self.volunteer_qualified(text, head_end):
             return "volunteer"  # "2 couturières bénévoles": people, whatever the vector says
+        if any(_PAID_RE.fullmatch(w) for w in _qualifiers(text, head_end)[:1]):
+            return "professional"  # "1 couturière salariée": staff, whatever the trade
         if self.reader is None:
             return None
         if self.holds_role(text, word, head_end):
@@ -324,6 +326,11 @@ def served_participle(word: str) -> bool:
     """Whether `word` is a participle that says persons received something ("âgées",
     "accueillies", "isolées"), not that they were mobilised."""
     return _SERVED_FORM_RE.search(word) is not None and not fold(word).startswith(_MOBILISED)
+
+
+# A first qualifier that says the person is paid: "1 couturière salariée", "2 cuisiniers
+# rémunérés".
+_PAID_RE = re.compile(r"(?:salari|r[ée]mun[ée]r|employ|pay)[ée]e?s?", re.IGNORECASE)
 
 
 def _qualifiers(text: str, head_end: int) -> list[str]:
