@@ -1,4 +1,5 @@
-"""Budget and funder cases by kind of failure, from the sixth round of blind held-out sets.
+"""Budget and funder cases by kind of failure, from the sixth round of blind held-out sets
+(run by `test_budget_kinds.py`).
 
 Each case is invented (none is a string of a held-out set); the conventions are those of
 `test_budget_unseen.py`, plus these:
@@ -34,14 +35,9 @@ Each case is invented (none is a string of a held-out set); the conventions are 
 
 from __future__ import annotations
 
-import pytest
-import spacy
-from spacy.language import Language
+from test_budget_unseen import Case
 
-from pipeline.extraction.nlp import CONFIG_DIR, add_components
-from tests.test_budget_unseen import Case, run
-
-CASES = [
+SIXTH_ROUND = [
     Case("bare_lines_opening_on_their_amount_name_their_giver_after_it",
          "Achats 600\nSortie 1400\n1200 versés par la MSA\n"
          "500 de la Communauté de communes du Pays de Gex\n300 participation des adhérents",
@@ -122,17 +118,3 @@ CASES = [
          "Collectivité Territoriale de Guyane : 5 000 €\nCAF : 2 000 €", 7000,
          "sum_of_funding", {"Région": 5000, "CAF": 2000}),
 ]
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    nlp = spacy.blank("fr")
-    add_components(nlp, CONFIG_DIR, ("fiches_organisations", "fiches_money"))
-    return nlp
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_kind(nlp: Language, case: Case) -> None:
-    budget, funders = run(nlp, case)
-    assert (budget["total_eur"], budget["basis"], funders) == (case.total, case.basis,
-                                                              case.funders)
