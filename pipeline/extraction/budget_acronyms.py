@@ -3,18 +3,15 @@ communes Terres Touloises" of the description, so an Intercommunalité."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
 from pipeline.extraction.budget_fields import ORGS_KEY
 from pipeline.extraction.budget_funders import line_funder
-from pipeline.extraction.budget_givers import OTHER_FAMILY
+from pipeline.extraction.budget_givers import ACRONYM_RE, OTHER_FAMILY
 from pipeline.extraction.budget_lines import Line
 
-# A line label that is only an acronym: three to six capitals.
-_ACRONYM_RE = re.compile(r"[A-Z]{3,6}")
 # Words an acronym skips: "Communauté de communes Terres Touloises" is CCTT.
 _LINK_WORDS = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et",
                          "en", "sur", "à", "aux"})
@@ -29,7 +26,7 @@ def spell_out_acronyms(lines: list[Line], docs: dict[str, Doc],
     funder with the line's amount."""
     for line in lines:
         if line.funder not in (None, OTHER_FAMILY) or line.kind not in ("other", "funding") \
-                or not _ACRONYM_RE.fullmatch(line.label):
+                or not ACRONYM_RE.fullmatch(line.label):
             continue
         family = _spelled_out(line.label, docs)
         if family is not None and line.field in docs:

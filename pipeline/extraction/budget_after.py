@@ -40,6 +40,7 @@ _TAKEN_FROM_RE = re.compile(r"(?<![\w])sur(?![\w])", re.IGNORECASE)
 _ITEM_END_RE = re.compile(r"[,;+\n]|\d")
 _ITEM_WINDOW = 60
 
+
 def postposed(text: str, end: int, cues: list[Cue], starts: list[int],
               givers: Sequence[Span] = (), line_first: bool = False) -> Cue | None:
     """The funding cue written right after an amount and linked to it by "de la", "par"...
@@ -112,22 +113,27 @@ def _with_giver(text: str, cue: Cue, cues: list[Cue], starts: list[int]) -> Cue:
     return cue
 
 
-def _named_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:
-    """The first funder named in the list item that starts at `start`."""
+def _item_cues(text: str, start: int, cues: list[Cue],
+               starts: list[int]) -> tuple[list[Cue], bool]:
+    """The cues of the list item that starts at `start`, and whether a number ends it."""
     item = _ITEM_END_RE.search(text, start, start + _ITEM_WINDOW)
     stop = item.start() if item is not None else min(len(text), start + _ITEM_WINDOW)
-    return next((cue for cue in cues[bisect.bisect_left(starts, start):
-                                     bisect.bisect_left(starts, stop)] if cue.funder), None)
+    return (cues[bisect.bisect_left(starts, start):bisect.bisect_left(starts, stop)],
+            item is not None and item.group().isdigit())
+
+
+def _named_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:
+    """The first funder named in the list item that starts at `start`."""
+    return next((cue for cue in _item_cues(text, start, cues, starts)[0] if cue.funder), None)
 
 
 def _funder_in_item(text: str, start: int, cues: list[Cue], starts: list[int]) -> Cue | None:
     """The funder named further on in the list item an amount opens, after a programme's name
     and before any word of expense: "1 000 € Quartiers d'été (ANCT)"."""
-    item = _ITEM_END_RE.search(text, start, start + _ITEM_WINDOW)
-    if item is not None and item.group().isdigit():
+    in_item, numbered = _item_cues(text, start, cues, starts)
+    if numbered:
         return None  # "8 K€ : Fonds X (Département) 4 K€": the funder has its own amount
-    stop = item.start() if item is not None else min(len(text), start + _ITEM_WINDOW)
-    for cue in cues[bisect.bisect_left(starts, start):bisect.bisect_left(starts, stop)]:
+    for cue in in_item:
         if cue.kind != "funding":
             return None
         if cue.funder:

@@ -58,8 +58,8 @@ def read_field(doc: Doc, field: str, budget_field: bool, every_clause: bool = Fa
     org_starts = [o.start_char for o in orgs]
     giver_starts = [g.start_char for g in givers]
     lines: list[Line] = []
-    funders: list[dict[str, Any]] = users_fees(text, per_unit, field) \
-        if budget_field or every_clause or FINANCING_TRIGGER_RE.search(text) else []
+    funders: list[dict[str, Any]] = users_fees(text, per_unit, field) if per_unit and (
+        budget_field or every_clause or FINANCING_TRIGGER_RE.search(text)) else []
     mode: str | None = None
     cut = label_above_amount(clauses(text), text, money_starts, money,
                              lambda a, b: bool(between(orgs, org_starts, a, b)))

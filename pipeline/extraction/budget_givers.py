@@ -25,8 +25,8 @@ _BODY_ADJECTIVE = (r"(?:r[ée]gionale?s?|d[ée]partementale?s?|interminist[ée]r
                    r"|intercommunale?s?|municipale?s?|nationale?s?)")
 
 
-# An organisation's initials opening a name: "ANCV (chèques vacances)", "JPA".
-_ACRONYM_RE = re.compile(r"[A-Z]{3,6}(?![\w])")
+# An organisation's initials: "ANCV (chèques vacances)", "CCTT".
+ACRONYM_RE = re.compile(r"[A-Z]{3,6}(?![\w])")
 
 
 def telling_name(name: str) -> bool:
@@ -34,7 +34,7 @@ def telling_name(name: str) -> bool:
     of two capitalised words ("Super U") or initials ("ANCV"); a lone word ("Neotoa") says
     nothing."""
     return bool(_GIVER_NOUN_RE.search(name)) or len(_NAME_RE.findall(name)) >= 2 \
-        or _ACRONYM_RE.match(name) is not None
+        or ACRONYM_RE.match(name) is not None
 
 
 UNKNOWN_GIVER_RE = re.compile(

@@ -231,12 +231,14 @@ def _add_line(draft: Draft, current: int | None, positions: list[int], text: str
     field being read; the position in HEADINGS of the field being read after it."""
     stripped = text.lstrip()
     position = _next_heading(positions, current) if positions else None
-    bulleted = stripped.startswith(_BULLETS) or position is not None \
-        and HEADINGS[position][0] in UNBULLETED_HEADINGS
-    if position is not None and draft.bulleted and not bulleted:
-        position = None  # the fiche bullets its headings: "Public :" here is the text's own
     if position is not None:
-        draft.bulleted = bulleted if draft.bulleted is None else draft.bulleted
+        bulleted = stripped.startswith(_BULLETS) \
+            or HEADINGS[position][0] in UNBULLETED_HEADINGS
+        if draft.bulleted is None:
+            draft.bulleted = bulleted
+        elif draft.bulleted and not bulleted:
+            position = None  # the fiche bullets its headings: "Public :" here is the text's own
+    if position is not None:
         draft.seen.append(position)
         draft.values.setdefault(HEADINGS[position][0], [])
         return position
